@@ -1,0 +1,5 @@
+/** The address plan: the only place in the project where CIDR arithmetic lives. */
+export * from "./cidr";
+export * from "./limits";
+export * from "./plan";
+export * from "./rules";

@@ -1,0 +1,185 @@
+/**
+ * Runs the whole Pulumi program (index.ts) under the SDK's mock runtime and records what it
+ * declares: every resource registration (type, name, inputs, parent, provider, dependencies,
+ * protect), every invoke, and the stack outputs. Each run gets a fresh module registry, so
+ * one test file can compare runs with different config.
+ */
+import type * as pulumiType from "@pulumi/pulumi";
+import { stackConfig } from "./stackConfig";
+
+export const MOCK_SUBSCRIPTION_ID = "00000000-0000-0000-0000-000000000000";
+/** A marker only the mocked kubeconfig contains: it must never show up in clear. */
+export const KUBECONFIG_MARKER = "token-c2VjcmV0LW1hcmtlcg";
+export const MOCK_KUBECONFIG = [
+    "apiVersion: v1",
+    "kind: Config",
+    "clusters:",
+    "- name: kubenet-cluster",
+    "  cluster: {server: 'https://kubenet-cluster.hcp.eastus.azmk8s.io:443'}",
+    "users:",
+    `- name: clusterUser\n  user: {token: ${KUBECONFIG_MARKER}}`,
+].join("\n");
+
+export interface RecordedResource {
+    readonly type: string;
+    readonly name: string;
+    readonly urn: string;
+    readonly custom: boolean;
+    readonly inputs: Record<string, any>;
+    /** URN of the parent resource. */
+    readonly parent: string;
+    /** Provider reference ("urn::id"), "" when the default provider would be used. */
+    readonly provider: string;
+    /** URNs this resource waits for (explicit dependsOn and input dependencies). */
+    readonly dependencies: readonly string[];
+    readonly protect: boolean;
+}
+
+export interface RecordedInvoke {
+    readonly token: string;
+    readonly inputs: Record<string, any>;
+}
+
+export interface ProgramRun {
+    readonly resources: readonly RecordedResource[];
+    readonly invokes: readonly RecordedInvoke[];
+    /** Stack outputs, resolved (secrets unwrapped). */
+    readonly outputs: Record<string, any>;
+    /** Names of stack outputs that are secret. */
+    readonly secretOutputs: readonly string[];
+    /** The error the program threw, if it failed. */
+    readonly error?: Error;
+    /** The one resource with this Pulumi name (throws unless exactly one). */
+    resource(name: string): RecordedResource;
+    ofType(type: string): RecordedResource[];
+}
+
+const azureNameInputs = ["resourceGroupName", "virtualNetworkName", "subnetName", "routeTableName", "resourceName"] as const;
+
+/** Azure-like resource id for a mocked resource. */
+function azureId(type: string, inputs: Record<string, any>, name: string): string {
+    const [, module, kind] = type.split(":");
+    const ownName = inputs.subnetName ?? inputs.routeTableName ?? inputs.resourceName ?? inputs.virtualNetworkName ?? name;
+    if (kind === "ResourceGroup") return `/subscriptions/${MOCK_SUBSCRIPTION_ID}/resourceGroups/${inputs.resourceGroupName}`;
+    const parentPath = kind === "Subnet" ? `virtualNetworks/${inputs.virtualNetworkName}/subnets` : `${kind.charAt(0).toLowerCase()}${kind.slice(1)}s`;
+    return `/subscriptions/${MOCK_SUBSCRIPTION_ID}/resourceGroups/${inputs.resourceGroupName}/providers/Microsoft.${module}/${parentPath}/${ownName}`;
+}
+
+/** What the cloud would add to a resource's state: ids, names and computed fields. */
+function mockState(type: string, name: string, inputs: Record<string, any>): { id: string; state: Record<string, any> } {
+    if (type.startsWith("azure-native:")) {
+        const state: Record<string, any> = { ...inputs };
+        const azureName = azureNameInputs.map((key) => inputs[key]).filter((value) => value !== undefined).pop();
+        if (azureName !== undefined) state.name = type.endsWith(":ResourceGroup") ? inputs.resourceGroupName : azureName;
+        if (type === "azure-native:managedidentity:UserAssignedIdentity") {
+            state.principalId = `principal-of-${inputs.resourceName}`;
+            state.clientId = `client-of-${inputs.resourceName}`;
+        }
+        if (type === "azure-native:containerservice:ManagedCluster") {
+            state.nodeResourceGroup = `MC_${inputs.resourceGroupName}_${inputs.resourceName}_${inputs.location}`;
+        }
+        const id = azureId(type, inputs, name);
+        return { id, state: { ...state, id } };
+    }
+    if (type === "kubernetes:core/v1:Service") {
+        return {
+            id: `${inputs.metadata?.namespace}/${inputs.metadata?.name}`,
+            state: { ...inputs, spec: { ...inputs.spec, clusterIP: MOCK_SERVICE_ADDRESSES.clusterIp }, status: { loadBalancer: { ingress: [{ ip: MOCK_SERVICE_ADDRESSES.loadBalancerIp }] } } },
+        };
+    }
+    return { id: `${name}-id`, state: inputs };
+}
+
+/** The addresses the mocked cluster assigns to the nginx Service (set per run). */
+export const MOCK_SERVICE_ADDRESSES = { clusterIp: "", loadBalancerIp: "" };
+
+async function resolve(pulumi: typeof pulumiType, value: any): Promise<any> {
+    if (pulumi.Output.isInstance(value)) {
+        return new Promise((done) => (value as pulumiType.Output<any>).apply((inner) => resolve(pulumi, inner).then(done)));
+    }
+    if (Array.isArray(value)) return Promise.all(value.map((item) => resolve(pulumi, item)));
+    if (value && typeof value === "object" && !(value instanceof Error)) {
+        const entries = await Promise.all(Object.entries(value).map(async ([key, item]) => [key, await resolve(pulumi, item)]));
+        return Object.fromEntries(entries);
+    }
+    return value;
+}
+
+export interface RunOptions {
+    /** Config overrides over the stack's config (short keys are project keys). */
+    readonly config?: Record<string, string>;
+    readonly stack?: string;
+    /** The Service addresses the mocked cluster hands out. */
+    readonly serviceAddresses?: { clusterIp: string; loadBalancerIp: string };
+}
+
+export async function runProgram(options: RunOptions = {}): Promise<ProgramRun> {
+    const stack = options.stack ?? "dev";
+    const resources: RecordedResource[] = [];
+    const invokes: RecordedInvoke[] = [];
+    let outputs: Record<string, any> = {};
+    const secretOutputs: string[] = [];
+    let error: Error | undefined;
+    Object.assign(MOCK_SERVICE_ADDRESSES, options.serviceAddresses ?? { clusterIp: "10.200.12.34", loadBalancerIp: "10.220.3.4" });
+
+    await jest.isolateModulesAsync(async () => {
+        const pulumi: typeof pulumiType = require("@pulumi/pulumi");
+        pulumi.runtime.setAllConfig(stackConfig(stack, options.config ?? {}));
+        await pulumi.runtime.setMocks({
+            newResource: (args) => mockState(args.type, args.name, args.inputs),
+            call: (args) => {
+                invokes.push({ token: args.token, inputs: args.inputs });
+                if (args.token === "azure-native:containerservice:listManagedClusterUserCredentials") {
+                    return { kubeconfigs: [{ name: "clusterUser", value: Buffer.from(MOCK_KUBECONFIG).toString("base64") }] };
+                }
+                if (args.token === "azure-native:authorization:getClientConfig") {
+                    return { subscriptionId: MOCK_SUBSCRIPTION_ID, tenantId: "tenant", clientId: "client", objectId: "object" };
+                }
+                throw new Error(`unexpected invoke ${args.token}`);
+            },
+        }, "aks-kubenet", stack, false);
+
+        // Record the raw registration requests: the mock API does not show parents,
+        // dependencies or protect, the monitor's requests do.
+        const monitor: any = pulumi.runtime.getMonitor();
+        const registerResource = monitor.registerResource.bind(monitor);
+        monitor.registerResource = (req: any, callback: any) => {
+            const name: string = req.getName();
+            const type: string = req.getType();
+            registerResource(req, (err: any, response: any) => {
+                if (!err) {
+                    resources.push({
+                        type,
+                        name,
+                        urn: response.getUrn(),
+                        custom: req.getCustom(),
+                        inputs: req.getObject()?.toJavaScript() ?? {},
+                        parent: req.getParent(),
+                        provider: req.getProvider(),
+                        dependencies: req.getDependenciesList(),
+                        protect: req.getProtect() === true,
+                    });
+                }
+                callback(err, response);
+            });
+        };
+
+        try {
+            const program = require("../../index");
+            for (const [key, value] of Object.entries(program)) {
+                if (pulumi.Output.isInstance(value) && (await pulumi.isSecret(value as pulumiType.Output<unknown>))) secretOutputs.push(key);
+            }
+            outputs = await resolve(pulumi, { ...program });
+            await pulumi.runtime.disconnect();
+        } catch (thrown) {
+            error = thrown as Error;
+        }
+    });
+
+    const find = (name: string) => {
+        const matches = resources.filter((resource) => resource.name === name);
+        if (matches.length !== 1) throw new Error(`expected one resource named ${name}, found ${matches.length}: ${resources.map((r) => r.name).join(", ")}`);
+        return matches[0];
+    };
+    return { resources, invokes, outputs, secretOutputs, error, resource: find, ofType: (type) => resources.filter((resource) => resource.type === type) };
+}

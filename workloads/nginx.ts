@@ -1,0 +1,42 @@
+/** The nginx workload as a component on the cluster's explicit Kubernetes provider. */
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import {
+    deploymentManifest,
+    namespaceManifest,
+    NginxManifestInput,
+    podDisruptionBudgetManifest,
+    serviceManifest,
+} from "./nginxManifests";
+
+export interface NginxArgs extends Omit<NginxManifestInput, "name"> {
+    /** The cluster's provider; every child uses it (never the ambient $KUBECONFIG). */
+    readonly provider: k8s.Provider;
+}
+
+export class Nginx extends pulumi.ComponentResource {
+    public readonly namespace: k8s.core.v1.Namespace;
+    public readonly deployment: k8s.apps.v1.Deployment;
+    public readonly podDisruptionBudget: k8s.policy.v1.PodDisruptionBudget;
+    public readonly service: k8s.core.v1.Service;
+    /** The service's ClusterIP, inside the service CIDR. */
+    public readonly clusterIp: pulumi.Output<string>;
+    /** The internal load balancer's address, inside the services subnet. */
+    public readonly loadBalancerIp: pulumi.Output<string | undefined>;
+
+    constructor(name: string, args: NginxArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("aks-kubenet:workloads:Nginx", name, {}, opts);
+        const input: NginxManifestInput = { ...args, name };
+        const childOpts = { provider: args.provider, parent: this };
+
+        this.namespace = new k8s.core.v1.Namespace(`${name}-namespace`, namespaceManifest(input), childOpts);
+        const inNamespace = { ...childOpts, dependsOn: [this.namespace] };
+        this.deployment = new k8s.apps.v1.Deployment(`${name}-deployment`, deploymentManifest(input), inNamespace);
+        this.podDisruptionBudget = new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, podDisruptionBudgetManifest(input), inNamespace);
+        this.service = new k8s.core.v1.Service(`${name}-service`, serviceManifest(input), inNamespace);
+
+        this.clusterIp = this.service.spec.clusterIP;
+        this.loadBalancerIp = this.service.status.loadBalancer.ingress.apply((ingress) => ingress?.[0]?.ip);
+        this.registerOutputs({ clusterIp: this.clusterIp, loadBalancerIp: this.loadBalancerIp });
+    }
+}
