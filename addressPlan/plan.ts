@@ -62,7 +62,10 @@ export interface AddressCapacity {
     /** Node addresses the kubenet subnet can hand out. */
     readonly kubenetSubnetNodeIps: number;
     readonly routeTableRouteLimit: number;
-    /** Largest nodeCount that still leaves room for the upgrade surge node in all three limits. */
+    /**
+     * Largest nodeCount the rules accept: the surge node must fit the slices and the subnet; the
+     * route table's 400 is a hard limit (a full table only warns that upgrades need maxSurge 0).
+     */
     readonly maxNodes: number;
     readonly podsPerNode: number;
     readonly podsAtNodeCount: number;
@@ -110,10 +113,10 @@ export function podSliceCount(podCidr: Cidr): number {
     return subnetCount(podCidr, NODE_POD_SLICE_PREFIX);
 }
 
-/** Largest node count whose surge node still fits the slices, the subnet and the route table. */
+/** Largest node count the rules accept (see AddressCapacity.maxNodes). */
 export function maxNodesFor(podCidr: Cidr, kubenetSubnet: Cidr): number {
-    const room = Math.min(podSliceCount(podCidr), usableSubnetAddresses(kubenetSubnet), ROUTE_TABLE_ROUTE_LIMIT);
-    return Math.max(0, room - UPGRADE_SURGE_NODES);
+    const withSurge = Math.min(podSliceCount(podCidr), usableSubnetAddresses(kubenetSubnet)) - UPGRADE_SURGE_NODES;
+    return Math.max(0, Math.min(withSurge, ROUTE_TABLE_ROUTE_LIMIT));
 }
 
 function plannedSubnet(subnet: Cidr): PlannedSubnet {
