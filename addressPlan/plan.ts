@@ -104,6 +104,16 @@ export function nodeIpAt(subnet: Cidr, index: number): string {
     return formatIp(hostAt(subnet, AZURE_RESERVED_AT_SUBNET_START + index));
 }
 
+/** kubenet's first pod address in a node's /24: cbr0 holds .1, pods start at .2. */
+export const FIRST_POD_OFFSET = 2;
+
+/** The address of the `podIndex`-th pod on the `nodeIndex`-th node. */
+export function podIpAt(podCidr: Cidr, nodeIndex: number, podIndex: number): string {
+    const slice = podSliceAt(podCidr, nodeIndex);
+    if (FIRST_POD_OFFSET + podIndex >= cidrSize(slice) - 1) throw new RangeError(`${slice.text} has no pod ${podIndex}`);
+    return formatIp(hostAt(slice, FIRST_POD_OFFSET + podIndex));
+}
+
 /** The `index`-th /24 of the pod CIDR. */
 export function podSliceAt(podCidr: Cidr, index: number): Cidr {
     return subnetAt(podCidr, NODE_POD_SLICE_PREFIX, index);
@@ -131,7 +141,7 @@ export function planNode(podCidr: Cidr, kubenetSubnet: Cidr, index: number): Pla
         ip: nodeIpAt(kubenetSubnet, index),
         podCidr: slice.text,
         bridgeIp: formatIp(hostAt(slice, 1)),
-        firstPodIp: formatIp(hostAt(slice, 2)),
+        firstPodIp: podIpAt(podCidr, index, 0),
         lastPodIp: formatIp(cidrLast(slice) - 1),
     };
 }

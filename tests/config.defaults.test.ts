@@ -1,6 +1,6 @@
 /** The CLI applies Pulumi.yaml's defaults; the SDK does not: the code's table must match it. */
 import { CONFIG_DEFAULTS, PROJECT_NAME } from "../config";
-import { projectConfig, readYaml } from "./helpers/stackConfig";
+import { projectConfig, readYaml } from "../stackFiles";
 
 const typeOf = (value: unknown) => (typeof value === "number" ? "integer" : typeof value);
 

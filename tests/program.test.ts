@@ -3,7 +3,7 @@ import { buildAddressPlan } from "../addressPlan";
 import { NETWORK_CONTRIBUTOR_ROLE_ID } from "../cluster";
 import { validateConfig } from "../config";
 import { KUBECONFIG_MARKER, MOCK_KUBECONFIG, MOCK_SUBSCRIPTION_ID, ProgramRun, RecordedResource, runProgram } from "./helpers/program";
-import { stackConfig } from "./helpers/stackConfig";
+import { rawStackConfig } from "../stackFiles";
 
 /** The serialized form of a secret in a registration request. */
 const SECRET_SIGNATURE = "4dabf18193072939515e22adb298388d";
@@ -158,7 +158,7 @@ describe("components", () => {
 
 describe("stack outputs", () => {
     test("names, ids, ranges and the address plan", () => {
-        const config = validateConfig({ ...Object.fromEntries(Object.entries(stackConfig("dev")).map(([key, value]) => [key.replace(/^aks-kubenet:/, ""), value])) }).config!;
+        const config = validateConfig(rawStackConfig("dev")).config!;
         expect(dev.outputs).toMatchObject({
             resourceGroupName: "NetworkLab",
             vnetName: "aksvnet",

@@ -5,7 +5,7 @@
  * one test file can compare runs with different config.
  */
 import type * as pulumiType from "@pulumi/pulumi";
-import { stackConfig } from "./stackConfig";
+import { stackConfig } from "../../stackFiles";
 
 export const MOCK_SUBSCRIPTION_ID = "00000000-0000-0000-0000-000000000000";
 /** A marker only the mocked kubeconfig contains: it must never show up in clear. */

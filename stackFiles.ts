@@ -1,12 +1,13 @@
 /**
- * A stack's config as the Pulumi CLI would hand it to the program: Pulumi.yaml's project
- * defaults overlaid with Pulumi.<stack>.yaml, as `<namespace>:<key>` -> string.
+ * A stack's config read straight from the project files, for code that runs without the Pulumi
+ * CLI (the local lab, the tests): Pulumi.yaml's project defaults overlaid with
+ * Pulumi.<stack>.yaml, as `<namespace>:<key>` -> string, the form the CLI hands to the program.
  */
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 
-export const REPO_ROOT = path.resolve(__dirname, "..", "..");
+export const REPO_ROOT = __dirname;
 
 export interface ProjectConfigEntry {
     type?: string;
@@ -33,7 +34,11 @@ export function stackConfig(stack = "dev", overrides: Record<string, string> = {
         if (key.includes(":")) continue; // other namespaces (pulumi:...) are engine settings
         if (entry.default !== undefined) result[`${project}:${key}`] = asConfigString(entry.default);
     }
-    const stackFile = readYaml<{ config?: Record<string, unknown> }>(`Pulumi.${stack}.yaml`);
+    const stackPath = `Pulumi.${stack}.yaml`;
+    if (!fs.existsSync(path.join(REPO_ROOT, stackPath))) {
+        throw new Error(`stack "${stack}" has no ${stackPath} in ${REPO_ROOT}; create it with pulumi stack init ${stack}`);
+    }
+    const stackFile = readYaml<{ config?: Record<string, unknown> }>(stackPath);
     for (const [key, value] of Object.entries(stackFile.config ?? {})) {
         result[key] = asConfigString(value);
     }
@@ -41,4 +46,14 @@ export function stackConfig(stack = "dev", overrides: Record<string, string> = {
         result[key.includes(":") ? key : `${project}:${key}`] = value;
     }
     return result;
+}
+
+/** The stack's config in the form config.ts validates (project keys without their namespace). */
+export function rawStackConfig(stack = "dev", overrides: Record<string, string> = {}): Record<string, string> {
+    const project = readYaml<{ name: string }>("Pulumi.yaml").name;
+    const raw: Record<string, string> = {};
+    for (const [key, value] of Object.entries(stackConfig(stack, overrides))) {
+        raw[key.startsWith(`${project}:`) ? key.slice(project.length + 1) : key] = value;
+    }
+    return raw;
 }

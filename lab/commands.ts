@@ -1,0 +1,179 @@
+/**
+ * The commands that build a lab topology, as data: phases run one after another, the groups
+ * of a phase in parallel. Pure, so the exact wiring is unit-tested without root.
+ */
+import { LabNode, LabTopology, KUBENET_SNAT_COMMENT, allNetns } from "./topology";
+
+/** One `ip -batch` run (inside `netns`, or the root namespace for `netns add`). */
+export interface IpBatch {
+    readonly kind: "ip";
+    readonly netns?: string;
+    readonly lines: readonly string[];
+}
+export interface SysctlGroup {
+    readonly kind: "sysctl";
+    readonly netns: string;
+    readonly settings: Readonly<Record<string, string>>;
+    /** Settings the kernel may lack (br_netfilter): a failure is reported, not fatal. */
+    readonly optional?: boolean;
+}
+export interface IptablesRestore {
+    readonly kind: "iptables-restore";
+    readonly netns: string;
+    readonly rules: string;
+}
+export type CommandGroup = IpBatch | SysctlGroup | IptablesRestore;
+export type Phase = readonly CommandGroup[];
+
+/** kube-proxy's statistic split: rule i of n takes 1/(n-i) of what reaches it. */
+export function endpointProbabilities(count: number): string[] {
+    return Array.from({ length: count - 1 }, (_, i) => (1 / (count - i)).toFixed(11));
+}
+
+/** kube-proxy's mark for connections that need SNAT (a pod reaching itself through its service). */
+export const KUBE_MASQ_MARK = "0x4000/0x4000";
+
+/**
+ * The node's nat table, laid out as on an AKS kubenet node: kube-proxy's KUBE-POSTROUTING first,
+ * then the kubenet SNAT rule, and ClusterIP DNAT chains (KUBE-SERVICES / KUBE-SVC-* / KUBE-SEP-*).
+ */
+export function nodeNatRules(topology: LabTopology): string {
+    const { service } = topology;
+    const endpoints = service.endpoints;
+    const chain = `KUBE-SVC-${service.name.toUpperCase()}`;
+    const sep = (i: number) => `KUBE-SEP-${service.name.toUpperCase()}-${i}`;
+    const probabilities = endpointProbabilities(endpoints.length);
+    return [
+        "*nat",
+        ":KUBE-SERVICES - [0:0]",
+        ":KUBE-POSTROUTING - [0:0]",
+        ":KUBE-MARK-MASQ - [0:0]",
+        `:${chain} - [0:0]`,
+        ...endpoints.map((_, i) => `:${sep(i)} - [0:0]`),
+        `-A PREROUTING -m comment --comment "kubernetes service portals" -j KUBE-SERVICES`,
+        `-A OUTPUT -m comment --comment "kubernetes service portals" -j KUBE-SERVICES`,
+        `-A POSTROUTING -m comment --comment "kubernetes postrouting rules" -j KUBE-POSTROUTING`,
+        `-A POSTROUTING ! -d ${topology.podCidr} -m addrtype ! --dst-type LOCAL -m comment --comment "${KUBENET_SNAT_COMMENT}" -j MASQUERADE`,
+        `-A KUBE-SERVICES -d ${service.clusterIp}/32 -p tcp -m tcp --dport ${service.port} -m comment --comment "${service.name}/${service.name}:http cluster IP" -j ${chain}`,
+        ...endpoints.map((_, i) => (i < probabilities.length
+            ? `-A ${chain} -m statistic --mode random --probability ${probabilities[i]} -j ${sep(i)}`
+            : `-A ${chain} -j ${sep(i)}`)),
+        `-A KUBE-MARK-MASQ -j MARK --set-xmark ${KUBE_MASQ_MARK}`,
+        `-A KUBE-POSTROUTING -m mark ! --mark ${KUBE_MASQ_MARK} -j RETURN`,
+        `-A KUBE-POSTROUTING -m comment --comment "kubernetes service traffic requiring SNAT" -j MASQUERADE`,
+        // A pod sent to itself would see its own address as the source and drop the packet
+        // (martian): kube-proxy masquerades that hairpin connection to the bridge address.
+        ...endpoints.flatMap((endpoint, i) => [
+            `-A ${sep(i)} -s ${endpoint}/32 -j KUBE-MARK-MASQ`,
+            `-A ${sep(i)} -p tcp -m tcp -j DNAT --to-destination ${endpoint}:${service.targetPort}`,
+        ]),
+        "COMMIT",
+        "",
+    ].join("\n");
+}
+
+const prefixLength = (cidrText: string) => cidrText.split("/")[1];
+
+function nodeLinks(node: LabNode): IpBatch {
+    return {
+        kind: "ip",
+        netns: node.netns,
+        lines: [
+            "link add cbr0 type bridge",
+            ...node.pods.map((pod, i) => `link add veth${i} type veth peer name eth0 netns ${pod.netns}`),
+        ],
+    };
+}
+
+function nodeAddresses(topology: LabTopology, node: LabNode): IpBatch {
+    return {
+        kind: "ip",
+        netns: node.netns,
+        lines: [
+            "link set lo up",
+            `addr add ${node.ip}/${prefixLength(topology.subnetCidr)} dev eth0`,
+            "link set eth0 up",
+            `addr add ${node.bridgeIp}/${prefixLength(node.podCidr)} dev cbr0`,
+            "link set cbr0 up",
+            ...node.pods.flatMap((_, i) => [
+                `link set veth${i} master cbr0`,
+                // A pod reaching itself through the ClusterIP needs its bridge port to hairpin.
+                `link set veth${i} type bridge_slave hairpin on`,
+                `link set veth${i} up`,
+            ]),
+            `route add default via ${node.gateway} dev eth0`,
+        ],
+    };
+}
+
+/** Everything `up` runs, in order. */
+export function buildCommands(topology: LabTopology): Phase[] {
+    const { router, external } = topology;
+    const createNamespaces: Phase = [{ kind: "ip", lines: allNetns(topology).map((netns) => `netns add ${netns}`) }];
+
+    // Links are created from inside the namespaces, peer ends straight into their own
+    // namespace: nothing is ever created in (or moved through) the root namespace.
+    const createLinks: Phase = [
+        {
+            kind: "ip",
+            netns: router.netns,
+            lines: [
+                ...topology.nodes.map((node) => `link add ${node.routerInterface} type veth peer name eth0 netns ${node.netns}`),
+                `link add ${router.externalInterface} type veth peer name eth0 netns ${external.netns}`,
+            ],
+        },
+        ...topology.nodes.map(nodeLinks),
+    ];
+
+    const configure: Phase = [
+        {
+            kind: "ip",
+            netns: router.netns,
+            lines: [
+                "link set lo up",
+                // Point-to-point links with proxy ARP: like Azure's SDN there is no shared L2,
+                // so no ICMP redirect can bypass the route table.
+                ...topology.nodes.flatMap((node) => [
+                    `addr add ${router.gateway}/32 dev ${node.routerInterface}`,
+                    `link set ${node.routerInterface} up`,
+                    `route add ${node.ip}/32 dev ${node.routerInterface}`,
+                ]),
+                `addr add ${router.externalGateway}/${external.prefixLength} dev ${router.externalInterface}`,
+                `link set ${router.externalInterface} up`,
+                // The route table AKS writes: each node's /24 via the node.
+                ...router.routes.map((route) => `route add ${route.prefix} via ${route.via}`),
+                // Private ranges without a route go nowhere (Azure drops them; "unreachable" fails fast).
+                ...router.unreachable.map((range) => `route add unreachable ${range}`),
+            ],
+        },
+        {
+            kind: "sysctl",
+            netns: router.netns,
+            settings: {
+                "net.ipv4.ip_forward": "1",
+                "net.ipv4.conf.all.send_redirects": "0",
+                ...Object.fromEntries(topology.nodes.flatMap((node) => [
+                    [`net.ipv4.conf.${node.routerInterface}.proxy_arp`, "1"],
+                    [`net.ipv4.neigh.${node.routerInterface}.proxy_delay`, "0"],
+                ])),
+            },
+        },
+        ...topology.nodes.map((node) => nodeAddresses(topology, node)),
+        ...topology.nodes.map((node): SysctlGroup => ({ kind: "sysctl", netns: node.netns, settings: { "net.ipv4.ip_forward": "1", "net.ipv4.conf.all.send_redirects": "0" } })),
+        // A ClusterIP whose endpoint is on the caller's own node answers over the bridge:
+        // conntrack must see bridged packets to undo the DNAT.
+        ...topology.nodes.map((node): SysctlGroup => ({ kind: "sysctl", netns: node.netns, settings: { "net.bridge.bridge-nf-call-iptables": "1" }, optional: true })),
+        ...topology.nodes.map((node): IptablesRestore => ({ kind: "iptables-restore", netns: node.netns, rules: nodeNatRules(topology) })),
+        ...topology.nodes.flatMap((node) => node.pods.map((pod): IpBatch => ({
+            kind: "ip",
+            netns: pod.netns,
+            lines: ["link set lo up", `addr add ${pod.ip}/${prefixLength(node.podCidr)} dev eth0`, "link set eth0 up", `route add default via ${node.bridgeIp} dev eth0`],
+        }))),
+        {
+            kind: "ip",
+            netns: external.netns,
+            lines: ["link set lo up", `addr add ${external.ip}/${external.prefixLength} dev eth0`, "link set eth0 up", `route add default via ${router.externalGateway} dev eth0`],
+        },
+    ];
+    return [createNamespaces, createLinks, configure];
+}

@@ -1,0 +1,134 @@
+/** Running commands for the lab: preflight checks, command groups, namespaces and their processes. */
+import { execFile, spawn } from "child_process";
+import { promisify } from "util";
+import { CommandGroup, Phase } from "./commands";
+
+const execFileAsync = promisify(execFile);
+
+export class LabError extends Error {}
+
+export interface RunResult {
+    readonly stdout: string;
+    readonly stderr: string;
+    readonly code: number;
+}
+
+/** Runs a program, never through a shell; resolves with its exit code instead of throwing. */
+export function run(file: string, args: readonly string[], input?: string): Promise<RunResult> {
+    return new Promise((resolve) => {
+        const child = spawn(file, args, { stdio: [input === undefined ? "ignore" : "pipe", "pipe", "pipe"] });
+        let stdout = "";
+        let stderr = "";
+        child.stdout!.on("data", (chunk) => (stdout += chunk));
+        child.stderr!.on("data", (chunk) => (stderr += chunk));
+        child.on("error", (error) => resolve({ stdout, stderr: stderr + error.message, code: 127 }));
+        child.on("close", (code) => resolve({ stdout, stderr, code: code ?? 1 }));
+        if (input !== undefined) {
+            // A program that exits without reading its input must not crash the lab (EPIPE).
+            child.stdin!.on("error", () => {});
+            child.stdin!.end(input);
+        }
+    });
+}
+
+export async function runOrThrow(file: string, args: readonly string[], input?: string): Promise<string> {
+    const result = await run(file, args, input);
+    if (result.code !== 0) {
+        throw new LabError(`${file} ${args.join(" ")} failed (exit ${result.code}): ${result.stderr.trim() || result.stdout.trim()}`);
+    }
+    return result.stdout;
+}
+
+/** Runs `args` inside a namespace. */
+export function inNetns(netns: string, args: readonly string[], input?: string): Promise<RunResult> {
+    return run("ip", ["netns", "exec", netns, ...args], input);
+}
+
+const REQUIRED_TOOLS: ReadonlyArray<[string, string]> = [
+    ["ip", "iproute2"],
+    ["iptables-restore", "iptables"],
+    ["iptables", "iptables"],
+    ["sysctl", "procps"],
+];
+const OPTIONAL_TOOLS: ReadonlyArray<[string, string]> = [["brctl", "bridge-utils"]];
+
+async function hasTool(tool: string): Promise<boolean> {
+    return (await run("sh", ["-c", `command -v ${tool}`])).code === 0;
+}
+
+/** Stops with a clear message unless the lab can run here: root, and the tools. */
+export async function preflight(): Promise<string[]> {
+    if (process.platform !== "linux") throw new LabError("the lab needs Linux network namespaces; run it on a Linux machine");
+    if (typeof process.getuid === "function" && process.getuid() !== 0) {
+        throw new LabError("the lab needs root (CAP_SYS_ADMIN and CAP_NET_ADMIN) to create network namespaces: run it as `sudo npm run lab -- ...`. An unprivileged container cannot run it.");
+    }
+    const missing: string[] = [];
+    for (const [tool, pkg] of REQUIRED_TOOLS) if (!(await hasTool(tool))) missing.push(`${tool} (package ${pkg})`);
+    if (missing.length > 0) {
+        throw new LabError(`missing: ${missing.join(", ")}. Install them, e.g. on Debian/Ubuntu: sudo apt-get install iproute2 iptables bridge-utils`);
+    }
+    const notes: string[] = [];
+    for (const [tool, pkg] of OPTIONAL_TOOLS) if (!(await hasTool(tool))) notes.push(`${tool} not found (package ${pkg}); 'show' uses 'bridge link' instead`);
+    return notes;
+}
+
+async function runGroup(group: CommandGroup, warnings: string[]): Promise<void> {
+    switch (group.kind) {
+        case "ip": {
+            const args = group.netns ? ["-n", group.netns, "-batch", "-"] : ["-batch", "-"];
+            await runOrThrow("ip", args, group.lines.join("\n") + "\n");
+            return;
+        }
+        case "sysctl": {
+            const result = await inNetns(group.netns, ["sysctl", "-q", "-w", ...Object.entries(group.settings).map(([key, value]) => `${key}=${value}`)]);
+            if (result.code !== 0) {
+                const message = `sysctl in ${group.netns} failed: ${result.stderr.trim()}`;
+                if (!group.optional) throw new LabError(message);
+                warnings.push(message);
+            }
+            return;
+        }
+        case "iptables-restore": {
+            const result = await inNetns(group.netns, ["iptables-restore", "--noflush"], group.rules);
+            if (result.code !== 0) throw new LabError(`iptables-restore in ${group.netns} failed: ${result.stderr.trim()}`);
+            return;
+        }
+    }
+}
+
+/** Runs the phases in order, each phase's groups in parallel (a few at a time on 2 cores). */
+export async function runPhases(phases: readonly Phase[], concurrency = 8): Promise<string[]> {
+    const warnings: string[] = [];
+    for (const phase of phases) {
+        const queue = [...phase];
+        const workers = Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
+            for (let group = queue.shift(); group; group = queue.shift()) await runGroup(group, warnings);
+        });
+        await Promise.all(workers);
+    }
+    return warnings;
+}
+
+/** The machine's network namespaces. */
+export async function listNetns(): Promise<string[]> {
+    const { stdout } = await execFileAsync("ip", ["netns", "list"]);
+    return stdout.split("\n").map((line) => line.split(" ")[0]).filter(Boolean);
+}
+
+/** Kills every process in the namespaces, then deletes them (which removes their links and rules). */
+export async function deleteNetns(names: readonly string[]): Promise<void> {
+    if (names.length === 0) return;
+    const pids = new Set<number>();
+    await Promise.all(names.map(async (name) => {
+        const result = await run("ip", ["netns", "pids", name]);
+        for (const pid of result.stdout.split(/\s+/).filter(Boolean)) pids.add(Number(pid));
+    }));
+    for (const pid of pids) {
+        try {
+            process.kill(pid, "SIGKILL");
+        } catch {
+            // already gone
+        }
+    }
+    await run("ip", ["-force", "-batch", "-"], names.map((name) => `netns delete ${name}`).join("\n") + "\n");
+}
