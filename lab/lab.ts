@@ -83,12 +83,11 @@ export async function up(options: UpOptions, log: (line: string) => void = () =>
     }
 
     const cleanUp = () => deleteNetns(allNetns(topology)).then(() => fs.rmSync(statePath(options.name), { force: true }));
-    let interrupted: NodeJS.Signals | undefined;
+    let interrupted: Promise<void> | undefined;
     const onSignal = (signal: NodeJS.Signals) => {
         if (interrupted) return;
-        interrupted = signal;
         log(`${signal}: removing lab "${options.name}"`);
-        void cleanUp().finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
+        interrupted = cleanUp().finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
     };
     process.on("SIGINT", onSignal);
     process.on("SIGTERM", onSignal);
@@ -104,7 +103,13 @@ export async function up(options: UpOptions, log: (line: string) => void = () =>
         fs.writeFileSync(statePath(options.name), JSON.stringify(topology, null, 2));
         return topology;
     } catch (error) {
-        if (!interrupted) await cleanUp();
+        if (interrupted) {
+            // The build failed because the cleanup removed its namespaces: let the cleanup
+            // finish and exit with the signal's code, never with this error half-way.
+            await interrupted;
+            await new Promise(() => {});
+        }
+        await cleanUp();
         throw error;
     } finally {
         process.off("SIGINT", onSignal);
