@@ -1,0 +1,99 @@
+/** PR previews (the workflow), Pulumi Deployments as code (under mocks) and the ESC environment. */
+import * as fs from "fs";
+import * as path from "path";
+import type * as pulumiType from "@pulumi/pulumi";
+import { readYaml, REPO_ROOT } from "../stackFiles";
+
+describe("the pull-request workflow", () => {
+    const workflow = readYaml<any>(".github/workflows/preview.yml");
+    const steps: any[] = workflow.jobs.preview.steps;
+    const index = (predicate: (step: any) => boolean) => steps.findIndex(predicate);
+
+    test("runs on pull requests with OIDC permissions", () => {
+        expect(Object.keys(workflow.on)).toEqual(["pull_request"]);
+        expect(workflow.permissions["id-token"]).toBe("write");
+    });
+
+    test("checkout, setup-node from .nvmrc with the npm cache, npm ci, npm test, then the preview", () => {
+        const order = [
+            index((step) => String(step.uses).startsWith("actions/checkout@")),
+            index((step) => String(step.uses).startsWith("actions/setup-node@") && step.with["node-version-file"] === ".nvmrc" && step.with.cache === "npm"),
+            index((step) => step.run === "npm ci"),
+            index((step) => step.run === "npm test"),
+            index((step) => String(step.uses).startsWith("pulumi/actions@")),
+        ];
+        expect(order.every((position) => position >= 0)).toBe(true);
+        expect([...order].sort((a, b) => a - b)).toEqual(order);
+    });
+
+    test("a preview of dev, commented on the PR, with the policy pack", () => {
+        const preview = steps.find((step) => String(step.uses).startsWith("pulumi/actions@"));
+        expect(preview.with).toMatchObject({ command: "preview", "comment-on-pr": true, policyPacks: "policy" });
+        expect(preview.with["stack-name"]).toMatch(/\/aks-kubenet\/dev$/);
+    });
+
+    test("Azure by OIDC from repository variables; no secret anywhere", () => {
+        expect(workflow.env).toMatchObject({
+            ARM_USE_OIDC: "true",
+            ARM_CLIENT_ID: "${{ vars.ARM_CLIENT_ID }}",
+            ARM_TENANT_ID: "${{ vars.ARM_TENANT_ID }}",
+            ARM_SUBSCRIPTION_ID: "${{ vars.ARM_SUBSCRIPTION_ID }}",
+        });
+        const text = fs.readFileSync(path.join(REPO_ROOT, ".github/workflows/preview.yml"), "utf8");
+        expect(text).not.toMatch(/ARM_CLIENT_SECRET|client-secret|clientSecret/i);
+        expect(text.match(/secrets\./g) ?? []).toEqual([]);
+    });
+});
+
+describe("Pulumi Deployments settings (deployment/) under mocks", () => {
+    let inputs: any;
+    beforeAll(async () => {
+        await jest.isolateModulesAsync(async () => {
+            const pulumi: typeof pulumiType = require("@pulumi/pulumi");
+            pulumi.runtime.setAllConfig({
+                "aks-kubenet-deployment:organization": "acme",
+                "aks-kubenet-deployment:repository": "acme/aks-kubenet",
+                "aks-kubenet-deployment:azureClientId": "client",
+                "aks-kubenet-deployment:azureTenantId": "tenant",
+                "aks-kubenet-deployment:azureSubscriptionId": "subscription",
+            });
+            await pulumi.runtime.setMocks({
+                newResource: (args) => {
+                    if (args.type === "pulumiservice:index:DeploymentSettings") inputs = args.inputs;
+                    return { id: `${args.name}-id`, state: args.inputs };
+                },
+                call: () => ({}),
+            }, "aks-kubenet-deployment", "settings", false);
+            const program = require("../deployment/index");
+            await new Promise((resolve) => program.deploymentSettingsStack.apply(resolve));
+        });
+    });
+
+    test("the dev stack of aks-kubenet, from this repository's main branch", () => {
+        expect(inputs).toMatchObject({
+            organization: "acme",
+            project: "aks-kubenet",
+            stack: "dev",
+            sourceContext: { git: { repoUrl: "https://github.com/acme/aks-kubenet.git", branch: "refs/heads/main", repoDir: "." } },
+        });
+    });
+
+    test("PR previews on, push-to-deploy on, npm ci before the run, Azure by OIDC", () => {
+        expect(inputs.vcs).toMatchObject({ provider: "GitHub", repository: "acme/aks-kubenet", previewPullRequests: true, deployCommits: true });
+        expect(inputs.operationContext.preRunCommands).toEqual(["npm ci"]);
+        expect(inputs.operationContext.oidc).toEqual({ azure: { clientId: "client", tenantId: "tenant", subscriptionId: "subscription" } });
+        expect(JSON.stringify(inputs)).not.toMatch(/secret/i);
+    });
+
+    test("the program's own project files", () => {
+        expect(readYaml<any>("deployment/Pulumi.yaml").name).toBe("aks-kubenet-deployment");
+        expect(readYaml<any>("deployment/package.json").dependencies["@pulumi/pulumiservice"]).toBeDefined();
+    });
+});
+
+test("the ESC environment logs in to Azure by OIDC and exports the ARM_* variables", () => {
+    const environment = readYaml<any>("esc/aks-kubenet-dev.yaml").values;
+    expect(environment.azure.login["fn::open::azure-login"]).toMatchObject({ oidc: true });
+    expect(Object.keys(environment.environmentVariables)).toEqual(expect.arrayContaining(["ARM_USE_OIDC", "ARM_CLIENT_ID", "ARM_TENANT_ID", "ARM_SUBSCRIPTION_ID"]));
+    expect(JSON.stringify(environment)).not.toMatch(/clientSecret|ARM_CLIENT_SECRET/);
+});

@@ -1,0 +1,121 @@
+/** Every policy, with a passing and a failing fixture, and unknown values during preview. */
+import {
+    deploymentsRestricted,
+    kubenetNetworkProfile,
+    kubenetRetirement,
+    kubenetSubnetHasRouteTable,
+    loadBalancersInternal,
+    policies,
+    roleAssignmentPrincipalType,
+} from "../policy/policies";
+import { deploymentManifest, serviceManifest } from "../workloads/nginxManifests";
+import { readYaml } from "../stackFiles";
+
+const plain = (value: unknown): any => JSON.parse(JSON.stringify(value));
+type Resource = { type: string; name?: string; props: any; urn?: string };
+
+function violationsOf(policy: any, resource: Resource): string[] {
+    const found: string[] = [];
+    policy.validateResource({ type: resource.type, props: resource.props, urn: resource.urn ?? `urn:${resource.name ?? "r"}`, name: resource.name ?? "r", opts: {}, isType: () => false, asType: () => undefined, getConfig: () => ({}) }, (message: string) => found.push(message));
+    return found;
+}
+
+function stackViolationsOf(policy: any, resources: Resource[]): string[] {
+    const found: string[] = [];
+    policy.validateStack({ resources: resources.map((resource) => ({ ...resource, urn: resource.urn ?? `urn:${resource.name}`, name: resource.name ?? "r", opts: {}, dependencies: [], propertyDependencies: {}, isType: () => false, asType: () => undefined })), getConfig: () => ({}) }, (message: string) => found.push(message));
+    return found;
+}
+
+const cluster = (networkProfile: any, extra: any = {}): Resource => ({ type: "azure-native:containerservice:ManagedCluster", name: "aks", props: { networkProfile, ...extra } });
+const seedProfile = { networkPlugin: "kubenet", podCidr: "10.100.0.0/16", serviceCidr: "10.200.0.0/16", dnsServiceIP: "10.200.0.10" };
+
+test("the pack: six policies, five mandatory, the retirement notice advisory", () => {
+    expect(policies.map((policy) => [policy.name, policy.enforcementLevel])).toEqual([
+        ["kubenet-network-profile-consistent", "mandatory"],
+        ["kubenet-subnet-has-route-table", "mandatory"],
+        ["role-assignment-sets-principal-type", "mandatory"],
+        ["deployments-restricted-pod-security", "mandatory"],
+        ["loadbalancer-services-internal", "mandatory"],
+        ["kubenet-retirement-notice", "advisory"],
+    ]);
+    expect(readYaml("policy/PulumiPolicy.yaml").runtime).toBe("nodejs");
+    expect(readYaml<any>("policy/package.json").version).toMatch(/^\d+\.\d+\.\d+$/);
+});
+
+describe("kubenet network profile", () => {
+    test("passes the seed's profile", () => expect(violationsOf(kubenetNetworkProfile, cluster(seedProfile))).toEqual([]));
+    test("fails a DNS IP outside the service CIDR, naming it", () => {
+        expect(violationsOf(kubenetNetworkProfile, cluster({ ...seedProfile, dnsServiceIP: "10.201.0.10" }))).toEqual([expect.stringMatching(/dnsServiceIp: 10\.201\.0\.10 is not inside serviceCidr/)]);
+    });
+    test("fails the first service address, overlapping ranges and dockerBridgeCidr", () => {
+        expect(violationsOf(kubenetNetworkProfile, cluster({ ...seedProfile, dnsServiceIP: "10.200.0.1" }))).toEqual([expect.stringMatching(/kubernetes\.default\.svc/)]);
+        expect(violationsOf(kubenetNetworkProfile, cluster({ ...seedProfile, serviceCidr: "10.100.0.0/16", dnsServiceIP: "10.100.0.10" }))).toEqual([expect.stringMatching(/overlaps podCidr/)]);
+        expect(violationsOf(kubenetNetworkProfile, cluster({ ...seedProfile, dockerBridgeCidr: "172.17.0.1/16" }))).toEqual([expect.stringMatching(/dockerBridgeCidr is set/)]);
+    });
+    test("tolerates unknown values and ignores other plugins", () => {
+        expect(violationsOf(kubenetNetworkProfile, cluster({ networkPlugin: "kubenet", podCidr: undefined, serviceCidr: undefined, dnsServiceIP: undefined }))).toEqual([]);
+        expect(violationsOf(kubenetNetworkProfile, cluster({ networkPlugin: "azure", dockerBridgeCidr: "x" }))).toEqual([]);
+        expect(violationsOf(kubenetNetworkProfile, { type: "azure-native:containerservice:ManagedCluster", props: {} })).toEqual([]);
+    });
+});
+
+describe("kubenet subnet has a route table", () => {
+    const subnetId = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v/subnets/kubenet";
+    const withPool = cluster(seedProfile, { agentPoolProfiles: [{ name: "system", vnetSubnetID: subnetId }] });
+    test("passes when the pool's subnet carries a route table", () => {
+        expect(stackViolationsOf(kubenetSubnetHasRouteTable, [withPool, { type: "azure-native:network:Subnet", name: "kubenet", props: { id: subnetId, routeTable: { id: "/rt" } } }])).toEqual([]);
+    });
+    test("fails when it does not", () => {
+        expect(stackViolationsOf(kubenetSubnetHasRouteTable, [withPool, { type: "azure-native:network:Subnet", name: "kubenet", props: { id: subnetId } }])).toEqual([expect.stringMatching(/subnet kubenet hosts kubenet pool system of aks but has no routeTable/)]);
+    });
+    test("tolerates unknown subnet ids during preview", () => {
+        const unknown = cluster(seedProfile, { agentPoolProfiles: [{ name: "system", vnetSubnetID: undefined }] });
+        expect(stackViolationsOf(kubenetSubnetHasRouteTable, [unknown, { type: "azure-native:network:Subnet", name: "kubenet", props: {} }])).toEqual([]);
+    });
+});
+
+describe("role assignments set principalType", () => {
+    const grant = (props: any): Resource => ({ type: "azure-native:authorization:RoleAssignment", props });
+    test("passes with ServicePrincipal", () => expect(violationsOf(roleAssignmentPrincipalType, grant({ principalId: undefined, principalType: "ServicePrincipal" }))).toEqual([]));
+    test("fails without", () => expect(violationsOf(roleAssignmentPrincipalType, grant({ principalId: undefined }))).toEqual([expect.stringMatching(/PrincipalNotFound/)]));
+});
+
+describe("Deployments meet the restricted standard", () => {
+    const good = plain(deploymentManifest({ name: "nginx", namespace: "nginx", image: "nginxinc/nginx-unprivileged:1.28.0-alpine", replicas: 3, loadBalancerSubnetName: "services" }));
+    const deployment = (props: any): Resource => ({ type: "kubernetes:apps/v1:Deployment", props });
+    test("passes the program's nginx Deployment", () => expect(violationsOf(deploymentsRestricted, deployment(good))).toEqual([]));
+    test("fails an escalating, capable, unbounded container", () => {
+        const bad = plain(good);
+        bad.spec.template.spec.containers[0].securityContext = { allowPrivilegeEscalation: true };
+        delete bad.spec.template.spec.containers[0].resources.limits;
+        delete bad.spec.template.spec.securityContext;
+        expect(violationsOf(deploymentsRestricted, deployment(bad))).toEqual([
+            expect.stringMatching(/allowPrivilegeEscalation to false/),
+            expect.stringMatching(/drop ALL capabilities/),
+            expect.stringMatching(/runAsNonRoot/),
+            expect.stringMatching(/seccompProfile/),
+            expect.stringMatching(/resources\.limits/),
+        ]);
+    });
+    test("tolerates an unknown spec", () => expect(violationsOf(deploymentsRestricted, deployment({ spec: undefined }))).toEqual([]));
+});
+
+describe("LoadBalancer Services are internal", () => {
+    const good = plain(serviceManifest({ name: "nginx", namespace: "nginx", image: "x:1", replicas: 3, loadBalancerSubnetName: "services" }));
+    const service = (props: any): Resource => ({ type: "kubernetes:core/v1:Service", props });
+    test("passes the program's Service", () => expect(violationsOf(loadBalancersInternal, service(good))).toEqual([]));
+    test("fails a public one", () => {
+        const bad = plain(good);
+        delete bad.metadata.annotations["service.beta.kubernetes.io/azure-load-balancer-internal"];
+        expect(violationsOf(loadBalancersInternal, service(bad))).toEqual([expect.stringMatching(/would get a public IP/)]);
+    });
+    test("ignores ClusterIP services and unknown annotations", () => {
+        expect(violationsOf(loadBalancersInternal, service({ spec: { type: "ClusterIP" }, metadata: {} }))).toEqual([]);
+        expect(violationsOf(loadBalancersInternal, service({ spec: { type: "LoadBalancer" }, metadata: { annotations: undefined } }))).toEqual([]);
+    });
+});
+
+describe("kubenet retirement (advisory)", () => {
+    test("reports on a kubenet cluster", () => expect(violationsOf(kubenetRetirement, cluster(seedProfile))).toEqual([expect.stringMatching(/31 March 2028.*Azure CNI Overlay/)]));
+    test("is silent for Azure CNI", () => expect(violationsOf(kubenetRetirement, cluster({ networkPlugin: "azure" }))).toEqual([]));
+});
