@@ -6,7 +6,7 @@ import { buildAddressPlan } from "../addressPlan";
 import { formatProblems, validateConfig } from "../config";
 import { rawStackConfig } from "../stackFiles";
 import { buildCommands } from "./commands";
-import { deleteNetns, inNetns, LabError, listNetns, preflight, run, runPhases } from "./system";
+import { deleteNetns, hasTool, inNetns, LabError, listNetns, preflight, runPhases } from "./system";
 import { allNetns, buildLabTopology, LabTopology, netnsPrefix, POD_HTTP_PORT, validateLabName } from "./topology";
 
 export const STATE_DIR = process.env.AKS_KUBENET_LAB_STATE_DIR ?? "/run/aks-kubenet-lab";
@@ -152,7 +152,6 @@ export function findNode(topology: LabTopology, which: string) {
 /** The seed's views from inside a node: ip addr, brctl show, route -n, the nat POSTROUTING chain. */
 export async function show(topology: LabTopology, which: string): Promise<string> {
     const node = findNode(topology, which);
-    const hasTool = async (tool: string) => (await run("sh", ["-c", `command -v ${tool}`])).code === 0;
     const views: Array<[string, string[]]> = [
         ["ip addr", ["ip", "addr"]],
         (await hasTool("brctl")) ? ["brctl show", ["brctl", "show"]] : ["bridge link (brctl not installed)", ["bridge", "link"]],

@@ -52,7 +52,7 @@ const REQUIRED_TOOLS: ReadonlyArray<[string, string]> = [
 ];
 const OPTIONAL_TOOLS: ReadonlyArray<[string, string]> = [["brctl", "bridge-utils"]];
 
-async function hasTool(tool: string): Promise<boolean> {
+export async function hasTool(tool: string): Promise<boolean> {
     return (await run("sh", ["-c", `command -v ${tool}`])).code === 0;
 }
 

@@ -70,15 +70,15 @@ export async function verify(topology: LabTopology): Promise<CheckResult[]> {
         const victim: LabNode = topology.nodes[topology.nodes.length - 1];
         const bystander = topology.nodes.find((node) => node !== first && node !== victim);
         const route = topology.router.routes.find((candidate) => candidate.prefix === victim.podCidr)!;
-        const router = ["ip", "-n", topology.router.netns, "route"];
+        const routeCommand = (...args: string[]) => runOrThrow("ip", ["-n", topology.router.netns, "route", ...args]);
         results.push(await reachability(`before: ${first.name} pod reaches ${victim.name} pod`, origin, victim.pods[0], true));
-        await runOrThrow(router[0], [...router.slice(1), "del", route.prefix]);
+        await routeCommand("del", route.prefix);
         try {
             results.push(await reachability(`route ${route.prefix} removed: ${victim.name} pod unreachable`, origin, victim.pods[0], false));
             if (bystander) results.push(await reachability(`route ${route.prefix} removed: ${bystander.name} pod still reachable`, origin, bystander.pods[0], true));
             if (victim.pods.length > 1) results.push(await reachability(`route ${route.prefix} removed: ${victim.name}'s own pods still talk`, victim.pods[0], victim.pods[1], true));
         } finally {
-            await runOrThrow(router[0], [...router.slice(1), "add", route.prefix, "via", route.via]);
+            await routeCommand("add", route.prefix, "via", route.via);
         }
         results.push(await reachability(`route ${route.prefix} restored: ${victim.name} pod reachable again`, origin, victim.pods[0], true));
     }

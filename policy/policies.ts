@@ -6,13 +6,13 @@
  */
 import type { ReportViolation, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { checkAddressPlan } from "../addressPlan";
+import { INTERNAL_LB_ANNOTATION } from "../workloads/nginxManifests";
 
 const MANAGED_CLUSTER = "azure-native:containerservice:ManagedCluster";
 const SUBNET = "azure-native:network:Subnet";
 const ROLE_ASSIGNMENT = "azure-native:authorization:RoleAssignment";
 const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
 const SERVICE = "kubernetes:core/v1:Service";
-export const INTERNAL_LB_ANNOTATION = "service.beta.kubernetes.io/azure-load-balancer-internal";
 
 const isKubenet = (props: any) => props?.networkProfile?.networkPlugin === "kubenet";
 const text = (value: unknown) => (typeof value === "string" ? value : undefined);

@@ -6,6 +6,7 @@
  */
 import type * as pulumiType from "@pulumi/pulumi";
 import { stackConfig } from "../../stackFiles";
+import { USER_CREDENTIALS_INVOKE } from "../../cluster";
 
 export const MOCK_SUBSCRIPTION_ID = "00000000-0000-0000-0000-000000000000";
 /** A marker only the mocked kubeconfig contains: it must never show up in clear. */
@@ -129,7 +130,7 @@ export async function runProgram(options: RunOptions = {}): Promise<ProgramRun> 
             newResource: (args) => mockState(args.type, args.name, args.inputs),
             call: (args) => {
                 invokes.push({ token: args.token, inputs: args.inputs });
-                if (args.token === "azure-native:containerservice:listManagedClusterUserCredentials") {
+                if (args.token === USER_CREDENTIALS_INVOKE) {
                     return { kubeconfigs: [{ name: "clusterUser", value: Buffer.from(MOCK_KUBECONFIG).toString("base64") }] };
                 }
                 if (args.token === "azure-native:authorization:getClientConfig") {
