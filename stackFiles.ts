@@ -6,6 +6,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
+import { UsageError } from "./cli/shell";
 
 export const REPO_ROOT = __dirname;
 
@@ -36,7 +37,7 @@ export function stackConfig(stack = "dev", overrides: Record<string, string> = {
     }
     const stackPath = `Pulumi.${stack}.yaml`;
     if (!fs.existsSync(path.join(REPO_ROOT, stackPath))) {
-        throw new Error(`stack "${stack}" has no ${stackPath} in ${REPO_ROOT}; create it with pulumi stack init ${stack}`);
+        throw new UsageError(`stack "${stack}" has no ${stackPath} in ${REPO_ROOT}; create it with pulumi stack init ${stack}`);
     }
     const stackFile = readYaml<{ config?: Record<string, unknown> }>(stackPath);
     for (const [key, value] of Object.entries(stackFile.config ?? {})) {

@@ -8,7 +8,7 @@
  *   down                                                     remove everything the lab made
  * --name defaults to the stack name; every namespace is named akl-<name>-*.
  */
-import { parseArgs } from "util";
+import { EXIT_CHECK_FAILED, EXIT_OK, EXIT_UNUSABLE_INPUT, parseOptions, runMain } from "../cli/shell";
 import { explainPath } from "./explain";
 import { down, labTopologyFor, readState, show, status, up } from "./lab";
 import { LabError, preflight } from "./system";
@@ -21,7 +21,9 @@ const USAGE = `usage: sudo npm run lab -- <up|status|show|explain|verify|down> [
   show <node>              ip addr, brctl show, route -n and the nat POSTROUTING chain inside a node
   explain <src> <dst>      which path a packet from <src> to <dst> takes
   verify                   prove the kubenet data path with real packets
-  down                     remove everything the lab made`;
+  down                     remove everything the lab made
+Exit 0 on success, 1 when a verify check (or a command the lab runs) fails, 2 when the lab cannot
+run as asked (not root, tools missing, not up, bad option).`;
 
 function integerOption(name: string, value: string | undefined): number | undefined {
     if (value === undefined) return undefined;
@@ -36,7 +38,7 @@ function requireState(name: string): LabTopology {
 }
 
 async function main(argv: string[]): Promise<number> {
-    const { values, positionals } = parseArgs({
+    const { values, positionals } = parseOptions({
         args: argv,
         allowPositionals: true,
         options: {
@@ -50,8 +52,8 @@ async function main(argv: string[]): Promise<number> {
     });
     const [command, ...rest] = positionals;
     if (values.help || !command) {
-        console.log(USAGE);
-        return command || values.help ? 0 : 2;
+        (values.help ? console.log : console.error)(USAGE);
+        return values.help ? EXIT_OK : EXIT_UNUSABLE_INPUT;
     }
     const stack = values.stack!;
     const name = values.name ?? stack;
@@ -85,8 +87,9 @@ async function main(argv: string[]): Promise<number> {
         }
         case "show": {
             if (!rest[0]) throw new LabError("usage: lab -- show <node> (e.g. node-0)");
+            const topology = requireState(name);
             await preflight();
-            console.log(await show(requireState(name), rest[0]));
+            console.log(await show(topology, rest[0]));
             return 0;
         }
         case "explain": {
@@ -96,10 +99,12 @@ async function main(argv: string[]): Promise<number> {
             return 0;
         }
         case "verify": {
+            // Whether the lab is up is the first thing to know; tools and root come after.
+            const topology = requireState(name);
             await preflight();
-            const results = await verify(requireState(name));
+            const results = await verify(topology);
             console.log(formatTable(results));
-            return results.every((result) => result.passed) ? 0 : 1;
+            return results.every((result) => result.passed) ? EXIT_OK : EXIT_CHECK_FAILED;
         }
         case "down": {
             const removed = await down(name);
@@ -107,15 +112,8 @@ async function main(argv: string[]): Promise<number> {
             return 0;
         }
         default:
-            console.error(USAGE);
-            return 2;
+            throw new LabError(`unknown command "${command}"; see --help`);
     }
 }
 
-main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (error) => {
-        console.error(error instanceof LabError ? `lab: ${error.message}` : error);
-        process.exit(1);
-    },
-);
+runMain("lab", main);

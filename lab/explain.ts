@@ -1,19 +1,25 @@
 /** Which path a packet takes through the kubenet data path, computed from the lab topology. */
 import { locate, LabTopology } from "./topology";
 import { cidr, containsIp, parseIpv4 } from "../addressPlan";
+import { UsageError } from "../cli/shell";
 
+/** The path from `source` to `destination`; throws UsageError when either cannot be explained. */
 export function explainPath(topology: LabTopology, source: string, destination: string): string[] {
+    for (const address of [source, destination]) {
+        const parsed = parseIpv4(address);
+        if (!parsed.ok) throw new UsageError(parsed.reason);
+    }
     const from = locate(topology, source);
     const to = locate(topology, destination);
     if (from.kind !== "pod" && from.kind !== "node") {
-        return [`${source} is not a pod or node of this lab; sources are pod IPs (${topology.podCidr}) or node IPs (${topology.subnetCidr}).`];
+        throw new UsageError(`${source} is not a pod or node of this lab; sources are pod IPs (${topology.podCidr}) or node IPs (${topology.subnetCidr}); see \`lab -- status\``);
     }
     const origin = from.kind === "pod" ? `pod ${from.pod!.name} (${source}) on ${from.node!.name}` : `node ${from.node!.name} (${source})`;
     const leaveNode = from.kind === "pod"
         ? `${origin} sends to its gateway ${from.node!.bridgeIp} (cbr0); ${from.node!.name} routes it out of eth0 to the VNet gateway ${from.node!.gateway}`
         : `${origin} sends it out of eth0 to the VNet gateway ${from.node!.gateway}`;
     const address = parseIpv4(destination);
-    if (!address.ok) return [address.reason];
+    if (!address.ok) throw new UsageError(address.reason);
 
     if (to.kind === "service") {
         const endpoints = topology.service.endpoints;

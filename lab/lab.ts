@@ -3,10 +3,10 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { buildAddressPlan } from "../addressPlan";
-import { formatProblems, validateConfig } from "../config";
+import { validateConfig } from "../config";
 import { rawStackConfig } from "../stackFiles";
 import { buildCommands } from "./commands";
-import { deleteNetns, hasTool, inNetns, LabError, listNetns, preflight, runPhases } from "./system";
+import { deleteNetns, hasTool, inNetns, LabCommandError, LabError, listNetns, preflight, runPhases } from "./system";
 import { allNetns, buildLabTopology, LabTopology, netnsPrefix, POD_HTTP_PORT, validateLabName } from "./topology";
 
 export const STATE_DIR = process.env.AKS_KUBENET_LAB_STATE_DIR ?? "/run/aks-kubenet-lab";
@@ -28,7 +28,8 @@ export function labTopologyFor(options: UpOptions): LabTopology {
     const overrides: Record<string, string> = options.nodes === undefined ? {} : { nodeCount: String(options.nodes) };
     const result = validateConfig(rawStackConfig(options.stack, overrides));
     if (!result.config) {
-        throw new LabError(`stack ${options.stack}'s config is invalid${options.nodes === undefined ? "" : ` with --nodes ${options.nodes}`}:\n${formatProblems(result.errors)}`);
+        const problems = result.errors.map((problem) => `${problem.key}: ${problem.message}`).join("; ");
+        throw new LabError(`stack ${options.stack}'s config is invalid${options.nodes === undefined ? "" : ` with --nodes ${options.nodes}`}: ${problems}`);
     }
     return buildLabTopology(buildAddressPlan(result.config), { name: options.name, stack: options.stack, podsPerNode: options.podsPerNode });
 }
@@ -56,9 +57,9 @@ function startServer(netns: string, serverName: string): Promise<void> {
             detached: true,
             stdio: ["ignore", "pipe", "ignore"],
         });
-        const timer = setTimeout(() => reject(new LabError(`server in ${netns} did not start within ${SERVER_READY_TIMEOUT_MS} ms`)), SERVER_READY_TIMEOUT_MS);
+        const timer = setTimeout(() => reject(new LabCommandError(`server in ${netns} did not start within ${SERVER_READY_TIMEOUT_MS} ms`)), SERVER_READY_TIMEOUT_MS);
         child.on("error", (error) => reject(error));
-        child.on("exit", (code) => reject(new LabError(`server in ${netns} exited with ${code}`)));
+        child.on("exit", (code) => reject(new LabCommandError(`server in ${netns} exited with ${code}`)));
         child.stdout!.once("data", () => {
             clearTimeout(timer);
             child.removeAllListeners("exit");
@@ -126,7 +127,7 @@ export async function down(name: string): Promise<number> {
     await deleteNetns(namespaces);
     fs.rmSync(statePath(name), { force: true });
     const left = await labNetns(name);
-    if (left.length > 0) throw new LabError(`could not remove ${left.join(", ")}`);
+    if (left.length > 0) throw new LabCommandError(`could not remove ${left.join(", ")}`);
     return namespaces.length;
 }
 

@@ -1,11 +1,16 @@
 /** Running commands for the lab: preflight checks, command groups, namespaces and their processes. */
 import { execFile, spawn } from "child_process";
 import { promisify } from "util";
+import { CheckFailedError, UsageError } from "../cli/shell";
 import { CommandGroup, Phase } from "./commands";
 
 const execFileAsync = promisify(execFile);
 
-export class LabError extends Error {}
+/** The lab cannot run as asked: not root, tools missing, not up, a bad name or option (exit 2). */
+export class LabError extends UsageError {}
+
+/** A command the lab ran failed (exit 1). */
+export class LabCommandError extends CheckFailedError {}
 
 export interface RunResult {
     readonly stdout: string;
@@ -34,7 +39,7 @@ export function run(file: string, args: readonly string[], input?: string): Prom
 export async function runOrThrow(file: string, args: readonly string[], input?: string): Promise<string> {
     const result = await run(file, args, input);
     if (result.code !== 0) {
-        throw new LabError(`${file} ${args.join(" ")} failed (exit ${result.code}): ${result.stderr.trim() || result.stdout.trim()}`);
+        throw new LabCommandError(`${file} ${args.join(" ")} failed (exit ${result.code}): ${result.stderr.trim() || result.stdout.trim()}`);
     }
     return result.stdout;
 }
@@ -83,14 +88,14 @@ async function runGroup(group: CommandGroup, warnings: string[]): Promise<void> 
             const result = await inNetns(group.netns, ["sysctl", "-q", "-w", ...Object.entries(group.settings).map(([key, value]) => `${key}=${value}`)]);
             if (result.code !== 0) {
                 const message = `sysctl in ${group.netns} failed: ${result.stderr.trim()}`;
-                if (!group.optional) throw new LabError(message);
+                if (!group.optional) throw new LabCommandError(message);
                 warnings.push(message);
             }
             return;
         }
         case "iptables-restore": {
             const result = await inNetns(group.netns, ["iptables-restore", "--noflush"], group.rules);
-            if (result.code !== 0) throw new LabError(`iptables-restore in ${group.netns} failed: ${result.stderr.trim()}`);
+            if (result.code !== 0) throw new LabCommandError(`iptables-restore in ${group.netns} failed: ${result.stderr.trim()}`);
             return;
         }
     }

@@ -1,5 +1,6 @@
 /** Proves the seed's claims on a running lab with real packets; every check opens new connections. */
 import * as path from "path";
+import { formatTable as table } from "../cli/shell";
 import { inNetns, runOrThrow } from "./system";
 import { LabNode, LabPod, LabTopology, POD_HTTP_PORT } from "./topology";
 
@@ -110,9 +111,7 @@ export async function verify(topology: LabTopology): Promise<CheckResult[]> {
 }
 
 export function formatTable(results: readonly CheckResult[]): string {
-    const rows = [["check", "expected", "observed", "result"], ...results.map((result) => [result.check, result.expected, result.observed, result.passed ? "PASS" : "FAIL"])];
-    const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
-    const line = (row: string[]) => row.map((cell, column) => cell.padEnd(widths[column])).join("  ").trimEnd();
     const passed = results.filter((result) => result.passed).length;
-    return [line(rows[0]), widths.map((width) => "-".repeat(width)).join("  "), ...rows.slice(1).map(line), "", `${passed} passed, ${results.length - passed} failed`].join("\n");
+    const rows = results.map((result) => [result.check, result.expected, result.observed, result.passed ? "PASS" : "FAIL"]);
+    return [table(["check", "expected", "observed", "result"], rows), "", `${passed} passed, ${results.length - passed} failed`].join("\n");
 }

@@ -1,8 +1,13 @@
 /**
  * The policies that guard the kubenet design. Kept apart from index.ts, because
  * `new PolicyPack` starts a server: tests import this module. Address checks reuse the
- * address plan's rules (addressPlan/); no CIDR logic is written here. Every policy tolerates
- * unknown (undefined) values during preview: it checks what is known and skips the rest.
+ * address plan's rules (addressPlan/); no CIDR logic is written here.
+ *
+ * Unknown values: @pulumi/policy (server.js) hands every policy its props wrapped in
+ * `unknownCheckingProxy`. Reading a value that is unknown during preview throws
+ * `UnknownValueError`, which the framework turns into an advisory "can't run policy during
+ * preview" note. So `undefined` here always means *absent*, never unknown: a policy must not
+ * skip on undefined (a Service without annotations is the commonest public load balancer).
  */
 import type { ReportViolation, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { checkAddressPlan } from "../addressPlan";
@@ -27,6 +32,10 @@ export const kubenetNetworkProfile: ResourceValidationPolicy = {
         if (profile.dockerBridgeCidr !== undefined) {
             reportViolation("dockerBridgeCidr is set; it is ignored since Kubernetes 1.19 and removed from API 2023-04-01 (Azure/AKS#3534): remove it.");
         }
+        // Absent, AKS picks 10.0.0.0/16, which collides with 10.0.x VNets
+        // (ServiceCidrOverlapExistingSubnetsCidr, Azure/AKS#1117): always set both.
+        if (profile.serviceCidr === undefined) reportViolation("networkProfile serviceCidr is not set: AKS would use 10.0.0.0/16 (Azure/AKS#1117); set it outside the VNet.");
+        if (profile.dnsServiceIP === undefined) reportViolation("networkProfile dnsServiceIP is not set: set the .10 address of serviceCidr.");
         const findings = checkAddressPlan({ podCidr: text(profile.podCidr), serviceCidr: text(profile.serviceCidr), dnsServiceIp: text(profile.dnsServiceIP) });
         for (const problem of findings.errors) reportViolation(`networkProfile ${problem.key}: ${problem.message}`);
     },
@@ -41,7 +50,8 @@ export const kubenetSubnetHasRouteTable: StackValidationPolicy = {
         for (const cluster of args.resources.filter((resource) => resource.type === MANAGED_CLUSTER && isKubenet(resource.props))) {
             for (const pool of cluster.props.agentPoolProfiles ?? []) {
                 const subnetId = text(pool?.vnetSubnetID);
-                if (!subnetId) continue; // unknown during preview
+                // No subnet: AKS builds and owns the VNet and its route table; nothing to detach.
+                if (!subnetId) continue;
                 const subnet = subnets.find((candidate) => candidate.props.id === subnetId);
                 if (subnet && !subnet.props.routeTable?.id) {
                     reportViolation(`subnet ${subnet.name} hosts kubenet pool ${pool.name} of ${cluster.name} but has no routeTable: AKS would attach its own, and the next update would detach it and break pod traffic.`, subnet.urn);
@@ -86,7 +96,10 @@ export const deploymentsRestricted: ResourceValidationPolicy = {
     validateResource: (args, reportViolation) => {
         if (args.type !== DEPLOYMENT) return;
         const pod = args.props.spec?.template?.spec;
-        if (!pod) return; // unknown during preview
+        if (!pod) {
+            reportViolation("the Deployment has no pod template (spec.template.spec).");
+            return;
+        }
         if (pod.hostNetwork || pod.hostPID || pod.hostIPC) reportViolation("the pod shares a host namespace (hostNetwork/hostPID/hostIPC).");
         for (const container of pod.containers ?? []) checkContainer("container", container, pod.securityContext ?? {}, reportViolation);
         for (const container of pod.initContainers ?? []) checkContainer("init container", container, pod.securityContext ?? {}, reportViolation);
@@ -99,8 +112,8 @@ export const loadBalancersInternal: ResourceValidationPolicy = {
     enforcementLevel: "mandatory",
     validateResource: (args, reportViolation) => {
         if (args.type !== SERVICE || args.props.spec?.type !== "LoadBalancer") return;
-        const annotations = args.props.metadata?.annotations;
-        if (annotations === undefined) return; // unknown during preview
+        // No annotations at all is the commonest public load balancer: it fails like any other.
+        const annotations = args.props.metadata?.annotations ?? {};
         if (annotations[INTERNAL_LB_ANNOTATION] !== "true") {
             reportViolation(`Service ${args.props.metadata?.name ?? args.name} would get a public IP: annotate it ${INTERNAL_LB_ANNOTATION}: "true".`);
         }

@@ -32,6 +32,15 @@ describe("the pull-request workflow", () => {
         expect(preview.with["stack-name"]).toMatch(/\/aks-kubenet\/dev$/);
     });
 
+    test("the replacement guard runs on the preview's JSON after the preview, unless the PR has the label allow-replacement", () => {
+        const guard = index((step) => String(step.run).includes("npm run --silent preview-guard -- preview.json"));
+        expect(guard).toBeGreaterThan(index((step) => String(step.uses).startsWith("pulumi/actions@")));
+        expect(steps[guard].run).toMatch(/pulumi preview --json --stack .*\/aks-kubenet\/dev.* > preview\.json/);
+        expect(steps[guard].if).toBe("${{ !contains(github.event.pull_request.labels.*.name, 'allow-replacement') }}");
+        expect(workflow.on.pull_request.types).toEqual(expect.arrayContaining(["labeled", "unlabeled", "synchronize"]));
+        expect(readYaml<any>("package.json").scripts["preview-guard"]).toBe("ts-node --transpile-only guard/cli.ts");
+    });
+
     test("Azure by OIDC from repository variables; no secret anywhere", () => {
         expect(workflow.env).toMatchObject({
             ARM_USE_OIDC: "true",
@@ -74,12 +83,24 @@ describe("Pulumi Deployments settings (deployment/) under mocks", () => {
             organization: "acme",
             project: "aks-kubenet",
             stack: "dev",
-            sourceContext: { git: { repoUrl: "https://github.com/acme/aks-kubenet.git", branch: "refs/heads/main", repoDir: "." } },
+            sourceContext: { git: { branch: "refs/heads/main", repoDir: "." } },
         });
+        // The GitHub app names the repository; a repoUrl beside GitHub settings is refused.
+        expect(inputs.sourceContext.git).not.toHaveProperty("repoUrl");
     });
 
-    test("PR previews on, push-to-deploy on, npm ci before the run, Azure by OIDC", () => {
-        expect(inputs.vcs).toMatchObject({ provider: "GitHub", repository: "acme/aks-kubenet", previewPullRequests: true, deployCommits: true });
+    test("push-to-deploy through the github block (pulumi-pulumiservice#754); PR previews off (Actions runs them with the policy pack)", () => {
+        expect(inputs.github).toEqual({ repository: "acme/aks-kubenet", deployCommits: true, previewPullRequests: false, pullRequestTemplate: false });
+        expect(inputs).not.toHaveProperty("vcs");
+    });
+
+    test("a pinned Node 22 executor image", () => {
+        expect(inputs.executorContext).toEqual({ executorImage: expect.stringMatching(/^pulumi\/pulumi-nodejs-22:\d+\.\d+\.\d+$/) });
+        const sdk = readYaml<any>("package.json").dependencies["@pulumi/pulumi"];
+        expect(inputs.executorContext.executorImage.split(":")[1]).toBe(sdk);
+    });
+
+    test("npm ci before the run, Azure by OIDC", () => {
         expect(inputs.operationContext.preRunCommands).toEqual(["npm ci"]);
         expect(inputs.operationContext.oidc).toEqual({ azure: { clientId: "client", tenantId: "tenant", subscriptionId: "subscription" } });
         expect(JSON.stringify(inputs)).not.toMatch(/secret/i);

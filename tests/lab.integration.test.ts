@@ -7,6 +7,7 @@ import { execFileSync, spawn } from "child_process";
 import * as path from "path";
 import { down, labNetns, show, up } from "../lab/lab";
 import { verify } from "../lab/verify";
+import { runTool } from "./helpers/cli";
 
 const has = (tool: string) => {
     try {
@@ -31,14 +32,7 @@ function rootNamespaceSnapshot(): string {
         .join("\n");
 }
 
-function runCli(args: string[]): { code: number; stdout: string; stderr: string } {
-    try {
-        const stdout = execFileSync(process.execPath, [path.join(REPO, "node_modules", "ts-node", "dist", "bin.js"), "--transpile-only", path.join(REPO, "lab", "cli.ts"), ...args], { encoding: "utf8", cwd: REPO });
-        return { code: 0, stdout, stderr: "" };
-    } catch (error: any) {
-        return { code: error.status ?? 1, stdout: error.stdout ?? "", stderr: error.stderr ?? "" };
-    }
-}
+const runCli = (args: string[], env?: NodeJS.ProcessEnv) => runTool("lab/cli.ts", args, { env });
 
 describeWithRoot("the lab on this machine (root)", () => {
     let before: string;
@@ -111,15 +105,32 @@ describeWithRoot("the lab on this machine (root)", () => {
     }, 30000);
 });
 
-test("without root the CLI stops with a clear message", () => {
-    if (isRoot) {
-        // As root, check the message of the other precondition instead: an unknown lab.
+describe("the CLI's preconditions, on any machine (root or not, with or without the lab's tools)", () => {
+    test("verify of a lab that is not up: exit 2, one line saying how to bring it up", () => {
         const result = runCli(["verify", "--name", "nosuchlab"]);
-        expect(result.code).toBe(1);
-        expect(result.stderr).toMatch(/lab "nosuchlab" is not up; run `sudo npm run lab -- up --name nosuchlab`/);
-    } else {
-        const result = runCli(["up", "--name", "nonroot"]);
-        expect(result.code).toBe(1);
-        expect(result.stderr).toMatch(/needs root .* sudo npm run lab/);
-    }
+        expect(result.code).toBe(2);
+        expect(result.stderr.trim()).toBe("lab: lab \"nosuchlab\" is not up; run `sudo npm run lab -- up --name nosuchlab`");
+    });
+
+    test("up without root, or as root without ip/iptables on the PATH: exit 2 naming what is missing", () => {
+        // Debian keeps ip and iptables in /usr/sbin and /sbin: without them on the PATH, a root
+        // machine looks like a fresh one without the lab's packages.
+        const path = (process.env.PATH ?? "").split(":").filter((dir) => !/\/sbin$/.test(dir)).join(":");
+        const result = runCli(["up", "--name", "nolab"], { ...process.env, PATH: path });
+        expect(result.code).toBe(2);
+        expect(result.stderr.trim().split("\n")).toHaveLength(1);
+        expect(result.stderr).toMatch(isRoot ? /^lab: missing: .*iptables \(package iptables\).*\. Install them, e\.g\. on Debian\/Ubuntu: sudo apt-get install iproute2 iptables/ : /needs root .* sudo npm run lab/);
+    });
+
+    test("explain refuses text that is no IP and an address that is no pod or node: exit 2", () => {
+        expect(runCli(["explain", "pod-a", "10.100.0.3"])).toMatchObject({ code: 2, stderr: expect.stringMatching(/^lab: "pod-a" is not an IPv4 address/) });
+        expect(runCli(["explain", "10.9.9.9", "10.100.0.3"])).toMatchObject({ code: 2, stderr: expect.stringMatching(/^lab: 10\.9\.9\.9 is not a pod or node of this lab/) });
+        expect(runCli(["explain", "10.100.0.2", "10.100.2.3"])).toMatchObject({ code: 0, stdout: expect.stringMatching(/^other node/) });
+    });
+
+    test("--help exits 0; an unknown option or command exits 2", () => {
+        expect(runCli(["--help"])).toMatchObject({ code: 0, stdout: expect.stringMatching(/^usage: sudo npm run lab/) });
+        expect(runCli(["up", "--nods", "3"]).code).toBe(2);
+        expect(runCli(["teleport"])).toMatchObject({ code: 2, stderr: expect.stringMatching(/unknown command "teleport"/) });
+    });
 });

@@ -111,5 +111,8 @@ describe("explain", () => {
     test("outside: SNAT to the node IP", () => expect(say("10.100.1.2", "203.0.113.10")).toMatch(/SNAT: .* to the node IP 10\.220\.1\.5/));
     test("ClusterIP: DNAT", () => expect(say("10.100.0.2", "10.200.0.100")).toMatch(/ClusterIP .* DNAT: .* 9 endpoints/));
     test("a pod CIDR address no node holds: dropped", () => expect(say("10.100.0.2", "10.100.99.5")).toMatch(/no route in the route table/));
-    test("an unknown source is named", () => expect(say("1.2.3.4", "10.100.0.2")).toMatch(/not a pod or node/));
+    test("an unknown source or a text that is no IP is refused (the CLI exits 2)", () => {
+        expect(() => say("1.2.3.4", "10.100.0.2")).toThrow(/1\.2\.3\.4 is not a pod or node of this lab/);
+        expect(() => say("10.100.0.2", "nginx")).toThrow(/"nginx" is not an IPv4 address/);
+    });
 });

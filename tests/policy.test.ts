@@ -10,19 +10,24 @@ import {
 } from "../policy/policies";
 import { deploymentManifest, serviceManifest } from "../workloads/nginxManifests";
 import { readYaml } from "../stackFiles";
+import { unknownCheckingProxy, UnknownValueError } from "@pulumi/policy";
+// The sentinels the policy server puts where a value is unknown (exported by proxy.js, untyped).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { unknownObjectValue, unknownStringValue } = require("@pulumi/policy/proxy") as { unknownObjectValue: unknown; unknownStringValue: unknown };
 
 const plain = (value: unknown): any => JSON.parse(JSON.stringify(value));
 type Resource = { type: string; name?: string; props: any; urn?: string };
 
 function violationsOf(policy: any, resource: Resource): string[] {
     const found: string[] = [];
-    policy.validateResource({ type: resource.type, props: resource.props, urn: resource.urn ?? `urn:${resource.name ?? "r"}`, name: resource.name ?? "r", opts: {}, isType: () => false, asType: () => undefined, getConfig: () => ({}) }, (message: string) => found.push(message));
+    // As @pulumi/policy's server does: props behind the proxy that throws on unknown values.
+    policy.validateResource({ type: resource.type, props: unknownCheckingProxy(resource.props), urn: resource.urn ?? `urn:${resource.name ?? "r"}`, name: resource.name ?? "r", opts: {}, isType: () => false, asType: () => undefined, getConfig: () => ({}) }, (message: string) => found.push(message));
     return found;
 }
 
 function stackViolationsOf(policy: any, resources: Resource[]): string[] {
     const found: string[] = [];
-    policy.validateStack({ resources: resources.map((resource) => ({ ...resource, urn: resource.urn ?? `urn:${resource.name}`, name: resource.name ?? "r", opts: {}, dependencies: [], propertyDependencies: {}, isType: () => false, asType: () => undefined })), getConfig: () => ({}) }, (message: string) => found.push(message));
+    policy.validateStack({ resources: resources.map((resource) => ({ ...resource, props: unknownCheckingProxy(resource.props), urn: resource.urn ?? `urn:${resource.name}`, name: resource.name ?? "r", opts: {}, dependencies: [], propertyDependencies: {}, isType: () => false, asType: () => undefined })), getConfig: () => ({}) }, (message: string) => found.push(message));
     return found;
 }
 
@@ -52,8 +57,14 @@ describe("kubenet network profile", () => {
         expect(violationsOf(kubenetNetworkProfile, cluster({ ...seedProfile, serviceCidr: "10.100.0.0/16", dnsServiceIP: "10.100.0.10" }))).toEqual([expect.stringMatching(/overlaps podCidr/)]);
         expect(violationsOf(kubenetNetworkProfile, cluster({ ...seedProfile, dockerBridgeCidr: "172.17.0.1/16" }))).toEqual([expect.stringMatching(/dockerBridgeCidr is set/)]);
     });
-    test("tolerates unknown values and ignores other plugins", () => {
-        expect(violationsOf(kubenetNetworkProfile, cluster({ networkPlugin: "kubenet", podCidr: undefined, serviceCidr: undefined, dnsServiceIP: undefined }))).toEqual([]);
+    test("an unknown value stops the policy (the framework reports it as advisory); absent ranges fail", () => {
+        expect(() => violationsOf(kubenetNetworkProfile, cluster({ ...seedProfile, podCidr: unknownStringValue }))).toThrow(UnknownValueError);
+        expect(violationsOf(kubenetNetworkProfile, cluster({ networkPlugin: "kubenet" }))).toEqual([
+            expect.stringMatching(/serviceCidr is not set: AKS would use 10\.0\.0\.0\/16/),
+            expect.stringMatching(/dnsServiceIP is not set/),
+        ]);
+    });
+    test("ignores other plugins", () => {
         expect(violationsOf(kubenetNetworkProfile, cluster({ networkPlugin: "azure", dockerBridgeCidr: "x" }))).toEqual([]);
         expect(violationsOf(kubenetNetworkProfile, { type: "azure-native:containerservice:ManagedCluster", props: {} })).toEqual([]);
     });
@@ -68,9 +79,11 @@ describe("kubenet subnet has a route table", () => {
     test("fails when it does not", () => {
         expect(stackViolationsOf(kubenetSubnetHasRouteTable, [withPool, { type: "azure-native:network:Subnet", name: "kubenet", props: { id: subnetId } }])).toEqual([expect.stringMatching(/subnet kubenet hosts kubenet pool system of aks but has no routeTable/)]);
     });
-    test("tolerates unknown subnet ids during preview", () => {
-        const unknown = cluster(seedProfile, { agentPoolProfiles: [{ name: "system", vnetSubnetID: undefined }] });
-        expect(stackViolationsOf(kubenetSubnetHasRouteTable, [unknown, { type: "azure-native:network:Subnet", name: "kubenet", props: {} }])).toEqual([]);
+    test("an unknown subnet id stops the policy; a pool without a subnet (AKS-managed VNet) passes", () => {
+        const unknown = cluster(seedProfile, { agentPoolProfiles: [{ name: "system", vnetSubnetID: unknownStringValue }] });
+        expect(() => stackViolationsOf(kubenetSubnetHasRouteTable, [unknown, { type: "azure-native:network:Subnet", name: "kubenet", props: {} }])).toThrow(UnknownValueError);
+        const managed = cluster(seedProfile, { agentPoolProfiles: [{ name: "system" }] });
+        expect(stackViolationsOf(kubenetSubnetHasRouteTable, [managed])).toEqual([]);
     });
 });
 
@@ -97,7 +110,10 @@ describe("Deployments meet the restricted standard", () => {
             expect.stringMatching(/resources\.limits/),
         ]);
     });
-    test("tolerates an unknown spec", () => expect(violationsOf(deploymentsRestricted, deployment({ spec: undefined }))).toEqual([]));
+    test("an unknown spec stops the policy; a missing one fails", () => {
+        expect(() => violationsOf(deploymentsRestricted, deployment({ spec: unknownObjectValue }))).toThrow(UnknownValueError);
+        expect(violationsOf(deploymentsRestricted, deployment({ spec: {} }))).toEqual([expect.stringMatching(/no pod template/)]);
+    });
 });
 
 describe("LoadBalancer Services are internal", () => {
@@ -109,9 +125,13 @@ describe("LoadBalancer Services are internal", () => {
         delete bad.metadata.annotations["service.beta.kubernetes.io/azure-load-balancer-internal"];
         expect(violationsOf(loadBalancersInternal, service(bad))).toEqual([expect.stringMatching(/would get a public IP/)]);
     });
-    test("ignores ClusterIP services and unknown annotations", () => {
+    test("fails a LoadBalancer Service with no annotations at all (the commonest public LB)", () => {
+        expect(violationsOf(loadBalancersInternal, service({ metadata: { name: "web" }, spec: { type: "LoadBalancer" } }))).toEqual([expect.stringMatching(/Service web would get a public IP/)]);
+        expect(violationsOf(loadBalancersInternal, service({ metadata: { name: "web", annotations: {} }, spec: { type: "LoadBalancer" } }))).toEqual([expect.stringMatching(/public IP/)]);
+    });
+    test("ignores ClusterIP services; unknown annotations stop the policy", () => {
         expect(violationsOf(loadBalancersInternal, service({ spec: { type: "ClusterIP" }, metadata: {} }))).toEqual([]);
-        expect(violationsOf(loadBalancersInternal, service({ spec: { type: "LoadBalancer" }, metadata: { annotations: undefined } }))).toEqual([]);
+        expect(() => violationsOf(loadBalancersInternal, service({ spec: { type: "LoadBalancer" }, metadata: { annotations: unknownObjectValue } }))).toThrow(UnknownValueError);
     });
 });
 

@@ -1,0 +1,55 @@
+/**
+ * The shell every command-line tool of the project shares (lab, verify, migrate, preview-guard):
+ * exit 0 on success, 1 when a check fails, 2 when the input cannot be used, and always one
+ * clear line on stderr instead of a stack trace.
+ */
+import { parseArgs, ParseArgsConfig } from "util";
+
+export const EXIT_OK = 0;
+export const EXIT_CHECK_FAILED = 1;
+export const EXIT_UNUSABLE_INPUT = 2;
+
+/** Input the tool cannot use: a missing or unparsable file, a bad option, a stack that does not exist. Exit 2. */
+export class UsageError extends Error {}
+
+/** The tool ran, and what it checked or built failed (a command the lab runs, say). Exit 1. */
+export class CheckFailedError extends Error {}
+
+/** parseArgs with its own errors (unknown option, missing value) turned into UsageError. */
+export function parseOptions<T extends ParseArgsConfig>(config: T) {
+    try {
+        return parseArgs(config);
+    } catch (error) {
+        throw new UsageError(`${(error as Error).message.split("\n")[0]}; see --help`);
+    }
+}
+
+/** The exit code and the one line to print for an error a tool's main threw. */
+export function describeFailure(tool: string, error: unknown): { code: number; line: string } {
+    const message = error instanceof Error ? error.message : String(error);
+    if (error instanceof UsageError) return { code: EXIT_UNUSABLE_INPUT, line: `${tool}: ${message}` };
+    if (error instanceof CheckFailedError) return { code: EXIT_CHECK_FAILED, line: `${tool}: ${message}` };
+    // Anything else is a bug or an environment failure: still one line; the stack only on request.
+    return { code: EXIT_UNUSABLE_INPUT, line: `${tool}: ${message.split("\n")[0]} (set AKS_KUBENET_DEBUG=1 for details)` };
+}
+
+/** Runs a tool's main and exits with its code; errors become one line (see describeFailure). */
+export function runMain(tool: string, main: (argv: string[]) => Promise<number>): void {
+    main(process.argv.slice(2)).then(
+        (code) => process.exit(code),
+        (error) => {
+            const { code, line } = describeFailure(tool, error);
+            console.error(line);
+            if (process.env.AKS_KUBENET_DEBUG) console.error(error);
+            process.exit(code);
+        },
+    );
+}
+
+/** A plain-text table: a header, a rule, the rows; columns padded to their widest cell. */
+export function formatTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
+    const all = [header, ...rows];
+    const widths = header.map((_, column) => Math.max(...all.map((row) => (row[column] ?? "").length)));
+    const line = (row: readonly string[]) => row.map((cell, column) => (cell ?? "").padEnd(widths[column])).join("  ").trimEnd();
+    return [line(header), widths.map((width) => "-".repeat(width)).join("  "), ...rows.map(line)].join("\n");
+}

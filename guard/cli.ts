@@ -1,0 +1,64 @@
+/**
+ * npm run --silent preview-guard -- FILE [--allow NAME ...] [--json]
+ * FILE is `pulumi preview --json` output. Exit 0: nothing guarded is replaced or deleted (or all of
+ * it is allowed); 1: something is; 2: the file cannot be used.
+ */
+import * as fs from "fs";
+import { EXIT_CHECK_FAILED, EXIT_OK, formatTable, parseOptions, runMain, UsageError } from "../cli/shell";
+import { GUARDED_TYPES, guardPreview, readPreview } from "./previewGuard";
+
+const USAGE = `usage: npm run --silent preview-guard -- FILE [--allow NAME ...] [--json]
+  FILE           the output of \`pulumi preview --json\` (- for standard input)
+  --allow NAME   accept the replacement or deletion of the resource with this logical name
+                 (e.g. cluster-aks); repeat for several
+  --json         print {ok, losses: [{name, type, loss, allowed}], unusedAllows}
+Guarded types: ${GUARDED_TYPES.map((type) => type.split(":").pop()).join(", ")}.
+Exit 0 when none of them would be replaced or deleted (or every one is allowed), 1 when one
+would be, 2 when FILE is missing or is not preview JSON.`;
+
+async function main(argv: string[]): Promise<number> {
+    const { values, positionals } = parseOptions({
+        args: argv,
+        allowPositionals: true,
+        options: { allow: { type: "string", multiple: true, default: [] }, json: { type: "boolean", default: false }, help: { type: "boolean", short: "h", default: false } },
+    });
+    if (values.help) {
+        console.log(USAGE);
+        return EXIT_OK;
+    }
+    if (positionals.length !== 1) throw new UsageError("give exactly one FILE (the output of `pulumi preview --json`); see --help");
+    const file = positionals[0];
+    let text: string;
+    try {
+        text = fs.readFileSync(file === "-" ? 0 : file, "utf8");
+    } catch (error) {
+        throw new UsageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    }
+    let document: unknown;
+    try {
+        document = JSON.parse(text);
+    } catch (error) {
+        throw new UsageError(`${file} is not JSON (${(error as Error).message}); write it with \`pulumi preview --json > ${file}\``);
+    }
+    const preview = readPreview(document);
+    if ("error" in preview) throw new UsageError(`${file}: ${preview.error}`);
+
+    const verdict = guardPreview(preview.steps, values.allow as string[]);
+    if (values.json) {
+        console.log(JSON.stringify({ ok: verdict.ok, losses: verdict.losses.map(({ name, type, loss, allowed }) => ({ name, type, loss, allowed })), unusedAllows: verdict.unusedAllows }, null, 2));
+    } else {
+        if (verdict.losses.length > 0) {
+            console.log(formatTable(["resource", "type", "would be", "allowed"], verdict.losses.map((loss) => [loss.name, loss.type, loss.loss, loss.allowed ? "yes (--allow)" : "NO"])));
+        }
+        for (const name of verdict.unusedAllows) console.error(`preview-guard: --allow ${name} matched no replaced or deleted resource`);
+        const blocked = verdict.losses.filter((loss) => !loss.allowed);
+        console.log(blocked.length === 0
+            ? `OK: ${verdict.losses.length === 0 ? "no guarded resource is replaced or deleted" : `${verdict.losses.length} guarded change(s), all allowed`}`
+            : `REFUSED: ${blocked.map((loss) => `${loss.name} (${loss.type.split(":").pop()}) would be ${loss.loss}`).join("; ")}. ` +
+              "Replacements in Azure delete first: the old resource is gone before the new one exists. " +
+              "If this is intended, allow each one with --allow NAME (on a pull request: the label allow-replacement).");
+    }
+    return verdict.ok ? EXIT_OK : EXIT_CHECK_FAILED;
+}
+
+runMain("preview-guard", main);

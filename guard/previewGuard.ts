@@ -1,0 +1,100 @@
+/**
+ * The preview guard: reads `pulumi preview --json` and names every resource of a guarded type
+ * that the update would replace or delete. azure-native replaces an explicitly named resource
+ * delete-first (the cluster and every workload go before the new one exists), so a pull request
+ * must not do that by accident. Pure: the CLI (guard/cli.ts) only reads the file and prints.
+ */
+
+/** The types whose loss costs the cluster, its network or its identity. */
+export const GUARDED_TYPES: readonly string[] = [
+    "azure-native:containerservice:ManagedCluster",
+    "azure-native:network:VirtualNetwork",
+    "azure-native:network:Subnet",
+    "azure-native:network:RouteTable",
+    "azure-native:resources:ResourceGroup",
+    "azure-native:managedidentity:UserAssignedIdentity",
+];
+
+/** Ops that lose the resource as it exists. A replacement shows as replace + create-replacement + delete-replaced. */
+const LOSING_OPS: Readonly<Record<string, "replaced" | "deleted">> = {
+    replace: "replaced",
+    "create-replacement": "replaced",
+    "delete-replaced": "replaced",
+    "import-replacement": "replaced",
+    delete: "deleted",
+};
+/** Ops that keep the resource (discard drops a read-only resource from the state, never the resource itself). */
+const KEEPING_OPS = new Set(["same", "create", "update", "read", "import", "discard", "refresh", "read-replacement", "discard-replaced", "remove-pending-replace"]);
+
+export interface PreviewStep {
+    readonly op: string;
+    readonly urn: string;
+    readonly oldState?: { readonly type?: string };
+    readonly newState?: { readonly type?: string };
+}
+
+export interface GuardedLoss {
+    readonly name: string;
+    readonly type: string;
+    readonly urn: string;
+    readonly loss: "replaced" | "deleted";
+    /** Named with --allow. */
+    readonly allowed: boolean;
+}
+
+export interface GuardVerdict {
+    readonly losses: readonly GuardedLoss[];
+    /** True when every guarded loss is allowed (or there is none). */
+    readonly ok: boolean;
+    /** --allow names that matched nothing: probably a typo. */
+    readonly unusedAllows: readonly string[];
+}
+
+/** A URN's logical name and type: urn:pulumi:<stack>::<project>::<Parent$...$type>::<name>. */
+export function parseUrn(urn: string): { type: string; name: string } {
+    const parts = urn.split("::");
+    if (parts.length < 4 || !parts[0].startsWith("urn:pulumi:")) throw new Error(`"${urn}" is not a Pulumi URN`);
+    const qualifiedType = parts[2];
+    return { type: qualifiedType.split("$").pop()!, name: parts.slice(3).join("::") };
+}
+
+/** Checks the shape of `pulumi preview --json` output; returns the steps or a reason. */
+export function readPreview(document: unknown): { steps: PreviewStep[] } | { error: string } {
+    const steps = (document as { steps?: unknown })?.steps;
+    if (typeof document !== "object" || document === null || !("steps" in document)) {
+        // A preview with nothing to do may print no steps at all; anything else is not a preview.
+        if (typeof document === "object" && document !== null && "changeSummary" in document) return { steps: [] };
+        return { error: "it is not the output of `pulumi preview --json` (no \"steps\")" };
+    }
+    if (!Array.isArray(steps)) return { error: "\"steps\" is not an array" };
+    for (const [index, step] of steps.entries()) {
+        if (typeof step?.op !== "string" || typeof step?.urn !== "string") return { error: `step ${index} has no op or urn` };
+        if (!(step.op in LOSING_OPS) && !KEEPING_OPS.has(step.op)) return { error: `step ${index} has op "${step.op}", which this guard does not know; refusing to guess` };
+        try {
+            parseUrn(step.urn);
+        } catch (error) {
+            return { error: `step ${index}: ${(error as Error).message}` };
+        }
+    }
+    return { steps: steps as PreviewStep[] };
+}
+
+/** The guard's verdict over a preview's steps. */
+export function guardPreview(steps: readonly PreviewStep[], allow: readonly string[] = []): GuardVerdict {
+    const byUrn = new Map<string, GuardedLoss>();
+    for (const step of steps) {
+        const loss = LOSING_OPS[step.op];
+        if (!loss) continue;
+        const fromUrn = parseUrn(step.urn);
+        // The state's type is authoritative; the URN's last type segment is the fallback.
+        const type = step.newState?.type ?? step.oldState?.type ?? fromUrn.type;
+        if (!GUARDED_TYPES.includes(type)) continue;
+        // One resource appears up to three times in a replacement; report it once.
+        if (!byUrn.has(step.urn) || loss === "replaced") {
+            byUrn.set(step.urn, { name: fromUrn.name, type, urn: step.urn, loss, allowed: allow.includes(fromUrn.name) });
+        }
+    }
+    const losses = [...byUrn.values()];
+    const unusedAllows = allow.filter((name) => !losses.some((loss) => loss.name === name));
+    return { losses, ok: losses.every((loss) => loss.allowed), unusedAllows };
+}

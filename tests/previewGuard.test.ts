@@ -1,0 +1,98 @@
+/** The preview guard: every op, the type from the state or the URN, --allow, and the CLI's exit codes. */
+import * as fs from "fs";
+import * as path from "path";
+import { GUARDED_TYPES, guardPreview, parseUrn, PreviewStep, readPreview } from "../guard/previewGuard";
+import { runTool } from "./helpers/cli";
+
+const fixture = (name: string) => path.join(__dirname, "fixtures", "preview", name);
+const noChanges: { steps: PreviewStep[] } = JSON.parse(fs.readFileSync(fixture("no-changes.json"), "utf8"));
+const urnOf = (name: string) => noChanges.steps.find((step) => step.urn.endsWith(`::${name}`))!.urn;
+const clusterUrn = urnOf("cluster-aks");
+const CLUSTER = "azure-native:containerservice:ManagedCluster";
+
+describe("parseUrn", () => {
+    test("a parented URN carries Parent$type::name", () => {
+        expect(parseUrn(clusterUrn)).toEqual({ type: CLUSTER, name: "cluster-aks" });
+        expect(parseUrn("urn:pulumi:dev::aks-kubenet::azure-native:resources:ResourceGroup::rg")).toEqual({ type: "azure-native:resources:ResourceGroup", name: "rg" });
+    });
+    test("refuses what is not a URN", () => expect(() => parseUrn("cluster-aks")).toThrow(/not a Pulumi URN/));
+});
+
+describe("every op on the cluster", () => {
+    const verdictFor = (op: string) => guardPreview([{ op, urn: clusterUrn, oldState: { type: CLUSTER }, newState: { type: CLUSTER } }]);
+    test.each(["replace", "create-replacement", "delete-replaced", "import-replacement"])("%s is a replacement", (op) => {
+        expect(verdictFor(op)).toEqual({ ok: false, unusedAllows: [], losses: [{ name: "cluster-aks", type: CLUSTER, urn: clusterUrn, loss: "replaced", allowed: false }] });
+    });
+    test("delete is a deletion", () => expect(verdictFor("delete").losses.map((loss) => loss.loss)).toEqual(["deleted"]));
+    test.each(["same", "create", "update", "read", "import", "discard", "refresh", "read-replacement", "discard-replaced", "remove-pending-replace"])("%s keeps it", (op) => {
+        expect(verdictFor(op)).toEqual({ ok: true, losses: [], unusedAllows: [] });
+    });
+});
+
+describe("which resources are guarded", () => {
+    test.each(GUARDED_TYPES)("%s deleted is refused", (type) => {
+        const verdict = guardPreview([{ op: "delete", urn: `urn:pulumi:dev::aks-kubenet::${type}::x`, oldState: { type } }]);
+        expect(verdict.ok).toBe(false);
+    });
+    test("workloads, providers, grants and the wait may be replaced", () => {
+        const steps: PreviewStep[] = noChanges.steps
+            .filter((step) => !GUARDED_TYPES.includes(step.oldState!.type!))
+            .map((step) => ({ ...step, op: "replace" }));
+        expect(steps.length).toBeGreaterThan(5);
+        expect(guardPreview(steps)).toEqual({ ok: true, losses: [], unusedAllows: [] });
+    });
+    test("the state's type wins over the URN; without state the URN's last segment counts", () => {
+        expect(guardPreview([{ op: "delete", urn: "urn:pulumi:dev::p::pkg:m:Wrapper::x", oldState: { type: CLUSTER } }]).ok).toBe(false);
+        expect(guardPreview([{ op: "delete", urn: "urn:pulumi:dev::p::aks-kubenet:network:Network$azure-native:network:Subnet::network-kubenet" }]).losses)
+            .toEqual([expect.objectContaining({ name: "network-kubenet", type: "azure-native:network:Subnet", loss: "deleted" })]);
+    });
+});
+
+describe("a pod CIDR change (replace + delete-replaced + create-replacement)", () => {
+    const steps = (JSON.parse(fs.readFileSync(fixture("pod-cidr-change.json"), "utf8")) as { steps: PreviewStep[] }).steps;
+    test("names the cluster once", () => {
+        expect(guardPreview(steps).losses).toEqual([{ name: "cluster-aks", type: CLUSTER, urn: clusterUrn, loss: "replaced", allowed: false }]);
+    });
+    test("--allow cluster-aks accepts it; an --allow that matches nothing is reported", () => {
+        expect(guardPreview(steps, ["cluster-aks"]).ok).toBe(true);
+        expect(guardPreview(steps, ["cluster-aks", "clustr-aks"]).unusedAllows).toEqual(["clustr-aks"]);
+        expect(guardPreview(steps, ["network-routes"]).ok).toBe(false);
+    });
+});
+
+describe("readPreview", () => {
+    test("accepts preview JSON, and a preview with no steps", () => {
+        expect(readPreview(noChanges)).toEqual({ steps: noChanges.steps });
+        expect(readPreview({ changeSummary: {} })).toEqual({ steps: [] });
+    });
+    test("refuses other documents and unknown ops", () => {
+        expect(readPreview([])).toEqual({ error: expect.stringMatching(/not the output of `pulumi preview --json`/) });
+        expect(readPreview({ steps: {} })).toEqual({ error: "\"steps\" is not an array" });
+        expect(readPreview({ steps: [{ op: "teleport", urn: clusterUrn }] })).toEqual({ error: expect.stringMatching(/op "teleport"/) });
+        expect(readPreview({ steps: [{ op: "delete" }] })).toEqual({ error: "step 0 has no op or urn" });
+    });
+});
+
+describe("the CLI", () => {
+    const guard = (...args: string[]) => runTool("guard/cli.ts", args);
+    test("exit 1 naming the cluster; exit 0 with --allow; --json", () => {
+        const refused = guard(fixture("pod-cidr-change.json"));
+        expect(refused.code).toBe(1);
+        expect(refused.stdout).toMatch(/cluster-aks +azure-native:containerservice:ManagedCluster +replaced +NO/);
+        expect(refused.stdout).toMatch(/REFUSED: cluster-aks \(ManagedCluster\) would be replaced/);
+        const allowed = guard(fixture("pod-cidr-change.json"), "--allow", "cluster-aks", "--json");
+        expect(allowed.code).toBe(0);
+        expect(JSON.parse(allowed.stdout)).toEqual({ ok: true, losses: [{ name: "cluster-aks", type: CLUSTER, loss: "replaced", allowed: true }], unusedAllows: [] });
+        expect(guard(fixture("no-changes.json")).stdout).toMatch(/^OK: no guarded resource/m);
+    });
+    test("exit 2 with one line for a missing file, bad JSON or a bad option", () => {
+        const missing = guard("no/such.json");
+        expect([missing.code, missing.stderr.trim()]).toEqual([2, "preview-guard: cannot read no/such.json: ENOENT"]);
+        const notJson = runTool("guard/cli.ts", ["-"], { input: "Previewing update (dev)" });
+        expect(notJson.code).toBe(2);
+        expect(notJson.stderr).toMatch(/^preview-guard: - is not JSON .*pulumi preview --json/);
+        expect(notJson.stderr.trim().split("\n")).toHaveLength(1);
+        expect(guard("--frobnicate").code).toBe(2);
+        expect(guard("--help")).toMatchObject({ code: 0, stdout: expect.stringMatching(/^usage: npm run --silent preview-guard/) });
+    });
+});
