@@ -1,7 +1,9 @@
 /**
- * The kubenet AKS cluster in the program's own subnet: a user-assigned control-plane
- * identity with Network Contributor where AKS writes, the ManagedCluster, its kubeconfig
- * (secret) and the Kubernetes provider every workload must use.
+ * An AKS cluster in the program's own subnet, for any of the network plugins (addressPlan/plugins.ts):
+ * a user-assigned control-plane identity with Network Contributor where AKS writes, a wait for
+ * those grants to propagate, the ManagedCluster, its kubeconfig (secret) and the Kubernetes
+ * provider every workload must use. The plugin is data: kubenet brings a route table and a pod
+ * CIDR, Overlay a pod CIDR, classic Azure CNI neither. One code path serves all of them.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as authorization from "@pulumi/azure-native/authorization";
@@ -9,6 +11,8 @@ import * as containerservice from "@pulumi/azure-native/containerservice";
 import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import * as network from "@pulumi/azure-native/network";
 import * as k8s from "@pulumi/kubernetes";
+import * as time from "@pulumiverse/time";
+import { NETWORK_PLUGINS, NetworkPluginName, NetworkPluginSpec } from "./addressPlan";
 
 /** Built-in role "Network Contributor". */
 export const NETWORK_CONTRIBUTOR_ROLE_ID = "4d97b98b-1d4f-4787-a291-c67834d212e7";
@@ -16,21 +20,34 @@ export const NETWORK_CONTRIBUTOR_ROLE_ID = "4d97b98b-1d4f-4787-a291-c67834d212e7
 export const SYSTEM_POOL_NAME = "system";
 /** The invoke that returns the user kubeconfig (mocks answer this token). */
 export const USER_CREDENTIALS_INVOKE = "azure-native:containerservice:listManagedClusterUserCredentials";
+/**
+ * How long the cluster waits after its grants are created. A RoleAssignment's PUT returns before
+ * Azure RBAC has propagated; AKS pre-checks its rights on the route table and fails the first
+ * create with CustomRouteTableMissingPermission (Azure/AKS#1557, Azure/azure-cli#22510).
+ * Terraform modules put a time_sleep after such grants; this is the same, and it runs only when
+ * the grants are (re)created, never on later updates.
+ */
+export const GRANT_PROPAGATION_WAIT = "60s";
 
 export interface ClusterArgs {
     readonly location: string;
     readonly resourceGroupName: pulumi.Input<string>;
-    /** The kubenet subnet, already associated with `routeTable`. */
-    readonly kubenetSubnet: network.Subnet;
+    /** The network plugin; its spec says whether a route table and a pod CIDR belong to it. */
+    readonly plugin: NetworkPluginName;
+    /** The subnet the nodes (and, for Azure CNI, the pods) take their addresses from. */
+    readonly nodeSubnet: network.Subnet;
+    /** Its name (SUBNET_NAMES), which names the grant on it. */
+    readonly nodeSubnetName: string;
     /** The subnet internal load balancers are placed in. */
     readonly servicesSubnet: network.Subnet;
-    /** The route table AKS writes its pod routes into. */
-    readonly routeTable: network.RouteTable;
+    /** kubenet only: the route table on nodeSubnet that AKS writes its pod routes into. */
+    readonly routeTable?: network.RouteTable;
+    /** kubenet and Overlay only: the private pod range, one /24 per node. */
+    readonly podCidr?: string;
     readonly clusterName: string;
     readonly nodeCount: number;
     readonly nodeVmSize: string;
     readonly maxPods: number;
-    readonly podCidr: string;
     readonly serviceCidr: string;
     readonly dnsServiceIp: string;
     /** Unset = the region's default version. */
@@ -38,7 +55,7 @@ export interface ClusterArgs {
     /** Unset = no SSH access to the nodes. */
     readonly sshPublicKey?: string;
     readonly adminUsername: string;
-    /** Protect the cluster and its identity from deletion. */
+    /** Protect the cluster, its identity and its grants from deletion. */
     readonly protect: boolean;
 }
 
@@ -47,9 +64,47 @@ export function dnsPrefixFor(clusterName: string): string {
     return clusterName.replace(/_/g, "-").slice(0, 54).replace(/-+$/, "");
 }
 
+/** The networkProfile for a plugin: the plugin's fields, then the ranges every cluster sets. */
+export function networkProfileFor(plugin: NetworkPluginSpec, args: Pick<ClusterArgs, "podCidr" | "serviceCidr" | "dnsServiceIp">): containerservice.ManagedClusterArgs["networkProfile"] {
+    // podCidr, serviceCidr, dnsServiceIP, networkPlugin(Mode) and outboundType force a replacement
+    // of the cluster (pulumi/pulumi-azure-native#4771). dockerBridgeCidr is never set: it is
+    // ignored since 1.19 and gone from API 2023-04-01 (Azure/AKS#3534).
+    return {
+        networkPlugin: plugin.networkPlugin,
+        ...(plugin.networkPluginMode ? { networkPluginMode: plugin.networkPluginMode } : {}),
+        ...(plugin.podAddresses === "podCidrSlices" ? { podCidr: args.podCidr } : {}),
+        serviceCidr: args.serviceCidr,
+        dnsServiceIP: args.dnsServiceIp,
+        loadBalancerSku: containerservice.LoadBalancerSku.Standard,
+        outboundType: containerservice.OutboundType.LoadBalancer,
+    };
+}
+
+/**
+ * Classic Azure CNI takes pod addresses from the subnet, and AKS refuses a pod CIDR with it
+ * (hashicorp/terraform-provider-azurerm#1648, #4286). azure-native's SDK nevertheless fills an
+ * unset networkProfile.podCidr with 10.244.0.0/16 (containerServiceNetworkProfileArgsProvideDefaults
+ * in @pulumi/azure-native/types/input.js) after the args leave this program. A transformation runs
+ * after the SDK's defaults and before registration: it takes the default out again.
+ */
+export const dropSdkDefaultPodCidr: pulumi.ResourceTransformation = ({ props, opts }) => ({
+    props: {
+        ...props,
+        networkProfile: pulumi.output(props.networkProfile).apply((profile: Record<string, unknown> | undefined) => {
+            if (!profile) return profile;
+            const { podCidr: _sdkDefault, ...rest } = profile;
+            return rest;
+        }),
+    },
+    opts,
+});
+
 export class Cluster extends pulumi.ComponentResource {
+    public readonly plugin: NetworkPluginSpec;
     public readonly identity: managedidentity.UserAssignedIdentity;
     public readonly networkGrants: authorization.RoleAssignment[];
+    /** Waits GRANT_PROPAGATION_WAIT after the grants are created; the cluster waits for it. */
+    public readonly grantPropagation: time.Sleep;
     public readonly managedCluster: containerservice.ManagedCluster;
     /** The user kubeconfig, decoded; secret. */
     public readonly kubeconfig: pulumi.Output<string>;
@@ -60,14 +115,23 @@ export class Cluster extends pulumi.ComponentResource {
 
     constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("aks-kubenet:cluster:Cluster", name, {}, opts);
+        const plugin = (this.plugin = NETWORK_PLUGINS[args.plugin]);
+        if (plugin.routeTable !== (args.routeTable !== undefined)) {
+            throw new Error(`cluster ${name}: the ${plugin.title} plugin ${plugin.routeTable ? "needs" : "must not have"} a route table`);
+        }
+        if ((plugin.podAddresses === "podCidrSlices") !== (args.podCidr !== undefined)) {
+            throw new Error(`cluster ${name}: the ${plugin.title} plugin ${plugin.podAddresses === "podCidrSlices" ? "needs" : "takes no"} podCidr`);
+        }
+        const protect = { parent: this, protect: args.protect };
 
         // With a bring-your-own subnet and route table, clients other than the az CLI must use a
-        // user-assigned identity granted before the cluster exists (Azure/AKS#2333).
+        // user-assigned identity granted before the cluster exists (Azure/AKS#2333); the move to
+        // Overlay needs one too (it detaches the route table).
         this.identity = new managedidentity.UserAssignedIdentity(`${name}-identity`, {
             resourceGroupName: args.resourceGroupName,
             location: args.location,
             resourceName: `${args.clusterName}-control-plane`,
-        }, { parent: this, protect: args.protect });
+        }, protect);
 
         const subscriptionId = authorization.getClientConfigOutput({ parent: this }).subscriptionId;
         const networkContributor = pulumi.interpolate`/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${NETWORK_CONTRIBUTOR_ROLE_ID}`;
@@ -80,14 +144,20 @@ export class Cluster extends pulumi.ComponentResource {
                 roleDefinitionId: networkContributor,
                 scope,
                 description: `AKS ${args.clusterName} control plane manages ${suffix}`,
-            }, { parent: this });
+            }, protect); // protected too: `destroy --exclude-protected` must not strip the cluster's rights
         this.networkGrants = [
-            grant("kubenet-subnet", args.kubenetSubnet.id),
-            grant("route-table", args.routeTable.id),
+            grant(`${args.nodeSubnetName}-subnet`, args.nodeSubnet.id),
+            ...(args.routeTable ? [grant("route-table", args.routeTable.id)] : []),
             // Internal load balancers in the services subnet need the identity to join it
             // (Azure/terraform-azurerm-aks#178: SyncLoadBalancerFailed ... AuthorizationFailed).
             grant("services-subnet", args.servicesSubnet.id),
         ];
+
+        // Recreated (and so waited for again) only when a grant is recreated: its id changes.
+        this.grantPropagation = new time.Sleep(`${name}-grant-propagation`, {
+            createDuration: GRANT_PROPAGATION_WAIT,
+            triggers: Object.fromEntries(this.networkGrants.map((roleAssignment, index) => [`grant${index}`, roleAssignment.id])),
+        }, { parent: this, dependsOn: this.networkGrants });
 
         this.managedCluster = new containerservice.ManagedCluster(`${name}-aks`, {
             resourceGroupName: args.resourceGroupName,
@@ -100,17 +170,7 @@ export class Cluster extends pulumi.ComponentResource {
                 type: containerservice.ResourceIdentityType.UserAssigned,
                 userAssignedIdentities: [this.identity.id],
             },
-            // podCidr, serviceCidr, dnsServiceIP, networkPlugin and outboundType force a replacement
-            // of the cluster (pulumi/pulumi-azure-native#4771). dockerBridgeCidr is never set: it is
-            // ignored since 1.19 and gone from API 2023-04-01 (Azure/AKS#3534).
-            networkProfile: {
-                networkPlugin: containerservice.NetworkPlugin.Kubenet,
-                podCidr: args.podCidr,
-                serviceCidr: args.serviceCidr,
-                dnsServiceIP: args.dnsServiceIp,
-                loadBalancerSku: containerservice.LoadBalancerSku.Standard,
-                outboundType: containerservice.OutboundType.LoadBalancer,
-            },
+            networkProfile: networkProfileFor(plugin, args),
             // One inline System pool; further pools would be AgentPool resources, since the API
             // cannot add inline pools to an existing cluster (pulumi/pulumi-azure-native#579).
             agentPoolProfiles: [{
@@ -121,17 +181,17 @@ export class Cluster extends pulumi.ComponentResource {
                 count: args.nodeCount,
                 vmSize: args.nodeVmSize,
                 maxPods: args.maxPods,
-                vnetSubnetID: args.kubenetSubnet.id,
+                vnetSubnetID: args.nodeSubnet.id,
             }],
             // The infrastructure-as-code form of the seed's VMAccessForLinux step.
             ...(args.sshPublicKey
                 ? { linuxProfile: { adminUsername: args.adminUsername, ssh: { publicKeys: [{ keyData: args.sshPublicKey }] } } }
                 : {}),
         }, {
-            parent: this,
-            protect: args.protect,
-            // The route table must be on the subnet, and the grants in place, before AKS looks.
-            dependsOn: [...this.networkGrants, args.kubenetSubnet, args.routeTable],
+            ...protect,
+            ...(plugin.podAddresses === "nodeSubnet" ? { transformations: [dropSdkDefaultPodCidr] } : {}),
+            // The route table must be on the subnet, and the grants in place and propagated, before AKS looks.
+            dependsOn: [this.grantPropagation, ...this.networkGrants, args.nodeSubnet, ...(args.routeTable ? [args.routeTable] : [])],
         });
         this.nodeResourceGroup = this.managedCluster.nodeResourceGroup;
 

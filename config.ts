@@ -4,7 +4,7 @@
  * each naming the key as the user types it (`pulumi config set <key> <value>`).
  */
 import * as pulumi from "@pulumi/pulumi";
-import { AddressPlanInput, checkAddressPlan, Problem } from "./addressPlan";
+import { AddressPlanInput, checkAddressPlan, MAIN_NETWORK_PLUGINS, MainNetworkPlugin, Problem } from "./addressPlan";
 
 /**
  * The defaults, mirroring Pulumi.yaml (tests/config.defaults.test.ts keeps the two equal).
@@ -34,6 +34,11 @@ export const CONFIG_DEFAULTS = Object.freeze({
     nginxNamespace: "nginx",
     nginxImage: "nginxinc/nginx-unprivileged:1.28.0-alpine",
     protect: false,
+    networkPlugin: "kubenet",
+    azureCniCluster: false,
+    azureCniClusterName: "azurecni-cluster",
+    azureCniNodeCount: 3,
+    azureCniMaxPods: 30,
 });
 
 export type ConfigKey = keyof typeof CONFIG_DEFAULTS;
@@ -61,8 +66,13 @@ export interface StackConfig extends AddressPlanInput {
     readonly nginxReplicas: number;
     readonly nginxNamespace: string;
     readonly nginxImage: string;
-    /** Protect the network and the cluster from `pulumi destroy`. */
+    /** Protect the network, the clusters, their identities and grants from `pulumi destroy`. */
     readonly protect: boolean;
+    readonly networkPlugin: MainNetworkPlugin;
+    readonly azureCniCluster: boolean;
+    readonly azureCniClusterName: string;
+    readonly azureCniNodeCount: number;
+    readonly azureCniMaxPods: number;
 }
 
 export interface ConfigValidation {
@@ -72,10 +82,13 @@ export interface ConfigValidation {
     readonly warnings: readonly Problem[];
 }
 
+const CLUSTER_NAME_RULE = { pattern: /^[a-zA-Z0-9](?:[-\w]{0,61}[a-zA-Z0-9])?$/, rule: "1-63 letters, digits, '-' or '_', starting and ending with a letter or digit" };
+
 const NAME_RULES: Partial<Record<ConfigKey, { pattern: RegExp; rule: string }>> = {
     resourceGroupName: { pattern: /^[-\w.()]{0,89}[-\w()]$/, rule: "1-90 letters, digits, '-', '_', '.', '(' or ')', not ending in '.'" },
     vnetName: { pattern: /^\w[-\w.]{0,62}\w$/, rule: "2-64 letters, digits, '-', '_' or '.', starting with a letter or digit and ending with a letter, digit or '_'" },
-    clusterName: { pattern: /^[a-zA-Z0-9](?:[-\w]{0,61}[a-zA-Z0-9])?$/, rule: "1-63 letters, digits, '-' or '_', starting and ending with a letter or digit" },
+    clusterName: CLUSTER_NAME_RULE,
+    azureCniClusterName: CLUSTER_NAME_RULE,
     nodeVmSize: { pattern: /^Standard_[A-Za-z0-9_]+$/, rule: "an Azure VM size such as Standard_D2s_v5" },
     adminUsername: { pattern: /^[a-z_][a-z0-9_-]{0,31}$/, rule: "a Linux user name: lower-case letters, digits, '_' or '-', at most 32 characters" },
     nginxNamespace: { pattern: /^[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?$/, rule: "a DNS label: lower-case letters, digits and '-', at most 63 characters" },
@@ -94,6 +107,8 @@ const INTEGER_RANGES: Partial<Record<ConfigKey, [number, number]>> = {
     nodeCount: [1, Number.MAX_SAFE_INTEGER], // the upper bound is the address plan's rule
     maxPods: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER], // ditto
     nginxReplicas: [1, 100],
+    azureCniNodeCount: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER], // the address plan's rule
+    azureCniMaxPods: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER], // ditto
 };
 
 /**
@@ -144,6 +159,18 @@ export function validateConfig(raw: RawConfig): ConfigValidation {
     const nginxReplicas = integer("nginxReplicas");
     const adminUsername = named("adminUsername");
     if (RESERVED_ADMIN_USERNAMES.includes(adminUsername)) error("adminUsername", `"${adminUsername}" is reserved by AKS; choose another name such as azureuser`);
+    const networkPlugin = text("networkPlugin") as MainNetworkPlugin;
+    if (!MAIN_NETWORK_PLUGINS.includes(networkPlugin)) {
+        error("networkPlugin", `"${networkPlugin}" is not a network plugin of this program; use ${MAIN_NETWORK_PLUGINS.join(" or ")} (overlay = Azure CNI Overlay)`);
+    }
+    const azureCniCluster = boolean("azureCniCluster");
+    const clusterName = named("clusterName");
+    const azureCniClusterName = named("azureCniClusterName");
+    if (azureCniCluster && azureCniClusterName.toLowerCase() === clusterName.toLowerCase()) {
+        error("azureCniClusterName", `"${azureCniClusterName}" is the kubenet cluster's name (clusterName); choose another, e.g. azurecni-cluster`);
+    }
+    const azureCniNodeCount = integer("azureCniNodeCount");
+    const azureCniMaxPods = integer("azureCniMaxPods");
     if (text("nginxImage").endsWith(":latest")) error("nginxImage", `"${text("nginxImage")}" floats; pin an exact version tag or digest`);
 
     const addressInput = {
@@ -156,6 +183,11 @@ export function validateConfig(raw: RawConfig): ConfigValidation {
         dnsServiceIp: text("dnsServiceIp"),
         nodeCount,
         maxPods,
+        // An unknown plugin is already an error above; the rules then check it as kubenet.
+        networkPlugin: MAIN_NETWORK_PLUGINS.includes(networkPlugin) ? networkPlugin : undefined,
+        azureCniCluster,
+        azureCniNodeCount,
+        azureCniMaxPods,
     };
     const addressFindings = checkAddressPlan(addressInput);
     errors.push(...addressFindings.errors);
@@ -169,7 +201,7 @@ export function validateConfig(raw: RawConfig): ConfigValidation {
         location: location ?? "",
         resourceGroupName: named("resourceGroupName"),
         vnetName: named("vnetName"),
-        clusterName: named("clusterName"),
+        clusterName,
         nodeVmSize: named("nodeVmSize"),
         kubernetesVersion: optional("kubernetesVersion"),
         sshPublicKey: optional("sshPublicKey"),
@@ -181,6 +213,10 @@ export function validateConfig(raw: RawConfig): ConfigValidation {
         nodeCount: nodeCount ?? 0,
         maxPods: maxPods ?? 0,
         nginxReplicas: nginxReplicas ?? 0,
+        networkPlugin,
+        azureCniClusterName,
+        azureCniNodeCount: azureCniNodeCount ?? 0,
+        azureCniMaxPods: azureCniMaxPods ?? 0,
     };
     return errors.length > 0 ? { errors, warnings } : { config: Object.freeze(config), errors, warnings };
 }

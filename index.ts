@@ -1,12 +1,12 @@
 /**
- * aks-kubenet: config -> address plan -> network -> cluster -> workloads.
+ * aks-kubenet: config -> address plan -> network -> cluster(s) -> workloads.
  * Config is validated (address plan included) before any resource is declared.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { buildAddressPlan } from "./addressPlan";
+import { buildAddressPlan, NETWORK_PLUGINS } from "./addressPlan";
 import { Cluster } from "./cluster";
 import { loadStackConfig } from "./config";
-import { Network } from "./network";
+import { Network, SUBNET_NAMES } from "./network";
 import { deployWorkloads } from "./workloads";
 
 const config = loadStackConfig();
@@ -20,29 +20,56 @@ const network = new Network("network", {
     kubenetSubnetCidr: config.kubenetSubnetCidr,
     azureCniSubnetCidr: config.azureCniSubnetCidr,
     servicesSubnetCidr: config.servicesSubnetCidr,
+    kubenetRouteTable: NETWORK_PLUGINS[config.networkPlugin].routeTable,
     protect: config.protect,
 });
 
-const cluster = new Cluster("cluster", {
+/** What both clusters share: place, ranges for services, node OS settings, protection. */
+const shared = {
     location: config.location,
     resourceGroupName: network.resourceGroup.name,
-    kubenetSubnet: network.kubenetSubnet,
     servicesSubnet: network.servicesSubnet,
-    routeTable: network.routeTable,
-    clusterName: config.clusterName,
-    nodeCount: config.nodeCount,
     nodeVmSize: config.nodeVmSize,
-    maxPods: config.maxPods,
-    podCidr: config.podCidr,
     serviceCidr: config.serviceCidr,
     dnsServiceIp: config.dnsServiceIp,
     kubernetesVersion: config.kubernetesVersion,
     sshPublicKey: config.sshPublicKey,
     adminUsername: config.adminUsername,
     protect: config.protect,
-});
+};
 
+// The main cluster, in the kubenet subnet: kubenet, or Azure CNI Overlay after the migration.
+// Its Pulumi names never change with the plugin, so the migration is an update, not a new cluster.
+const cluster = new Cluster("cluster", {
+    ...shared,
+    plugin: config.networkPlugin,
+    nodeSubnet: network.kubenetSubnet,
+    nodeSubnetName: SUBNET_NAMES.kubenet,
+    routeTable: network.routeTable,
+    podCidr: config.podCidr,
+    clusterName: config.clusterName,
+    nodeCount: config.nodeCount,
+    maxPods: config.maxPods,
+});
 const { nginx } = deployWorkloads({ config, provider: cluster.provider, loadBalancerSubnetName: network.servicesSubnetName });
+
+// The tutorial's part 2: classic Azure CNI in the azurecni subnet (opt-in).
+const azureCniCluster = config.azureCniCluster
+    ? new Cluster("azurecni", {
+          ...shared,
+          plugin: "azureCni",
+          nodeSubnet: network.azureCniSubnet,
+          nodeSubnetName: SUBNET_NAMES.azureCni,
+          clusterName: config.azureCniClusterName,
+          nodeCount: config.azureCniNodeCount,
+          maxPods: config.azureCniMaxPods,
+      })
+    : undefined;
+const azureCniWorkloads = azureCniCluster
+    ? deployWorkloads({ config, provider: azureCniCluster.provider, loadBalancerSubnetName: network.servicesSubnetName, namePrefix: "azurecni-" })
+    : undefined;
+
+const getCredentials = (clusterName: pulumi.Input<string>) => pulumi.interpolate`az aks get-credentials -g ${network.resourceGroup.name} -n ${clusterName}`;
 
 export const resourceGroupName = network.resourceGroup.name;
 export const vnetName = network.vnet.name;
@@ -51,7 +78,8 @@ export const subnetIds = {
     azurecni: network.azureCniSubnet.id,
     services: network.servicesSubnet.id,
 };
-export const routeTableId = network.routeTable.id;
+export const networkPlugin = config.networkPlugin;
+export const routeTableId = network.routeTable?.id;
 export const clusterName = cluster.managedCluster.name;
 export const nodeResourceGroup = cluster.nodeResourceGroup;
 export const kubeconfig = cluster.kubeconfig;
@@ -63,9 +91,31 @@ export const nginxNamespace = config.nginxNamespace;
 export const nginxClusterIp = nginx.clusterIp;
 export const nginxLoadBalancerIp = nginx.loadBalancerIp;
 export const nextSteps = {
-    getCredentials: pulumi.interpolate`az aks get-credentials -g ${resourceGroupName} -n ${clusterName}`,
+    getCredentials: getCredentials(clusterName),
     viewServices: `kubectl get svc -n ${config.nginxNamespace}`,
     viewPods: `kubectl get pods -n ${config.nginxNamespace} -o wide --sort-by=.spec.nodeName`,
     viewNodes: "kubectl get nodes -o wide",
-    viewRoutes: pulumi.interpolate`az network route-table route list -g ${resourceGroupName} --route-table-name ${network.routeTable.name} -o table`,
+    ...(network.routeTable
+        ? { viewRoutes: pulumi.interpolate`az network route-table route list -g ${resourceGroupName} --route-table-name ${network.routeTable.name} -o table` }
+        : {}),
+    verify: "npm run verify",
 };
+/** The Azure CNI cluster (azureCniCluster=true): the same questions, asked of the second cluster. */
+export const azureCni = azureCniCluster && azureCniWorkloads
+    ? {
+          clusterName: azureCniCluster.managedCluster.name,
+          nodeResourceGroup: azureCniCluster.nodeResourceGroup,
+          kubeconfig: azureCniCluster.kubeconfig,
+          nginxClusterIp: azureCniWorkloads.nginx.clusterIp,
+          nginxLoadBalancerIp: azureCniWorkloads.nginx.loadBalancerIp,
+          nextSteps: {
+              getCredentials: getCredentials(azureCniCluster.managedCluster.name),
+              // Pod IPs from the azurecni subnet, not from a pod CIDR:
+              viewPods: `kubectl get pods -n ${config.nginxNamespace} -o wide --sort-by=.spec.nodeName`,
+              viewNodes: "kubectl get nodes -o wide",
+              // No route table: the subnet has none, and Azure's SDN knows every pod address.
+              viewSubnet: pulumi.interpolate`az network vnet subnet show -g ${resourceGroupName} --vnet-name ${vnetName} -n ${SUBNET_NAMES.azureCni} --query "{prefix: addressPrefix, routeTable: routeTable.id}"`,
+              verify: "npm run verify -- --cluster azurecni",
+          },
+      }
+    : undefined;

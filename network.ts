@@ -1,6 +1,6 @@
 /**
- * The lab's network: resource group, VNet, the three subnets and the route table the
- * program owns for the kubenet subnet.
+ * The lab's network: resource group, VNet, the three subnets and, for kubenet, the route table
+ * the program owns for the kubenet subnet.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as network from "@pulumi/azure-native/network";
@@ -8,6 +8,11 @@ import * as resources from "@pulumi/azure-native/resources";
 
 /** Subnet names are fixed by the lab (the seed's names); other modules take them from here. */
 export const SUBNET_NAMES = Object.freeze({ kubenet: "kubenet", azureCni: "azurecni", services: "services" });
+
+/** The route table's Azure name for a VNet. */
+export function routeTableNameFor(vnetName: string): string {
+    return `${vnetName}-${SUBNET_NAMES.kubenet}-routes`;
+}
 
 export interface NetworkArgs {
     /** Azure region of every resource. */
@@ -18,6 +23,11 @@ export interface NetworkArgs {
     readonly kubenetSubnetCidr: string;
     readonly azureCniSubnetCidr: string;
     readonly servicesSubnetCidr: string;
+    /**
+     * Whether the kubenet subnet's cluster needs a route table (the plugin's `routeTable`). Off
+     * (Azure CNI Overlay), the table is not declared and the subnet carries none.
+     */
+    readonly kubenetRouteTable: boolean;
     /** Protect the resource group, VNet, subnets and route table from deletion. */
     readonly protect: boolean;
 }
@@ -25,7 +35,8 @@ export interface NetworkArgs {
 export class Network extends pulumi.ComponentResource {
     public readonly resourceGroup: resources.ResourceGroup;
     public readonly vnet: network.VirtualNetwork;
-    public readonly routeTable: network.RouteTable;
+    /** Present while the kubenet subnet's cluster uses kubenet. */
+    public readonly routeTable?: network.RouteTable;
     public readonly kubenetSubnet: network.Subnet;
     public readonly azureCniSubnet: network.Subnet;
     public readonly servicesSubnet: network.Subnet;
@@ -56,11 +67,15 @@ export class Network extends pulumi.ComponentResource {
         // pod traffic and cluster DNS (hashicorp/terraform-provider-azurerm#3749, #4719, Azure/AKS#400).
         // `routes` stays unset so AKS's routes survive every update; custom routes would be
         // standalone Route resources.
-        this.routeTable = new network.RouteTable(`${name}-routes`, {
-            resourceGroupName,
-            location: args.location,
-            routeTableName: `${args.vnetName}-${SUBNET_NAMES.kubenet}-routes`,
-        }, childOpts);
+        // Without it (Overlay), the engine updates the subnet (table detached) before it deletes
+        // the table: deletions run last, and Azure refuses to delete a table still attached.
+        if (args.kubenetRouteTable) {
+            this.routeTable = new network.RouteTable(`${name}-routes`, {
+                resourceGroupName,
+                location: args.location,
+                routeTableName: routeTableNameFor(args.vnetName),
+            }, childOpts);
+        }
 
         // One subnet at a time: parallel subnet writes on one VNet fail with
         // AnotherOperationInProgress (pulumi/pulumi-azure-native#699, #1024).
@@ -69,8 +84,9 @@ export class Network extends pulumi.ComponentResource {
             virtualNetworkName: this.vnet.name,
             subnetName: SUBNET_NAMES.kubenet,
             addressPrefix: args.kubenetSubnetCidr,
-            routeTable: { id: this.routeTable.id },
+            ...(this.routeTable ? { routeTable: { id: this.routeTable.id } } : {}),
         }, childOpts);
+        // The Azure CNI subnet never carries a route table: its pods are VNet addresses.
         this.azureCniSubnet = new network.Subnet(`${name}-${SUBNET_NAMES.azureCni}`, {
             resourceGroupName,
             virtualNetworkName: this.vnet.name,
@@ -87,7 +103,7 @@ export class Network extends pulumi.ComponentResource {
         this.registerOutputs({
             resourceGroupName: this.resourceGroup.name,
             vnetName: this.vnet.name,
-            routeTableId: this.routeTable.id,
+            routeTableId: this.routeTable?.id,
             kubenetSubnetId: this.kubenetSubnet.id,
             azureCniSubnetId: this.azureCniSubnet.id,
             servicesSubnetId: this.servicesSubnet.id,

@@ -2,4 +2,5 @@
 export * from "./cidr";
 export * from "./limits";
 export * from "./plan";
+export * from "./plugins";
 export * from "./rules";

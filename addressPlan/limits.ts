@@ -10,9 +10,6 @@ export const NODE_POD_SLICE_PREFIX = 24;
 export const AZURE_RESERVED_AT_SUBNET_START = 4;
 export const AZURE_RESERVED_AT_SUBNET_END = 1;
 
-/** Azure route tables hold at most 400 routes, one per kubenet node. */
-export const ROUTE_TABLE_ROUTE_LIMIT = 400;
-
 /** AKS surges one extra node during upgrades: one more node IP and one more /24. */
 export const UPGRADE_SURGE_NODES = 1;
 
@@ -22,7 +19,7 @@ export const SMALLEST_AZURE_SUBNET_PREFIX = 29;
 /** The service CIDR must be smaller than /12. */
 export const LARGEST_SERVICE_CIDR_PREFIX = 12;
 
-/** maxPods bounds for kubenet node pools (default 110). */
+/** maxPods bounds for every plugin's node pools. */
 export const MIN_MAX_PODS = 10;
 export const MAX_MAX_PODS = 250;
 

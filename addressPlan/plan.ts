@@ -4,13 +4,8 @@
  * the policy pack and the local lab (lab/), which must never restate these numbers.
  */
 import { Cidr, cidr, cidrLast, cidrSize, formatIp, hostAt, parseIpv4, subnetAt, subnetCount } from "./cidr";
-import {
-    AZURE_RESERVED_AT_SUBNET_END,
-    AZURE_RESERVED_AT_SUBNET_START,
-    NODE_POD_SLICE_PREFIX,
-    ROUTE_TABLE_ROUTE_LIMIT,
-    UPGRADE_SURGE_NODES,
-} from "./limits";
+import { AZURE_RESERVED_AT_SUBNET_END, AZURE_RESERVED_AT_SUBNET_START, NODE_POD_SLICE_PREFIX, UPGRADE_SURGE_NODES } from "./limits";
+import { MainNetworkPlugin, NETWORK_PLUGINS, NetworkPluginSpec, ROUTE_TABLE_ROUTE_LIMIT } from "./plugins";
 
 /** The settings the plan is computed from (config keys of the same names). */
 export interface AddressPlanInput {
@@ -23,6 +18,12 @@ export interface AddressPlanInput {
     readonly dnsServiceIp: string;
     readonly nodeCount: number;
     readonly maxPods: number;
+    /** The main cluster's plugin; unset = kubenet. */
+    readonly networkPlugin?: MainNetworkPlugin;
+    /** The second (Azure CNI) cluster in the azurecni subnet; unset = off. */
+    readonly azureCniCluster?: boolean;
+    readonly azureCniNodeCount?: number;
+    readonly azureCniMaxPods?: number;
 }
 
 /** A node as kubenet lays it out: its VNet address and its /24 of the pod CIDR. */
@@ -74,7 +75,40 @@ export interface AddressCapacity {
     readonly serviceIps: number;
 }
 
+/**
+ * An Azure CNI node: its address and the block of subnet addresses it reserves for its pods
+ * (maxPods of them, right after its own). Azure hands the blocks out; this plan assumes node
+ * order, as it does for kubenet slices, and AKS promises neither.
+ */
+export interface PlannedAzureCniNode {
+    readonly index: number;
+    readonly name: string;
+    readonly ip: string;
+    readonly firstPodIp: string;
+    readonly lastPodIp: string;
+}
+
+export interface AzureCniCapacity {
+    /** maxPods + 1: every node's own address plus one per pod. */
+    readonly addressesPerNode: number;
+    /** (nodeCount + surge) x addressesPerNode. */
+    readonly addressesNeeded: number;
+    readonly usableAddresses: number;
+    /** Largest node count that fits with the surge node at this maxPods. */
+    readonly maxNodes: number;
+}
+
+/** The Azure CNI cluster's addresses: all of them from the azurecni subnet; no pod CIDR, no routes. */
+export interface AzureCniPlan {
+    readonly subnet: PlannedSubnet;
+    readonly maxPods: number;
+    readonly nodes: readonly PlannedAzureCniNode[];
+    readonly capacity: AzureCniCapacity;
+}
+
 export interface AddressPlan {
+    /** The main cluster's plugin (kubenet or overlay). */
+    readonly networkPlugin: MainNetworkPlugin;
     readonly vnetCidr: string;
     readonly subnets: {
         readonly kubenet: PlannedSubnet;
@@ -87,9 +121,14 @@ export interface AddressPlan {
     /** First address of the service CIDR: kubernetes.default.svc. */
     readonly kubernetesServiceIp: string;
     readonly nodes: readonly PlannedNode[];
-    /** The routes AKS is expected to write: one per node. AKS does not guarantee which node gets which slice. */
+    /**
+     * The routes AKS is expected to write into the kubenet route table: one per node. AKS does not
+     * guarantee which node gets which slice. Empty for Overlay: Azure's SDN carries the slices.
+     */
     readonly routes: readonly PlannedRoute[];
     readonly capacity: AddressCapacity;
+    /** Present when the second (Azure CNI) cluster is on. */
+    readonly azureCni?: AzureCniPlan;
 }
 
 export function usableSubnetAddresses(subnet: Cidr): number {
@@ -124,9 +163,55 @@ export function podSliceCount(podCidr: Cidr): number {
 }
 
 /** Largest node count the rules accept (see AddressCapacity.maxNodes). */
-export function maxNodesFor(podCidr: Cidr, kubenetSubnet: Cidr): number {
+export function maxNodesFor(podCidr: Cidr, kubenetSubnet: Cidr, plugin: NetworkPluginSpec = NETWORK_PLUGINS.kubenet): number {
     const withSurge = Math.min(podSliceCount(podCidr), usableSubnetAddresses(kubenetSubnet)) - UPGRADE_SURGE_NODES;
-    return Math.max(0, Math.min(withSurge, ROUTE_TABLE_ROUTE_LIMIT));
+    return Math.max(0, Math.min(withSurge, plugin.maxNodes));
+}
+
+/** Subnet addresses one Azure CNI node takes: its own and one per pod. */
+export function azureCniAddressesPerNode(maxPods: number): number {
+    return maxPods + 1;
+}
+
+/** Largest Azure CNI node count that fits in the subnet with the surge node, at this maxPods. */
+export function azureCniMaxNodes(subnet: Cidr, maxPods: number): number {
+    return Math.max(0, Math.floor(usableSubnetAddresses(subnet) / azureCniAddressesPerNode(maxPods)) - UPGRADE_SURGE_NODES);
+}
+
+/** Largest Azure CNI maxPods that fits in the subnet with the surge node, at this node count. */
+export function azureCniMaxPodsFor(subnet: Cidr, nodeCount: number): number {
+    return Math.floor(usableSubnetAddresses(subnet) / (nodeCount + UPGRADE_SURGE_NODES)) - 1;
+}
+
+export function planAzureCniNode(subnet: Cidr, maxPods: number, index: number): PlannedAzureCniNode {
+    const first = index * azureCniAddressesPerNode(maxPods);
+    return {
+        index,
+        name: `node-${index}`,
+        ip: nodeIpAt(subnet, first),
+        firstPodIp: nodeIpAt(subnet, first + 1),
+        lastPodIp: nodeIpAt(subnet, first + maxPods),
+    };
+}
+
+/** The address of the `podIndex`-th pod on the `nodeIndex`-th Azure CNI node. */
+export function azureCniPodIpAt(subnet: Cidr, maxPods: number, nodeIndex: number, podIndex: number): string {
+    if (podIndex >= maxPods) throw new RangeError(`an Azure CNI node with maxPods ${maxPods} has no pod ${podIndex}`);
+    return nodeIpAt(subnet, nodeIndex * azureCniAddressesPerNode(maxPods) + 1 + podIndex);
+}
+
+function planAzureCni(subnet: Cidr, nodeCount: number, maxPods: number): AzureCniPlan {
+    return {
+        subnet: plannedSubnet(subnet),
+        maxPods,
+        nodes: Array.from({ length: nodeCount }, (_, index) => planAzureCniNode(subnet, maxPods, index)),
+        capacity: {
+            addressesPerNode: azureCniAddressesPerNode(maxPods),
+            addressesNeeded: (nodeCount + UPGRADE_SURGE_NODES) * azureCniAddressesPerNode(maxPods),
+            usableAddresses: usableSubnetAddresses(subnet),
+            maxNodes: azureCniMaxNodes(subnet, maxPods),
+        },
+    };
 }
 
 function plannedSubnet(subnet: Cidr): PlannedSubnet {
@@ -162,13 +247,16 @@ export function buildAddressPlan(input: AddressPlanInput): AddressPlan {
     if (!dnsServiceIp.ok) {
         throw new Error(dnsServiceIp.reason);
     }
+    const plugin = NETWORK_PLUGINS[input.networkPlugin ?? "kubenet"];
     const nodes = Array.from({ length: input.nodeCount }, (_, index) => planNode(podCidr, kubenetSubnet, index));
-    const maxNodes = maxNodesFor(podCidr, kubenetSubnet);
+    const maxNodes = maxNodesFor(podCidr, kubenetSubnet, plugin);
+    const azureCniSubnet = cidr(input.azureCniSubnetCidr);
     return {
+        networkPlugin: plugin.name as MainNetworkPlugin,
         vnetCidr: cidr(input.vnetCidr).text,
         subnets: {
             kubenet: plannedSubnet(kubenetSubnet),
-            azureCni: plannedSubnet(cidr(input.azureCniSubnetCidr)),
+            azureCni: plannedSubnet(azureCniSubnet),
             services: plannedSubnet(cidr(input.servicesSubnetCidr)),
         },
         podCidr: podCidr.text,
@@ -176,7 +264,7 @@ export function buildAddressPlan(input: AddressPlanInput): AddressPlan {
         dnsServiceIp: formatIp(dnsServiceIp.value),
         kubernetesServiceIp: formatIp(hostAt(serviceCidr, 1)),
         nodes,
-        routes: nodes.map(routeFor),
+        routes: plugin.routeTable ? nodes.map(routeFor) : [],
         capacity: {
             podSlices: podSliceCount(podCidr),
             kubenetSubnetNodeIps: usableSubnetAddresses(kubenetSubnet),
@@ -187,5 +275,6 @@ export function buildAddressPlan(input: AddressPlanInput): AddressPlan {
             podsAtMaxNodes: maxNodes * input.maxPods,
             serviceIps: Math.max(0, cidrSize(serviceCidr) - 2),
         },
+        ...(input.azureCniCluster ? { azureCni: planAzureCni(azureCniSubnet, input.azureCniNodeCount ?? 0, input.azureCniMaxPods ?? 0) } : {}),
     };
 }

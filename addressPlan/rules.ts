@@ -13,11 +13,11 @@ import {
     MIN_MAX_PODS,
     NODE_POD_SLICE_PREFIX,
     RANGES_AKS_FORBIDS,
-    ROUTE_TABLE_ROUTE_LIMIT,
     SMALLEST_AZURE_SUBNET_PREFIX,
     UPGRADE_SURGE_NODES,
 } from "./limits";
-import { AddressPlanInput, podSliceCount, usableSubnetAddresses } from "./plan";
+import { AddressPlanInput, azureCniAddressesPerNode, azureCniMaxNodes, azureCniMaxPodsFor, podSliceCount, usableSubnetAddresses } from "./plan";
+import { NETWORK_PLUGINS } from "./plugins";
 
 /** One finding, naming the setting to change as the user types it. */
 export interface Problem {
@@ -114,18 +114,22 @@ export function checkAddressPlan(input: Partial<AddressPlanInput>): RuleFindings
         }
     }
 
-    // 6. Room for the nodes: route table, /24 slices and subnet addresses, each with one surge node.
+    // 6. Room for the nodes: route table (kubenet), /24 slices and subnet addresses, each with one surge node.
+    const plugin = NETWORK_PLUGINS[input.networkPlugin ?? "kubenet"];
     const nodeCount = input.nodeCount;
     if (nodeCount !== undefined) {
         const wanted = nodeCount + UPGRADE_SURGE_NODES;
-        if (nodeCount < 1 || nodeCount > ROUTE_TABLE_ROUTE_LIMIT) {
-            error("nodeCount", `${nodeCount} is out of range; use 1 to ${ROUTE_TABLE_ROUTE_LIMIT} (an Azure route table holds ${ROUTE_TABLE_ROUTE_LIMIT} routes, one per kubenet node)`);
-        } else if (wanted > ROUTE_TABLE_ROUTE_LIMIT) {
-            warn("nodeCount", `${nodeCount} nodes leave no route for the upgrade surge node (route table limit ${ROUTE_TABLE_ROUTE_LIMIT}); upgrades will need maxSurge 0`);
+        const why = plugin.routeTable
+            ? `an Azure route table holds ${plugin.maxNodes} routes, one per ${plugin.title} node`
+            : `an AKS node pool holds at most ${plugin.maxNodes} nodes`;
+        if (nodeCount < 1 || nodeCount > plugin.maxNodes) {
+            error("nodeCount", `${nodeCount} is out of range; use 1 to ${plugin.maxNodes} (${why})`);
+        } else if (plugin.routeTable && wanted > plugin.maxNodes) {
+            warn("nodeCount", `${nodeCount} nodes leave no route for the upgrade surge node (route table limit ${plugin.maxNodes}); upgrades will need maxSurge 0`);
         }
         if (podCidr) {
             if (podCidr.prefix > NODE_POD_SLICE_PREFIX) {
-                error("podCidr", `${podCidr.text} is smaller than a /${NODE_POD_SLICE_PREFIX}, and kubenet gives every node a whole /${NODE_POD_SLICE_PREFIX}; use at least a /${NODE_POD_SLICE_PREFIX - 1}`);
+                error("podCidr", `${podCidr.text} is smaller than a /${NODE_POD_SLICE_PREFIX}, and ${plugin.title} gives every node a whole /${NODE_POD_SLICE_PREFIX}; use at least a /${NODE_POD_SLICE_PREFIX - 1}`);
             } else if (nodeCount >= 1 && podSliceCount(podCidr) < wanted) {
                 error("podCidr", `${podCidr.text} holds ${podSliceCount(podCidr)} /${NODE_POD_SLICE_PREFIX} slices, but ${nodeCount} nodes plus ${UPGRADE_SURGE_NODES} upgrade surge node need ${wanted}; use a larger pod CIDR or lower nodeCount`);
             }
@@ -137,7 +141,37 @@ export function checkAddressPlan(input: Partial<AddressPlanInput>): RuleFindings
     }
 
     if (input.maxPods !== undefined && (input.maxPods < MIN_MAX_PODS || input.maxPods > MAX_MAX_PODS)) {
-        error("maxPods", `${input.maxPods} is out of range; use ${MIN_MAX_PODS} to ${MAX_MAX_PODS} (kubenet's default is 110)`);
+        error("maxPods", `${input.maxPods} is out of range; use ${MIN_MAX_PODS} to ${MAX_MAX_PODS} (${plugin.title}'s default is ${plugin.defaultMaxPods})`);
     }
+
+    // 7. The second cluster (classic Azure CNI): every node takes maxPods + 1 addresses of its subnet.
+    if (input.azureCniCluster) checkAzureCniCapacity(input, ranges.get("azureCniSubnetCidr"), error);
     return { errors, warnings };
+}
+
+/**
+ * (azureCniNodeCount + 1 surge) x (azureCniMaxPods + 1) addresses must fit in the usable
+ * addresses of the azurecni subnet (concepts-network-legacy-cni.md). The error names both keys
+ * and the largest value of each that fits.
+ */
+function checkAzureCniCapacity(input: Partial<AddressPlanInput>, subnet: Cidr | undefined, error: (key: string, message: string) => void): void {
+    const { azureCniNodeCount: nodeCount, azureCniMaxPods: maxPods } = input;
+    const nodesOk = nodeCount !== undefined && nodeCount >= 1 && nodeCount <= NETWORK_PLUGINS.azureCni.maxNodes;
+    const podsOk = maxPods !== undefined && maxPods >= MIN_MAX_PODS && maxPods <= MAX_MAX_PODS;
+    if (nodeCount !== undefined && !nodesOk) error("azureCniNodeCount", `${nodeCount} is out of range; use 1 to ${NETWORK_PLUGINS.azureCni.maxNodes}`);
+    if (maxPods !== undefined && !podsOk) error("azureCniMaxPods", `${maxPods} is out of range; use ${MIN_MAX_PODS} to ${MAX_MAX_PODS} (Azure CNI's default is ${NETWORK_PLUGINS.azureCni.defaultMaxPods})`);
+    if (!subnet || !nodesOk || !podsOk) return;
+    const needed = (nodeCount! + UPGRADE_SURGE_NODES) * azureCniAddressesPerNode(maxPods!);
+    const usable = usableSubnetAddresses(subnet);
+    if (needed <= usable) return;
+    const largestNodes = azureCniMaxNodes(subnet, maxPods!);
+    const largestPods = azureCniMaxPodsFor(subnet, nodeCount!);
+    error(
+        "azureCniNodeCount",
+        `azureCniNodeCount ${nodeCount} (+${UPGRADE_SURGE_NODES} upgrade surge node) x (azureCniMaxPods ${maxPods} + 1) = ${needed} addresses, ` +
+            `but azureCniSubnetCidr ${subnet.text} has ${usable} after Azure's 5 reserved ones. ` +
+            `${largestNodes >= 1 ? `The largest azureCniNodeCount that fits at azureCniMaxPods ${maxPods} is ${largestNodes}` : `No azureCniNodeCount fits at azureCniMaxPods ${maxPods}`}; ` +
+            `${largestPods >= MIN_MAX_PODS ? `the largest azureCniMaxPods that fits at azureCniNodeCount ${nodeCount} is ${Math.min(largestPods, MAX_MAX_PODS)}` : `no azureCniMaxPods of ${MIN_MAX_PODS} or more fits at azureCniNodeCount ${nodeCount}`}; ` +
+            "or use a larger azureCniSubnetCidr",
+    );
 }

@@ -10,7 +10,7 @@
  * skip on undefined (a Service without annotations is the commonest public load balancer).
  */
 import type { ReportViolation, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { checkAddressPlan } from "../addressPlan";
+import { checkAddressPlan, NETWORK_PLUGINS, pluginOfProfile } from "../addressPlan";
 import { INTERNAL_LB_ANNOTATION } from "../workloads/nginxManifests";
 
 const MANAGED_CLUSTER = "azure-native:containerservice:ManagedCluster";
@@ -19,15 +19,18 @@ const ROLE_ASSIGNMENT = "azure-native:authorization:RoleAssignment";
 const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
 const SERVICE = "kubernetes:core/v1:Service";
 
-const isKubenet = (props: any) => props?.networkProfile?.networkPlugin === "kubenet";
+const pluginOf = (props: any) => pluginOfProfile(props?.networkProfile);
+const isKubenet = (props: any) => pluginOf(props) === NETWORK_PLUGINS.kubenet;
 const text = (value: unknown) => (typeof value === "string" ? value : undefined);
 
 export const kubenetNetworkProfile: ResourceValidationPolicy = {
-    name: "kubenet-network-profile-consistent",
-    description: "A kubenet cluster sets podCidr, serviceCidr and dnsServiceIP consistently, and never dockerBridgeCidr.",
+    name: "network-profile-consistent",
+    description: "A cluster sets serviceCidr and dnsServiceIP (and, for kubenet and Overlay, podCidr) consistently, and never dockerBridgeCidr.",
     enforcementLevel: "mandatory",
     validateResource: (args, reportViolation) => {
-        if (args.type !== MANAGED_CLUSTER || !isKubenet(args.props)) return;
+        if (args.type !== MANAGED_CLUSTER) return;
+        const plugin = pluginOf(args.props);
+        if (!plugin) return; // a plugin this program never builds (none, Cilium without us): not ours to judge
         const profile = args.props.networkProfile;
         if (profile.dockerBridgeCidr !== undefined) {
             reportViolation("dockerBridgeCidr is set; it is ignored since Kubernetes 1.19 and removed from API 2023-04-01 (Azure/AKS#3534): remove it.");
@@ -36,7 +39,11 @@ export const kubenetNetworkProfile: ResourceValidationPolicy = {
         // (ServiceCidrOverlapExistingSubnetsCidr, Azure/AKS#1117): always set both.
         if (profile.serviceCidr === undefined) reportViolation("networkProfile serviceCidr is not set: AKS would use 10.0.0.0/16 (Azure/AKS#1117); set it outside the VNet.");
         if (profile.dnsServiceIP === undefined) reportViolation("networkProfile dnsServiceIP is not set: set the .10 address of serviceCidr.");
-        const findings = checkAddressPlan({ podCidr: text(profile.podCidr), serviceCidr: text(profile.serviceCidr), dnsServiceIp: text(profile.dnsServiceIP) });
+        if (plugin.podAddresses === "nodeSubnet" && profile.podCidr !== undefined) {
+            reportViolation(`networkProfile podCidr ${profile.podCidr} is set on classic Azure CNI, whose pods take subnet addresses; AKS refuses it: remove it.`);
+        }
+        const podCidr = plugin.podAddresses === "podCidrSlices" ? text(profile.podCidr) : undefined;
+        const findings = checkAddressPlan({ podCidr, serviceCidr: text(profile.serviceCidr), dnsServiceIp: text(profile.dnsServiceIP), networkPlugin: plugin.name === "azureCni" ? undefined : plugin.name });
         for (const problem of findings.errors) reportViolation(`networkProfile ${problem.key}: ${problem.message}`);
     },
 };
@@ -46,16 +53,58 @@ export const kubenetSubnetHasRouteTable: StackValidationPolicy = {
     description: "The subnet of a kubenet cluster's node pool carries a route table owned by the program.",
     enforcementLevel: "mandatory",
     validateStack: (args, reportViolation) => {
-        const subnets = args.resources.filter((resource) => resource.type === SUBNET);
-        for (const cluster of args.resources.filter((resource) => resource.type === MANAGED_CLUSTER && isKubenet(resource.props))) {
-            for (const pool of cluster.props.agentPoolProfiles ?? []) {
-                const subnetId = text(pool?.vnetSubnetID);
-                // No subnet: AKS builds and owns the VNet and its route table; nothing to detach.
-                if (!subnetId) continue;
-                const subnet = subnets.find((candidate) => candidate.props.id === subnetId);
-                if (subnet && !subnet.props.routeTable?.id) {
-                    reportViolation(`subnet ${subnet.name} hosts kubenet pool ${pool.name} of ${cluster.name} but has no routeTable: AKS would attach its own, and the next update would detach it and break pod traffic.`, subnet.urn);
-                }
+        // A pool without a subnet: AKS builds and owns the VNet and its route table; nothing to detach.
+        for (const { cluster, pool, subnet } of poolsOf(args.resources, (plugin) => plugin === NETWORK_PLUGINS.kubenet)) {
+            if (subnet && !subnet.props.routeTable?.id) {
+                reportViolation(`subnet ${subnet.name} hosts kubenet pool ${pool.name} of ${cluster.name} but has no routeTable: AKS would attach its own, and the next update would detach it and break pod traffic.`, subnet.urn);
+            }
+        }
+    },
+};
+
+/** Pools of the clusters of one plugin, with the Subnet resource of the stack each names (if any). */
+function poolsOf(resources: readonly any[], wanted: (plugin: ReturnType<typeof pluginOf>) => boolean) {
+    const subnets = resources.filter((resource) => resource.type === SUBNET);
+    return resources
+        .filter((resource) => resource.type === MANAGED_CLUSTER && wanted(pluginOf(resource.props)))
+        .flatMap((cluster) => (cluster.props.agentPoolProfiles ?? []).map((pool: any) => {
+            const subnetId = text(pool?.vnetSubnetID);
+            return { cluster, pool, subnetId, subnet: subnets.find((candidate) => subnetId !== undefined && candidate.props.id === subnetId) };
+        }));
+}
+
+export const azureCniPoolSubnet: StackValidationPolicy = {
+    name: "azure-cni-pool-subnet",
+    description: "A classic Azure CNI cluster's pools name a subnet, and (nodes + 1 surge) x (maxPods + 1) addresses fit in it.",
+    enforcementLevel: "mandatory",
+    validateStack: (args, reportViolation) => {
+        for (const { cluster, pool, subnetId, subnet } of poolsOf(args.resources, (plugin) => plugin === NETWORK_PLUGINS.azureCni)) {
+            if (!subnetId) {
+                reportViolation(`Azure CNI pool ${pool?.name} of ${cluster.name} names no subnet (vnetSubnetID): its pods would take addresses from a VNet AKS makes, outside the lab's plan.`, cluster.urn);
+                continue;
+            }
+            const prefix = text(subnet?.props.addressPrefix);
+            if (!prefix) continue; // a subnet outside this stack: its size is not known here
+            // The address plan's own capacity rule (addressPlan/rules.ts), not a copy of it.
+            const findings = checkAddressPlan({
+                azureCniCluster: true,
+                azureCniSubnetCidr: prefix,
+                azureCniNodeCount: pool.count ?? 1,
+                azureCniMaxPods: pool.maxPods ?? NETWORK_PLUGINS.azureCni.defaultMaxPods,
+            });
+            for (const problem of findings.errors) reportViolation(`pool ${pool.name} of ${cluster.name} in subnet ${subnet.name}: ${problem.message}`, cluster.urn);
+        }
+    },
+};
+
+export const overlaySubnetWithoutRouteTable: StackValidationPolicy = {
+    name: "overlay-subnet-without-route-table",
+    description: "An Azure CNI Overlay cluster's subnet carries no route table (left over from kubenet, it can still capture pod traffic).",
+    enforcementLevel: "advisory",
+    validateStack: (args, reportViolation) => {
+        for (const { cluster, pool, subnet } of poolsOf(args.resources, (plugin) => plugin === NETWORK_PLUGINS.overlay)) {
+            if (subnet?.props.routeTable?.id !== undefined) {
+                reportViolation(`subnet ${subnet.name} of Overlay pool ${pool.name} (${cluster.name}) still carries a route table: after the move from kubenet, detach it (set networkPlugin=overlay and pulumi up removes it).`, subnet.urn);
             }
         }
     },
@@ -131,4 +180,13 @@ export const kubenetRetirement: ResourceValidationPolicy = {
     },
 };
 
-export const policies = [kubenetNetworkProfile, kubenetSubnetHasRouteTable, roleAssignmentPrincipalType, deploymentsRestricted, loadBalancersInternal, kubenetRetirement];
+export const policies = [
+    kubenetNetworkProfile,
+    kubenetSubnetHasRouteTable,
+    azureCniPoolSubnet,
+    roleAssignmentPrincipalType,
+    deploymentsRestricted,
+    loadBalancersInternal,
+    kubenetRetirement,
+    overlaySubnetWithoutRouteTable,
+];

@@ -194,3 +194,70 @@ describe("address plan properties", () => {
         }));
     });
 });
+
+describe("the Azure CNI cluster's addresses", () => {
+    const withAzureCni = (subnet: string, nodeCount: number, maxPods: number): AddressPlanInput => ({
+        ...seed,
+        azureCniSubnetCidr: subnet,
+        azureCniCluster: true,
+        azureCniNodeCount: nodeCount,
+        azureCniMaxPods: maxPods,
+    });
+
+    test("the defaults: nodes at .4, .35, .66, each followed by its 30 pod addresses; 124 of 251", () => {
+        const plan = buildAddressPlan(withAzureCni("10.220.2.0/24", 3, 30)).azureCni!;
+        expect(plan.nodes).toEqual([
+            { index: 0, name: "node-0", ip: "10.220.2.4", firstPodIp: "10.220.2.5", lastPodIp: "10.220.2.34" },
+            { index: 1, name: "node-1", ip: "10.220.2.35", firstPodIp: "10.220.2.36", lastPodIp: "10.220.2.65" },
+            { index: 2, name: "node-2", ip: "10.220.2.66", firstPodIp: "10.220.2.67", lastPodIp: "10.220.2.96" },
+        ]);
+        expect(plan.capacity).toEqual({ addressesPerNode: 31, addressesNeeded: 124, usableAddresses: 251, maxNodes: 7 });
+        expect(buildAddressPlan(seed).azureCni).toBeUndefined();
+    });
+
+    const capacityCases = fc.record({ prefix: fc.integer({ min: 22, max: 29 }), nodeCount: fc.integer({ min: 1, max: 60 }), maxPods: fc.integer({ min: 10, max: 250 }) });
+
+    test("the rule accepts exactly when (nodes + 1) x (maxPods + 1) fits the usable addresses", () => {
+        fc.assert(fc.property(capacityCases, ({ prefix, nodeCount, maxPods }) => {
+            const subnet = `10.220.${prefix <= 22 ? 4 : 8}.0/${prefix}`;
+            const usable = cidrSize(cidr(subnet)) - 5;
+            const errors = checkAddressPlan(withAzureCni(subnet, nodeCount, maxPods)).errors.filter((problem) => problem.key.startsWith("azureCni"));
+            expect(errors.length === 0).toBe((nodeCount + 1) * (maxPods + 1) <= usable);
+        }));
+    });
+
+    test("when refused, the largest values the message names fit, and one more does not", () => {
+        fc.assert(fc.property(capacityCases, ({ prefix, nodeCount, maxPods }) => {
+            const subnet = `10.220.8.0/${prefix}`;
+            const [problem] = checkAddressPlan(withAzureCni(subnet, nodeCount, maxPods)).errors.filter((found) => found.key === "azureCniNodeCount");
+            if (!problem) return;
+            const nodes = /largest azureCniNodeCount that fits at azureCniMaxPods \d+ is (\d+)/.exec(problem.message);
+            if (nodes) {
+                expect(checkAddressPlan(withAzureCni(subnet, Number(nodes[1]), maxPods)).errors).toEqual([]);
+                expect(checkAddressPlan(withAzureCni(subnet, Number(nodes[1]) + 1, maxPods)).errors).not.toEqual([]);
+            }
+            const pods = /largest azureCniMaxPods that fits at azureCniNodeCount \d+ is (\d+)/.exec(problem.message);
+            if (pods) {
+                expect(checkAddressPlan(withAzureCni(subnet, nodeCount, Number(pods[1]))).errors).toEqual([]);
+                if (Number(pods[1]) < 250) expect(checkAddressPlan(withAzureCni(subnet, nodeCount, Number(pods[1]) + 1)).errors).not.toEqual([]);
+            }
+        }));
+    });
+
+    test("every accepted plan's node blocks lie in the subnet, disjoint, with room for the surge node", () => {
+        fc.assert(fc.property(capacityCases, ({ prefix, nodeCount, maxPods }) => {
+            const input = withAzureCni(`10.220.8.0/${prefix}`, nodeCount, maxPods);
+            fc.pre(checkAddressPlan(input).errors.length === 0);
+            const plan = buildAddressPlan(input).azureCni!;
+            const subnet = cidr(input.azureCniSubnetCidr);
+            let previousLast = subnet.network + 3; // .0-.3 are Azure's
+            for (const node of plan.nodes) {
+                expect(ip(node.ip)).toBe(previousLast + 1);
+                expect(ip(node.lastPodIp) - ip(node.ip)).toBe(maxPods);
+                previousLast = ip(node.lastPodIp);
+            }
+            // The surge node's block still fits before the broadcast address.
+            expect(previousLast + maxPods + 1).toBeLessThan(cidrLast(subnet));
+        }));
+    });
+});

@@ -42,7 +42,45 @@ const badConfigs: Array<[string, RawConfig, string, RegExp]> = [
     ["untagged image", { nginxImage: "nginxinc/nginx-unprivileged" }, "nginxImage", /pinned to a tag or digest/],
     ["namespace with capitals", { nginxNamespace: "Nginx" }, "nginxNamespace", /DNS label/],
     ["nginxReplicas zero", { nginxReplicas: "0" }, "nginxReplicas", /out of range/],
+    // The main cluster's plugin.
+    ["an unknown network plugin", { networkPlugin: "azure" }, "networkPlugin", /"azure" is not a network plugin of this program; use kubenet or overlay/],
+    ["overlay: a pod CIDR in a range AKS reserves", { networkPlugin: "overlay", podCidr: "172.31.0.0/16" }, "podCidr", /AKS reserves/],
+    ["overlay: a pod CIDR overlapping the VNet", { networkPlugin: "overlay", podCidr: "10.220.0.0/16" }, "podCidr", /overlaps vnetCidr/],
+    ["overlay: maxPods over 250", { networkPlugin: "overlay", maxPods: "251" }, "maxPods", /10 to 250 \(Azure CNI Overlay's default is 250\)/],
+    // The second (Azure CNI) cluster.
+    ["Azure CNI nodes that do not fit the subnet", { azureCniCluster: "true", azureCniNodeCount: "8", azureCniMaxPods: "30" }, "azureCniNodeCount",
+        /azureCniNodeCount 8 \(\+1 upgrade surge node\) x \(azureCniMaxPods 30 \+ 1\) = 279 addresses, but azureCniSubnetCidr 10\.220\.2\.0\/24 has 251 .* The largest azureCniNodeCount that fits at azureCniMaxPods 30 is 7; the largest azureCniMaxPods that fits at azureCniNodeCount 8 is 26/],
+    ["Azure CNI maxPods that do not fit a small subnet", { azureCniCluster: "true", azureCniSubnetCidr: "10.220.2.0/27", azureCniNodeCount: "1", azureCniMaxPods: "30" }, "azureCniNodeCount",
+        /= 62 addresses, but azureCniSubnetCidr 10\.220\.2\.0\/27 has 27 .*No azureCniNodeCount fits at azureCniMaxPods 30; the largest azureCniMaxPods that fits at azureCniNodeCount 1 is 12/],
+    ["the Azure CNI cluster named like the kubenet one", { azureCniCluster: "true", azureCniClusterName: "Kubenet-Cluster" }, "azureCniClusterName", /is the kubenet cluster's name \(clusterName\)/],
+    ["an Azure CNI cluster name with a dot", { azureCniClusterName: "cni.cluster" }, "azureCniClusterName", /1-63 letters/],
+    ["azureCniNodeCount zero", { azureCniCluster: "true", azureCniNodeCount: "0" }, "azureCniNodeCount", /0 is out of range; use 1 to 1000/],
+    ["azureCniMaxPods too low", { azureCniCluster: "true", azureCniMaxPods: "5" }, "azureCniMaxPods", /5 is out of range; use 10 to 250 \(Azure CNI's default is 30\)/],
+    ["azureCniMaxPods too high", { azureCniCluster: "true", azureCniMaxPods: "251" }, "azureCniMaxPods", /use 10 to 250/],
+    ["azureCniMaxPods not a number", { azureCniMaxPods: "lots" }, "azureCniMaxPods", /not a whole number/],
+    ["azureCniCluster not boolean", { azureCniCluster: "on" }, "azureCniCluster", /true or false/],
 ];
+
+describe("the second cluster and the plugin: good configurations", () => {
+    test("the defaults fit: 4 x 31 = 124 of 251", () => {
+        const result = validateConfig({ ...valid, azureCniCluster: "true" });
+        expect(result.errors).toEqual([]);
+        expect(result.config).toMatchObject({ azureCniCluster: true, azureCniClusterName: "azurecni-cluster", azureCniNodeCount: 3, azureCniMaxPods: 30, networkPlugin: "kubenet" });
+    });
+    test("the largest values the error names do fit", () => {
+        expect(validateConfig({ ...valid, azureCniCluster: "true", azureCniNodeCount: "7", azureCniMaxPods: "30" }).errors).toEqual([]);
+        expect(validateConfig({ ...valid, azureCniCluster: "true", azureCniNodeCount: "8", azureCniMaxPods: "26" }).errors).toEqual([]);
+    });
+    test("the capacity rule applies only when the second cluster is on", () => {
+        expect(validateConfig({ ...valid, azureCniNodeCount: "8" }).errors).toEqual([]);
+    });
+    test("overlay accepts the kubenet stack's ranges, and more than 400 nodes", () => {
+        expect(validateConfig({ ...valid, networkPlugin: "overlay" }).config?.networkPlugin).toBe("overlay");
+        const big = { podCidr: "10.0.0.0/14", kubenetSubnetCidr: "10.220.0.0/22", azureCniSubnetCidr: "10.220.4.0/24", servicesSubnetCidr: "10.220.5.0/24", nodeCount: "500" };
+        expect(validateConfig({ ...valid, ...big, networkPlugin: "overlay" }).errors).toEqual([]);
+        expect(validateConfig({ ...valid, ...big }).errors).toContainEqual({ key: "nodeCount", message: expect.stringMatching(/1 to 400 \(an Azure route table/) });
+    });
+});
 
 describe("bad configurations", () => {
     test.each(badConfigs)("%s is refused, naming %s", (_, overrides, key, message) => {

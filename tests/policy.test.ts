@@ -1,5 +1,7 @@
 /** Every policy, with a passing and a failing fixture, and unknown values during preview. */
 import {
+    azureCniPoolSubnet,
+    overlaySubnetWithoutRouteTable,
     deploymentsRestricted,
     kubenetNetworkProfile,
     kubenetRetirement,
@@ -34,14 +36,16 @@ function stackViolationsOf(policy: any, resources: Resource[]): string[] {
 const cluster = (networkProfile: any, extra: any = {}): Resource => ({ type: "azure-native:containerservice:ManagedCluster", name: "aks", props: { networkProfile, ...extra } });
 const seedProfile = { networkPlugin: "kubenet", podCidr: "10.100.0.0/16", serviceCidr: "10.200.0.0/16", dnsServiceIP: "10.200.0.10" };
 
-test("the pack: six policies, five mandatory, the retirement notice advisory", () => {
+test("the pack: six mandatory policies, the retirement notice and the Overlay route-table note advisory", () => {
     expect(policies.map((policy) => [policy.name, policy.enforcementLevel])).toEqual([
-        ["kubenet-network-profile-consistent", "mandatory"],
+        ["network-profile-consistent", "mandatory"],
         ["kubenet-subnet-has-route-table", "mandatory"],
+        ["azure-cni-pool-subnet", "mandatory"],
         ["role-assignment-sets-principal-type", "mandatory"],
         ["deployments-restricted-pod-security", "mandatory"],
         ["loadbalancer-services-internal", "mandatory"],
         ["kubenet-retirement-notice", "advisory"],
+        ["overlay-subnet-without-route-table", "advisory"],
     ]);
     expect(readYaml("policy/PulumiPolicy.yaml").runtime).toBe("nodejs");
     expect(readYaml<any>("policy/package.json").version).toMatch(/^\d+\.\d+\.\d+$/);
@@ -64,8 +68,17 @@ describe("kubenet network profile", () => {
             expect.stringMatching(/dnsServiceIP is not set/),
         ]);
     });
-    test("ignores other plugins", () => {
-        expect(violationsOf(kubenetNetworkProfile, cluster({ networkPlugin: "azure", dockerBridgeCidr: "x" }))).toEqual([]);
+    test("Azure CNI: the service range rules apply, and a pod CIDR is refused; Overlay: the pod CIDR rules apply", () => {
+        const azureCni = { networkPlugin: "azure", serviceCidr: "10.200.0.0/16", dnsServiceIP: "10.200.0.10" };
+        expect(violationsOf(kubenetNetworkProfile, cluster(azureCni))).toEqual([]);
+        expect(violationsOf(kubenetNetworkProfile, cluster({ ...azureCni, podCidr: "10.244.0.0/16" }))).toEqual([expect.stringMatching(/podCidr 10\.244\.0\.0\/16 is set on classic Azure CNI/)]);
+        expect(violationsOf(kubenetNetworkProfile, cluster({ ...azureCni, dnsServiceIP: "10.200.0.1" }))).toEqual([expect.stringMatching(/kubernetes\.default\.svc/)]);
+        const overlay = { ...seedProfile, networkPlugin: "azure", networkPluginMode: "overlay" };
+        expect(violationsOf(kubenetNetworkProfile, cluster(overlay))).toEqual([]);
+        expect(violationsOf(kubenetNetworkProfile, cluster({ ...overlay, podCidr: "172.31.0.0/16" }))).toEqual([expect.stringMatching(/AKS reserves/)]);
+    });
+    test("ignores plugins this program never builds", () => {
+        expect(violationsOf(kubenetNetworkProfile, cluster({ networkPlugin: "none", dockerBridgeCidr: "x" }))).toEqual([]);
         expect(violationsOf(kubenetNetworkProfile, { type: "azure-native:containerservice:ManagedCluster", props: {} })).toEqual([]);
     });
 });
@@ -84,6 +97,37 @@ describe("kubenet subnet has a route table", () => {
         expect(() => stackViolationsOf(kubenetSubnetHasRouteTable, [unknown, { type: "azure-native:network:Subnet", name: "kubenet", props: {} }])).toThrow(UnknownValueError);
         const managed = cluster(seedProfile, { agentPoolProfiles: [{ name: "system" }] });
         expect(stackViolationsOf(kubenetSubnetHasRouteTable, [managed])).toEqual([]);
+    });
+});
+
+describe("Azure CNI pools name a subnet that fits them", () => {
+    const subnetId = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v/subnets/azurecni";
+    const azureCni = (pool: any) => cluster({ networkPlugin: "azure", serviceCidr: "10.200.0.0/16", dnsServiceIP: "10.200.0.10" }, { agentPoolProfiles: [{ name: "system", ...pool }] });
+    const subnet = (addressPrefix: string) => ({ type: "azure-native:network:Subnet", name: "azurecni", props: { id: subnetId, addressPrefix } });
+    test("passes the program's pool: 3 nodes x 30 pods in a /24", () => {
+        expect(stackViolationsOf(azureCniPoolSubnet, [azureCni({ vnetSubnetID: subnetId, count: 3, maxPods: 30 }), subnet("10.220.2.0/24")])).toEqual([]);
+    });
+    test("fails a pool without a subnet, and one its subnet cannot hold (the address plan's rule)", () => {
+        expect(stackViolationsOf(azureCniPoolSubnet, [azureCni({ count: 3, maxPods: 30 })])).toEqual([expect.stringMatching(/names no subnet/)]);
+        expect(stackViolationsOf(azureCniPoolSubnet, [azureCni({ vnetSubnetID: subnetId, count: 3, maxPods: 30 }), subnet("10.220.2.0/26")]))
+            .toEqual([expect.stringMatching(/pool system of aks in subnet azurecni: azureCniNodeCount 3 .* = 124 addresses, but azureCniSubnetCidr 10\.220\.2\.0\/26 has 59/)]);
+    });
+    test("is silent for kubenet and Overlay pools", () => {
+        expect(stackViolationsOf(azureCniPoolSubnet, [cluster(seedProfile, { agentPoolProfiles: [{ name: "system", count: 3 }] })])).toEqual([]);
+    });
+});
+
+describe("Overlay subnets carry no route table (advisory)", () => {
+    const subnetId = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v/subnets/kubenet";
+    const overlay = cluster({ ...seedProfile, networkPlugin: "azure", networkPluginMode: "overlay" }, { agentPoolProfiles: [{ name: "system", vnetSubnetID: subnetId }] });
+    test("reports a leftover route table", () => {
+        expect(stackViolationsOf(overlaySubnetWithoutRouteTable, [overlay, { type: "azure-native:network:Subnet", name: "kubenet", props: { id: subnetId, routeTable: { id: "/rt" } } }]))
+            .toEqual([expect.stringMatching(/still carries a route table/)]);
+    });
+    test("passes a subnet without one; kubenet's table is not its business", () => {
+        expect(stackViolationsOf(overlaySubnetWithoutRouteTable, [overlay, { type: "azure-native:network:Subnet", name: "kubenet", props: { id: subnetId } }])).toEqual([]);
+        const kubenet = cluster(seedProfile, { agentPoolProfiles: [{ name: "system", vnetSubnetID: subnetId }] });
+        expect(stackViolationsOf(overlaySubnetWithoutRouteTable, [kubenet, { type: "azure-native:network:Subnet", name: "kubenet", props: { id: subnetId, routeTable: { id: "/rt" } } }])).toEqual([]);
     });
 });
 
@@ -137,5 +181,8 @@ describe("LoadBalancer Services are internal", () => {
 
 describe("kubenet retirement (advisory)", () => {
     test("reports on a kubenet cluster", () => expect(violationsOf(kubenetRetirement, cluster(seedProfile))).toEqual([expect.stringMatching(/31 March 2028.*Azure CNI Overlay/)]));
-    test("is silent for Azure CNI", () => expect(violationsOf(kubenetRetirement, cluster({ networkPlugin: "azure" }))).toEqual([]));
+    test("is silent for Azure CNI and Overlay", () => {
+        expect(violationsOf(kubenetRetirement, cluster({ networkPlugin: "azure" }))).toEqual([]);
+        expect(violationsOf(kubenetRetirement, cluster({ networkPlugin: "azure", networkPluginMode: "overlay" }))).toEqual([]);
+    });
 });

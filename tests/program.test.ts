@@ -116,6 +116,25 @@ describe("cluster", () => {
     });
 });
 
+describe("the wait for role assignments to propagate (CustomRouteTableMissingPermission)", () => {
+    test("a Sleep after every grant, re-run only when a grant is recreated; the cluster waits for it", () => {
+        const wait = dev.resource("cluster-grant-propagation");
+        const grants = dev.ofType("azure-native:authorization:RoleAssignment");
+        expect(wait.type).toBe("time:index/sleep:Sleep");
+        expect(wait.parent).toBe(id(dev.resource("cluster")));
+        for (const grant of grants) expect(wait.dependencies).toContain(id(grant));
+        // The triggers are the grants' ids: a later update that keeps the grants keeps the Sleep (no wait).
+        expect(wait.inputs).toEqual({
+            createDuration: "60s",
+            triggers: { grant0: expect.any(String), grant1: expect.any(String), grant2: expect.any(String) },
+        });
+        const triggered = Object.values(wait.inputs.triggers as Record<string, string>).map((grantId) => grantId.split("/").pop()).sort();
+        expect(triggered).toEqual(grants.map((grant) => grant.name).sort());
+        expect(cluster().dependencies).toContain(id(wait));
+    });
+    const cluster = () => dev.resource("cluster-aks");
+});
+
 describe("kubeconfig and the Kubernetes provider", () => {
     test("the kubeconfig output is decoded and secret", () => {
         expect(dev.outputs.kubeconfig).toBe(MOCK_KUBECONFIG);
@@ -213,7 +232,12 @@ describe("config changes", () => {
         expect(dev.resources.filter((resource) => resource.protect)).toEqual([]);
         const run = await runProgram({ config: { protect: "true" } });
         const protectedNames = run.resources.filter((resource) => resource.protect).map((resource) => resource.name).sort();
-        expect(protectedNames).toEqual(["cluster-aks", "cluster-identity", "network-azurecni", "network-kubenet", "network-rg", "network-routes", "network-services", "network-vnet"]);
+        expect(protectedNames).toEqual([
+            "cluster-aks", "cluster-identity",
+            // The grants too: `pulumi destroy --exclude-protected` must not strip the cluster's rights.
+            "cluster-network-contributor-kubenet-subnet", "cluster-network-contributor-route-table", "cluster-network-contributor-services-subnet",
+            "network-azurecni", "network-kubenet", "network-rg", "network-routes", "network-services", "network-vnet",
+        ]);
     });
 
     test("a bad config fails before any resource is declared, listing every problem", async () => {

@@ -12,6 +12,8 @@ import {
 export interface NginxArgs extends Omit<NginxManifestInput, "name"> {
     /** The cluster's provider; every child uses it (never the ambient $KUBECONFIG). */
     readonly provider: k8s.Provider;
+    /** The objects' name in Kubernetes; defaults to the component's name. */
+    readonly objectName?: string;
 }
 
 export class Nginx extends pulumi.ComponentResource {
@@ -26,8 +28,9 @@ export class Nginx extends pulumi.ComponentResource {
 
     constructor(name: string, args: NginxArgs, opts?: pulumi.ComponentResourceOptions) {
         super("aks-kubenet:workloads:Nginx", name, {}, opts);
-        const input: NginxManifestInput = { ...args, name };
-        const childOpts = { provider: args.provider, parent: this };
+        const { provider, objectName, ...manifest } = args;
+        const input: NginxManifestInput = { ...manifest, name: objectName ?? name };
+        const childOpts = { provider, parent: this };
 
         this.namespace = new k8s.core.v1.Namespace(`${name}-namespace`, namespaceManifest(input), childOpts);
         const inNamespace = { ...childOpts, dependsOn: [this.namespace] };

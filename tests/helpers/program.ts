@@ -167,9 +167,15 @@ export async function runProgram(options: RunOptions = {}): Promise<ProgramRun> 
 
         try {
             const program = require("../../index");
-            for (const [key, value] of Object.entries(program)) {
-                if (pulumi.Output.isInstance(value) && (await pulumi.isSecret(value as pulumiType.Output<unknown>))) secretOutputs.push(key);
-            }
+            // Secret outputs, top-level or nested in a plain object (azureCni.kubeconfig).
+            const collectSecrets = async (value: unknown, path: string): Promise<void> => {
+                if (pulumi.Output.isInstance(value)) {
+                    if (await pulumi.isSecret(value as pulumiType.Output<unknown>)) secretOutputs.push(path);
+                } else if (value && typeof value === "object" && !Array.isArray(value)) {
+                    for (const [key, inner] of Object.entries(value)) await collectSecrets(inner, `${path}.${key}`);
+                }
+            };
+            for (const [key, value] of Object.entries(program)) await collectSecrets(value, key);
             outputs = await resolve(pulumi, { ...program });
             await pulumi.runtime.disconnect();
         } catch (thrown) {
