@@ -5,14 +5,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as network from "@pulumi/azure-native/network";
 import * as resources from "@pulumi/azure-native/resources";
+import { routeTableNameFor, SUBNET_NAMES } from "./networkNames";
 
-/** Subnet names are fixed by the lab (the seed's names); other modules take them from here. */
-export const SUBNET_NAMES = Object.freeze({ kubenet: "kubenet", azureCni: "azurecni", services: "services" });
-
-/** The route table's Azure name for a VNet. */
-export function routeTableNameFor(vnetName: string): string {
-    return `${vnetName}-${SUBNET_NAMES.kubenet}-routes`;
-}
+export { routeTableNameFor, SUBNET_NAMES };
 
 export interface NetworkArgs {
     /** Azure region of every resource. */

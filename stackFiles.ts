@@ -7,6 +7,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { UsageError } from "./cli/shell";
+import { StackConfig, validateConfig } from "./config";
 
 export const REPO_ROOT = __dirname;
 
@@ -57,4 +58,18 @@ export function rawStackConfig(stack = "dev", overrides: Record<string, string> 
         raw[key.startsWith(`${project}:`) ? key.slice(project.length + 1) : key] = value;
     }
     return raw;
+}
+
+/**
+ * A stack's validated config, for tools that run without the Pulumi CLI (lab, verify, migrate):
+ * the same files and the same validation as `pulumi up`. Unusable config is a UsageError naming
+ * every problem on one line.
+ */
+export function validatedStackConfig(stack = "dev", overrides: Record<string, string> = {}): StackConfig {
+    const result = validateConfig(rawStackConfig(stack, overrides));
+    if (!result.config) {
+        const problems = result.errors.map((problem) => `${problem.key}: ${problem.message}`).join("; ");
+        throw new UsageError(`stack ${stack}'s config is invalid: ${problems}`);
+    }
+    return result.config;
 }

@@ -33,8 +33,14 @@ export function describeFailure(tool: string, error: unknown): { code: number; l
     return { code: EXIT_UNUSABLE_INPUT, line: `${tool}: ${message.split("\n")[0]} (set AKS_KUBENET_DEBUG=1 for details)` };
 }
 
-/** Runs a tool's main and exits with its code; errors become one line (see describeFailure). */
-export function runMain(tool: string, main: (argv: string[]) => Promise<number>): void {
+export type ToolMain = (argv: string[]) => Promise<number>;
+
+/**
+ * Runs a tool's main and exits with its code; errors become one line (see describeFailure).
+ * Only when the file is the process's entry point (`module` is the caller's): tests import main.
+ */
+export function runMain(tool: string, main: ToolMain, module?: NodeModule): void {
+    if (module && require.main !== module) return;
     main(process.argv.slice(2)).then(
         (code) => process.exit(code),
         (error) => {
@@ -52,4 +58,24 @@ export function formatTable(header: readonly string[], rows: readonly (readonly 
     const widths = header.map((_, column) => Math.max(...all.map((row) => (row[column] ?? "").length)));
     const line = (row: readonly string[]) => row.map((cell, column) => (cell ?? "").padEnd(widths[column])).join("  ").trimEnd();
     return [line(header), widths.map((width) => "-".repeat(width)).join("  "), ...rows.map(line)].join("\n");
+}
+
+/** What a tool printed and returned, run in this process (tests: no process start per case). */
+export async function runInProcess(tool: string, main: ToolMain, argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+    const out: string[] = [];
+    const err: string[] = [];
+    const { log, error } = console;
+    console.log = (...args: unknown[]) => void out.push(args.join(" "));
+    console.error = (...args: unknown[]) => void err.push(args.join(" "));
+    try {
+        const code = await main(argv);
+        return { code, stdout: out.join("\n"), stderr: err.join("\n") };
+    } catch (thrown) {
+        const { code, line } = describeFailure(tool, thrown);
+        err.push(line);
+        return { code, stdout: out.join("\n"), stderr: err.join("\n") };
+    } finally {
+        console.log = log;
+        console.error = error;
+    }
 }

@@ -16,7 +16,7 @@ Guarded types: ${GUARDED_TYPES.map((type) => type.split(":").pop()).join(", ")}.
 Exit 0 when none of them would be replaced or deleted (or every one is allowed), 1 when one
 would be, 2 when FILE is missing or is not preview JSON.`;
 
-async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[]): Promise<number> {
     const { values, positionals } = parseOptions({
         args: argv,
         allowPositionals: true,
@@ -61,4 +61,4 @@ async function main(argv: string[]): Promise<number> {
     return verdict.ok ? EXIT_OK : EXIT_CHECK_FAILED;
 }
 
-runMain("preview-guard", main);
+runMain("preview-guard", main, module);

@@ -10,17 +10,19 @@
  */
 import { EXIT_CHECK_FAILED, EXIT_OK, EXIT_UNUSABLE_INPUT, parseOptions, runMain } from "../cli/shell";
 import { explainPath } from "./explain";
-import { down, labTopologyFor, readState, show, status, up } from "./lab";
+import { down, labTopologyFor, readState, show, snapshot, status, up } from "./lab";
 import { LabError, preflight } from "./system";
 import { LabTopology } from "./topology";
 import { formatTable, verify } from "./verify";
 
-const USAGE = `usage: sudo npm run lab -- <up|status|show|explain|verify|down> [--stack dev] [--name NAME] [--nodes N] [--pods N] [--json]
+const USAGE = `usage: sudo npm run lab -- <up|status|show|explain|verify|snapshot|down> [--stack dev] [--name NAME] [--nodes N] [--pods N] [--json]
   up                       build the lab from the stack's config and address plan
   status [--json]          print the lab's topology
   show <node>              ip addr, brctl show, route -n and the nat POSTROUTING chain inside a node
   explain <src> <dst>      which path a packet from <src> to <dst> takes
   verify                   prove the kubenet data path with real packets
+  snapshot DIR             write the lab as a cluster (nodes, pods, services, routes, subnet JSON)
+                           for \`npm run verify -- --from DIR\`
   down                     remove everything the lab made
 Exit 0 on success, 1 when a verify check (or a command the lab runs) fails, 2 when the lab cannot
 run as asked (not root, tools missing, not up, bad option).`;
@@ -105,6 +107,14 @@ async function main(argv: string[]): Promise<number> {
             const results = await verify(topology);
             console.log(formatTable(results));
             return results.every((result) => result.passed) ? EXIT_OK : EXIT_CHECK_FAILED;
+        }
+        case "snapshot": {
+            if (rest.length !== 1) throw new LabError("usage: lab -- snapshot DIR");
+            const topology = requireState(name);
+            await preflight();
+            const written = await snapshot(topology, rest[0]);
+            console.log(`lab "${name}": wrote ${written.join(", ")}; check it with npm run --silent verify -- --stack ${topology.stack} --from ${rest[0]}`);
+            return EXIT_OK;
         }
         case "down": {
             const removed = await down(name);

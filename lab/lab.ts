@@ -4,9 +4,12 @@ import * as fs from "fs";
 import * as path from "path";
 import { buildAddressPlan } from "../addressPlan";
 import { validateConfig } from "../config";
-import { rawStackConfig } from "../stackFiles";
+import { rawStackConfig, validatedStackConfig } from "../stackFiles";
+import { expectedFor } from "../verify/expected";
+import { writeSnapshot } from "../verify/snapshot";
+import { IpRoute, labSnapshot } from "./snapshot";
 import { buildCommands } from "./commands";
-import { deleteNetns, hasTool, inNetns, LabCommandError, LabError, listNetns, preflight, runPhases } from "./system";
+import { deleteNetns, hasTool, inNetns, LabCommandError, LabError, listNetns, preflight, runOrThrow, runPhases } from "./system";
 import { allNetns, buildLabTopology, LabTopology, netnsPrefix, POD_HTTP_PORT, validateLabName } from "./topology";
 
 export const STATE_DIR = process.env.AKS_KUBENET_LAB_STATE_DIR ?? "/run/aks-kubenet-lab";
@@ -165,4 +168,11 @@ export async function show(topology: LabTopology, which: string): Promise<string
         sections.push(`\n$ ${title}\n${(result.stdout + result.stderr).trimEnd()}`);
     }
     return sections.join("\n");
+}
+
+/** Writes the running lab as the five documents verify reads; returns the files written. */
+export async function snapshot(topology: LabTopology, dir: string): Promise<string[]> {
+    const routes = JSON.parse(await runOrThrow("ip", ["-n", topology.router.netns, "-j", "route", "show"])) as IpRoute[];
+    const expected = expectedFor(validatedStackConfig(topology.stack), "kubenet");
+    return writeSnapshot(dir, labSnapshot(topology, expected, routes));
 }

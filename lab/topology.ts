@@ -2,7 +2,7 @@
  * The local lab's topology: the kubenet data path of the stack's address plan, as network
  * namespaces. Pure: every address comes from the address plan (addressPlan/), none is restated.
  */
-import { AddressPlan, cidr, formatIp, hostAt, overlaps, podIpAt, RANGES_AKS_FORBIDS } from "../addressPlan";
+import { AddressPlan, cidr, formatIp, hostAt, nodeIpAt, overlaps, podIpAt, RANGES_AKS_FORBIDS } from "../addressPlan";
 
 /** Namespace names carry this prefix plus the lab's name, so labs never collide and `down` finds its own. */
 export const LAB_NETNS_PREFIX = "akl-";
@@ -57,7 +57,15 @@ export interface LabTopology {
     };
     readonly nodes: readonly LabNode[];
     readonly external: { readonly netns: string; readonly ip: string; readonly prefixLength: number };
-    readonly service: { readonly name: string; readonly clusterIp: string; readonly port: number; readonly targetPort: number; readonly endpoints: readonly string[] };
+    readonly service: {
+        readonly name: string;
+        readonly clusterIp: string;
+        readonly port: number;
+        readonly targetPort: number;
+        readonly endpoints: readonly string[];
+        /** The address an internal Azure load balancer would take: the services subnet's first. */
+        readonly loadBalancerIp: string;
+    };
 }
 
 export interface LabOptions {
@@ -126,6 +134,7 @@ export function buildLabTopology(plan: AddressPlan, options: LabOptions): LabTop
             port: SERVICE_PORT,
             targetPort: POD_HTTP_PORT,
             endpoints: nodes.flatMap((node) => node.pods.map((pod) => pod.ip)),
+            loadBalancerIp: nodeIpAt(cidr(plan.subnets.services.cidr), 0),
         },
     };
 }

@@ -5,7 +5,11 @@
  */
 import { execFileSync, spawn } from "child_process";
 import * as path from "path";
-import { down, labNetns, show, up } from "../lab/lab";
+import * as fs from "fs";
+import * as os from "os";
+import { runInProcess } from "../cli/shell";
+import { down, labNetns, show, snapshot, up } from "../lab/lab";
+import { main as verifyMain } from "../verify/cli";
 import { verify } from "../lab/verify";
 import { runTool } from "./helpers/cli";
 
@@ -82,6 +86,21 @@ describeWithRoot("the lab on this machine (root)", () => {
             "route 10.100.2.0/24 restored: node-2 pod reachable again",
             "ClusterIP 10.200.0.100:80 reaches every pod (DNAT)",
         ]);
+
+        // The lab is a cluster too: its snapshot passes verify, and a deleted route is seen.
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lab-snapshot-"));
+        expect(await snapshot(topology, dir)).toHaveLength(5);
+        const checked = await runInProcess("verify", verifyMain, ["--from", dir, "--json"]);
+        expect([checked.code, JSON.parse(checked.stdout).failed]).toEqual([0, 0]);
+        execFileSync("ip", ["-n", topology.router.netns, "route", "del", "10.100.1.0/24"]);
+        try {
+            await snapshot(topology, dir);
+        } finally {
+            execFileSync("ip", ["-n", topology.router.netns, "route", "add", "10.100.1.0/24", "via", "10.220.1.5"]);
+        }
+        const broken = await runInProcess("verify", verifyMain, ["--from", dir]);
+        expect(broken.code).toBe(1);
+        expect(broken.stdout).toMatch(/FAIL +route table: one route per node .*no route for node-1's 10\.100\.1\.0\/24/);
     }, 60000);
 
     test("a second up of the same lab is refused; down removes everything", async () => {

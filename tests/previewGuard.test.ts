@@ -2,6 +2,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { GUARDED_TYPES, guardPreview, parseUrn, PreviewStep, readPreview } from "../guard/previewGuard";
+import { runInProcess } from "../cli/shell";
+import { main as guardMain } from "../guard/cli";
 import { runTool } from "./helpers/cli";
 
 const fixture = (name: string) => path.join(__dirname, "fixtures", "preview", name);
@@ -74,25 +76,25 @@ describe("readPreview", () => {
 });
 
 describe("the CLI", () => {
-    const guard = (...args: string[]) => runTool("guard/cli.ts", args);
-    test("exit 1 naming the cluster; exit 0 with --allow; --json", () => {
-        const refused = guard(fixture("pod-cidr-change.json"));
+    const guard = (...args: string[]) => runInProcess("preview-guard", guardMain, args);
+    test("exit 1 naming the cluster; exit 0 with --allow; --json", async () => {
+        const refused = runTool("guard/cli.ts", [fixture("pod-cidr-change.json")]); // the real command, once
         expect(refused.code).toBe(1);
         expect(refused.stdout).toMatch(/cluster-aks +azure-native:containerservice:ManagedCluster +replaced +NO/);
         expect(refused.stdout).toMatch(/REFUSED: cluster-aks \(ManagedCluster\) would be replaced/);
-        const allowed = guard(fixture("pod-cidr-change.json"), "--allow", "cluster-aks", "--json");
+        const allowed = await guard(fixture("pod-cidr-change.json"), "--allow", "cluster-aks", "--json");
         expect(allowed.code).toBe(0);
         expect(JSON.parse(allowed.stdout)).toEqual({ ok: true, losses: [{ name: "cluster-aks", type: CLUSTER, loss: "replaced", allowed: true }], unusedAllows: [] });
-        expect(guard(fixture("no-changes.json")).stdout).toMatch(/^OK: no guarded resource/m);
+        expect((await guard(fixture("no-changes.json"))).stdout).toMatch(/^OK: no guarded resource/m);
     });
-    test("exit 2 with one line for a missing file, bad JSON or a bad option", () => {
-        const missing = guard("no/such.json");
+    test("exit 2 with one line for a missing file, bad JSON or a bad option", async () => {
+        const missing = await guard("no/such.json");
         expect([missing.code, missing.stderr.trim()]).toEqual([2, "preview-guard: cannot read no/such.json: ENOENT"]);
         const notJson = runTool("guard/cli.ts", ["-"], { input: "Previewing update (dev)" });
         expect(notJson.code).toBe(2);
         expect(notJson.stderr).toMatch(/^preview-guard: - is not JSON .*pulumi preview --json/);
         expect(notJson.stderr.trim().split("\n")).toHaveLength(1);
-        expect(guard("--frobnicate").code).toBe(2);
-        expect(guard("--help")).toMatchObject({ code: 0, stdout: expect.stringMatching(/^usage: npm run --silent preview-guard/) });
+        expect((await guard("--frobnicate")).code).toBe(2);
+        expect(await guard("--help")).toMatchObject({ code: 0, stdout: expect.stringMatching(/^usage: npm run --silent preview-guard/) });
     });
 });

@@ -2,9 +2,9 @@
 import * as k8s from "@pulumi/kubernetes";
 import { StackConfig } from "../config";
 import { Nginx } from "./nginx";
+import { NGINX_NAME } from "./nginxManifests";
 
-/** The nginx objects' name in Kubernetes, on every cluster (kubectl get svc -n nginx nginx). */
-export const NGINX_NAME = "nginx";
+export { NGINX_NAME };
 
 export interface WorkloadsArgs {
     readonly config: StackConfig;

@@ -15,6 +15,9 @@ export interface NginxManifestInput {
     readonly loadBalancerSubnetName: string;
 }
 
+/** The nginx objects' name in Kubernetes, on every cluster (kubectl get svc -n nginx nginx). */
+export const NGINX_NAME = "nginx";
+
 /** nginxinc/nginx-unprivileged listens here (it cannot bind 80 as UID 101). */
 export const NGINX_CONTAINER_PORT = 8080;
 export const NGINX_PORT_NAME = "http";

@@ -1,0 +1,90 @@
+/**
+ * The lab as a cluster: the five documents verify reads (verify/snapshot.ts), written from a
+ * running lab. Pure: the topology and the routes read from the router namespace go in, the
+ * documents come out in the shapes kubectl and az print.
+ */
+import type { Route } from "@azure/arm-network";
+import type { V1Node, V1Pod, V1Service } from "@kubernetes/client-node";
+import { cidr, containsCidr, parseCidr } from "../addressPlan";
+import { Expected } from "../verify/expected";
+import { Snapshot } from "../verify/snapshot";
+import { LabTopology } from "./topology";
+
+/** A route as `ip -j route show` prints it. */
+export interface IpRoute {
+    readonly dst: string;
+    readonly gateway?: string;
+    readonly dev?: string;
+    readonly type?: string;
+}
+
+/** The lab stands in for this subscription in Azure ids. */
+export const LAB_SUBSCRIPTION = "00000000-0000-0000-0000-00000000001a";
+
+const list = <T>(items: T[]) => ({ apiVersion: "v1", kind: "List", metadata: { resourceVersion: "" }, items });
+
+/** The route table as az prints it: the router's routes into the pod CIDR, each named after the node it points at. */
+export function labRoutes(topology: LabTopology, ipRoutes: readonly IpRoute[]): Route[] {
+    const podCidr = cidr(topology.podCidr);
+    return ipRoutes
+        .filter((route) => route.gateway !== undefined && (route.type ?? "unicast") === "unicast")
+        .filter((route) => {
+            const parsed = parseCidr(route.dst.includes("/") ? route.dst : `${route.dst}/32`);
+            return parsed.ok && containsCidr(podCidr, parsed.value);
+        })
+        .map((route) => ({
+            name: topology.nodes.find((node) => node.ip === route.gateway)?.name ?? `to-${route.gateway}`,
+            addressPrefix: route.dst,
+            nextHopType: "VirtualAppliance",
+            nextHopIpAddress: route.gateway,
+        }));
+}
+
+/** The five documents of a kubenet lab, as the stack's cluster would show them. */
+export function labSnapshot(topology: LabTopology, expected: Expected, ipRoutes: readonly IpRoute[]): Snapshot {
+    const nodes: V1Node[] = topology.nodes.map((node) => ({
+        apiVersion: "v1",
+        kind: "Node",
+        metadata: { name: node.name, labels: { "kubernetes.io/hostname": node.name, "kubernetes.io/os": "linux" } },
+        spec: { podCIDR: node.podCidr, podCIDRs: [node.podCidr] },
+        status: { addresses: [{ type: "Hostname", address: node.name }, { type: "InternalIP", address: node.ip }], conditions: [{ type: "Ready", status: "True" }] },
+    }));
+    // Every lab pod answers for the nginx Service, so every one is labelled as the Deployment's.
+    const pods: V1Pod[] = topology.nodes.flatMap((node) => node.pods.map((pod): V1Pod => ({
+        apiVersion: "v1",
+        kind: "Pod",
+        metadata: { name: pod.name, namespace: expected.nginx.namespace, labels: { ...expected.nginx.selector } },
+        spec: { nodeName: node.name, containers: [{ name: "nginx", image: "lab-pod-server" }] },
+        status: { phase: "Running", hostIP: node.ip, podIP: pod.ip, podIPs: [{ ip: pod.ip }] },
+    })));
+    const services: V1Service[] = [
+        {
+            apiVersion: "v1",
+            kind: "Service",
+            metadata: { name: "kube-dns", namespace: "kube-system" },
+            spec: { type: "ClusterIP", clusterIP: expected.dnsServiceIp, ports: [{ port: 53, protocol: "UDP" }] },
+        },
+        {
+            apiVersion: "v1",
+            kind: "Service",
+            metadata: { name: expected.nginx.serviceName, namespace: expected.nginx.namespace },
+            spec: { type: "LoadBalancer", clusterIP: topology.service.clusterIp, ports: [{ port: topology.service.port, protocol: "TCP" }] },
+            // The lab has no Azure load balancer: the address it would take is the services subnet's first.
+            status: { loadBalancer: { ingress: [{ ip: topology.service.loadBalancerIp }] } },
+        },
+    ];
+    const routeTableId = expected.routeTableName
+        ? `/subscriptions/${LAB_SUBSCRIPTION}/resourceGroups/${expected.resourceGroupName}/providers/Microsoft.Network/routeTables/${expected.routeTableName}`
+        : undefined;
+    return {
+        nodes: list(nodes),
+        pods: list(pods),
+        services: list(services),
+        ...(expected.routeTableName ? { routes: labRoutes(topology, ipRoutes) } : {}),
+        subnet: {
+            name: expected.subnetName,
+            addressPrefix: topology.subnetCidr,
+            ...(routeTableId ? { routeTable: { id: routeTableId } } : {}),
+        },
+    };
+}

@@ -1,0 +1,71 @@
+/**
+ * npm run --silent verify -- [--stack NAME] [--cluster kubenet|azurecni] [--from DIR | --save DIR] [--json]
+ * Checks the tutorial's observations on a deployed cluster, a saved snapshot or the lab's snapshot.
+ */
+import { EXIT_CHECK_FAILED, EXIT_OK, formatTable, parseOptions, runMain, UsageError } from "../cli/shell";
+import { validatedStackConfig } from "../stackFiles";
+import { checkSnapshot } from "./checks";
+import { CLUSTER_CHOICES, ClusterChoice, expectedFor } from "./expected";
+import { readSnapshot, SNAPSHOT_FILES, snapshotCommands, writeSnapshot } from "./snapshot";
+
+const USAGE = `usage: npm run --silent verify -- [--stack NAME] [--cluster kubenet|azurecni] [--from DIR | --save DIR] [--json]
+  --stack NAME     the stack whose config and address plan say what to expect (default dev)
+  --cluster C      kubenet (the main cluster, kubenet or Overlay; default) or azurecni
+  --from DIR       check a saved snapshot (${Object.values(SNAPSHOT_FILES).join(", ")}); nothing is contacted
+  --save DIR       gather from the live deployment, write the snapshot to DIR, and check it
+  --json           print {checks: [{name, ok, expected, observed}], passed, failed}
+Without --from, the kubeconfig comes from the stack's secret output (Pulumi CLI, logged in) and the
+route table and subnet from Azure (az login). Exit 0 when every check passes, 1 when one fails,
+2 when the input cannot be used.`;
+
+export async function main(argv: string[]): Promise<number> {
+    const { values, positionals } = parseOptions({
+        args: argv,
+        allowPositionals: false,
+        options: {
+            stack: { type: "string", default: "dev" },
+            cluster: { type: "string", default: "kubenet" },
+            from: { type: "string" },
+            save: { type: "string" },
+            json: { type: "boolean", default: false },
+            help: { type: "boolean", short: "h", default: false },
+        },
+    });
+    void positionals;
+    if (values.help) {
+        console.log(USAGE);
+        return EXIT_OK;
+    }
+    const cluster = values.cluster as ClusterChoice;
+    if (!CLUSTER_CHOICES.includes(cluster)) throw new UsageError(`--cluster ${values.cluster}: use ${CLUSTER_CHOICES.join(" or ")}`);
+    if (values.from && values.save) throw new UsageError("--from reads a snapshot and --save writes one: give one of them");
+    // The Azure CNI cluster's expectations exist even when the stack has it off (the lab builds it anyway).
+    const config = validatedStackConfig(values.stack!, cluster === "azurecni" ? { azureCniCluster: "true" } : {});
+    const expected = expectedFor(config, cluster);
+
+    let snapshot;
+    if (values.from) {
+        snapshot = readSnapshot(values.from, expected.routeTableName !== undefined);
+    } else {
+        const { gatherLive } = await import("./live");
+        snapshot = await gatherLive(values.stack!, expected);
+        if (values.save) for (const file of writeSnapshot(values.save, snapshot)) console.error(`verify: wrote ${file}`);
+    }
+
+    const checks = checkSnapshot(expected, snapshot);
+    const passed = checks.filter((result) => result.ok).length;
+    const failed = checks.length - passed;
+    if (values.json) {
+        console.log(JSON.stringify({ checks, passed, failed }, null, 2));
+    } else {
+        console.log(`${expected.clusterName} (${expected.plugin.title}, stack ${values.stack}${values.from ? `, snapshot ${values.from}` : ", live"})`);
+        console.log(formatTable(["result", "check", "expected", "observed"], checks.map((result) => [result.ok ? "PASS" : "FAIL", result.name, result.expected, result.observed])));
+        console.log(`\n${passed} passed, ${failed} failed`);
+        if (failed > 0 && !values.from) {
+            console.log(`To attach to a bug report: npm run --silent verify -- --stack ${values.stack} --cluster ${cluster} --save DIR, or by hand:\n  ${snapshotCommands({ resourceGroup: expected.resourceGroupName, vnet: expected.vnetName, subnet: expected.subnetName, routeTable: expected.routeTableName }).join("\n  ")}`);
+        }
+    }
+    return failed === 0 ? EXIT_OK : EXIT_CHECK_FAILED;
+}
+
+runMain("verify", main, module);
