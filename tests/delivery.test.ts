@@ -2,15 +2,16 @@
 import * as fs from "fs";
 import * as path from "path";
 import type * as pulumiType from "@pulumi/pulumi";
-import { readYaml, REPO_ROOT } from "../stackFiles";
+import { readYaml, REPO_ROOT, stackConfig } from "../stackFiles";
 
 describe("the pull-request workflow", () => {
     const workflow = readYaml<any>(".github/workflows/preview.yml");
     const steps: any[] = workflow.jobs.preview.steps;
     const index = (predicate: (step: any) => boolean) => steps.findIndex(predicate);
 
-    test("runs on pull requests with OIDC permissions", () => {
-        expect(Object.keys(workflow.on)).toEqual(["pull_request"]);
+    test("runs on pull requests (and by hand for the end-to-end test) with OIDC permissions", () => {
+        expect(Object.keys(workflow.on)).toEqual(["pull_request", "workflow_dispatch"]);
+        expect(workflow.jobs.preview.if).toBe("github.event_name == 'pull_request'");
         expect(workflow.permissions["id-token"]).toBe("write");
     });
 
@@ -51,6 +52,37 @@ describe("the pull-request workflow", () => {
         const text = fs.readFileSync(path.join(REPO_ROOT, ".github/workflows/preview.yml"), "utf8");
         expect(text).not.toMatch(/ARM_CLIENT_SECRET|client-secret|clientSecret/i);
         expect(text.match(/secrets\./g) ?? []).toEqual([]);
+    });
+});
+
+describe("the end-to-end test (npm run test:e2e, never part of npm test)", () => {
+    test("a manually started job runs it after npm ci and the Pulumi CLI", () => {
+        const job = readYaml<any>(".github/workflows/preview.yml").jobs.e2e;
+        expect(job.if).toBe("github.event_name == 'workflow_dispatch'");
+        expect(job.steps.map((step: any) => step.run ?? step.uses.split("@")[0])).toEqual(["actions/checkout", "actions/setup-node", "npm ci", "pulumi/auth-actions", "pulumi/actions", "npm run test:e2e"]);
+        expect(readYaml<any>("package.json").scripts.test).not.toMatch(/e2e/);
+    });
+    test("the throwaway stack: the dev config with every Azure name suffixed", () => {
+        const { e2eConfig } = require("./e2e/e2e") as typeof import("./e2e/e2e"); // eslint-disable-line
+        const config = e2eConfig("e2eabc123");
+        const dev = stackConfig("dev");
+        expect(config).toEqual({
+            ...dev,
+            "aks-kubenet:resourceGroupName": "NetworkLab-e2eabc123",
+            "aks-kubenet:clusterName": "kubenet-cluster-e2eabc123",
+            "aks-kubenet:azureCniClusterName": "azurecni-cluster-e2eabc123",
+        });
+    });
+    test("without the Pulumi CLI or Azure credentials it names what is missing", () => {
+        const { missingPrerequisites } = require("./e2e/e2e") as typeof import("./e2e/e2e");
+        const saved = process.env.PATH;
+        process.env.PATH = "/nonexistent";
+        try {
+            expect(missingPrerequisites({})).toEqual([expect.stringMatching(/^the Pulumi CLI/), expect.stringMatching(/^Azure credentials \(`az login`/)]);
+            expect(missingPrerequisites({ ARM_CLIENT_ID: "c", ARM_TENANT_ID: "t", ARM_SUBSCRIPTION_ID: "s", ARM_USE_OIDC: "true" })).toEqual([expect.stringMatching(/^the Pulumi CLI/)]);
+        } finally {
+            process.env.PATH = saved;
+        }
     });
 });
 
