@@ -13,6 +13,7 @@ import * as network from "@pulumi/azure-native/network";
 import * as k8s from "@pulumi/kubernetes";
 import * as time from "@pulumiverse/time";
 import { NETWORK_PLUGINS, NetworkPluginName, NetworkPluginSpec } from "./addressPlan";
+import { COMPONENT_TYPES } from "./names";
 
 /** Built-in role "Network Contributor". */
 export const NETWORK_CONTRIBUTOR_ROLE_ID = "4d97b98b-1d4f-4787-a291-c67834d212e7";
@@ -114,7 +115,7 @@ export class Cluster extends pulumi.ComponentResource {
     public readonly nodeResourceGroup: pulumi.Output<string | undefined>;
 
     constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("aks-kubenet:cluster:Cluster", name, {}, opts);
+        super(COMPONENT_TYPES.cluster, name, {}, opts);
         const plugin = (this.plugin = NETWORK_PLUGINS[args.plugin]);
         if (plugin.routeTable !== (args.routeTable !== undefined)) {
             throw new Error(`cluster ${name}: the ${plugin.title} plugin ${plugin.routeTable ? "needs" : "must not have"} a route table`);

@@ -5,7 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as network from "@pulumi/azure-native/network";
 import * as resources from "@pulumi/azure-native/resources";
-import { routeTableNameFor, SUBNET_NAMES } from "./networkNames";
+import { COMPONENT_TYPES, routeTableNameFor, SUBNET_NAMES } from "./names";
 
 export { routeTableNameFor, SUBNET_NAMES };
 
@@ -39,7 +39,7 @@ export class Network extends pulumi.ComponentResource {
     public readonly servicesSubnetName: string = SUBNET_NAMES.services;
 
     constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("aks-kubenet:network:Network", name, {}, opts);
+        super(COMPONENT_TYPES.network, name, {}, opts);
         const childOpts = { parent: this, protect: args.protect };
 
         this.resourceGroup = new resources.ResourceGroup(`${name}-rg`, {

@@ -231,6 +231,8 @@ describe("config changes", () => {
     test("protect=true protects the network and the cluster; the default protects nothing", async () => {
         expect(dev.resources.filter((resource) => resource.protect)).toEqual([]);
         const run = await runProgram({ config: { protect: "true" } });
+        // Only the flag changes: the same resources with the same inputs (the migration's step 2).
+        expect(run.resources.map((resource) => [resource.urn, resource.inputs])).toEqual(dev.resources.map((resource) => [resource.urn, resource.inputs]));
         const protectedNames = run.resources.filter((resource) => resource.protect).map((resource) => resource.name).sort();
         expect(protectedNames).toEqual([
             "cluster-aks", "cluster-identity",

@@ -4,7 +4,7 @@
  */
 import { NETWORK_PLUGINS, NetworkPluginSpec } from "../addressPlan";
 import { StackConfig } from "../config";
-import { routeTableNameFor, SUBNET_NAMES } from "../networkNames";
+import { routeTableNameFor, SUBNET_NAMES } from "../names";
 import { NGINX_NAME, selectorLabels } from "../workloads/nginxManifests";
 
 /** Which of the stack's clusters: the main one (kubenet or Overlay) or the Azure CNI one. */

@@ -1,6 +1,7 @@
 /** The nginx workload as a component on the cluster's explicit Kubernetes provider. */
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
+import { COMPONENT_TYPES } from "../names";
 import {
     deploymentManifest,
     namespaceManifest,
@@ -27,7 +28,7 @@ export class Nginx extends pulumi.ComponentResource {
     public readonly loadBalancerIp: pulumi.Output<string | undefined>;
 
     constructor(name: string, args: NginxArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("aks-kubenet:workloads:Nginx", name, {}, opts);
+        super(COMPONENT_TYPES.nginx, name, {}, opts);
         const { provider, objectName, ...manifest } = args;
         const input: NginxManifestInput = { ...manifest, name: objectName ?? name };
         const childOpts = { provider, parent: this };

@@ -1,5 +1,6 @@
 /**
- * The network's fixed Azure names, as pure data: network.ts builds with them, and the tools that
+ * The program's fixed names, as pure data: Azure names of the network, component type tokens.
+ * network.ts, cluster.ts and the workloads build with them; the tools that
  * must not load the Pulumi SDK (verify, migrate, the lab) read them from here.
  */
 
@@ -10,3 +11,10 @@ export const SUBNET_NAMES = Object.freeze({ kubenet: "kubenet", azureCni: "azure
 export function routeTableNameFor(vnetName: string): string {
     return `${vnetName}-${SUBNET_NAMES.kubenet}-routes`;
 }
+
+/** The components' type tokens: part of every child's URN, so they never change. */
+export const COMPONENT_TYPES = Object.freeze({
+    network: "aks-kubenet:network:Network",
+    cluster: "aks-kubenet:cluster:Cluster",
+    nginx: "aks-kubenet:workloads:Nginx",
+});

@@ -1,0 +1,115 @@
+/**
+ * npm run --silent migrate -- check (--cluster FILE --subnets FILE [--configmaps FILE] | [--stack NAME]) [--json]
+ * npm run --silent migrate -- plan [--stack NAME]
+ * The move from kubenet (retiring 31 March 2028) to Azure CNI Overlay, in place.
+ */
+import * as fs from "fs";
+import { EXIT_CHECK_FAILED, EXIT_OK, formatTable, parseOptions, runMain, UsageError } from "../cli/shell";
+import { PROJECT_NAME } from "../config";
+import { validatedStackConfig } from "../stackFiles";
+import { shapeProblem } from "../verify/snapshot";
+import { checkMigration, MigrationInput } from "./prerequisites";
+import { formatRunbook, migrationRunbook } from "./runbook";
+
+const USAGE = `usage: npm run --silent migrate -- <check|plan> [options]
+  check --cluster FILE --subnets FILE [--configmaps FILE] [--json]
+        AKS's prerequisites for the in-place move to Azure CNI Overlay, on saved JSON:
+          --cluster     az aks show -g <rg> -n <cluster> -o json
+          --subnets     az network vnet subnet list -g <rg> --vnet-name <vnet> -o json
+          --configmaps  kubectl get configmaps -n kube-system -o json
+  check [--stack NAME] [--json]
+        the same, gathering the documents from the deployed stack (Pulumi CLI, az login)
+  plan [--stack NAME]
+        the ordered runbook with the stack's names (default stack dev)
+Exit 0 when every prerequisite passes (or the cluster is already Overlay), 1 when one fails,
+2 when the input cannot be used.`;
+
+function readJson(file: string, label: string, shape: "list" | "array" | "object"): unknown {
+    let text: string;
+    try {
+        text = fs.readFileSync(file, "utf8");
+    } catch (error) {
+        throw new UsageError(`cannot read ${label} ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    }
+    let document: unknown;
+    try {
+        document = JSON.parse(text);
+    } catch (error) {
+        throw new UsageError(`${label} ${file} is not JSON: ${(error as Error).message}`);
+    }
+    const problem = shapeProblem(document, shape);
+    if (problem) throw new UsageError(`${label} ${file} ${problem}`);
+    return document;
+}
+
+export async function main(argv: string[]): Promise<number> {
+    const { values, positionals } = parseOptions({
+        args: argv,
+        allowPositionals: true,
+        options: {
+            stack: { type: "string", default: "dev" },
+            cluster: { type: "string" },
+            subnets: { type: "string" },
+            configmaps: { type: "string" },
+            json: { type: "boolean", default: false },
+            help: { type: "boolean", short: "h", default: false },
+        },
+    });
+    const [command, ...rest] = positionals;
+    if (values.help) {
+        console.log(USAGE);
+        return EXIT_OK;
+    }
+    if (rest.length > 0) throw new UsageError(`unexpected ${rest.join(" ")}; see --help`);
+    const stack = values.stack!;
+    switch (command) {
+        case "plan": {
+            const config = validatedStackConfig(stack);
+            if (config.networkPlugin === "overlay") {
+                console.log(`stack ${stack} already declares networkPlugin=overlay: nothing to migrate. \`npm run --silent verify -- --stack ${stack}\` checks the cluster.`);
+                return EXIT_OK;
+            }
+            console.log(`From kubenet to Azure CNI Overlay, in place: ${config.clusterName} in ${config.resourceGroupName} (stack ${stack}). kubenet retires on 31 March 2028.\n`);
+            console.log(formatRunbook(migrationRunbook(stack, PROJECT_NAME, config)));
+            return EXIT_OK;
+        }
+        case "check": {
+            const files = [values.cluster, values.subnets].filter(Boolean).length;
+            if (files === 1) throw new UsageError("give both --cluster and --subnets (or neither, to gather them from the stack)");
+            let input: MigrationInput;
+            if (values.cluster && values.subnets) {
+                input = {
+                    cluster: readJson(values.cluster, "--cluster", "object") as MigrationInput["cluster"],
+                    subnets: readJson(values.subnets, "--subnets", "array") as MigrationInput["subnets"],
+                    ...(values.configmaps ? { configMaps: readJson(values.configmaps, "--configmaps", "list") as MigrationInput["configMaps"] } : {}),
+                };
+            } else {
+                if (values.configmaps) throw new UsageError("--configmaps goes with --cluster and --subnets");
+                const { gatherMigrationInput } = await import("./live");
+                input = await gatherMigrationInput(stack, validatedStackConfig(stack));
+            }
+            const verdict = checkMigration(input);
+            if (verdict.plugin === "other") {
+                const profile = input.cluster.networkProfile;
+                throw new UsageError(`the cluster's plugin is ${profile?.networkPlugin ?? "unknown"}${profile?.networkPluginMode ? ` (${profile.networkPluginMode})` : ""}, not kubenet: this checks the move from kubenet to Overlay`);
+            }
+            const failed = verdict.prerequisites.filter((item) => item.status === "FAIL").length;
+            const skipped = verdict.prerequisites.filter((item) => item.status === "SKIP").length;
+            const passed = verdict.prerequisites.length - failed - skipped;
+            if (values.json) {
+                console.log(JSON.stringify({ plugin: verdict.plugin, prerequisites: verdict.prerequisites, passed, failed, skipped }, null, 2));
+            } else if (verdict.plugin === "overlay") {
+                console.log("nothing to migrate: the cluster already runs Azure CNI Overlay");
+            } else {
+                console.log(formatTable(["result", "prerequisite", "seen / what to do"], verdict.prerequisites.map((item) => [item.status, item.name, item.detail])));
+                console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
+                if (failed === 0) console.log(`next: npm run --silent migrate -- plan --stack ${stack}`);
+            }
+            return failed === 0 ? EXIT_OK : EXIT_CHECK_FAILED;
+        }
+        default:
+            throw new UsageError(command ? `unknown command "${command}"; use check or plan (see --help)` : "give a command: check or plan (see --help)");
+    }
+}
+
+runMain("migrate", main, module);
