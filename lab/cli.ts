@@ -1,28 +1,26 @@
 /**
- * The local kubenet lab:  sudo npm run lab -- <command> [options]
- *   up [--stack dev] [--name NAME] [--nodes N] [--pods N]   build the lab from the stack's address plan
- *   status [--json]                                          the topology (JSON with --json)
- *   show <node>                                              the seed's views from inside a node
- *   explain <src-ip> <dst-ip>                                which path a packet takes
- *   verify                                                   prove the seed's claims with real traffic
- *   down                                                     remove everything the lab made
- * --name defaults to the stack name; every namespace is named akl-<name>-*.
+ * The local lab (kubenet, and part 2's Azure CNI beside it):  sudo npm run lab -- <command> [options]
+ * --name defaults to the stack name; every namespace is named akl-<name>-*. See USAGE.
  */
 import { EXIT_CHECK_FAILED, EXIT_OK, EXIT_UNUSABLE_INPUT, parseOptions, runMain } from "../cli/shell";
 import { explainPath } from "./explain";
 import { down, labTopologyFor, readState, show, snapshot, status, up } from "./lab";
 import { LabError, preflight } from "./system";
-import { LabTopology } from "./topology";
+import { LAB_CLUSTER_CHOICES, LabClusters, LabTopology } from "./topology";
+import { CLUSTER_CHOICES, ClusterChoice } from "../verify/expected";
 import { formatTable, verify } from "./verify";
 
-const USAGE = `usage: sudo npm run lab -- <up|status|show|explain|verify|snapshot|down> [--stack dev] [--name NAME] [--nodes N] [--pods N] [--json]
-  up                       build the lab from the stack's config and address plan
+const USAGE = `usage: sudo npm run lab -- <up|status|show|explain|verify|snapshot|down> [--stack dev] [--name NAME] [--json]
+  up [--cluster kubenet|azurecni|both] [--nodes N] [--pods N]
+                           build the lab from the stack's config and address plan (default cluster:
+                           both when the stack enables azureCniCluster, else kubenet)
   status [--json]          print the lab's topology
-  show <node>              ip addr, brctl show, route -n and the nat POSTROUTING chain inside a node
-  explain <src> <dst>      which path a packet from <src> to <dst> takes
-  verify                   prove the kubenet data path with real packets
-  snapshot DIR             write the lab as a cluster (nodes, pods, services, routes, subnet JSON)
-                           for \`npm run verify -- --from DIR\`
+  show <node>              inside a node: ip addr, brctl show (kubenet), route -n, the nat rules
+  explain <src> <dst>      which path a packet from <src> to <dst> takes, and the rule that decides it
+  verify                   prove the data paths with real packets (both clusters' contrasts when built)
+  snapshot DIR [--cluster kubenet|azurecni]
+                           write that cluster as nodes, pods, services, routes and subnet JSON
+                           for \`npm run verify -- --from DIR --cluster ...\`
   down                     remove everything the lab made
 Exit 0 on success, 1 when a verify check (or a command the lab runs) fails, 2 when the lab cannot
 run as asked (not root, tools missing, not up, bad option).`;
@@ -39,7 +37,7 @@ function requireState(name: string): LabTopology {
     return topology;
 }
 
-async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[]): Promise<number> {
     const { values, positionals } = parseOptions({
         args: argv,
         allowPositionals: true,
@@ -48,6 +46,7 @@ async function main(argv: string[]): Promise<number> {
             name: { type: "string" },
             nodes: { type: "string" },
             pods: { type: "string" },
+            cluster: { type: "string" },
             json: { type: "boolean", default: false },
             help: { type: "boolean", short: "h", default: false },
         },
@@ -60,45 +59,53 @@ async function main(argv: string[]): Promise<number> {
     const stack = values.stack!;
     const name = values.name ?? stack;
     const options = { stack, name, nodes: integerOption("nodes", values.nodes), podsPerNode: integerOption("pods", values.pods) ?? 3 };
+    const cluster = values.cluster;
     const log = (line: string) => console.error(line);
 
     switch (command) {
         case "up": {
+            if (cluster !== undefined && !LAB_CLUSTER_CHOICES.includes(cluster as LabClusters)) throw new LabError(`--cluster ${cluster}: use ${LAB_CLUSTER_CHOICES.join(", ")}`);
             const started = Date.now();
-            const topology = await up(options, log);
-            const pods = topology.nodes.reduce((sum, node) => sum + node.pods.length, 0);
-            console.log(`lab "${name}" is up in ${Date.now() - started} ms: ${topology.nodes.length} nodes, ${pods} pods, router ${topology.router.netns}, external ${topology.external.ip}, ClusterIP ${topology.service.clusterIp}`);
-            console.log(`next: sudo npm run lab -- show ${topology.nodes[0].name} --name ${name}   |   verify --name ${name}   |   down --name ${name}`);
-            return 0;
+            const topology = await up({ ...options, clusters: cluster as LabClusters | undefined }, log);
+            const count = (nodes: ReadonlyArray<{ pods: readonly unknown[] }>) => `${nodes.length} nodes, ${nodes.reduce((sum, node) => sum + node.pods.length, 0)} pods`;
+            const built = [
+                ...(topology.nodes.length > 0 ? [`kubenet ${count(topology.nodes)}`] : []),
+                ...(topology.azureCni ? [`Azure CNI ${count(topology.azureCni.nodes)}`] : []),
+            ];
+            console.log(`lab "${name}" is up in ${Date.now() - started} ms: ${built.join("; ")}; VM ${topology.vnetHost.ip}, external ${topology.external.ip}, ClusterIP ${topology.service.clusterIp}`);
+            const firstNode = topology.nodes[0]?.name ?? topology.azureCni!.nodes[0].name;
+            console.log(`next: sudo npm run lab -- show ${firstNode} --name ${name}   |   verify --name ${name}   |   down --name ${name}`);
+            return EXIT_OK;
         }
         case "status": {
             const current = await status(name);
             if (values.json) {
-                console.log(JSON.stringify(current ?? { name, running: false, planned: labTopologyFor(options) }, null, 2));
-                return 0;
+                console.log(JSON.stringify(current ?? { name, running: false, planned: labTopologyFor({ ...options, clusters: cluster as LabClusters | undefined }) }, null, 2));
+                return EXIT_OK;
             }
             if (!current) {
                 console.log(`lab "${name}" is not up`);
-                return 0;
+                return EXIT_OK;
             }
             console.log(`lab "${current.name}" (stack ${current.stack}): ${current.running ? "running" : "incomplete"}, ${current.namespaces} namespaces`);
-            console.log(`router ${current.router.netns}: gateway ${current.router.gateway}; routes ${current.router.routes.map((route) => `${route.prefix} via ${route.via}`).join(", ")}`);
+            console.log(`router ${current.router.netns}: gateway ${current.router.gateway}; kubenet route table (table ${current.router.routeTable}, kubenet subnet only): ${current.router.routes.map((route) => `${route.prefix} via ${route.via}`).join(", ") || "none"}`);
             for (const node of current.nodes) console.log(`  ${node.name} ${node.ip} ${node.podCidr}: ${node.pods.map((pod) => `${pod.name} ${pod.ip}`).join(", ")}`);
-            console.log(`external ${current.external.ip}; service ${current.service.name} ClusterIP ${current.service.clusterIp}:${current.service.port}`);
-            return 0;
+            for (const node of current.azureCni?.nodes ?? []) console.log(`  ${node.name} ${node.ip} (Azure CNI): ${node.pods.map((pod) => `${pod.name} ${pod.ip}`).join(", ")}`);
+            console.log(`VM ${current.vnetHost.ip} (${current.vnetHost.netns}); external ${current.external.ip}; service ${current.service.name} ClusterIP ${current.service.clusterIp}:${current.service.port}`);
+            return EXIT_OK;
         }
         case "show": {
             if (!rest[0]) throw new LabError("usage: lab -- show <node> (e.g. node-0)");
             const topology = requireState(name);
             await preflight();
             console.log(await show(topology, rest[0]));
-            return 0;
+            return EXIT_OK;
         }
         case "explain": {
             if (rest.length !== 2) throw new LabError("usage: lab -- explain <src-ip> <dst-ip>");
-            const topology = readState(name) ?? labTopologyFor(options);
+            const topology = readState(name) ?? labTopologyFor({ ...options, clusters: cluster as LabClusters | undefined });
             console.log(explainPath(topology, rest[0], rest[1]).join("\n"));
-            return 0;
+            return EXIT_OK;
         }
         case "verify": {
             // Whether the lab is up is the first thing to know; tools and root come after.
@@ -109,21 +116,23 @@ async function main(argv: string[]): Promise<number> {
             return results.every((result) => result.passed) ? EXIT_OK : EXIT_CHECK_FAILED;
         }
         case "snapshot": {
-            if (rest.length !== 1) throw new LabError("usage: lab -- snapshot DIR");
+            if (rest.length !== 1) throw new LabError("usage: lab -- snapshot DIR [--cluster kubenet|azurecni]");
+            const which = (cluster ?? "kubenet") as ClusterChoice;
+            if (!CLUSTER_CHOICES.includes(which)) throw new LabError(`--cluster ${cluster}: use ${CLUSTER_CHOICES.join(" or ")}`);
             const topology = requireState(name);
             await preflight();
-            const written = await snapshot(topology, rest[0]);
-            console.log(`lab "${name}": wrote ${written.join(", ")}; check it with npm run --silent verify -- --stack ${topology.stack} --from ${rest[0]}`);
+            const written = await snapshot(topology, rest[0], which);
+            console.log(`lab "${name}": wrote ${written.join(", ")}; check it with npm run --silent verify -- --stack ${topology.stack} --cluster ${which} --from ${rest[0]}`);
             return EXIT_OK;
         }
         case "down": {
             const removed = await down(name);
             console.log(`lab "${name}": removed ${removed} namespaces`);
-            return 0;
+            return EXIT_OK;
         }
         default:
             throw new LabError(`unknown command "${command}"; see --help`);
     }
 }
 
-runMain("lab", main);
+runMain("lab", main, module);

@@ -2,7 +2,7 @@
  * The commands that build a lab topology, as data: phases run one after another, the groups
  * of a phase in parallel. Pure, so the exact wiring is unit-tested without root.
  */
-import { LabNode, LabTopology, KUBENET_SNAT_COMMENT, allNetns } from "./topology";
+import { AZURE_CNI_POD_GATEWAY, KUBENET_SNAT_COMMENT, LabAzureCniNode, LabNode, LabTopology, allNetns } from "./topology";
 
 /** One `ip -batch` run (inside `netns`, or the root namespace for `netns add`). */
 export interface IpBatch {
@@ -32,6 +32,8 @@ export function endpointProbabilities(count: number): string[] {
 
 /** kube-proxy's mark for connections that need SNAT (a pod reaching itself through its service). */
 export const KUBE_MASQ_MARK = "0x4000/0x4000";
+/** AKS's ip-masq-agent chain on Azure CNI nodes. */
+export const IP_MASQ_AGENT_CHAIN = "IP-MASQ-AGENT";
 
 /**
  * The node's nat table, laid out as on an AKS kubenet node: kube-proxy's KUBE-POSTROUTING first,
@@ -72,6 +74,36 @@ export function nodeNatRules(topology: LabTopology): string {
     ].join("\n");
 }
 
+/**
+ * An Azure CNI node's nat table, as AKS's ip-masq-agent writes it: traffic to the VNet (its
+ * non-masquerade list) keeps the pod IP; everything else leaves with the node IP.
+ */
+export function azureCniNatRules(topology: LabTopology): string {
+    return [
+        "*nat",
+        `:${IP_MASQ_AGENT_CHAIN} - [0:0]`,
+        `-A POSTROUTING -m comment --comment "ip-masq-agent: ensure nat POSTROUTING directs all non-LOCAL destination traffic to our custom IP-MASQ-AGENT chain" -m addrtype ! --dst-type LOCAL -j ${IP_MASQ_AGENT_CHAIN}`,
+        `-A ${IP_MASQ_AGENT_CHAIN} -d ${topology.vnetCidr} -m comment --comment "ip-masq-agent: local traffic is not subject to MASQUERADE" -j RETURN`,
+        `-A ${IP_MASQ_AGENT_CHAIN} -m comment --comment "ip-masq-agent: outbound traffic is subject to MASQUERADE (must be last in chain)" -j MASQUERADE`,
+        "COMMIT",
+        "",
+    ].join("\n");
+}
+
+/**
+ * The router's filter table: Azure does not route the internet to private addresses (nothing here
+ * has a public IP); answers to connections made from inside still return.
+ */
+export function routerFilterRules(topology: LabTopology): string {
+    return [
+        "*filter",
+        `-A FORWARD -i ${topology.router.externalInterface} -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT`,
+        `-A FORWARD -i ${topology.router.externalInterface} -m comment --comment "no public IP: the internet cannot open connections into the VNet" -j REJECT --reject-with icmp-net-unreachable`,
+        "COMMIT",
+        "",
+    ].join("\n");
+}
+
 const prefixLength = (cidrText: string) => cidrText.split("/")[1];
 
 function nodeLinks(node: LabNode): IpBatch {
@@ -83,6 +115,10 @@ function nodeLinks(node: LabNode): IpBatch {
             ...node.pods.map((pod, i) => `link add veth${i} type veth peer name eth0 netns ${pod.netns}`),
         ],
     };
+}
+
+function cniNodeLinks(node: LabAzureCniNode): IpBatch {
+    return { kind: "ip", netns: node.netns, lines: node.pods.map((pod) => `link add ${pod.hostInterface} type veth peer name eth0 netns ${pod.netns}`) };
 }
 
 function nodeAddresses(topology: LabTopology, node: LabNode): IpBatch {
@@ -106,9 +142,64 @@ function nodeAddresses(topology: LabTopology, node: LabNode): IpBatch {
     };
 }
 
+/** Azure CNI transparent mode: no bridge; a /32 route per pod to its veth. */
+function cniNodeAddresses(topology: LabTopology, node: LabAzureCniNode): IpBatch {
+    return {
+        kind: "ip",
+        netns: node.netns,
+        lines: [
+            "link set lo up",
+            `addr add ${node.ip}/${prefixLength(topology.azureCni!.subnetCidr)} dev eth0`,
+            "link set eth0 up",
+            ...node.pods.flatMap((pod) => [`link set ${pod.hostInterface} up`, `route add ${pod.ip}/32 dev ${pod.hostInterface}`]),
+            `route add default via ${node.gateway} dev eth0`,
+        ],
+    };
+}
+
+/** A host with one link to the router: eth0 in its subnet, default via the gateway. */
+function hostAddresses(netns: string, ip: string, prefix: number | string, gateway: string): IpBatch {
+    return { kind: "ip", netns, lines: ["link set lo up", `addr add ${ip}/${prefix} dev eth0`, "link set eth0 up", `route add default via ${gateway} dev eth0`] };
+}
+
+/** The VNet: p2p links with proxy ARP to every host, the kubenet route table scoped to the kubenet subnet, the SDN's routes to Azure CNI pods. */
+function routerConfiguration(topology: LabTopology): IpBatch {
+    const { router, vnetHost, external } = topology;
+    const link = (iface: string, gateway: string, hostIp: string) => [`addr add ${gateway}/32 dev ${iface}`, `link set ${iface} up`, `route add ${hostIp}/32 dev ${iface}`];
+    return {
+        kind: "ip",
+        netns: router.netns,
+        lines: [
+            "link set lo up",
+            // Point-to-point links with proxy ARP: like Azure's SDN there is no shared L2,
+            // so no ICMP redirect can bypass the route table.
+            ...topology.nodes.flatMap((node) => link(node.routerInterface, node.gateway, node.ip)),
+            ...(topology.azureCni?.nodes ?? []).flatMap((node) => [
+                ...link(node.routerInterface, node.gateway, node.ip),
+                // The SDN knows every Azure CNI pod's address and its node: no route table involved.
+                ...node.pods.map((pod) => `route add ${pod.ip}/32 via ${node.ip} dev ${node.routerInterface}`),
+            ]),
+            ...link(vnetHost.routerInterface, vnetHost.gateway, vnetHost.ip),
+            `addr add ${router.externalGateway}/${external.prefixLength} dev ${router.externalInterface}`,
+            `link set ${router.externalInterface} up`,
+            // The route table AKS writes (each node's /24 via the node) lives in its own table, and only
+            // traffic leaving the kubenet subnet consults it: an Azure route table acts on its subnet alone.
+            ...router.routes.map((route) => `route add ${route.prefix} via ${route.via} dev ${route.dev} table ${router.routeTable}`),
+            ...topology.nodes.map((node) => `rule add iif ${node.routerInterface} lookup ${router.routeTable} pref ${router.routeTable}`),
+            // Private ranges without a route go nowhere (Azure drops them; "unreachable" fails fast).
+            ...router.unreachable.map((range) => `route add unreachable ${range}`),
+        ],
+    };
+}
+
+function routerInterfaces(topology: LabTopology): string[] {
+    return [...topology.nodes.map((node) => node.routerInterface), ...(topology.azureCni?.nodes ?? []).map((node) => node.routerInterface), topology.vnetHost.routerInterface];
+}
+
 /** Everything `up` runs, in order. */
 export function buildCommands(topology: LabTopology): Phase[] {
-    const { router, external } = topology;
+    const { router, external, vnetHost } = topology;
+    const cniNodes = topology.azureCni?.nodes ?? [];
     const createNamespaces: Phase = [{ kind: "ip", lines: allNetns(topology).map((netns) => `netns add ${netns}`) }];
 
     // Links are created from inside the namespaces, peer ends straight into their own
@@ -119,61 +210,56 @@ export function buildCommands(topology: LabTopology): Phase[] {
             netns: router.netns,
             lines: [
                 ...topology.nodes.map((node) => `link add ${node.routerInterface} type veth peer name eth0 netns ${node.netns}`),
+                ...cniNodes.map((node) => `link add ${node.routerInterface} type veth peer name eth0 netns ${node.netns}`),
+                `link add ${vnetHost.routerInterface} type veth peer name eth0 netns ${vnetHost.netns}`,
                 `link add ${router.externalInterface} type veth peer name eth0 netns ${external.netns}`,
             ],
         },
         ...topology.nodes.map(nodeLinks),
+        ...cniNodes.map(cniNodeLinks),
     ];
 
     const configure: Phase = [
-        {
-            kind: "ip",
-            netns: router.netns,
-            lines: [
-                "link set lo up",
-                // Point-to-point links with proxy ARP: like Azure's SDN there is no shared L2,
-                // so no ICMP redirect can bypass the route table.
-                ...topology.nodes.flatMap((node) => [
-                    `addr add ${router.gateway}/32 dev ${node.routerInterface}`,
-                    `link set ${node.routerInterface} up`,
-                    `route add ${node.ip}/32 dev ${node.routerInterface}`,
-                ]),
-                `addr add ${router.externalGateway}/${external.prefixLength} dev ${router.externalInterface}`,
-                `link set ${router.externalInterface} up`,
-                // The route table AKS writes: each node's /24 via the node.
-                ...router.routes.map((route) => `route add ${route.prefix} via ${route.via}`),
-                // Private ranges without a route go nowhere (Azure drops them; "unreachable" fails fast).
-                ...router.unreachable.map((range) => `route add unreachable ${range}`),
-            ],
-        },
+        routerConfiguration(topology),
         {
             kind: "sysctl",
             netns: router.netns,
             settings: {
                 "net.ipv4.ip_forward": "1",
                 "net.ipv4.conf.all.send_redirects": "0",
-                ...Object.fromEntries(topology.nodes.flatMap((node) => [
-                    [`net.ipv4.conf.${node.routerInterface}.proxy_arp`, "1"],
-                    [`net.ipv4.neigh.${node.routerInterface}.proxy_delay`, "0"],
+                ...Object.fromEntries(routerInterfaces(topology).flatMap((iface) => [
+                    [`net.ipv4.conf.${iface}.proxy_arp`, "1"],
+                    [`net.ipv4.neigh.${iface}.proxy_delay`, "0"],
                 ])),
             },
         },
+        { kind: "iptables-restore", netns: router.netns, rules: routerFilterRules(topology) },
         ...topology.nodes.map((node) => nodeAddresses(topology, node)),
         ...topology.nodes.map((node): SysctlGroup => ({ kind: "sysctl", netns: node.netns, settings: { "net.ipv4.ip_forward": "1", "net.ipv4.conf.all.send_redirects": "0" } })),
         // A ClusterIP whose endpoint is on the caller's own node answers over the bridge:
         // conntrack must see bridged packets to undo the DNAT.
         ...topology.nodes.map((node): SysctlGroup => ({ kind: "sysctl", netns: node.netns, settings: { "net.bridge.bridge-nf-call-iptables": "1" }, optional: true })),
         ...topology.nodes.map((node): IptablesRestore => ({ kind: "iptables-restore", netns: node.netns, rules: nodeNatRules(topology) })),
-        ...topology.nodes.flatMap((node) => node.pods.map((pod): IpBatch => ({
+        ...topology.nodes.flatMap((node) => node.pods.map((pod) => hostAddresses(pod.netns, pod.ip, prefixLength(node.podCidr), node.bridgeIp))),
+        ...cniNodes.map((node) => cniNodeAddresses(topology, node)),
+        // The node answers its pods' ARP for the link-local gateway (proxy ARP on each pod's veth).
+        ...cniNodes.map((node): SysctlGroup => ({
+            kind: "sysctl",
+            netns: node.netns,
+            settings: {
+                "net.ipv4.ip_forward": "1",
+                "net.ipv4.conf.all.send_redirects": "0",
+                ...Object.fromEntries(node.pods.flatMap((pod) => [[`net.ipv4.conf.${pod.hostInterface}.proxy_arp`, "1"], [`net.ipv4.neigh.${pod.hostInterface}.proxy_delay`, "0"]])),
+            },
+        })),
+        ...cniNodes.map((node): IptablesRestore => ({ kind: "iptables-restore", netns: node.netns, rules: azureCniNatRules(topology) })),
+        ...cniNodes.flatMap((node) => node.pods.map((pod): IpBatch => ({
             kind: "ip",
             netns: pod.netns,
-            lines: ["link set lo up", `addr add ${pod.ip}/${prefixLength(node.podCidr)} dev eth0`, "link set eth0 up", `route add default via ${node.bridgeIp} dev eth0`],
+            lines: ["link set lo up", `addr add ${pod.ip}/32 dev eth0`, "link set eth0 up", `route add ${AZURE_CNI_POD_GATEWAY} dev eth0 scope link`, `route add default via ${AZURE_CNI_POD_GATEWAY} dev eth0`],
         }))),
-        {
-            kind: "ip",
-            netns: external.netns,
-            lines: ["link set lo up", `addr add ${external.ip}/${external.prefixLength} dev eth0`, "link set eth0 up", `route add default via ${router.externalGateway} dev eth0`],
-        },
+        hostAddresses(vnetHost.netns, vnetHost.ip, vnetHost.prefixLength, vnetHost.gateway),
+        hostAddresses(external.netns, external.ip, external.prefixLength, router.externalGateway),
     ];
     return [createNamespaces, createLinks, configure];
 }

@@ -1,43 +1,63 @@
 /** Lab lifecycle: up, down, status, show. Everything the lab makes lives in its own namespaces. */
-import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { buildAddressPlan } from "../addressPlan";
-import { validateConfig } from "../config";
-import { rawStackConfig, validatedStackConfig } from "../stackFiles";
-import { expectedFor } from "../verify/expected";
+import { validatedStackConfig } from "../stackFiles";
+import { ClusterChoice, expectedFor } from "../verify/expected";
 import { writeSnapshot } from "../verify/snapshot";
 import { IpRoute, labSnapshot } from "./snapshot";
 import { buildCommands } from "./commands";
-import { deleteNetns, hasTool, inNetns, LabCommandError, LabError, listNetns, preflight, runOrThrow, runPhases } from "./system";
-import { allNetns, buildLabTopology, LabTopology, netnsPrefix, POD_HTTP_PORT, validateLabName } from "./topology";
+import { deleteNetns, hasTool, inNetns, LabCommandError, LabError, listNetns, preflight, run, runOrThrow, resumeCommands, runPhases, stopRunningChildren } from "./system";
+import { allNetns, allServers, buildLabTopology, LabClusters, LabTopology, netnsPrefix, POD_HTTP_PORT, validateLabName } from "./topology";
 
 export const STATE_DIR = process.env.AKS_KUBENET_LAB_STATE_DIR ?? "/run/aks-kubenet-lab";
-const SERVER_SCRIPT = path.join(__dirname, "podServer.js");
-const SERVER_READY_TIMEOUT_MS = 10000;
+/** Every lab server answers GET on this path with its name and the client address it sees. */
+export const SERVER_PATH = "/cgi-bin/who";
+/**
+ * The pod server: busybox httpd (about 2 MB of RSS, so 500 pods fit in about 1 GB; a Node.js
+ * server per pod took about 40 MB) running this CGI, which prints the server's name and
+ * REMOTE_ADDR. httpd binds before it daemonizes, so its exit means it listens.
+ */
+const WHO_CGI = `#!/bin/sh
+printf 'Content-Type: application/json\r\nConnection: close\r\n\r\n{"server":"%s","client":"%s"}\n' "$LAB_SERVER_NAME" "$REMOTE_ADDR"
+`;
+const SERVER_START_CONCURRENCY = 16;
 
 export interface UpOptions {
     readonly stack: string;
     readonly name: string;
-    /** Overrides the stack's nodeCount. */
+    /** Overrides the stack's nodeCount (and azureCniNodeCount). */
     readonly nodes?: number;
     readonly podsPerNode: number;
+    /** Which clusters; default: both when the stack enables azureCniCluster, else kubenet. */
+    readonly clusters?: LabClusters;
 }
 
 /** The lab's topology from the stack's config and address plan. */
 export function labTopologyFor(options: UpOptions): LabTopology {
     const invalid = validateLabName(options.name);
     if (invalid) throw new LabError(invalid);
-    const overrides: Record<string, string> = options.nodes === undefined ? {} : { nodeCount: String(options.nodes) };
-    const result = validateConfig(rawStackConfig(options.stack, overrides));
-    if (!result.config) {
-        const problems = result.errors.map((problem) => `${problem.key}: ${problem.message}`).join("; ");
-        throw new LabError(`stack ${options.stack}'s config is invalid${options.nodes === undefined ? "" : ` with --nodes ${options.nodes}`}: ${problems}`);
+    const clusters = options.clusters ?? (validatedStackConfig(options.stack).azureCniCluster ? "both" : "kubenet");
+    const overrides: Record<string, string> = {
+        ...(options.nodes === undefined ? {} : { nodeCount: String(options.nodes), azureCniNodeCount: String(options.nodes) }),
+        // The lab builds the Azure CNI cluster even where the stack leaves it off: same rules, same plan.
+        ...(clusters === "kubenet" ? {} : { azureCniCluster: "true" }),
+    };
+    let config;
+    try {
+        config = validatedStackConfig(options.stack, overrides);
+    } catch (error) {
+        throw new LabError(`${(error as Error).message}${options.nodes === undefined ? "" : ` (with --nodes ${options.nodes})`}`);
     }
-    return buildLabTopology(buildAddressPlan(result.config), { name: options.name, stack: options.stack, podsPerNode: options.podsPerNode });
+    try {
+        return buildLabTopology(buildAddressPlan(config), { name: options.name, stack: options.stack, podsPerNode: options.podsPerNode, clusters });
+    } catch (error) {
+        throw new LabError((error as Error).message);
+    }
 }
 
 const statePath = (name: string) => path.join(STATE_DIR, `${name}.json`);
+const wwwDir = (name: string) => path.join(STATE_DIR, `${name}-www`);
 
 export function readState(name: string): LabTopology | undefined {
     try {
@@ -53,24 +73,20 @@ export async function labNetns(name: string): Promise<string[]> {
     return (await listNetns()).filter((netns) => netns.startsWith(prefix));
 }
 
-/** Starts a pod's HTTP server, detached, and waits until it listens. */
-function startServer(netns: string, serverName: string): Promise<void> {
-    return new Promise((resolve, reject) => {
-        const child = spawn("ip", ["netns", "exec", netns, process.execPath, SERVER_SCRIPT, serverName, String(POD_HTTP_PORT)], {
-            detached: true,
-            stdio: ["ignore", "pipe", "ignore"],
-        });
-        const timer = setTimeout(() => reject(new LabCommandError(`server in ${netns} did not start within ${SERVER_READY_TIMEOUT_MS} ms`)), SERVER_READY_TIMEOUT_MS);
-        child.on("error", (error) => reject(error));
-        child.on("exit", (code) => reject(new LabCommandError(`server in ${netns} exited with ${code}`)));
-        child.stdout!.once("data", () => {
-            clearTimeout(timer);
-            child.removeAllListeners("exit");
-            child.stdout!.destroy();
-            child.unref();
-            resolve();
-        });
-    });
+/** Starts a lab server (busybox httpd) in `netns`; resolves once it listens. */
+async function startServer(netns: string, serverName: string, home: string): Promise<void> {
+    const result = await run("ip", ["netns", "exec", netns, "env", `LAB_SERVER_NAME=${serverName}`, "busybox", "httpd", "-p", `0.0.0.0:${POD_HTTP_PORT}`, "-h", home]);
+    if (result.code !== 0) throw new LabCommandError(`server ${serverName} in ${netns} did not start: ${result.stderr.trim()}`);
+}
+
+async function startServers(topology: LabTopology): Promise<void> {
+    const home = wwwDir(topology.name);
+    fs.mkdirSync(path.join(home, "cgi-bin"), { recursive: true });
+    fs.writeFileSync(path.join(home, "cgi-bin", "who"), WHO_CGI, { mode: 0o755 });
+    const queue = allServers(topology);
+    await Promise.all(Array.from({ length: SERVER_START_CONCURRENCY }, async () => {
+        for (let server = queue.shift(); server; server = queue.shift()) await startServer(server.netns, server.name, home);
+    }));
 }
 
 /**
@@ -86,7 +102,13 @@ export async function up(options: UpOptions, log: (line: string) => void = () =>
         throw new LabError(`lab "${options.name}" is already up (${existing.length} namespaces named ${topology.prefix}*); run \`npm run lab -- down --name ${options.name}\` first, or pick another --name`);
     }
 
-    const cleanUp = () => deleteNetns(allNetns(topology)).then(() => fs.rmSync(statePath(options.name), { force: true }));
+    // Stop what is still running first, then remove every namespace with the lab's prefix: the
+    // planned ones and whatever a stopped batch managed to add.
+    const cleanUp = async () => {
+        await stopRunningChildren();
+        await deleteNetns([...new Set([...allNetns(topology), ...(await labNetns(options.name))])]);
+        removeFiles(options.name);
+    };
     let interrupted: Promise<void> | undefined;
     const onSignal = (signal: NodeJS.Signals) => {
         if (interrupted) return;
@@ -98,11 +120,7 @@ export async function up(options: UpOptions, log: (line: string) => void = () =>
     try {
         const warnings = await runPhases(buildCommands(topology));
         warnings.forEach(log);
-        const servers = [
-            ...topology.nodes.flatMap((node) => node.pods.map((pod) => ({ netns: pod.netns, name: pod.name }))),
-            { netns: topology.external.netns, name: "internet" },
-        ];
-        await Promise.all(servers.map((server) => startServer(server.netns, server.name)));
+        await startServers(topology);
         fs.mkdirSync(STATE_DIR, { recursive: true });
         fs.writeFileSync(statePath(options.name), JSON.stringify(topology, null, 2));
         return topology;
@@ -114,6 +132,7 @@ export async function up(options: UpOptions, log: (line: string) => void = () =>
             await new Promise(() => {});
         }
         await cleanUp();
+        resumeCommands();
         throw error;
     } finally {
         process.off("SIGINT", onSignal);
@@ -121,14 +140,19 @@ export async function up(options: UpOptions, log: (line: string) => void = () =>
     }
 }
 
-/** Removes every namespace (and so every link, rule and server) of the lab, and its state file. */
+function removeFiles(name: string): void {
+    fs.rmSync(statePath(name), { force: true });
+    fs.rmSync(wwwDir(name), { force: true, recursive: true });
+}
+
+/** Removes every namespace (and so every link, rule and server) of the lab, and its files. */
 export async function down(name: string): Promise<number> {
     const invalid = validateLabName(name);
     if (invalid) throw new LabError(invalid);
     await preflight();
     const namespaces = await labNetns(name);
     await deleteNetns(namespaces);
-    fs.rmSync(statePath(name), { force: true });
+    removeFiles(name);
     const left = await labNetns(name);
     if (left.length > 0) throw new LabCommandError(`could not remove ${left.join(", ")}`);
     return namespaces.length;
@@ -148,31 +172,52 @@ export async function status(name: string): Promise<LabStatus | undefined> {
 }
 
 export function findNode(topology: LabTopology, which: string) {
-    const node = topology.nodes.find((candidate) => candidate.name === which || candidate.name === `node-${which}` || candidate.ip === which);
-    if (!node) throw new LabError(`no node "${which}" in lab "${topology.name}"; nodes: ${topology.nodes.map((candidate) => candidate.name).join(", ")}`);
-    return node;
+    const kubenet = topology.nodes.find((candidate) => candidate.name === which || candidate.name === `node-${which}` || candidate.ip === which);
+    if (kubenet) return { kind: "kubenet" as const, node: kubenet };
+    const cni = topology.azureCni?.nodes.find((candidate) => candidate.name === which || candidate.ip === which);
+    if (cni) return { kind: "azurecni" as const, node: cni };
+    const names = [...topology.nodes, ...(topology.azureCni?.nodes ?? [])].map((candidate) => candidate.name);
+    throw new LabError(`no node "${which}" in lab "${topology.name}"; nodes: ${names.join(", ")}`);
 }
 
-/** The seed's views from inside a node: ip addr, brctl show, route -n, the nat POSTROUTING chain. */
+/**
+ * The seed's views from inside a node: ip addr, brctl show (kubenet), route -n, and the nat rules
+ * (kubenet's MASQUERADE, or Azure CNI's ip-masq-agent chain).
+ */
 export async function show(topology: LabTopology, which: string): Promise<string> {
-    const node = findNode(topology, which);
-    const views: Array<[string, string[]]> = [
-        ["ip addr", ["ip", "addr"]],
-        (await hasTool("brctl")) ? ["brctl show", ["brctl", "show"]] : ["bridge link (brctl not installed)", ["bridge", "link"]],
-        (await hasTool("route")) ? ["route -n", ["route", "-n"]] : ["ip route (route not installed)", ["ip", "route"]],
-        ["iptables -t nat -nL POSTROUTING --line-numbers", ["iptables", "-t", "nat", "-nL", "POSTROUTING", "--line-numbers"]],
-    ];
-    const sections: string[] = [`# ${node.name}: eth0 ${node.ip}, pods ${node.podCidr} on cbr0 ${node.bridgeIp} (netns ${node.netns})`];
-    for (const [title, command] of views) {
-        const result = await inNetns(node.netns, command);
-        sections.push(`\n$ ${title}\n${(result.stdout + result.stderr).trimEnd()}`);
+    const found = findNode(topology, which);
+    const route: [string, string[]] = (await hasTool("route")) ? ["route -n", ["route", "-n"]] : ["ip route (route not installed)", ["ip", "route"]];
+    const views: Array<[string, string[]]> = found.kind === "kubenet"
+        ? [
+              ["ip addr", ["ip", "addr"]],
+              (await hasTool("brctl")) ? ["brctl show", ["brctl", "show"]] : ["bridge link (brctl not installed)", ["bridge", "link"]],
+              route,
+              ["iptables -t nat -nL POSTROUTING --line-numbers", ["iptables", "-t", "nat", "-nL", "POSTROUTING", "--line-numbers"]],
+          ]
+        : [
+              ["ip addr", ["ip", "addr"]],
+              route,
+              ["iptables -t nat -nL POSTROUTING --line-numbers", ["iptables", "-t", "nat", "-nL", "POSTROUTING", "--line-numbers"]],
+              ["iptables -t nat -nL IP-MASQ-AGENT --line-numbers", ["iptables", "-t", "nat", "-nL", "IP-MASQ-AGENT", "--line-numbers"]],
+          ];
+    const title = found.kind === "kubenet"
+        ? `# ${found.node.name}: eth0 ${found.node.ip}, pods ${found.node.podCidr} on cbr0 ${found.node.bridgeIp} (netns ${found.node.netns})`
+        : `# ${found.node.name} (Azure CNI): eth0 ${found.node.ip}, pods ${found.node.pods.map((pod) => pod.ip).join(", ")} each on its own veth, no bridge (netns ${found.node.netns})`;
+    const sections: string[] = [title];
+    for (const [heading, command] of views) {
+        const result = await inNetns(found.node.netns, command);
+        sections.push(`\n$ ${heading}\n${(result.stdout + result.stderr).trimEnd()}`);
     }
     return sections.join("\n");
 }
 
-/** Writes the running lab as the five documents verify reads; returns the files written. */
-export async function snapshot(topology: LabTopology, dir: string): Promise<string[]> {
-    const routes = JSON.parse(await runOrThrow("ip", ["-n", topology.router.netns, "-j", "route", "show"])) as IpRoute[];
-    const expected = expectedFor(validatedStackConfig(topology.stack), "kubenet");
+/** Writes one of the running lab's clusters as the documents verify reads; returns the files written. */
+export async function snapshot(topology: LabTopology, dir: string, cluster: ClusterChoice = "kubenet"): Promise<string[]> {
+    const built = cluster === "kubenet" ? topology.nodes.length > 0 : topology.azureCni !== undefined;
+    if (!built) throw new LabError(`lab "${topology.name}" has no ${cluster} cluster; bring it up with --cluster ${cluster === "kubenet" ? "kubenet" : "azurecni"} or both`);
+    const routes = cluster === "kubenet"
+        ? (JSON.parse(await runOrThrow("ip", ["-n", topology.router.netns, "-j", "route", "show", "table", String(topology.router.routeTable)])) as IpRoute[])
+        : [];
+    const expected = expectedFor(validatedStackConfig(topology.stack, cluster === "azurecni" ? { azureCniCluster: "true" } : {}), cluster);
     return writeSnapshot(dir, labSnapshot(topology, expected, routes));
 }

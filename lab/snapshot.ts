@@ -40,17 +40,36 @@ export function labRoutes(topology: LabTopology, ipRoutes: readonly IpRoute[]): 
         }));
 }
 
-/** The five documents of a kubenet lab, as the stack's cluster would show them. */
+interface ClusterView {
+    readonly nodes: ReadonlyArray<{ name: string; ip: string; podCidr?: string; pods: ReadonlyArray<{ name: string; ip: string }> }>;
+    readonly clusterIp: string;
+    readonly loadBalancerIp: string;
+    readonly port: number;
+    readonly subnetCidr: string;
+}
+
+/** The chosen cluster of the lab, in the terms the documents need. */
+function clusterView(topology: LabTopology, expected: Expected): ClusterView {
+    if (expected.cluster === "azurecni") {
+        const cni = topology.azureCni!;
+        return { nodes: cni.nodes, clusterIp: cni.service.clusterIp, loadBalancerIp: cni.service.loadBalancerIp, port: cni.service.port, subnetCidr: cni.subnetCidr };
+    }
+    return { nodes: topology.nodes, clusterIp: topology.service.clusterIp, loadBalancerIp: topology.service.loadBalancerIp, port: topology.service.port, subnetCidr: topology.subnetCidr };
+}
+
+/** The documents of one of the lab's clusters, as that cluster in Azure would show them. */
 export function labSnapshot(topology: LabTopology, expected: Expected, ipRoutes: readonly IpRoute[]): Snapshot {
-    const nodes: V1Node[] = topology.nodes.map((node) => ({
+    const view = clusterView(topology, expected);
+    const nodes: V1Node[] = view.nodes.map((node) => ({
         apiVersion: "v1",
         kind: "Node",
         metadata: { name: node.name, labels: { "kubernetes.io/hostname": node.name, "kubernetes.io/os": "linux" } },
-        spec: { podCIDR: node.podCidr, podCIDRs: [node.podCidr] },
+        // Azure CNI nodes hold no pod range: their pods take subnet addresses.
+        spec: node.podCidr ? { podCIDR: node.podCidr, podCIDRs: [node.podCidr] } : {},
         status: { addresses: [{ type: "Hostname", address: node.name }, { type: "InternalIP", address: node.ip }], conditions: [{ type: "Ready", status: "True" }] },
     }));
     // Every lab pod answers for the nginx Service, so every one is labelled as the Deployment's.
-    const pods: V1Pod[] = topology.nodes.flatMap((node) => node.pods.map((pod): V1Pod => ({
+    const pods: V1Pod[] = view.nodes.flatMap((node) => node.pods.map((pod): V1Pod => ({
         apiVersion: "v1",
         kind: "Pod",
         metadata: { name: pod.name, namespace: expected.nginx.namespace, labels: { ...expected.nginx.selector } },
@@ -68,9 +87,9 @@ export function labSnapshot(topology: LabTopology, expected: Expected, ipRoutes:
             apiVersion: "v1",
             kind: "Service",
             metadata: { name: expected.nginx.serviceName, namespace: expected.nginx.namespace },
-            spec: { type: "LoadBalancer", clusterIP: topology.service.clusterIp, ports: [{ port: topology.service.port, protocol: "TCP" }] },
+            spec: { type: "LoadBalancer", clusterIP: view.clusterIp, ports: [{ port: view.port, protocol: "TCP" }] },
             // The lab has no Azure load balancer: the address it would take is the services subnet's first.
-            status: { loadBalancer: { ingress: [{ ip: topology.service.loadBalancerIp }] } },
+            status: { loadBalancer: { ingress: [{ ip: view.loadBalancerIp }] } },
         },
     ];
     const routeTableId = expected.routeTableName
@@ -83,7 +102,7 @@ export function labSnapshot(topology: LabTopology, expected: Expected, ipRoutes:
         ...(expected.routeTableName ? { routes: labRoutes(topology, ipRoutes) } : {}),
         subnet: {
             name: expected.subnetName,
-            addressPrefix: topology.subnetCidr,
+            addressPrefix: view.subnetCidr,
             ...(routeTableId ? { routeTable: { id: routeTableId } } : {}),
         },
     };

@@ -1,5 +1,5 @@
 /** Running commands for the lab: preflight checks, command groups, namespaces and their processes. */
-import { execFile, spawn } from "child_process";
+import { ChildProcess, execFile, spawn } from "child_process";
 import { promisify } from "util";
 import { CheckFailedError, UsageError } from "../cli/shell";
 import { CommandGroup, Phase } from "./commands";
@@ -18,10 +18,43 @@ export interface RunResult {
     readonly code: number;
 }
 
+/** Children still running, so an interrupted build can stop them before it cleans up. */
+const runningChildren = new Set<ChildProcess>();
+/** Set by an interrupt: the build starts nothing more (only the clean-up runs commands). */
+let stopped = false;
+
+/**
+ * Stops the build: nothing new starts, and every child still running is killed (an `ip -batch`
+ * mid-way would otherwise add namespaces after the clean-up, a server could start in a namespace
+ * being deleted). Resolves when they are gone.
+ */
+export async function stopRunningChildren(): Promise<void> {
+    stopped = true;
+    const children = [...runningChildren];
+    await Promise.all(children.map((child) => new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once("close", () => resolve());
+        child.kill("SIGKILL");
+    })));
+}
+
+/** After a clean-up that did not end the process (a failed build): commands may run again. */
+export function resumeCommands(): void {
+    stopped = false;
+}
+
 /** Runs a program, never through a shell; resolves with its exit code instead of throwing. */
 export function run(file: string, args: readonly string[], input?: string): Promise<RunResult> {
+    if (stopped) return Promise.resolve({ stdout: "", stderr: "interrupted", code: 130 });
+    return runAlways(file, args, input);
+}
+
+/** As run, even after an interrupt: the clean-up's own commands. */
+function runAlways(file: string, args: readonly string[], input?: string): Promise<RunResult> {
     return new Promise((resolve) => {
         const child = spawn(file, args, { stdio: [input === undefined ? "ignore" : "pipe", "pipe", "pipe"] });
+        runningChildren.add(child);
+        child.on("close", () => runningChildren.delete(child));
         let stdout = "";
         let stderr = "";
         child.stdout!.on("data", (chunk) => (stdout += chunk));
@@ -54,6 +87,8 @@ const REQUIRED_TOOLS: ReadonlyArray<[string, string]> = [
     ["iptables-restore", "iptables"],
     ["iptables", "iptables"],
     ["sysctl", "procps"],
+    // The pod servers: busybox httpd, about 2 MB each.
+    ["busybox", "busybox"],
 ];
 const OPTIONAL_TOOLS: ReadonlyArray<[string, string]> = [["brctl", "bridge-utils"]];
 
@@ -70,7 +105,7 @@ export async function preflight(): Promise<string[]> {
     const missing: string[] = [];
     for (const [tool, pkg] of REQUIRED_TOOLS) if (!(await hasTool(tool))) missing.push(`${tool} (package ${pkg})`);
     if (missing.length > 0) {
-        throw new LabError(`missing: ${missing.join(", ")}. Install them, e.g. on Debian/Ubuntu: sudo apt-get install iproute2 iptables bridge-utils`);
+        throw new LabError(`missing: ${missing.join(", ")}. Install them, e.g. on Debian/Ubuntu: sudo apt-get install iproute2 iptables procps busybox bridge-utils`);
     }
     const notes: string[] = [];
     for (const [tool, pkg] of OPTIONAL_TOOLS) if (!(await hasTool(tool))) notes.push(`${tool} not found (package ${pkg}); 'show' uses 'bridge link' instead`);
@@ -125,7 +160,7 @@ export async function deleteNetns(names: readonly string[]): Promise<void> {
     if (names.length === 0) return;
     const pids = new Set<number>();
     await Promise.all(names.map(async (name) => {
-        const result = await run("ip", ["netns", "pids", name]);
+        const result = await runAlways("ip", ["netns", "pids", name]);
         for (const pid of result.stdout.split(/\s+/).filter(Boolean)) pids.add(Number(pid));
     }));
     for (const pid of pids) {
@@ -135,5 +170,5 @@ export async function deleteNetns(names: readonly string[]): Promise<void> {
             // already gone
         }
     }
-    await run("ip", ["-force", "-batch", "-"], names.map((name) => `netns delete ${name}`).join("\n") + "\n");
+    await runAlways("ip", ["-force", "-batch", "-"], names.map((name) => `netns delete ${name}`).join("\n") + "\n");
 }

@@ -1,8 +1,10 @@
 /**
- * The local lab's topology: the kubenet data path of the stack's address plan, as network
- * namespaces. Pure: every address comes from the address plan (addressPlan/), none is restated.
+ * The local lab's topology: the data path of the stack's address plan, as network namespaces.
+ * Both clusters of the tutorial can be built on one VNet: kubenet (bridge, route table) and
+ * Azure CNI (pods on the subnet, a /32 per pod, Azure's SDN). Pure: every address comes from the
+ * address plan (addressPlan/), none is restated.
  */
-import { AddressPlan, cidr, formatIp, hostAt, nodeIpAt, overlaps, podIpAt, RANGES_AKS_FORBIDS } from "../addressPlan";
+import { AddressPlan, azureCniPodIpAt, cidr, formatIp, hostAt, nodeIpAt, overlaps, podIpAt, RANGES_AKS_FORBIDS } from "../addressPlan";
 
 /** Namespace names carry this prefix plus the lab's name, so labs never collide and `down` finds its own. */
 export const LAB_NETNS_PREFIX = "akl-";
@@ -14,8 +16,16 @@ export const SERVICE_PORT = 80;
 export const SERVICE_IP_OFFSET = 100;
 /** Ranges the VNet router drops unless a route says otherwise, as Azure's system routes do. */
 export const PRIVATE_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10"];
+/** The router's table for the kubenet subnet's route table (policy routing: it acts on that subnet's traffic only). */
+export const KUBENET_ROUTE_TABLE_ID = 100;
+/** AKS's Azure CNI (transparent mode) gives every pod this link-local default gateway; the node answers by proxy ARP. */
+export const AZURE_CNI_POD_GATEWAY = "169.254.1.1";
 /** Candidates for the "internet" host: documentation ranges, outside any lab range. */
 const EXTERNAL_NETWORK_CANDIDATES = ["203.0.113.0/24", "198.51.100.0/24"];
+
+/** Which of the stack's clusters the lab builds. */
+export type LabClusters = "kubenet" | "azurecni" | "both";
+export const LAB_CLUSTER_CHOICES: readonly LabClusters[] = ["kubenet", "azurecni", "both"];
 
 export interface LabPod {
     readonly name: string;
@@ -38,33 +48,73 @@ export interface LabNode {
     readonly pods: readonly LabPod[];
 }
 
+/** An Azure CNI pod: its own subnet address, on a veth the node routes to (no bridge). */
+export interface LabAzureCniPod extends LabPod {
+    /** The node-side end of the pod's veth. */
+    readonly hostInterface: string;
+}
+
+export interface LabAzureCniNode {
+    readonly name: string;
+    readonly netns: string;
+    readonly ip: string;
+    readonly gateway: string;
+    readonly routerInterface: string;
+    readonly pods: readonly LabAzureCniPod[];
+}
+
+/** A host in the VNet outside both clusters (a jumpbox in the services subnet). */
+export interface LabVnetHost {
+    readonly name: string;
+    readonly netns: string;
+    readonly ip: string;
+    readonly gateway: string;
+    readonly prefixLength: number;
+    readonly routerInterface: string;
+}
+
+export interface LabService {
+    readonly name: string;
+    readonly clusterIp: string;
+    readonly port: number;
+    readonly targetPort: number;
+    readonly endpoints: readonly string[];
+    /** The address an internal Azure load balancer would take: the services subnet's first. */
+    readonly loadBalancerIp: string;
+}
+
 export interface LabTopology {
     readonly name: string;
     readonly prefix: string;
     readonly stack: string;
+    readonly clusters: LabClusters;
     readonly vnetCidr: string;
+    /** The kubenet subnet. */
     readonly subnetCidr: string;
     readonly podCidr: string;
     readonly serviceCidr: string;
     readonly router: {
         readonly netns: string;
         readonly gateway: string;
-        readonly routes: readonly { readonly prefix: string; readonly via: string }[];
+        /** The kubenet route table: table KUBENET_ROUTE_TABLE_ID, consulted only for traffic from kubenet nodes. */
+        readonly routeTable: number;
+        readonly routes: readonly { readonly prefix: string; readonly via: string; readonly dev: string }[];
         /** Ranges answered with "unreachable" unless a more specific route exists. */
         readonly unreachable: readonly string[];
         readonly externalInterface: string;
         readonly externalGateway: string;
     };
+    /** The kubenet cluster's nodes (empty when only the Azure CNI cluster is built). */
     readonly nodes: readonly LabNode[];
     readonly external: { readonly netns: string; readonly ip: string; readonly prefixLength: number };
-    readonly service: {
-        readonly name: string;
-        readonly clusterIp: string;
-        readonly port: number;
-        readonly targetPort: number;
-        readonly endpoints: readonly string[];
-        /** The address an internal Azure load balancer would take: the services subnet's first. */
-        readonly loadBalancerIp: string;
+    readonly vnetHost: LabVnetHost;
+    readonly service: LabService;
+    /** Present when the Azure CNI cluster is built. */
+    readonly azureCni?: {
+        readonly subnetCidr: string;
+        readonly gateway: string;
+        readonly nodes: readonly LabAzureCniNode[];
+        readonly service: LabService;
     };
 }
 
@@ -73,6 +123,8 @@ export interface LabOptions {
     readonly name: string;
     readonly stack: string;
     readonly podsPerNode: number;
+    /** Which clusters; default kubenet. A plan without `azureCni` cannot build the Azure CNI one. */
+    readonly clusters?: LabClusters;
 }
 
 export function validateLabName(name: string): string | undefined {
@@ -83,16 +135,33 @@ export function netnsPrefix(name: string): string {
     return `${LAB_NETNS_PREFIX}${name}-`;
 }
 
-/** Builds the lab for a plan (its node count is the lab's node count). */
+
+function labService(plan: AddressPlan, endpoints: readonly string[]): LabService {
+    return {
+        name: "nginx",
+        clusterIp: formatIp(hostAt(cidr(plan.serviceCidr), SERVICE_IP_OFFSET)),
+        port: SERVICE_PORT,
+        targetPort: POD_HTTP_PORT,
+        endpoints,
+        loadBalancerIp: nodeIpAt(cidr(plan.subnets.services.cidr), 0),
+    };
+}
+
+/** Builds the lab for a plan (its node counts are the lab's node counts). */
 export function buildLabTopology(plan: AddressPlan, options: LabOptions): LabTopology {
     const invalid = validateLabName(options.name);
     if (invalid) throw new Error(invalid);
-    if (!Number.isInteger(options.podsPerNode) || options.podsPerNode < 1 || options.podsPerNode > 250) {
-        throw new Error(`--pods ${options.podsPerNode}: use 1 to 250 pods per node`);
+    const clusters = options.clusters ?? "kubenet";
+    const withKubenet = clusters !== "azurecni";
+    const withAzureCni = clusters !== "kubenet";
+    if (withAzureCni && !plan.azureCni) throw new Error("the plan has no Azure CNI cluster (azureCniCluster is off)");
+    const maxPods = withAzureCni ? Math.min(250, plan.azureCni!.maxPods) : 250;
+    if (!Number.isInteger(options.podsPerNode) || options.podsPerNode < 1 || options.podsPerNode > maxPods) {
+        throw new Error(`--pods ${options.podsPerNode}: use 1 to ${maxPods} pods per node${withAzureCni ? ` (azureCniMaxPods ${plan.azureCni!.maxPods})` : ""}`);
     }
     const prefix = netnsPrefix(options.name);
     const gateway = plan.subnets.kubenet.gateway;
-    const nodes: LabNode[] = plan.nodes.map((node) => ({
+    const nodes: LabNode[] = !withKubenet ? [] : plan.nodes.map((node) => ({
         name: node.name,
         netns: `${prefix}${node.name}`,
         ip: node.ip,
@@ -106,14 +175,18 @@ export function buildLabTopology(plan: AddressPlan, options: LabOptions): LabTop
             ip: podIpAt(cidr(plan.podCidr), node.index, index),
         })),
     }));
+    const azureCni = withAzureCni ? buildAzureCni(plan, prefix, options.podsPerNode) : undefined;
+
     const labRanges = [plan.vnetCidr, plan.podCidr, plan.serviceCidr, ...RANGES_AKS_FORBIDS].map(cidr);
     const externalNetwork = EXTERNAL_NETWORK_CANDIDATES.map(cidr).find((candidate) => !labRanges.some((range) => overlaps(candidate, range)));
     if (!externalNetwork) throw new Error(`no address for the external host outside ${labRanges.map((range) => range.text).join(", ")}`);
     const extraUnreachable = [plan.podCidr, plan.serviceCidr, plan.vnetCidr].filter((range) => !PRIVATE_RANGES.map(cidr).some((privateRange) => overlaps(privateRange, cidr(range))));
+    const services = cidr(plan.subnets.services.cidr);
     return {
         name: options.name,
         prefix,
         stack: options.stack,
+        clusters,
         vnetCidr: plan.vnetCidr,
         subnetCidr: plan.subnets.kubenet.cidr,
         podCidr: plan.podCidr,
@@ -121,34 +194,77 @@ export function buildLabTopology(plan: AddressPlan, options: LabOptions): LabTop
         router: {
             netns: `${prefix}vnet`,
             gateway,
-            routes: plan.routes.map((route) => ({ prefix: route.addressPrefix, via: route.nextHopIpAddress })),
+            routeTable: KUBENET_ROUTE_TABLE_ID,
+            routes: !withKubenet ? [] : plan.routes.map((route) => ({
+                prefix: route.addressPrefix,
+                via: route.nextHopIpAddress,
+                dev: nodes.find((node) => node.ip === route.nextHopIpAddress)!.routerInterface,
+            })),
             unreachable: [...PRIVATE_RANGES, ...extraUnreachable],
             externalInterface: "to-internet",
             externalGateway: formatIp(hostAt(externalNetwork, 1)),
         },
         nodes,
         external: { netns: `${prefix}internet`, ip: formatIp(hostAt(externalNetwork, 10)), prefixLength: externalNetwork.prefix },
-        service: {
-            name: "nginx",
-            clusterIp: formatIp(hostAt(cidr(plan.serviceCidr), SERVICE_IP_OFFSET)),
-            port: SERVICE_PORT,
-            targetPort: POD_HTTP_PORT,
-            endpoints: nodes.flatMap((node) => node.pods.map((pod) => pod.ip)),
-            loadBalancerIp: nodeIpAt(cidr(plan.subnets.services.cidr), 0),
-        },
+        // The jumpbox takes the services subnet's second VM address: the first is the load balancer's.
+        vnetHost: { name: "vm", netns: `${prefix}vm`, ip: nodeIpAt(services, 1), gateway: plan.subnets.services.gateway, prefixLength: services.prefix, routerInterface: "to-vm" },
+        service: labService(plan, nodes.flatMap((node) => node.pods.map((pod) => pod.ip))),
+        ...(azureCni ? { azureCni } : {}),
     };
+}
+
+function buildAzureCni(plan: AddressPlan, prefix: string, podsPerNode: number): NonNullable<LabTopology["azureCni"]> {
+    const azureCni = plan.azureCni!;
+    const subnet = cidr(azureCni.subnet.cidr);
+    const nodes: LabAzureCniNode[] = azureCni.nodes.map((node) => {
+        const name = `cni-${node.name}`;
+        return {
+            name,
+            netns: `${prefix}${name}`,
+            ip: node.ip,
+            gateway: azureCni.subnet.gateway,
+            routerInterface: `to-${name}`.slice(0, 15),
+            pods: Array.from({ length: podsPerNode }, (_, index) => ({
+                name: `${name}-pod-${index}`,
+                netns: `${prefix}${name}-pod-${index}`,
+                ip: azureCniPodIpAt(subnet, azureCni.maxPods, node.index, index),
+                hostInterface: `veth${index}`,
+            })),
+        };
+    });
+    return { subnetCidr: azureCni.subnet.cidr, gateway: azureCni.subnet.gateway, nodes, service: labService(plan, nodes.flatMap((node) => node.pods.map((pod) => pod.ip))) };
 }
 
 /** Every namespace of the lab, router first. */
 export function allNetns(topology: LabTopology): string[] {
-    return [topology.router.netns, topology.external.netns, ...topology.nodes.flatMap((node) => [node.netns, ...node.pods.map((pod) => pod.netns)])];
+    return [
+        topology.router.netns,
+        topology.external.netns,
+        topology.vnetHost.netns,
+        ...topology.nodes.flatMap((node) => [node.netns, ...node.pods.map((pod) => pod.netns)]),
+        ...(topology.azureCni?.nodes ?? []).flatMap((node) => [node.netns, ...node.pods.map((pod) => pod.netns)]),
+    ];
 }
 
-export interface Located {
-    readonly kind: "pod" | "node" | "external" | "service" | "unknown";
-    readonly node?: LabNode;
-    readonly pod?: LabPod;
+/** Every HTTP server the lab runs: one per pod, the VM and the internet host. */
+export function allServers(topology: LabTopology): Array<{ netns: string; name: string }> {
+    return [
+        ...topology.nodes.flatMap((node) => node.pods.map((pod) => ({ netns: pod.netns, name: pod.name }))),
+        ...(topology.azureCni?.nodes ?? []).flatMap((node) => node.pods.map((pod) => ({ netns: pod.netns, name: pod.name }))),
+        { netns: topology.vnetHost.netns, name: topology.vnetHost.name },
+        { netns: topology.external.netns, name: "internet" },
+    ];
 }
+
+export type Located =
+    | { readonly kind: "pod"; readonly node: LabNode; readonly pod: LabPod }
+    | { readonly kind: "node"; readonly node: LabNode }
+    | { readonly kind: "cniPod"; readonly cniNode: LabAzureCniNode; readonly pod: LabAzureCniPod }
+    | { readonly kind: "cniNode"; readonly cniNode: LabAzureCniNode }
+    | { readonly kind: "vm" }
+    | { readonly kind: "external" }
+    | { readonly kind: "service" }
+    | { readonly kind: "unknown" };
 
 /** What an address is in the lab. */
 export function locate(topology: LabTopology, ip: string): Located {
@@ -157,6 +273,12 @@ export function locate(topology: LabTopology, ip: string): Located {
         const pod = node.pods.find((candidate) => candidate.ip === ip);
         if (pod) return { kind: "pod", node, pod };
     }
+    for (const cniNode of topology.azureCni?.nodes ?? []) {
+        if (cniNode.ip === ip) return { kind: "cniNode", cniNode };
+        const pod = cniNode.pods.find((candidate) => candidate.ip === ip);
+        if (pod) return { kind: "cniPod", cniNode, pod };
+    }
+    if (ip === topology.vnetHost.ip) return { kind: "vm" };
     if (ip === topology.external.ip) return { kind: "external" };
     if (ip === topology.service.clusterIp) return { kind: "service" };
     return { kind: "unknown" };

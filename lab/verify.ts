@@ -1,8 +1,13 @@
-/** Proves the seed's claims on a running lab with real packets; every check opens new connections. */
+/**
+ * Proves the tutorial's claims on a running lab with real packets; every check opens new
+ * connections. kubenet's claims (part 1), then, with the VM and the Azure CNI cluster, the contrasts
+ * of part 2.
+ */
 import * as path from "path";
 import { formatTable as table } from "../cli/shell";
+import { SERVER_PATH } from "./lab";
 import { inNetns, runOrThrow } from "./system";
-import { LabNode, LabPod, LabTopology, POD_HTTP_PORT } from "./topology";
+import { LabNode, LabTopology, POD_HTTP_PORT } from "./topology";
 
 const PROBE_SCRIPT = path.join(__dirname, "probe.js");
 const PROBE_TIMEOUT_MS = 1500;
@@ -19,9 +24,16 @@ interface Answer {
     readonly client: string;
 }
 
+/** Something that can send: a pod, the VM or the internet host. */
+interface Sender {
+    readonly name: string;
+    readonly netns: string;
+    readonly ip?: string;
+}
+
 /** One HTTP request from inside `netns`; undefined when it fails. */
 export async function probe(netns: string, ip: string, port = POD_HTTP_PORT): Promise<Answer | undefined> {
-    const result = await inNetns(netns, [process.execPath, PROBE_SCRIPT, `http://${ip}:${port}/`, String(PROBE_TIMEOUT_MS)]);
+    const result = await inNetns(netns, [process.execPath, PROBE_SCRIPT, `http://${ip}:${port}${SERVER_PATH}`, String(PROBE_TIMEOUT_MS)]);
     if (result.code !== 0) return undefined;
     try {
         return JSON.parse(result.stdout) as Answer;
@@ -32,7 +44,7 @@ export async function probe(netns: string, ip: string, port = POD_HTTP_PORT): Pr
 
 const describe = (answer: Answer | undefined) => (answer ? `${answer.server} saw ${answer.client}` : "no answer");
 
-async function sourceCheck(check: string, from: LabPod, toIp: string, expectedServer: string, expectedClient: string, port?: number): Promise<CheckResult> {
+async function sourceCheck(check: string, from: Sender, toIp: string, expectedServer: string, expectedClient: string, port?: number): Promise<CheckResult> {
     const answer = await probe(from.netns, toIp, port);
     return {
         check,
@@ -42,7 +54,7 @@ async function sourceCheck(check: string, from: LabPod, toIp: string, expectedSe
     };
 }
 
-async function reachability(check: string, from: LabPod, to: LabPod, reachable: boolean): Promise<CheckResult> {
+async function reachability(check: string, from: Sender, to: { name: string; ip: string }, reachable: boolean): Promise<CheckResult> {
     const answer = await probe(from.netns, to.ip);
     return {
         check,
@@ -52,7 +64,7 @@ async function reachability(check: string, from: LabPod, to: LabPod, reachable: 
     };
 }
 
-export async function verify(topology: LabTopology): Promise<CheckResult[]> {
+async function kubenetChecks(topology: LabTopology): Promise<CheckResult[]> {
     const results: CheckResult[] = [];
     const [first, second] = topology.nodes;
     const origin = first.pods[0];
@@ -71,7 +83,7 @@ export async function verify(topology: LabTopology): Promise<CheckResult[]> {
         const victim: LabNode = topology.nodes[topology.nodes.length - 1];
         const bystander = topology.nodes.find((node) => node !== first && node !== victim);
         const route = topology.router.routes.find((candidate) => candidate.prefix === victim.podCidr)!;
-        const routeCommand = (...args: string[]) => runOrThrow("ip", ["-n", topology.router.netns, "route", ...args]);
+        const routeCommand = (...args: string[]) => runOrThrow("ip", ["-n", topology.router.netns, "route", ...args, "table", String(topology.router.routeTable)]);
         results.push(await reachability(`before: ${first.name} pod reaches ${victim.name} pod`, origin, victim.pods[0], true));
         await routeCommand("del", route.prefix);
         try {
@@ -79,7 +91,7 @@ export async function verify(topology: LabTopology): Promise<CheckResult[]> {
             if (bystander) results.push(await reachability(`route ${route.prefix} removed: ${bystander.name} pod still reachable`, origin, bystander.pods[0], true));
             if (victim.pods.length > 1) results.push(await reachability(`route ${route.prefix} removed: ${victim.name}'s own pods still talk`, victim.pods[0], victim.pods[1], true));
         } finally {
-            await routeCommand("add", route.prefix, "via", route.via);
+            await routeCommand("add", route.prefix, "via", route.via, "dev", route.dev);
         }
         results.push(await reachability(`route ${route.prefix} restored: ${victim.name} pod reachable again`, origin, victim.pods[0], true));
     }
@@ -107,7 +119,41 @@ export async function verify(topology: LabTopology): Promise<CheckResult[]> {
         observed: `${seen.size} of ${endpoints.length} pods in ${tries} connections, ${sourceKept ? "client as expected" : "unexpected client address"}`,
         passed: seen.size === endpoints.length && sourceKept,
     });
+
+    // The route table belongs to the kubenet subnet: nobody else is routed to pod IPs.
+    const vm = topology.vnetHost;
+    const internet = { name: "internet", netns: topology.external.netns };
+    results.push(await sourceCheck("kubenet pod -> VM: the VM sees the node IP (SNAT)", origin, vm.ip, vm.name, first.ip));
+    results.push(await reachability("VM -> kubenet pod IP: no answer (the route table is only on the kubenet subnet)", vm, origin, false));
+    results.push(await reachability("internet -> kubenet pod IP: no answer", internet, origin, false));
     return results;
+}
+
+async function azureCniChecks(topology: LabTopology): Promise<CheckResult[]> {
+    const cni = topology.azureCni!;
+    const [first, second] = cni.nodes;
+    const origin = first.pods[0];
+    const vm = topology.vnetHost;
+    const results: CheckResult[] = [
+        await sourceCheck("Azure CNI pod -> VM: the VM sees the pod IP (no SNAT inside the VNet)", origin, vm.ip, vm.name, origin.ip),
+        await sourceCheck("Azure CNI pod -> internet: arrives from the node IP (ip-masq-agent)", origin, topology.external.ip, "internet", first.ip),
+        await sourceCheck("VM -> Azure CNI pod: answered (Azure's SDN knows every pod)", vm, origin.ip, origin.name, vm.ip),
+    ];
+    if (second) results.push(await sourceCheck(`Azure CNI pod -> pod on another node (${first.name} -> ${second.name}) keeps the pod IP`, origin, second.pods[0].ip, second.pods[0].name, origin.ip));
+    if (topology.nodes.length > 0) {
+        const kubenetNode = topology.nodes[0];
+        const kubenetPod = kubenetNode.pods[0];
+        results.push(await sourceCheck("kubenet pod -> Azure CNI pod: answered, seen from the kubenet node IP", kubenetPod, origin.ip, origin.name, kubenetNode.ip));
+        results.push(await reachability("Azure CNI pod -> kubenet pod IP: no answer (the azurecni subnet has no route to the pod CIDR)", origin, kubenetPod, false));
+    }
+    return results;
+}
+
+export async function verify(topology: LabTopology): Promise<CheckResult[]> {
+    return [
+        ...(topology.nodes.length > 0 ? await kubenetChecks(topology) : []),
+        ...(topology.azureCni ? await azureCniChecks(topology) : []),
+    ];
 }
 
 export function formatTable(results: readonly CheckResult[]): string {
