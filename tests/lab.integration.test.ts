@@ -191,7 +191,7 @@ describe("the CLI's preconditions, on any machine (root or not, with or without 
         const result = runCli(["up", "--name", "nolab"], { ...process.env, PATH: path });
         expect(result.code).toBe(2);
         expect(result.stderr.trim().split("\n")).toHaveLength(1);
-        expect(result.stderr).toMatch(isRoot ? /^lab: missing: .*iptables \(package iptables\).*\. Install them, e\.g\. on Debian\/Ubuntu: sudo apt-get install iproute2 iptables/ : /needs root .* sudo npm run lab/);
+        expect(result.stderr).toMatch(isRoot ? /^lab: missing: .*iptables \(package iptables\).*\. Install them, e\.g\. on Debian\/Ubuntu: sudo apt-get install iproute2 iptables/ : /needs root .*`sudo npm run lab/);
     });
 
     test("explain refuses text that is no IP and an address that is no pod, node or host: exit 2", async () => {
