@@ -3,8 +3,7 @@
  * FILE is `pulumi preview --json` output. Exit 0: nothing guarded is replaced or deleted (or all of
  * it is allowed); 1: something is; 2: the file cannot be used.
  */
-import * as fs from "fs";
-import { EXIT_CHECK_FAILED, EXIT_OK, formatTable, parseOptions, runMain, UsageError } from "../cli/shell";
+import { EXIT_CHECK_FAILED, EXIT_OK, formatTable, parseOptions, readJsonFile, runMain, UsageError } from "../cli/shell";
 import { GUARDED_TYPES, guardPreview, readPreview } from "./previewGuard";
 
 const USAGE = `usage: npm run --silent preview-guard -- FILE [--allow NAME ...] [--json]
@@ -28,19 +27,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (positionals.length !== 1) throw new UsageError("give exactly one FILE (the output of `pulumi preview --json`); see --help");
     const file = positionals[0];
-    let text: string;
-    try {
-        text = fs.readFileSync(file === "-" ? 0 : file, "utf8");
-    } catch (error) {
-        throw new UsageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-    }
-    let document: unknown;
-    try {
-        document = JSON.parse(text);
-    } catch (error) {
-        throw new UsageError(`${file} is not JSON (${(error as Error).message}); write it with \`pulumi preview --json > ${file}\``);
-    }
-    const preview = readPreview(document);
+    const preview = readPreview(readJsonFile(file, "", `write it with \`pulumi preview --json > ${file}\``));
     if ("error" in preview) throw new UsageError(`${file}: ${preview.error}`);
 
     const verdict = guardPreview(preview.steps, values.allow as string[]);

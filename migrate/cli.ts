@@ -3,11 +3,10 @@
  * npm run --silent migrate -- plan [--stack NAME]
  * The move from kubenet (retiring 31 March 2028) to Azure CNI Overlay, in place.
  */
-import * as fs from "fs";
 import { EXIT_CHECK_FAILED, EXIT_OK, formatTable, parseOptions, runMain, UsageError } from "../cli/shell";
 import { PROJECT_NAME } from "../config";
 import { validatedStackConfig } from "../stackFiles";
-import { shapeProblem } from "../verify/snapshot";
+import { readShapedJson } from "../verify/snapshot";
 import { checkMigration, MigrationInput } from "./prerequisites";
 import { formatRunbook, migrationRunbook } from "./runbook";
 
@@ -23,24 +22,6 @@ const USAGE = `usage: npm run --silent migrate -- <check|plan> [options]
         the ordered runbook with the stack's names (default stack dev)
 Exit 0 when every prerequisite passes (or the cluster is already Overlay), 1 when one fails,
 2 when the input cannot be used.`;
-
-function readJson(file: string, label: string, shape: "list" | "array" | "object"): unknown {
-    let text: string;
-    try {
-        text = fs.readFileSync(file, "utf8");
-    } catch (error) {
-        throw new UsageError(`cannot read ${label} ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-    }
-    let document: unknown;
-    try {
-        document = JSON.parse(text);
-    } catch (error) {
-        throw new UsageError(`${label} ${file} is not JSON: ${(error as Error).message}`);
-    }
-    const problem = shapeProblem(document, shape);
-    if (problem) throw new UsageError(`${label} ${file} ${problem}`);
-    return document;
-}
 
 export async function main(argv: string[]): Promise<number> {
     const { values, positionals } = parseOptions({
@@ -79,9 +60,9 @@ export async function main(argv: string[]): Promise<number> {
             let input: MigrationInput;
             if (values.cluster && values.subnets) {
                 input = {
-                    cluster: readJson(values.cluster, "--cluster", "object") as MigrationInput["cluster"],
-                    subnets: readJson(values.subnets, "--subnets", "array") as MigrationInput["subnets"],
-                    ...(values.configmaps ? { configMaps: readJson(values.configmaps, "--configmaps", "list") as MigrationInput["configMaps"] } : {}),
+                    cluster: readShapedJson(values.cluster, "object", "--cluster") as MigrationInput["cluster"],
+                    subnets: readShapedJson(values.subnets, "array", "--subnets") as MigrationInput["subnets"],
+                    ...(values.configmaps ? { configMaps: readShapedJson(values.configmaps, "list", "--configmaps") as MigrationInput["configMaps"] } : {}),
                 };
             } else {
                 if (values.configmaps) throw new UsageError("--configmaps goes with --cluster and --subnets");

@@ -12,7 +12,7 @@ import type { Route, Subnet } from "@azure/arm-network";
 import type { V1NodeList, V1PodList, V1ServiceList } from "@kubernetes/client-node";
 import * as fs from "fs";
 import * as path from "path";
-import { UsageError } from "../cli/shell";
+import { readJsonFile, UsageError } from "../cli/shell";
 
 export interface Snapshot {
     readonly nodes: V1NodeList;
@@ -55,24 +55,15 @@ export function shapeProblem(document: unknown, shape: Shape): string | undefine
     return typeof document === "object" && document !== null && !Array.isArray(document) ? undefined : "is not a JSON object (az ... subnet show -o json prints {...})";
 }
 
-function readDocument<T>(dir: string, file: string, shape: Shape): T {
-    const full = path.join(dir, file);
-    let text: string;
-    try {
-        text = fs.readFileSync(full, "utf8");
-    } catch (error) {
-        throw new UsageError(`cannot read ${full}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-    }
-    let document: unknown;
-    try {
-        document = JSON.parse(text);
-    } catch (error) {
-        throw new UsageError(`${full} is not JSON: ${(error as Error).message}`);
-    }
+/** A JSON file of the expected outer shape, or a UsageError naming it. */
+export function readShapedJson<T>(file: string, shape: Shape, label = ""): T {
+    const document = readJsonFile(file, label);
     const problem = shapeProblem(document, shape);
-    if (problem) throw new UsageError(`${full} ${problem}`);
+    if (problem) throw new UsageError(`${label ? `${label} ` : ""}${file} ${problem}`);
     return document as T;
 }
+
+const readDocument = <T>(dir: string, file: string, shape: Shape): T => readShapedJson<T>(path.join(dir, file), shape);
 
 /** Reads a snapshot directory; routes.json only when the cluster's plugin has a route table. */
 export function readSnapshot(dir: string, withRoutes: boolean): Snapshot {
