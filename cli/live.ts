@@ -12,7 +12,8 @@ import { UsageError } from "./shell";
 
 export type ClusterOutputs = "kubenet" | "azurecni";
 
-function hasPulumiCli(): boolean {
+/** Whether the Pulumi CLI answers on this PATH. */
+export function hasPulumiCli(): boolean {
     try {
         execFileSync("pulumi", ["version"], { stdio: "ignore", timeout: 20000 });
         return true;

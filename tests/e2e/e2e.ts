@@ -10,13 +10,14 @@
  */
 import { execFileSync } from "child_process";
 import { randomBytes } from "crypto";
+import { hasPulumiCli } from "../../cli/live";
 import { EXIT_CHECK_FAILED, EXIT_OK, EXIT_UNUSABLE_INPUT, runInProcess } from "../../cli/shell";
 import { REPO_ROOT, stackConfig } from "../../stackFiles";
 import { main as verifyMain } from "../../verify/cli";
 
-const works = (command: string, args: string[]) => {
+const azCliLoggedIn = () => {
     try {
-        execFileSync(command, args, { stdio: "ignore", timeout: 30000 });
+        execFileSync("az", ["account", "show"], { stdio: "ignore", timeout: 30000 });
         return true;
     } catch {
         return false;
@@ -26,9 +27,9 @@ const works = (command: string, args: string[]) => {
 /** What is missing to run against Azure, or nothing. */
 export function missingPrerequisites(env: NodeJS.ProcessEnv = process.env): string[] {
     const missing: string[] = [];
-    if (!works("pulumi", ["version"])) missing.push("the Pulumi CLI (https://www.pulumi.com/docs/install/), logged in with `pulumi login`");
+    if (!hasPulumiCli()) missing.push("the Pulumi CLI (https://www.pulumi.com/docs/install/), logged in with `pulumi login`");
     const servicePrincipal = env.ARM_CLIENT_ID && env.ARM_TENANT_ID && env.ARM_SUBSCRIPTION_ID && (env.ARM_CLIENT_SECRET || env.ARM_USE_OIDC === "true" || env.ARM_USE_MSI === "true");
-    if (!servicePrincipal && !works("az", ["account", "show"])) missing.push("Azure credentials (`az login`, or ARM_CLIENT_ID, ARM_TENANT_ID, ARM_SUBSCRIPTION_ID with OIDC, MSI or a secret)");
+    if (!servicePrincipal && !azCliLoggedIn()) missing.push("Azure credentials (`az login`, or ARM_CLIENT_ID, ARM_TENANT_ID, ARM_SUBSCRIPTION_ID with OIDC, MSI or a secret)");
     return missing;
 }
 
