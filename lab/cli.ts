@@ -6,14 +6,17 @@ import { EXIT_CHECK_FAILED, EXIT_OK, EXIT_UNUSABLE_INPUT, parseOptions, runMain 
 import { explainPath } from "./explain";
 import { down, labTopologyFor, readState, show, snapshot, status, up } from "./lab";
 import { LabError, preflight } from "./system";
-import { LAB_CLUSTER_CHOICES, LabClusters, LabTopology } from "./topology";
+import { LAB_CLUSTER_CHOICES, LabClusters, LabTopology, sliceRoutesHolder } from "./topology";
+import { MAIN_NETWORK_PLUGINS, MainNetworkPlugin } from "../addressPlan";
+import { validatedStackConfig } from "../stackFiles";
 import { CLUSTER_CHOICES, ClusterChoice } from "../verify/expected";
 import { formatTable, verify } from "./verify";
 
 const USAGE = `usage: sudo npm run lab -- <up|status|show|explain|verify|snapshot|down> [--stack dev] [--name NAME] [--json]
-  up [--cluster kubenet|azurecni|both] [--nodes N] [--pods N]
+  up [--cluster kubenet|azurecni|both] [--plugin kubenet|overlay] [--nodes N] [--pods N]
                            build the lab from the stack's config and address plan (default cluster:
-                           both when the stack enables azureCniCluster, else kubenet)
+                           both when the stack enables azureCniCluster, else kubenet; default plugin
+                           of the main cluster: the stack's networkPlugin)
   status [--json]          print the lab's topology
   show <node>              inside a node: ip addr, brctl show (kubenet), route -n, the nat rules
   explain <src> <dst>      which path a packet from <src> to <dst> takes, and the rule that decides it
@@ -47,6 +50,7 @@ export async function main(argv: string[]): Promise<number> {
             nodes: { type: "string" },
             pods: { type: "string" },
             cluster: { type: "string" },
+            plugin: { type: "string" },
             json: { type: "boolean", default: false },
             help: { type: "boolean", short: "h", default: false },
         },
@@ -65,11 +69,12 @@ export async function main(argv: string[]): Promise<number> {
     switch (command) {
         case "up": {
             if (cluster !== undefined && !LAB_CLUSTER_CHOICES.includes(cluster as LabClusters)) throw new LabError(`--cluster ${cluster}: use ${LAB_CLUSTER_CHOICES.join(", ")}`);
+            if (values.plugin !== undefined && !MAIN_NETWORK_PLUGINS.includes(values.plugin as MainNetworkPlugin)) throw new LabError(`--plugin ${values.plugin}: use ${MAIN_NETWORK_PLUGINS.join(" or ")}`);
             const started = Date.now();
-            const topology = await up({ ...options, clusters: cluster as LabClusters | undefined }, log);
+            const topology = await up({ ...options, clusters: cluster as LabClusters | undefined, plugin: values.plugin as MainNetworkPlugin | undefined }, log);
             const count = (nodes: ReadonlyArray<{ pods: readonly unknown[] }>) => `${nodes.length} nodes, ${nodes.reduce((sum, node) => sum + node.pods.length, 0)} pods`;
             const built = [
-                ...(topology.nodes.length > 0 ? [`kubenet ${count(topology.nodes)}`] : []),
+                ...(topology.nodes.length > 0 ? [`${topology.plugin === "overlay" ? "Overlay" : "kubenet"} ${count(topology.nodes)}`] : []),
                 ...(topology.azureCni ? [`Azure CNI ${count(topology.azureCni.nodes)}`] : []),
             ];
             console.log(`lab "${name}" is up in ${Date.now() - started} ms: ${built.join("; ")}; VM ${topology.vnetHost.ip}, external ${topology.external.ip}, ClusterIP ${topology.service.clusterIp}`);
@@ -88,7 +93,7 @@ export async function main(argv: string[]): Promise<number> {
                 return EXIT_OK;
             }
             console.log(`lab "${current.name}" (stack ${current.stack}): ${current.running ? "running" : "incomplete"}, ${current.namespaces} namespaces`);
-            console.log(`router ${current.router.netns}: gateway ${current.router.gateway}; kubenet route table (table ${current.router.routeTable}, kubenet subnet only): ${current.router.routes.map((route) => `${route.prefix} via ${route.via}`).join(", ") || "none"}`);
+            console.log(`router ${current.router.netns}: gateway ${current.router.gateway}; ${sliceRoutesHolder(current)} (table ${current.router.routeTable}): ${current.router.routes.map((route) => `${route.prefix} via ${route.via}`).join(", ") || "none"}`);
             for (const node of current.nodes) console.log(`  ${node.name} ${node.ip} ${node.podCidr}: ${node.pods.map((pod) => `${pod.name} ${pod.ip}`).join(", ")}`);
             for (const node of current.azureCni?.nodes ?? []) console.log(`  ${node.name} ${node.ip} (Azure CNI): ${node.pods.map((pod) => `${pod.name} ${pod.ip}`).join(", ")}`);
             console.log(`VM ${current.vnetHost.ip} (${current.vnetHost.netns}); external ${current.external.ip}; service ${current.service.name} ClusterIP ${current.service.clusterIp}:${current.service.port}`);
@@ -123,6 +128,9 @@ export async function main(argv: string[]): Promise<number> {
             await preflight();
             const written = await snapshot(topology, rest[0], which);
             console.log(`lab "${name}": wrote ${written.join(", ")}; check it with npm run --silent verify -- --stack ${topology.stack} --cluster ${which} --from ${rest[0]}`);
+            if (which === "kubenet" && topology.plugin !== validatedStackConfig(topology.stack).networkPlugin) {
+                console.log(`note: the lab runs ${topology.plugin} but stack ${topology.stack} declares ${validatedStackConfig(topology.stack).networkPlugin}; verify expects what the stack declares, so check it with a stack whose networkPlugin is ${topology.plugin}`);
+            }
             return EXIT_OK;
         }
         case "down": {

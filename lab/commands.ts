@@ -36,8 +36,21 @@ export const KUBE_MASQ_MARK = "0x4000/0x4000";
 export const IP_MASQ_AGENT_CHAIN = "IP-MASQ-AGENT";
 
 /**
- * The node's nat table, laid out as on an AKS kubenet node: kube-proxy's KUBE-POSTROUTING first,
- * then the kubenet SNAT rule, and ClusterIP DNAT chains (KUBE-SERVICES / KUBE-SVC-* / KUBE-SEP-*).
+ * An ip-masq-agent chain: traffic to `nonMasquerade` keeps the pod IP, everything else leaves with
+ * the node IP. Azure CNI lists the VNet; Overlay the pod CIDR.
+ */
+function ipMasqAgentRules(nonMasquerade: string): string[] {
+    return [
+        `-A POSTROUTING -m comment --comment "ip-masq-agent: ensure nat POSTROUTING directs all non-LOCAL destination traffic to our custom IP-MASQ-AGENT chain" -m addrtype ! --dst-type LOCAL -j ${IP_MASQ_AGENT_CHAIN}`,
+        `-A ${IP_MASQ_AGENT_CHAIN} -d ${nonMasquerade} -m comment --comment "ip-masq-agent: local traffic is not subject to MASQUERADE" -j RETURN`,
+        `-A ${IP_MASQ_AGENT_CHAIN} -m comment --comment "ip-masq-agent: outbound traffic is subject to MASQUERADE (must be last in chain)" -j MASQUERADE`,
+    ];
+}
+
+/**
+ * The node's nat table, laid out as on an AKS node: kube-proxy's KUBE-POSTROUTING first, then the
+ * SNAT rule (kubenet's, or Overlay's ip-masq-agent keeping the pod CIDR), and ClusterIP DNAT chains
+ * (KUBE-SERVICES / KUBE-SVC-* / KUBE-SEP-*).
  */
 export function nodeNatRules(topology: LabTopology): string {
     const { service } = topology;
@@ -52,10 +65,13 @@ export function nodeNatRules(topology: LabTopology): string {
         ":KUBE-MARK-MASQ - [0:0]",
         `:${chain} - [0:0]`,
         ...endpoints.map((_, i) => `:${sep(i)} - [0:0]`),
+        ...(topology.plugin === "overlay" ? [`:${IP_MASQ_AGENT_CHAIN} - [0:0]`] : []),
         `-A PREROUTING -m comment --comment "kubernetes service portals" -j KUBE-SERVICES`,
         `-A OUTPUT -m comment --comment "kubernetes service portals" -j KUBE-SERVICES`,
         `-A POSTROUTING -m comment --comment "kubernetes postrouting rules" -j KUBE-POSTROUTING`,
-        `-A POSTROUTING ! -d ${topology.podCidr} -m addrtype ! --dst-type LOCAL -m comment --comment "${KUBENET_SNAT_COMMENT}" -j MASQUERADE`,
+        ...(topology.plugin === "overlay"
+            ? ipMasqAgentRules(topology.podCidr)
+            : [`-A POSTROUTING ! -d ${topology.podCidr} -m addrtype ! --dst-type LOCAL -m comment --comment "${KUBENET_SNAT_COMMENT}" -j MASQUERADE`]),
         `-A KUBE-SERVICES -d ${service.clusterIp}/32 -p tcp -m tcp --dport ${service.port} -m comment --comment "${service.name}/${service.name}:http cluster IP" -j ${chain}`,
         ...endpoints.map((_, i) => (i < probabilities.length
             ? `-A ${chain} -m statistic --mode random --probability ${probabilities[i]} -j ${sep(i)}`
@@ -79,15 +95,7 @@ export function nodeNatRules(topology: LabTopology): string {
  * non-masquerade list) keeps the pod IP; everything else leaves with the node IP.
  */
 export function azureCniNatRules(topology: LabTopology): string {
-    return [
-        "*nat",
-        `:${IP_MASQ_AGENT_CHAIN} - [0:0]`,
-        `-A POSTROUTING -m comment --comment "ip-masq-agent: ensure nat POSTROUTING directs all non-LOCAL destination traffic to our custom IP-MASQ-AGENT chain" -m addrtype ! --dst-type LOCAL -j ${IP_MASQ_AGENT_CHAIN}`,
-        `-A ${IP_MASQ_AGENT_CHAIN} -d ${topology.vnetCidr} -m comment --comment "ip-masq-agent: local traffic is not subject to MASQUERADE" -j RETURN`,
-        `-A ${IP_MASQ_AGENT_CHAIN} -m comment --comment "ip-masq-agent: outbound traffic is subject to MASQUERADE (must be last in chain)" -j MASQUERADE`,
-        "COMMIT",
-        "",
-    ].join("\n");
+    return ["*nat", `:${IP_MASQ_AGENT_CHAIN} - [0:0]`, ...ipMasqAgentRules(topology.vnetCidr), "COMMIT", ""].join("\n");
 }
 
 /**
@@ -182,8 +190,9 @@ function routerConfiguration(topology: LabTopology): IpBatch {
             ...link(vnetHost.routerInterface, vnetHost.gateway, vnetHost.ip),
             `addr add ${router.externalGateway}/${external.prefixLength} dev ${router.externalInterface}`,
             `link set ${router.externalInterface} up`,
-            // The route table AKS writes (each node's /24 via the node) lives in its own table, and only
-            // traffic leaving the kubenet subnet consults it: an Azure route table acts on its subnet alone.
+            // The slices (each node's /24 via the node) live in their own table, and only traffic from
+            // the cluster's nodes consults it: kubenet's route table acts on its subnet alone, and
+            // Overlay's pod addresses are known to the cluster's nodes only (Azure/AKS#4871).
             ...router.routes.map((route) => `route add ${route.prefix} via ${route.via} dev ${route.dev} table ${router.routeTable}`),
             ...topology.nodes.map((node) => `rule add iif ${node.routerInterface} lookup ${router.routeTable} pref ${router.routeTable}`),
             // Private ranges without a route go nowhere (Azure drops them; "unreachable" fails fast).

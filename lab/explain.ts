@@ -5,7 +5,7 @@
  */
 import { cidr, containsIp, parseIpv4 } from "../addressPlan";
 import { UsageError } from "../cli/shell";
-import { AZURE_CNI_POD_GATEWAY, LabTopology, Located, locate } from "./topology";
+import { AZURE_CNI_POD_GATEWAY, LabTopology, Located, locate, sliceRoutesHolder } from "./topology";
 
 type Source = Exclude<Located, { kind: "service" } | { kind: "unknown" }>;
 
@@ -37,9 +37,10 @@ function describeSource(topology: LabTopology, from: Source, ip: string): { orig
 /** The source address the destination sees, and the rule that decides it. */
 function sourceTranslation(topology: LabTopology, from: Source, source: string, destination: number): string {
     if (from.kind === "pod") {
+        const rule = topology.plugin === "overlay" ? "ip-masq-agent (non-masquerade: the pod CIDR)" : "the kubenet MASQUERADE rule";
         return containsIp(cidr(topology.podCidr), destination)
-            ? `No SNAT: the destination is inside the pod CIDR ${topology.podCidr} (the kubenet MASQUERADE rule skips it), so the pod IP ${source} is kept.`
-            : `SNAT: the destination is outside the pod CIDR ${topology.podCidr}, so the kubenet MASQUERADE rule rewrites the source ${source} to the node IP ${from.node.ip}.`;
+            ? `No SNAT: the destination is inside the pod CIDR ${topology.podCidr} (${rule} skips it), so the pod IP ${source} is kept.`
+            : `SNAT: the destination is outside the pod CIDR ${topology.podCidr}, so ${rule} rewrites the source ${source} to the node IP ${from.node.ip}.`;
     }
     if (from.kind === "cniPod") {
         return containsIp(cidr(topology.vnetCidr), destination)
@@ -96,13 +97,15 @@ export function explainPath(topology: LabTopology, source: string, destination: 
         if (!fromKubenetSubnet) {
             return [
                 `${leave}.`,
-                `No answer: ${destination} is a kubenet pod address (${topology.podCidr}). The route table that knows the slices is attached to the kubenet subnet only, and an Azure route table acts only on traffic leaving its own subnet; from ${subnet} the VNet has no route for ${topology.podCidr} and drops it.`,
+                topology.plugin === "overlay"
+                ? `No answer: ${destination} is an Overlay pod address (${topology.podCidr}); Azure's SDN carries the slices for the cluster's own nodes only (Azure/AKS#4871), so from ${subnet} it is dropped.`
+                : `No answer: ${destination} is a kubenet pod address (${topology.podCidr}). The route table that knows the slices is attached to the kubenet subnet only, and an Azure route table acts only on traffic leaving its own subnet; from ${subnet} the VNet has no route for ${topology.podCidr} and drops it.`,
             ];
         }
         return [
             `other node: ${leave}.`,
             sourceTranslation(topology, from, source, address),
-            `Route table (kubenet subnet): ${to.node.podCidr} via ${to.node.ip} carries it to ${to.node.name}, which forwards it from eth0 onto cbr0 to pod ${to.pod.name} (${destination}).`,
+            `${sliceRoutesHolder(topology)}: ${to.node.podCidr} via ${to.node.ip} carries it to ${to.node.name}, which forwards it from eth0 onto cbr0 to pod ${to.pod.name} (${destination}).`,
         ];
     }
 
@@ -124,7 +127,7 @@ export function explainPath(topology: LabTopology, source: string, destination: 
 
     if (inPodCidr) {
         return fromKubenetSubnet
-            ? [`${leave}, but no route in the route table covers ${destination}: no node holds that /24, and the VNet drops it.`]
+            ? [`${leave}, but no route in the ${topology.plugin === "overlay" ? "SDN" : "route table"} covers ${destination}: no node holds that /24, and the VNet drops it.`]
             : [`${leave}; no answer: nothing routes ${topology.podCidr} outside the kubenet subnet, and no node holds that /24 anyway.`];
     }
     const where = to.kind === "external" ? `the external host ${destination}` : destination;

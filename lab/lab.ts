@@ -1,7 +1,7 @@
 /** Lab lifecycle: up, down, status, show. Everything the lab makes lives in its own namespaces. */
 import * as fs from "fs";
 import * as path from "path";
-import { buildAddressPlan } from "../addressPlan";
+import { buildAddressPlan, MainNetworkPlugin } from "../addressPlan";
 import { validatedStackConfig } from "../stackFiles";
 import { ClusterChoice, expectedFor } from "../verify/expected";
 import { writeSnapshot } from "../verify/snapshot";
@@ -31,6 +31,8 @@ export interface UpOptions {
     readonly podsPerNode: number;
     /** Which clusters; default: both when the stack enables azureCniCluster, else kubenet. */
     readonly clusters?: LabClusters;
+    /** The main cluster's plugin; default: the stack's networkPlugin. */
+    readonly plugin?: MainNetworkPlugin;
 }
 
 /** The lab's topology from the stack's config and address plan. */
@@ -42,6 +44,7 @@ export function labTopologyFor(options: UpOptions): LabTopology {
         ...(options.nodes === undefined ? {} : { nodeCount: String(options.nodes), azureCniNodeCount: String(options.nodes) }),
         // The lab builds the Azure CNI cluster even where the stack leaves it off: same rules, same plan.
         ...(clusters === "kubenet" ? {} : { azureCniCluster: "true" }),
+        ...(options.plugin ? { networkPlugin: options.plugin } : {}),
     };
     let config;
     try {
@@ -218,6 +221,7 @@ export async function snapshot(topology: LabTopology, dir: string, cluster: Clus
     const routes = cluster === "kubenet"
         ? (JSON.parse(await runOrThrow("ip", ["-n", topology.router.netns, "-j", "route", "show", "table", String(topology.router.routeTable)])) as IpRoute[])
         : [];
-    const expected = expectedFor(validatedStackConfig(topology.stack, cluster === "azurecni" ? { azureCniCluster: "true" } : {}), cluster);
+    // The lab's own choices (clusters, plugin) over the stack's config, as labTopologyFor made them.
+    const expected = expectedFor(validatedStackConfig(topology.stack, { networkPlugin: topology.plugin, ...(cluster === "azurecni" ? { azureCniCluster: "true" } : {}) }), cluster);
     return writeSnapshot(dir, labSnapshot(topology, expected, routes));
 }

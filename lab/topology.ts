@@ -4,7 +4,7 @@
  * Azure CNI (pods on the subnet, a /32 per pod, Azure's SDN). Pure: every address comes from the
  * address plan (addressPlan/), none is restated.
  */
-import { AddressPlan, azureCniPodIpAt, cidr, formatIp, hostAt, nodeIpAt, overlaps, podIpAt, RANGES_AKS_FORBIDS } from "../addressPlan";
+import { AddressPlan, azureCniPodIpAt, cidr, formatIp, hostAt, MainNetworkPlugin, nodeIpAt, overlaps, podIpAt, RANGES_AKS_FORBIDS } from "../addressPlan";
 
 /** Namespace names carry this prefix plus the lab's name, so labs never collide and `down` finds its own. */
 export const LAB_NETNS_PREFIX = "akl-";
@@ -88,6 +88,11 @@ export interface LabTopology {
     readonly prefix: string;
     readonly stack: string;
     readonly clusters: LabClusters;
+    /**
+     * The main cluster's plugin: kubenet (slices in a route table on its subnet, which a user can
+     * break) or Overlay (the same slices, held by Azure's SDN for the cluster's own nodes only).
+     */
+    readonly plugin: MainNetworkPlugin;
     readonly vnetCidr: string;
     /** The kubenet subnet. */
     readonly subnetCidr: string;
@@ -96,7 +101,10 @@ export interface LabTopology {
     readonly router: {
         readonly netns: string;
         readonly gateway: string;
-        /** The kubenet route table: table KUBENET_ROUTE_TABLE_ID, consulted only for traffic from kubenet nodes. */
+        /**
+         * The slices' table (KUBENET_ROUTE_TABLE_ID), consulted only for traffic from the main
+         * cluster's nodes: kubenet's route table, or Overlay's SDN routes.
+         */
         readonly routeTable: number;
         readonly routes: readonly { readonly prefix: string; readonly via: string; readonly dev: string }[];
         /** Ranges answered with "unreachable" unless a more specific route exists. */
@@ -125,6 +133,11 @@ export interface LabOptions {
     readonly podsPerNode: number;
     /** Which clusters; default kubenet. A plan without `azureCni` cannot build the Azure CNI one. */
     readonly clusters?: LabClusters;
+}
+
+/** Who holds the main cluster's slices, in words (status, explain). */
+export function sliceRoutesHolder(topology: LabTopology): string {
+    return topology.plugin === "overlay" ? "Overlay (Azure's SDN, for the cluster's own nodes)" : "Route table (kubenet subnet)";
 }
 
 export function validateLabName(name: string): string | undefined {
@@ -187,6 +200,7 @@ export function buildLabTopology(plan: AddressPlan, options: LabOptions): LabTop
         prefix,
         stack: options.stack,
         clusters,
+        plugin: plan.networkPlugin,
         vnetCidr: plan.vnetCidr,
         subnetCidr: plan.subnets.kubenet.cidr,
         podCidr: plan.podCidr,
@@ -195,11 +209,9 @@ export function buildLabTopology(plan: AddressPlan, options: LabOptions): LabTop
             netns: `${prefix}vnet`,
             gateway,
             routeTable: KUBENET_ROUTE_TABLE_ID,
-            routes: !withKubenet ? [] : plan.routes.map((route) => ({
-                prefix: route.addressPrefix,
-                via: route.nextHopIpAddress,
-                dev: nodes.find((node) => node.ip === route.nextHopIpAddress)!.routerInterface,
-            })),
+            // kubenet: the route table's routes. Overlay: no route table, but the SDN carries the same
+            // slices to the same nodes.
+            routes: nodes.map((node) => ({ prefix: node.podCidr, via: node.ip, dev: node.routerInterface })),
             unreachable: [...PRIVATE_RANGES, ...extraUnreachable],
             externalInterface: "to-internet",
             externalGateway: formatIp(hostAt(externalNetwork, 1)),

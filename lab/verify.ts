@@ -79,7 +79,8 @@ async function kubenetChecks(topology: LabTopology): Promise<CheckResult[]> {
     }
     results.push(await sourceCheck("pod->external arrives from the node IP (SNAT)", origin, topology.external.ip, "internet", first.ip));
 
-    if (second) {
+    // A route table is something a user can break; Overlay has none (its slices are the SDN's).
+    if (second && topology.plugin === "kubenet") {
         const victim: LabNode = topology.nodes[topology.nodes.length - 1];
         const bystander = topology.nodes.find((node) => node !== first && node !== victim);
         const route = topology.router.routes.find((candidate) => candidate.prefix === victim.podCidr)!;
@@ -120,12 +121,17 @@ async function kubenetChecks(topology: LabTopology): Promise<CheckResult[]> {
         passed: seen.size === endpoints.length && sourceKept,
     });
 
-    // The route table belongs to the kubenet subnet: nobody else is routed to pod IPs.
+    // kubenet: the route table belongs to the kubenet subnet. Overlay: pod IPs are the cluster's own.
+    // Either way nobody else is routed to pod IPs.
     const vm = topology.vnetHost;
     const internet = { name: "internet", netns: topology.external.netns };
-    results.push(await sourceCheck("kubenet pod -> VM: the VM sees the node IP (SNAT)", origin, vm.ip, vm.name, first.ip));
-    results.push(await reachability("VM -> kubenet pod IP: no answer (the route table is only on the kubenet subnet)", vm, origin, false));
-    results.push(await reachability("internet -> kubenet pod IP: no answer", internet, origin, false));
+    const kind = topology.plugin === "overlay" ? "Overlay" : "kubenet";
+    results.push(await sourceCheck(`${kind} pod -> VM: the VM sees the node IP (SNAT)`, origin, vm.ip, vm.name, first.ip));
+    results.push(await reachability(
+        topology.plugin === "overlay" ? "VM -> Overlay pod IP: no answer (pod IPs are known to the cluster's own nodes only)" : "VM -> kubenet pod IP: no answer (the route table is only on the kubenet subnet)",
+        vm, origin, false,
+    ));
+    results.push(await reachability(`internet -> ${kind} pod IP: no answer`, internet, origin, false));
     return results;
 }
 
@@ -143,8 +149,9 @@ async function azureCniChecks(topology: LabTopology): Promise<CheckResult[]> {
     if (topology.nodes.length > 0) {
         const kubenetNode = topology.nodes[0];
         const kubenetPod = kubenetNode.pods[0];
-        results.push(await sourceCheck("kubenet pod -> Azure CNI pod: answered, seen from the kubenet node IP", kubenetPod, origin.ip, origin.name, kubenetNode.ip));
-        results.push(await reachability("Azure CNI pod -> kubenet pod IP: no answer (the azurecni subnet has no route to the pod CIDR)", origin, kubenetPod, false));
+        const main = topology.plugin === "overlay" ? "Overlay" : "kubenet";
+        results.push(await sourceCheck(`${main} pod -> Azure CNI pod: answered, seen from the ${main} node IP`, kubenetPod, origin.ip, origin.name, kubenetNode.ip));
+        results.push(await reachability(`Azure CNI pod -> ${main} pod IP: no answer (the azurecni subnet has no route to the pod CIDR)`, origin, kubenetPod, false));
     }
     return results;
 }

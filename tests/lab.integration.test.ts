@@ -47,6 +47,7 @@ describeWithRoot("the lab on this machine (root)", () => {
     afterAll(async () => {
         await down(name).catch(() => undefined);
         await down(`${name}x`).catch(() => undefined);
+        await down(`${name}o`).catch(() => undefined);
     });
 
     // Speed is measured by `npm run lab:bench` (README), never by a timed test.
@@ -145,6 +146,25 @@ describeWithRoot("the lab on this machine (root)", () => {
         expect(await down(name)).toBe(27);
         expect(await labNetns(name)).toEqual([]);
         expect(rootNamespaceSnapshot()).toEqual(before);
+    }, 30000);
+
+    test("--plugin overlay: the slices work with no route table, and nobody outside the cluster reaches pods", async () => {
+        const topology = await up({ stack: "dev", name: `${name}o`, nodes: 2, podsPerNode: 2, plugin: "overlay" });
+        try {
+            const results = await verify(topology);
+            expect(results.filter((result) => !result.passed)).toEqual([]);
+            expect(results.map((result) => result.check)).toEqual([
+                "pod->pod across nodes (node-0 -> node-1) keeps the pod IP",
+                "pod->pod on one node (node-0) keeps the pod IP",
+                "pod->external arrives from the node IP (SNAT)",
+                "ClusterIP 10.200.0.100:80 reaches every pod (DNAT)",
+                "Overlay pod -> VM: the VM sees the node IP (SNAT)",
+                "VM -> Overlay pod IP: no answer (pod IPs are known to the cluster's own nodes only)",
+                "internet -> Overlay pod IP: no answer",
+            ]);
+        } finally {
+            await down(`${name}o`);
+        }
     }, 30000);
 
     test("a failed up removes everything it made", async () => {

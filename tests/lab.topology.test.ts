@@ -198,3 +198,26 @@ describe("part 2: both clusters on one VNet", () => {
         test("same Azure CNI node: the /32 route to the veth", () => expect(say("10.220.2.5", "10.220.2.6")).toMatch(/^same node: .* route 10\.220\.2\.6\/32 dev veth1; no bridge, no SNAT/));
     });
 });
+
+describe("--plugin overlay: the same slices, held by the SDN, no route table to break", () => {
+    const overlay = labTopologyFor({ stack: "dev", name: "t", podsPerNode: 3, plugin: "overlay" });
+
+    test("the same nodes and slices as kubenet; the router scopes them to the cluster's nodes", () => {
+        expect(overlay.plugin).toBe("overlay");
+        expect(overlay.nodes.map((node) => [node.ip, node.podCidr])).toEqual(topology.nodes.map((node) => [node.ip, node.podCidr]));
+        expect(overlay.router.routes).toEqual(topology.router.routes);
+    });
+
+    test("ip-masq-agent keeps the pod CIDR instead of kubenet's rule", () => {
+        const rules = nodeNatRules(overlay);
+        expect(rules).not.toContain(KUBENET_SNAT_COMMENT);
+        expect(rules).toContain("-A IP-MASQ-AGENT -d 10.100.0.0/16 -m comment --comment \"ip-masq-agent: local traffic is not subject to MASQUERADE\" -j RETURN");
+        expect(rules).toContain("-A KUBE-SERVICES -d 10.200.0.100/32");
+    });
+
+    test("explain speaks of the SDN and ip-masq-agent", () => {
+        const say = (src: string, dst: string) => explainPath(overlay, src, dst).join(" ");
+        expect(say("10.100.0.2", "10.100.2.3")).toMatch(/ip-masq-agent \(non-masquerade: the pod CIDR\) skips it.*Overlay \(Azure's SDN, for the cluster's own nodes\): 10\.100\.2\.0\/24 via 10\.220\.1\.6/);
+        expect(say("10.220.3.5", "10.100.0.2")).toMatch(/Overlay pod address .*\(Azure\/AKS#4871\)/);
+    });
+});
