@@ -123,7 +123,7 @@ export class Cluster extends pulumi.ComponentResource {
         if ((plugin.podAddresses === "podCidrSlices") !== (args.podCidr !== undefined)) {
             throw new Error(`cluster ${name}: the ${plugin.title} plugin ${plugin.podAddresses === "podCidrSlices" ? "needs" : "takes no"} podCidr`);
         }
-        const protect = { parent: this, protect: args.protect };
+        const childOpts = { parent: this, protect: args.protect };
 
         // With a bring-your-own subnet and route table, clients other than the az CLI must use a
         // user-assigned identity granted before the cluster exists (Azure/AKS#2333); the move to
@@ -132,7 +132,7 @@ export class Cluster extends pulumi.ComponentResource {
             resourceGroupName: args.resourceGroupName,
             location: args.location,
             resourceName: `${args.clusterName}-control-plane`,
-        }, protect);
+        }, childOpts);
 
         const subscriptionId = authorization.getClientConfigOutput({ parent: this }).subscriptionId;
         const networkContributor = pulumi.interpolate`/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${NETWORK_CONTRIBUTOR_ROLE_ID}`;
@@ -145,7 +145,7 @@ export class Cluster extends pulumi.ComponentResource {
                 roleDefinitionId: networkContributor,
                 scope,
                 description: `AKS ${args.clusterName} control plane manages ${suffix}`,
-            }, protect); // protected too: `destroy --exclude-protected` must not strip the cluster's rights
+            }, childOpts); // protected too: `destroy --exclude-protected` must not strip the cluster's rights
         this.networkGrants = [
             grant(`${args.nodeSubnetName}-subnet`, args.nodeSubnet.id),
             ...(args.routeTable ? [grant("route-table", args.routeTable.id)] : []),
@@ -189,7 +189,7 @@ export class Cluster extends pulumi.ComponentResource {
                 ? { linuxProfile: { adminUsername: args.adminUsername, ssh: { publicKeys: [{ keyData: args.sshPublicKey }] } } }
                 : {}),
         }, {
-            ...protect,
+            ...childOpts,
             ...(plugin.podAddresses === "nodeSubnet" ? { transformations: [dropSdkDefaultPodCidr] } : {}),
             // The route table must be on the subnet, and the grants in place and propagated, before AKS looks.
             dependsOn: [this.grantPropagation, ...this.networkGrants, args.nodeSubnet, ...(args.routeTable ? [args.routeTable] : [])],
