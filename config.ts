@@ -196,6 +196,9 @@ export function validateConfig(raw: RawConfig): ConfigValidation {
     if (nodeCount !== undefined && nginxReplicas !== undefined && nginxReplicas > nodeCount) {
         warnings.push({ key: "nginxReplicas", message: `${nginxReplicas} replicas on ${nodeCount} nodes: some nodes will run two nginx pods` });
     }
+    if (azureCniCluster && azureCniNodeCount !== undefined && nginxReplicas !== undefined && nginxReplicas > azureCniNodeCount) {
+        warnings.push({ key: "nginxReplicas", message: `${nginxReplicas} replicas on the Azure CNI cluster's ${azureCniNodeCount} nodes (azureCniNodeCount): some nodes will run two nginx pods` });
+    }
 
     const config: StackConfig = {
         location: location ?? "",

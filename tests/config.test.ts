@@ -71,6 +71,11 @@ describe("the second cluster and the plugin: good configurations", () => {
         expect(validateConfig({ ...valid, azureCniCluster: "true", azureCniNodeCount: "7", azureCniMaxPods: "30" }).errors).toEqual([]);
         expect(validateConfig({ ...valid, azureCniCluster: "true", azureCniNodeCount: "8", azureCniMaxPods: "26" }).errors).toEqual([]);
     });
+    test("more replicas than Azure CNI nodes is a warning naming azureCniNodeCount", () => {
+        const result = validateConfig({ ...valid, azureCniCluster: "true", azureCniNodeCount: "2" });
+        expect(result.config).toBeDefined();
+        expect(result.warnings).toContainEqual({ key: "nginxReplicas", message: expect.stringMatching(/Azure CNI cluster's 2 nodes \(azureCniNodeCount\)/) });
+    });
     test("the capacity rule applies only when the second cluster is on", () => {
         expect(validateConfig({ ...valid, azureCniNodeCount: "8" }).errors).toEqual([]);
     });
