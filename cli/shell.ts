@@ -16,6 +16,13 @@ export class UsageError extends Error {}
 /** The tool ran, and what it checked or built failed (a command the lab runs, say). Exit 1. */
 export class CheckFailedError extends Error {}
 
+/** The options every stack-reading tool takes, as parseArgs declares them. */
+export const STACK_TOOL_OPTIONS = {
+    stack: { type: "string", default: "dev" },
+    json: { type: "boolean", default: false },
+    help: { type: "boolean", short: "h", default: false },
+} as const;
+
 /** parseArgs with its own errors (unknown option, missing value) turned into UsageError. */
 export function parseOptions<T extends ParseArgsConfig>(config: T) {
     try {

@@ -2,7 +2,7 @@
  * The local lab (kubenet, and part 2's Azure CNI beside it):  sudo npm run lab -- <command> [options]
  * --name defaults to the stack name; every namespace is named akl-<name>-*. See USAGE.
  */
-import { EXIT_CHECK_FAILED, EXIT_OK, EXIT_UNUSABLE_INPUT, parseOptions, runMain } from "../cli/shell";
+import { EXIT_CHECK_FAILED, EXIT_OK, EXIT_UNUSABLE_INPUT, parseOptions, runMain, STACK_TOOL_OPTIONS } from "../cli/shell";
 import { explainPath } from "./explain";
 import { down, labTopologyFor, readState, show, snapshot, status, up } from "./lab";
 import { LabError, preflight } from "./system";
@@ -45,14 +45,12 @@ export async function main(argv: string[]): Promise<number> {
         args: argv,
         allowPositionals: true,
         options: {
-            stack: { type: "string", default: "dev" },
+            ...STACK_TOOL_OPTIONS,
             name: { type: "string" },
             nodes: { type: "string" },
             pods: { type: "string" },
             cluster: { type: "string" },
             plugin: { type: "string" },
-            json: { type: "boolean", default: false },
-            help: { type: "boolean", short: "h", default: false },
         },
     });
     const [command, ...rest] = positionals;

@@ -3,7 +3,7 @@
  * npm run --silent migrate -- plan [--stack NAME]
  * The move from kubenet (retiring 31 March 2028) to Azure CNI Overlay, in place.
  */
-import { EXIT_CHECK_FAILED, EXIT_OK, formatTable, parseOptions, runMain, UsageError } from "../cli/shell";
+import { EXIT_CHECK_FAILED, EXIT_OK, formatTable, parseOptions, runMain, STACK_TOOL_OPTIONS, UsageError } from "../cli/shell";
 import { PROJECT_NAME } from "../config";
 import { validatedStackConfig } from "../stackFiles";
 import { readShapedJson } from "../verify/snapshot";
@@ -28,12 +28,10 @@ export async function main(argv: string[]): Promise<number> {
         args: argv,
         allowPositionals: true,
         options: {
-            stack: { type: "string", default: "dev" },
+            ...STACK_TOOL_OPTIONS,
             cluster: { type: "string" },
             subnets: { type: "string" },
             configmaps: { type: "string" },
-            json: { type: "boolean", default: false },
-            help: { type: "boolean", short: "h", default: false },
         },
     });
     const [command, ...rest] = positionals;

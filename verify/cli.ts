@@ -2,7 +2,7 @@
  * npm run --silent verify -- [--stack NAME] [--cluster kubenet|azurecni] [--from DIR | --save DIR] [--json]
  * Checks the tutorial's observations on a deployed cluster, a saved snapshot or the lab's snapshot.
  */
-import { EXIT_CHECK_FAILED, EXIT_OK, formatTable, parseOptions, runMain, UsageError } from "../cli/shell";
+import { EXIT_CHECK_FAILED, EXIT_OK, formatTable, parseOptions, runMain, STACK_TOOL_OPTIONS, UsageError } from "../cli/shell";
 import { validatedStackConfig } from "../stackFiles";
 import { checkSnapshot } from "./checks";
 import { CLUSTER_CHOICES, ClusterChoice, expectedFor } from "./expected";
@@ -23,12 +23,10 @@ export async function main(argv: string[]): Promise<number> {
         args: argv,
         allowPositionals: false,
         options: {
-            stack: { type: "string", default: "dev" },
+            ...STACK_TOOL_OPTIONS,
             cluster: { type: "string", default: "kubenet" },
             from: { type: "string" },
             save: { type: "string" },
-            json: { type: "boolean", default: false },
-            help: { type: "boolean", short: "h", default: false },
         },
     });
     void positionals;
