@@ -25,7 +25,7 @@ export function hasPulumiCli(): boolean {
 /** The kubeconfig of the chosen cluster and the subscription, from the stack's outputs. */
 export async function stackAccess(stack: string, cluster: ClusterOutputs): Promise<{ kubeconfig: string; subscriptionId: string }> {
     if (!hasPulumiCli()) {
-        throw new UsageError("the Pulumi CLI is not installed or not on PATH (https://www.pulumi.com/docs/install/); install it and `pulumi login`, or check a saved snapshot with --from DIR");
+        throw new UsageError("the Pulumi CLI is not installed or not on PATH (https://www.pulumi.com/docs/install/); install it and `pulumi login`, or work from saved files (see --help)");
     }
     const { LocalWorkspace } = await import("@pulumi/pulumi/automation");
     let outputs: Record<string, { value: any; secret: boolean }>;

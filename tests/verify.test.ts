@@ -182,6 +182,6 @@ describe("the CLI", () => {
     test("live, without the Pulumi CLI: exit 2 saying what to install", () => {
         const result = runTool("verify/cli.ts", [], { env: { ...process.env, PATH: path.dirname(process.execPath) } });
         expect(result.code).toBe(2);
-        expect(result.stderr.trim()).toMatch(/^verify: the Pulumi CLI is not installed or not on PATH .* or check a saved snapshot with --from DIR$/);
+        expect(result.stderr.trim()).toMatch(/^verify: the Pulumi CLI is not installed or not on PATH .* or work from saved files \(see --help\)$/);
     });
 });
