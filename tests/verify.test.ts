@@ -12,7 +12,8 @@ import { expectedFor } from "../verify/expected";
 import { readSnapshot, Snapshot } from "../verify/snapshot";
 import { runInProcess } from "../cli/shell";
 import { main as verifyMain } from "../verify/cli";
-import { runTool } from "./helpers/cli";
+import { REPO, runTool } from "./helpers/cli";
+import { spawnSync } from "child_process";
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -183,5 +184,23 @@ describe("the CLI", () => {
         const result = runTool("verify/cli.ts", [], { env: { ...process.env, PATH: path.dirname(process.execPath) } });
         expect(result.code).toBe(2);
         expect(result.stderr.trim()).toMatch(/^verify: the Pulumi CLI is not installed or not on PATH .* or work from saved files \(see --help\)$/);
+    });
+});
+
+describe("live access (loopback only)", () => {
+    test("an API server out of reach is one line that says what to check", () => {
+        // @kubernetes/client-node is ESM-only: Node 22 loads it with require(esm), jest cannot, so
+        // this runs in a started process like the tools do. Port 1 on loopback refuses at once.
+        const kubeconfig = JSON.stringify({
+            apiVersion: "v1",
+            kind: "Config",
+            clusters: [{ name: "c", cluster: { server: "https://127.0.0.1:1", "insecure-skip-tls-verify": true } }],
+            users: [{ name: "u", user: { token: "t" } }],
+            contexts: [{ name: "x", context: { cluster: "c", user: "u" } }],
+            "current-context": "x",
+        });
+        const script = `require("./cli/live").withKubernetes(${JSON.stringify(kubeconfig)}, (core) => core.listNode()).then(() => console.log("reached?"), (error) => console.log(error.constructor.name + ": " + error.message))`;
+        const result = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "-e", script], { cwd: REPO, encoding: "utf8" });
+        expect(result.stdout.trim()).toMatch(/^UsageError: cannot reach https:\/\/127\.0\.0\.1:1 \(.*\); check the network path to the cluster/);
     });
 });
