@@ -83,7 +83,7 @@ export async function main(argv: string[]): Promise<number> {
         case "status": {
             const current = await status(name);
             if (values.json) {
-                console.log(JSON.stringify(current ?? { name, running: false, planned: labTopologyFor({ ...options, clusters: cluster as LabClusters | undefined }) }, null, 2));
+                console.log(JSON.stringify(current ?? { name, running: false, planned: labTopologyFor({ ...options, clusters: cluster as LabClusters | undefined, plugin: values.plugin as MainNetworkPlugin | undefined }) }, null, 2));
                 return EXIT_OK;
             }
             if (!current) {
@@ -106,7 +106,7 @@ export async function main(argv: string[]): Promise<number> {
         }
         case "explain": {
             if (rest.length !== 2) throw new LabError("usage: lab -- explain <src-ip> <dst-ip>");
-            const topology = readState(name) ?? labTopologyFor({ ...options, clusters: cluster as LabClusters | undefined });
+            const topology = readState(name) ?? labTopologyFor({ ...options, clusters: cluster as LabClusters | undefined, plugin: values.plugin as MainNetworkPlugin | undefined });
             console.log(explainPath(topology, rest[0], rest[1]).join("\n"));
             return EXIT_OK;
         }
