@@ -50,6 +50,8 @@ export interface ProgramRun {
     readonly secretOutputs: readonly string[];
     /** The error the program threw, if it failed. */
     readonly error?: Error;
+    /** Each resource's state as the mocked cloud returned it (inputs plus id and computed fields), by Pulumi name. */
+    readonly states: ReadonlyMap<string, Record<string, any>>;
     /** The one resource with this Pulumi name (throws unless exactly one). */
     resource(name: string): RecordedResource;
     ofType(type: string): RecordedResource[];
@@ -120,6 +122,7 @@ export async function runProgram(options: RunOptions = {}): Promise<ProgramRun> 
     const invokes: RecordedInvoke[] = [];
     let outputs: Record<string, any> = {};
     const secretOutputs: string[] = [];
+    const states = new Map<string, Record<string, any>>();
     let error: Error | undefined;
     Object.assign(MOCK_SERVICE_ADDRESSES, options.serviceAddresses ?? { clusterIp: "10.200.12.34", loadBalancerIp: "10.220.3.4" });
 
@@ -127,7 +130,11 @@ export async function runProgram(options: RunOptions = {}): Promise<ProgramRun> 
         const pulumi: typeof pulumiType = require("@pulumi/pulumi");
         pulumi.runtime.setAllConfig(stackConfig(stack, options.config ?? {}));
         await pulumi.runtime.setMocks({
-            newResource: (args) => mockState(args.type, args.name, args.inputs),
+            newResource: (args) => {
+                const mocked = mockState(args.type, args.name, args.inputs);
+                states.set(args.name, { ...mocked.state, id: mocked.id });
+                return mocked;
+            },
             call: (args) => {
                 invokes.push({ token: args.token, inputs: args.inputs });
                 if (args.token === USER_CREDENTIALS_INVOKE) {
@@ -188,5 +195,5 @@ export async function runProgram(options: RunOptions = {}): Promise<ProgramRun> 
         if (matches.length !== 1) throw new Error(`expected one resource named ${name}, found ${matches.length}: ${resources.map((r) => r.name).join(", ")}`);
         return matches[0];
     };
-    return { resources, invokes, outputs, secretOutputs, error, resource: find, ofType: (type) => resources.filter((resource) => resource.type === type) };
+    return { resources, invokes, outputs, secretOutputs, error, states, resource: find, ofType: (type) => resources.filter((resource) => resource.type === type) };
 }
