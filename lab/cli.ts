@@ -6,7 +6,7 @@ import { EXIT_CHECK_FAILED, EXIT_OK, EXIT_UNUSABLE_INPUT, parseOptions, runMain,
 import { explainPath } from "./explain";
 import { down, labTopologyFor, readState, show, snapshot, status, up } from "./lab";
 import { LabError, preflight } from "./system";
-import { LAB_CLUSTER_CHOICES, LabClusters, LabTopology, sliceRoutesHolder } from "./topology";
+import { LAB_CLUSTER_CHOICES, LabClusters, LabTopology, mainClusterLabel, sliceRoutesHolder } from "./topology";
 import { MAIN_NETWORK_PLUGINS, MainNetworkPlugin } from "../addressPlan";
 import { validatedStackConfig } from "../stackFiles";
 import { CLUSTER_CHOICES, ClusterChoice } from "../verify/expected";
@@ -72,7 +72,7 @@ export async function main(argv: string[]): Promise<number> {
             const topology = await up({ ...options, clusters: cluster as LabClusters | undefined, plugin: values.plugin as MainNetworkPlugin | undefined }, log);
             const count = (nodes: ReadonlyArray<{ pods: readonly unknown[] }>) => `${nodes.length} nodes, ${nodes.reduce((sum, node) => sum + node.pods.length, 0)} pods`;
             const built = [
-                ...(topology.nodes.length > 0 ? [`${topology.plugin === "overlay" ? "Overlay" : "kubenet"} ${count(topology.nodes)}`] : []),
+                ...(topology.nodes.length > 0 ? [`${mainClusterLabel(topology)} ${count(topology.nodes)}`] : []),
                 ...(topology.azureCni ? [`Azure CNI ${count(topology.azureCni.nodes)}`] : []),
             ];
             console.log(`lab "${name}" is up in ${Date.now() - started} ms: ${built.join("; ")}; VM ${topology.vnetHost.ip}, external ${topology.external.ip}, ClusterIP ${topology.service.clusterIp}`);
@@ -126,8 +126,9 @@ export async function main(argv: string[]): Promise<number> {
             await preflight();
             const written = await snapshot(topology, rest[0], which);
             console.log(`lab "${name}": wrote ${written.join(", ")}; check it with npm run --silent verify -- --stack ${topology.stack} --cluster ${which} --from ${rest[0]}`);
-            if (which === "kubenet" && topology.plugin !== validatedStackConfig(topology.stack).networkPlugin) {
-                console.log(`note: the lab runs ${topology.plugin} but stack ${topology.stack} declares ${validatedStackConfig(topology.stack).networkPlugin}; verify expects what the stack declares, so check it with a stack whose networkPlugin is ${topology.plugin}`);
+            const declared = validatedStackConfig(topology.stack).networkPlugin;
+            if (which === "kubenet" && topology.plugin !== declared) {
+                console.log(`note: the lab runs ${topology.plugin} but stack ${topology.stack} declares ${declared}; verify expects what the stack declares, so check it with a stack whose networkPlugin is ${topology.plugin}`);
             }
             return EXIT_OK;
         }

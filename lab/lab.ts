@@ -6,7 +6,7 @@ import { validatedStackConfig } from "../stackFiles";
 import { ClusterChoice, expectedFor } from "../verify/expected";
 import { writeSnapshot } from "../verify/snapshot";
 import { IpRoute, labSnapshot } from "./snapshot";
-import { buildCommands } from "./commands";
+import { buildCommands, IP_MASQ_AGENT_CHAIN } from "./commands";
 import { deleteNetns, hasTool, inNetns, LabCommandError, LabError, listNetns, preflight, run, runOrThrow, resumeCommands, runPhases, stopRunningChildren } from "./system";
 import { allNetns, allServers, buildLabTopology, LabClusters, LabTopology, netnsPrefix, POD_HTTP_PORT, validateLabName } from "./topology";
 
@@ -36,19 +36,23 @@ export interface UpOptions {
 }
 
 /** The lab's topology from the stack's config and address plan. */
+/** The lab's choices (clusters, plugin, node count) as config over the stack's: same rules, same plan. */
+function labConfigOverrides(choices: { clusters: LabClusters; plugin?: MainNetworkPlugin; nodes?: number }): Record<string, string> {
+    return {
+        ...(choices.nodes === undefined ? {} : { nodeCount: String(choices.nodes), azureCniNodeCount: String(choices.nodes) }),
+        // The lab builds the Azure CNI cluster even where the stack leaves it off.
+        ...(choices.clusters === "kubenet" ? {} : { azureCniCluster: "true" }),
+        ...(choices.plugin ? { networkPlugin: choices.plugin } : {}),
+    };
+}
+
 export function labTopologyFor(options: UpOptions): LabTopology {
     const invalid = validateLabName(options.name);
     if (invalid) throw new LabError(invalid);
     const clusters = options.clusters ?? (validatedStackConfig(options.stack).azureCniCluster ? "both" : "kubenet");
-    const overrides: Record<string, string> = {
-        ...(options.nodes === undefined ? {} : { nodeCount: String(options.nodes), azureCniNodeCount: String(options.nodes) }),
-        // The lab builds the Azure CNI cluster even where the stack leaves it off: same rules, same plan.
-        ...(clusters === "kubenet" ? {} : { azureCniCluster: "true" }),
-        ...(options.plugin ? { networkPlugin: options.plugin } : {}),
-    };
     let config;
     try {
-        config = validatedStackConfig(options.stack, overrides);
+        config = validatedStackConfig(options.stack, labConfigOverrides({ clusters, plugin: options.plugin, nodes: options.nodes }));
     } catch (error) {
         throw new LabError(`${(error as Error).message}${options.nodes === undefined ? "" : ` (with --nodes ${options.nodes})`}`);
     }
@@ -201,7 +205,7 @@ export async function show(topology: LabTopology, which: string): Promise<string
               ["ip addr", ["ip", "addr"]],
               route,
               ["iptables -t nat -nL POSTROUTING --line-numbers", ["iptables", "-t", "nat", "-nL", "POSTROUTING", "--line-numbers"]],
-              ["iptables -t nat -nL IP-MASQ-AGENT --line-numbers", ["iptables", "-t", "nat", "-nL", "IP-MASQ-AGENT", "--line-numbers"]],
+              [`iptables -t nat -nL ${IP_MASQ_AGENT_CHAIN} --line-numbers`, ["iptables", "-t", "nat", "-nL", IP_MASQ_AGENT_CHAIN, "--line-numbers"]],
           ];
     const title = found.kind === "kubenet"
         ? `# ${found.node.name}: eth0 ${found.node.ip}, pods ${found.node.podCidr} on cbr0 ${found.node.bridgeIp} (netns ${found.node.netns})`
@@ -221,7 +225,7 @@ export async function snapshot(topology: LabTopology, dir: string, cluster: Clus
     const routes = cluster === "kubenet"
         ? (JSON.parse(await runOrThrow("ip", ["-n", topology.router.netns, "-j", "route", "show", "table", String(topology.router.routeTable)])) as IpRoute[])
         : [];
-    // The lab's own choices (clusters, plugin) over the stack's config, as labTopologyFor made them.
-    const expected = expectedFor(validatedStackConfig(topology.stack, { networkPlugin: topology.plugin, ...(cluster === "azurecni" ? { azureCniCluster: "true" } : {}) }), cluster);
+    // The lab's own choices over the stack's config, as labTopologyFor made them.
+    const expected = expectedFor(validatedStackConfig(topology.stack, labConfigOverrides({ clusters: topology.clusters, plugin: topology.plugin })), cluster);
     return writeSnapshot(dir, labSnapshot(topology, expected, routes));
 }

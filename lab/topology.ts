@@ -135,6 +135,11 @@ export interface LabOptions {
     readonly clusters?: LabClusters;
 }
 
+/** The main cluster's short name in check names and status lines: "kubenet" or "Overlay". */
+export function mainClusterLabel(topology: LabTopology): string {
+    return topology.plugin === "overlay" ? "Overlay" : "kubenet";
+}
+
 /** Who holds the main cluster's slices, in words (status, explain). */
 export function sliceRoutesHolder(topology: LabTopology): string {
     return topology.plugin === "overlay" ? "Overlay (Azure's SDN, for the cluster's own nodes)" : "Route table (kubenet subnet)";

@@ -7,7 +7,7 @@ import * as path from "path";
 import { formatTable as table } from "../cli/shell";
 import { SERVER_PATH } from "./lab";
 import { inNetns, runOrThrow } from "./system";
-import { LabNode, LabTopology, POD_HTTP_PORT } from "./topology";
+import { LabNode, LabTopology, mainClusterLabel, POD_HTTP_PORT } from "./topology";
 
 const PROBE_SCRIPT = path.join(__dirname, "probe.js");
 const PROBE_TIMEOUT_MS = 1500;
@@ -125,7 +125,7 @@ async function kubenetChecks(topology: LabTopology): Promise<CheckResult[]> {
     // Either way nobody else is routed to pod IPs.
     const vm = topology.vnetHost;
     const internet = { name: "internet", netns: topology.external.netns };
-    const kind = topology.plugin === "overlay" ? "Overlay" : "kubenet";
+    const kind = mainClusterLabel(topology);
     results.push(await sourceCheck(`${kind} pod -> VM: the VM sees the node IP (SNAT)`, origin, vm.ip, vm.name, first.ip));
     results.push(await reachability(
         topology.plugin === "overlay" ? "VM -> Overlay pod IP: no answer (pod IPs are known to the cluster's own nodes only)" : "VM -> kubenet pod IP: no answer (the route table is only on the kubenet subnet)",
@@ -149,7 +149,7 @@ async function azureCniChecks(topology: LabTopology): Promise<CheckResult[]> {
     if (topology.nodes.length > 0) {
         const kubenetNode = topology.nodes[0];
         const kubenetPod = kubenetNode.pods[0];
-        const main = topology.plugin === "overlay" ? "Overlay" : "kubenet";
+        const main = mainClusterLabel(topology);
         results.push(await sourceCheck(`${main} pod -> Azure CNI pod: answered, seen from the ${main} node IP`, kubenetPod, origin.ip, origin.name, kubenetNode.ip));
         results.push(await reachability(`Azure CNI pod -> ${main} pod IP: no answer (the azurecni subnet has no route to the pod CIDR)`, origin, kubenetPod, false));
     }
