@@ -11,12 +11,21 @@ export interface DeploymentInputs {
 }
 
 /**
- * The executor image. @pulumi/pulumi 3.249+ needs Node 22, and the default `pulumi/pulumi`
- * image follows Node's LTS of the day: pin the Node 22 image of pulumi/pulumi-docker-containers,
- * at the CLI release that matches the SDK in package.json. Not verified from here (no registry
- * access to Docker Hub): README says so.
+ * The executor image: pulumi/pulumi-docker-containers publishes `pulumi/pulumi-nodejs-<node
+ * major>:<pulumi CLI version>` (release.yml there: IMAGE_NAME=pulumi/pulumi-${sdk}${suffix}:
+ * ${PULUMI_VERSION}, versions.py: nodejs additional versions "22" and "24"; commit c6f888350d3a).
+ * @pulumi/pulumi 3.249+ needs Node 22, and the unsuffixed image follows the newest Node: pin Node
+ * 22 at the CLI release that matches the SDK in package.json (a test keeps them in step). Whether
+ * Docker Hub holds this exact tag was not checked from here (no registry access).
  */
 export const EXECUTOR_IMAGE = "pulumi/pulumi-nodejs-22:3.270.0";
+
+/**
+ * Deployments installs only what `pulumi up` needs: `npm ci --omit=dev` (the tools and the tests
+ * are devDependencies), and its own install step is skipped, which would otherwise run a full
+ * `npm install` with the devDependencies back in.
+ */
+export const DEPLOY_INSTALL_COMMAND = "npm ci --omit=dev";
 
 export function deploymentSettingsArgs(inputs: DeploymentInputs): service.DeploymentSettingsArgs {
     return {
@@ -27,13 +36,18 @@ export function deploymentSettingsArgs(inputs: DeploymentInputs): service.Deploy
         sourceContext: { git: { branch: `refs/heads/${inputs.branch}`, repoDir: "." } },
         // The `github` block, not `vcs`: moving to `vcs: {provider: "github"}` silently stops
         // commit-triggered deploys (pulumi/pulumi-pulumiservice#754, open), and `vcs` accepts only
-        // lower-case providers. Pull-request previews stay off here: the Actions workflow runs
-        // them with the policy pack and the replacement guard; a second preview here would run
-        // without either.
+        // lower-case providers.
+        // previewPullRequests and pullRequestTemplate are false here, but false NEVER reaches
+        // Pulumi Cloud: the provider's wire struct marks both `omitzero`
+        // (pulumi-pulumiservice apitype/deployment_settings_git_hub_.go), so the service's default
+        // decides. Two things make sure a pull request never previews with the deploy identity:
+        // that identity trusts no Deployments preview subject (deployment/identities.ts), and
+        // docs/ci.md has the read-back check to run after the first `pulumi up` of this program.
         github: { repository: inputs.repository, deployCommits: true, previewPullRequests: false, pullRequestTemplate: false },
         executorContext: { executorImage: EXECUTOR_IMAGE },
         operationContext: {
-            preRunCommands: ["npm ci"],
+            preRunCommands: [DEPLOY_INSTALL_COMMAND],
+            options: { skipInstallDependencies: true },
             // Azure by OIDC: Deployments exchanges its token for an Entra ID one; no client secret.
             oidc: { azure: { clientId: inputs.azureClientId, tenantId: inputs.azureTenantId, subscriptionId: inputs.azureSubscriptionId } },
             environmentVariables: { ARM_USE_OIDC: "true", PULUMI_NODEJS_TRANSPILE_ONLY: "true" },

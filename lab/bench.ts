@@ -1,16 +1,27 @@
 /**
- * Benchmark (not a test): times `up` and `down` of the lab for a few sizes, and sums the memory
- * (VmRSS) of every process in the lab's namespaces while it is up. Prints a table.
- *   sudo npm run lab:bench
+ * sudo npm run lab:bench -- [--sizes LIST] [--stack NAME] [--skip-verify] [--interrupts]
+ * A benchmark, not a test: times the lab's up, verify and down for each size and sums the memory
+ * (VmRSS) of every process in the lab's namespaces while it is up. Prints a Markdown table.
  */
 import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import { EXIT_OK, parseOptions, runMain, UsageError } from "../cli/shell";
+import { BenchSize, benchLabName, DEFAULT_BENCH_SIZES, parseBenchSizes } from "./benchSizes";
+import { registerUndo } from "./interrupts";
 import { down, labNetns, up } from "./lab";
-import { run } from "./system";
-import { LabClusters } from "./topology";
+import { preflight, run } from "./system";
+import { LabClusters, validateLabName } from "./topology";
+import { verify } from "./verify";
 
-const SIZES: ReadonlyArray<[LabClusters, number, number]> = [["kubenet", 3, 3], ["both", 3, 3], ["kubenet", 10, 10], ["both", 7, 5], ["kubenet", 100, 5]];
+const USAGE = `usage: sudo npm run lab:bench -- [--sizes LIST] [--stack NAME] [--skip-verify] [--interrupts]
+  --sizes LIST    comma-separated [kubenet|azurecni|both:]NODESxPODS (default ${DEFAULT_BENCH_SIZES});
+                  400 nodes need a stack whose plan holds them: --stack kubenet400 --sizes 400x5
+  --stack NAME    the stack whose config and address plan the labs follow (default dev)
+  --skip-verify   time up and down only
+  --interrupts    also interrupt an up half-way (SIGINT, SIGTERM) and count what is left
+Each lab's name is printed before it starts; a signal at any moment removes the lab that is up.
+Exit 0 when every size ran, 1 when a lab failed, 2 when the options or the machine cannot be used.`;
 
 /** Sum of VmRSS (MiB) of the processes in the lab's namespaces. */
 async function labMemoryMiB(name: string): Promise<number> {
@@ -29,50 +40,102 @@ async function labMemoryMiB(name: string): Promise<number> {
     return kib / 1024;
 }
 
-/** Starts `up` as the CLI would, interrupts it half-way with `signal`, and counts what is left. */
-async function interrupted(signal: NodeJS.Signals, clusters: LabClusters, nodes: number, pods: number): Promise<string> {
-    const name = `i${clusters.slice(0, 1)}${nodes}x${pods}`;
-    const cli = path.join(__dirname, "cli.ts");
-    const child = spawn(process.execPath, [require.resolve("ts-node/dist/bin.js"), "--transpile-only", cli, "up", "--name", name, "--cluster", clusters, "--nodes", String(nodes), "--pods", String(pods)], { stdio: "ignore" });
-    const deadline = Date.now() + 30000;
-    // Half-way: once the namespaces exist and the build is under way.
-    while ((await labNetns(name)).length < nodes && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
-    const seen = (await labNetns(name)).length;
-    child.kill(signal);
-    const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
-    const left = await labNetns(name);
-    // Servers whose namespace was deleted would run on unseen: look for them by their home directory.
-    const servers = fs.readdirSync("/proc").filter((pid) => /^\d+$/.test(pid)).filter((pid) => {
-        try {
-            return fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(`${name}-www`);
-        } catch {
-            return false;
-        }
-    });
-    return `| ${signal} during up | ${clusters} ${nodes} x ${pods} | ${seen} namespaces when interrupted | exit ${code} | ${left.length} namespaces, ${servers.length} server processes |`;
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
+    const started = Date.now();
+    const result = await work();
+    return [result, Date.now() - started];
 }
 
-async function main() {
-    console.log("| cluster | nodes x pods | namespaces | processes | up | down | memory (VmRSS) |");
-    console.log("| --- | --- | --- | --- | --- | --- | --- |");
-    for (const [clusters, nodes, pods] of SIZES) {
-        const name = `b${clusters.slice(0, 1)}${nodes}x${pods}`;
-        const started = Date.now();
-        const topology = await up({ stack: "dev", name, nodes, podsPerNode: pods, clusters });
-        const upMs = Date.now() - started;
-        const servers = topology.nodes.length * pods + (topology.azureCni?.nodes.length ?? 0) * pods + 2;
+async function benchOne(stack: string, size: BenchSize, withVerify: boolean): Promise<string> {
+    const name = benchLabName(size);
+    console.error(`lab:bench: lab "${name}" (${size.clusters} ${size.nodes} x ${size.pods}, stack ${stack})`);
+    const [topology, upMs] = await timed(() => up({ stack, name, nodes: size.nodes, podsPerNode: size.pods, clusters: size.clusters }));
+    // From here until down has run, a signal removes this lab.
+    const unregister = registerUndo(`removing lab "${name}"`, async () => void (await down(name)));
+    try {
+        const servers = topology.nodes.length * size.pods + (topology.azureCni?.nodes.length ?? 0) * size.pods + 2;
         const memory = await labMemoryMiB(name);
-        const downStarted = Date.now();
-        const removed = await down(name);
-        const downMs = Date.now() - downStarted;
-        console.log(`| ${clusters} | ${nodes} x ${pods} | ${removed} | ${servers} | ${(upMs / 1000).toFixed(1)} s | ${(downMs / 1000).toFixed(1)} s | ${memory.toFixed(0)} MiB (${((memory * 1024) / servers).toFixed(0)} KiB per server) |`);
+        let verifyCell = "-";
+        if (withVerify) {
+            const [results, verifyMs] = await timed(() => verify(topology));
+            const failed = results.filter((result) => !result.passed).length;
+            verifyCell = `${seconds(verifyMs)}${failed > 0 ? ` (${failed} FAILED)` : ""}`;
+        }
+        const [removed, downMs] = await timed(() => down(name));
+        return `| ${size.clusters} | ${size.nodes} x ${size.pods} | ${removed} | ${servers} | ${seconds(upMs)} | ${verifyCell} | ${seconds(downMs)} | ${memory.toFixed(0)} MiB (${((memory * 1024) / servers).toFixed(0)} KiB per server) |`;
+    } finally {
+        unregister();
     }
-    console.log("\n| interrupt | lab | when | result | left behind |\n| --- | --- | --- | --- | --- |");
-    console.log(await interrupted("SIGINT", "kubenet", 100, 5));
-    console.log(await interrupted("SIGTERM", "both", 7, 5));
 }
 
-main().catch((error) => {
-    console.error(`lab:bench: ${(error as Error).message}`);
-    process.exit(1);
-});
+/** Starts `up` as the CLI would, interrupts it half-way with `signal`, and counts what is left. */
+async function interrupted(stack: string, signal: NodeJS.Signals, clusters: LabClusters, nodes: number, pods: number): Promise<string> {
+    const name = `i${clusters.slice(0, 1)}${nodes}x${pods}`;
+    console.error(`lab:bench: lab "${name}" (${clusters} ${nodes} x ${pods}, interrupted by ${signal})`);
+    const cli = path.join(__dirname, "cli.ts");
+    const child = spawn(process.execPath, [require.resolve("ts-node/dist/bin.js"), "--transpile-only", cli, "up", "--stack", stack, "--name", name, "--cluster", clusters, "--nodes", String(nodes), "--pods", String(pods)], { stdio: "ignore" });
+    // Whatever happens to the bench, the child's lab goes too.
+    const unregister = registerUndo(`removing lab "${name}"`, async () => {
+        child.kill("SIGKILL");
+        await down(name);
+    });
+    try {
+        const deadline = Date.now() + 30000;
+        // Half-way: once the namespaces exist and the build is under way.
+        while ((await labNetns(name)).length < nodes && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+        const seen = (await labNetns(name)).length;
+        child.kill(signal);
+        const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+        const left = await labNetns(name);
+        // Servers whose namespace was deleted would run on unseen: look for them by their home directory.
+        const servers = fs.readdirSync("/proc").filter((pid) => /^\d+$/.test(pid)).filter((pid) => {
+            try {
+                return fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(`${name}-www`);
+            } catch {
+                return false;
+            }
+        });
+        return `| ${signal} during up | ${clusters} ${nodes} x ${pods} | ${seen} namespaces when interrupted | exit ${code} | ${left.length} namespaces, ${servers.length} server processes |`;
+    } finally {
+        unregister();
+        await down(name).catch(() => undefined);
+    }
+}
+
+export async function main(argv: string[]): Promise<number> {
+    const { values } = parseOptions({
+        args: argv,
+        allowPositionals: false,
+        options: {
+            sizes: { type: "string", default: DEFAULT_BENCH_SIZES },
+            stack: { type: "string", default: "dev" },
+            "skip-verify": { type: "boolean", default: false },
+            interrupts: { type: "boolean", default: false },
+            help: { type: "boolean", short: "h", default: false },
+        },
+    });
+    if (values.help) {
+        console.log(USAGE);
+        return EXIT_OK;
+    }
+    const sizes = parseBenchSizes(values.sizes!);
+    for (const size of sizes) {
+        const invalid = validateLabName(benchLabName(size));
+        if (invalid) throw new UsageError(`--sizes: ${invalid}; use fewer digits`);
+    }
+    await preflight();
+
+    console.log("| cluster | nodes x pods | namespaces | servers | up | verify | down | memory (VmRSS) |");
+    console.log("| --- | --- | --- | --- | --- | --- | --- | --- |");
+    for (const size of sizes) console.log(await benchOne(values.stack!, size, !values["skip-verify"]));
+    if (values.interrupts) {
+        console.log("\n| interrupt | lab | when | result | left behind |\n| --- | --- | --- | --- | --- |");
+        console.log(await interrupted(values.stack!, "SIGINT", "kubenet", 100, 5));
+        console.log(await interrupted(values.stack!, "SIGTERM", "both", 7, 5));
+    }
+    return EXIT_OK;
+}
+
+runMain("lab:bench", main, module);

@@ -7,6 +7,7 @@ import { ClusterChoice, expectedFor } from "../verify/expected";
 import { writeSnapshot } from "../verify/snapshot";
 import { IpRoute, labSnapshot } from "./snapshot";
 import { buildCommands, IP_MASQ_AGENT_CHAIN } from "./commands";
+import { isStopping, registerUndo } from "./interrupts";
 import { deleteNetns, hasTool, inNetns, LabCommandError, LabError, listNetns, preflight, run, runOrThrow, resumeCommands, runPhases, stopRunningChildren } from "./system";
 import { allNetns, allServers, buildLabTopology, LabClusters, LabTopology, netnsPrefix, POD_HTTP_PORT, validateLabName } from "./topology";
 
@@ -116,14 +117,8 @@ export async function up(options: UpOptions, log: (line: string) => void = () =>
         await deleteNetns([...new Set([...allNetns(topology), ...(await labNetns(options.name))])]);
         removeFiles(options.name);
     };
-    let interrupted: Promise<void> | undefined;
-    const onSignal = (signal: NodeJS.Signals) => {
-        if (interrupted) return;
-        log(`${signal}: removing lab "${options.name}"`);
-        interrupted = cleanUp().finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
-    };
-    process.on("SIGINT", onSignal);
-    process.on("SIGTERM", onSignal);
+    // From here until the lab is up, a signal (or a failure) removes everything made so far.
+    const unregister = registerUndo(`removing lab "${options.name}"`, cleanUp);
     try {
         const warnings = await runPhases(buildCommands(topology));
         warnings.forEach(log);
@@ -132,18 +127,16 @@ export async function up(options: UpOptions, log: (line: string) => void = () =>
         fs.writeFileSync(statePath(options.name), JSON.stringify(topology, null, 2));
         return topology;
     } catch (error) {
-        if (interrupted) {
-            // The build failed because the cleanup removed its namespaces: let the cleanup
+        if (isStopping()) {
+            // The build failed because the clean-up removed its namespaces: let the clean-up
             // finish and exit with the signal's code, never with this error half-way.
-            await interrupted;
             await new Promise(() => {});
         }
         await cleanUp();
         resumeCommands();
         throw error;
     } finally {
-        process.off("SIGINT", onSignal);
-        process.off("SIGTERM", onSignal);
+        unregister();
     }
 }
 

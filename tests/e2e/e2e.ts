@@ -11,7 +11,7 @@
 import { execFileSync } from "child_process";
 import { randomBytes } from "crypto";
 import { hasPulumiCli } from "../../cli/live";
-import { EXIT_CHECK_FAILED, EXIT_OK, EXIT_UNUSABLE_INPUT, runInProcess } from "../../cli/shell";
+import { EXIT_CHECK_FAILED, EXIT_OK, EXIT_UNUSABLE_INPUT, parseOptions, runInProcess, runMain } from "../../cli/shell";
 import { REPO_ROOT, stackConfig } from "../../stackFiles";
 import { main as verifyMain } from "../../verify/cli";
 
@@ -40,7 +40,21 @@ export function e2eConfig(suffix: string): Record<string, string> {
     return Object.fromEntries(Object.entries(dev).map(([key, value]) => [key, named.some((name) => key === `aks-kubenet:${name}`) ? `${value}-${suffix}` : value]));
 }
 
-async function main(): Promise<number> {
+const USAGE = `usage: npm run test:e2e [-- --help]
+Deploys a throwaway copy of the dev stack to YOUR Azure subscription (a unique stack name, every
+Azure name suffixed), runs verify against it, then always destroys it and removes the stack, even
+on failure or Ctrl-C. It is billable: an AKS cluster for about 20 minutes. It prints each phase's time.
+Needs the Pulumi CLI (logged in) and Azure credentials (az login, or ARM_CLIENT_ID, ARM_TENANT_ID,
+ARM_SUBSCRIPTION_ID with OIDC, MSI or a secret); without them it stops before creating anything.
+Exit 0 when verify passes, 1 when a phase fails, 2 when something it needs is missing.`;
+
+export async function main(argv: string[]): Promise<number> {
+    // Arguments first: --help, a typo or an unknown option must never start a billable deploy.
+    const { values } = parseOptions({ args: argv, allowPositionals: false, options: { help: { type: "boolean", short: "h", default: false } } });
+    if (values.help) {
+        console.log(USAGE);
+        return EXIT_OK;
+    }
     const missing = missingPrerequisites();
     if (missing.length > 0) {
         console.error(`test:e2e: cannot run: missing ${missing.join("; ")}`);
@@ -101,9 +115,4 @@ async function main(): Promise<number> {
     return code;
 }
 
-if (require.main === module) {
-    main().then((code) => process.exit(code), (error) => {
-        console.error(`test:e2e: ${(error as Error).message.split("\n")[0]}`);
-        process.exit(EXIT_UNUSABLE_INPUT);
-    });
-}
+runMain("test:e2e", main, module);
