@@ -85,20 +85,34 @@ export function networkProfileFor(plugin: NetworkPluginSpec, args: Pick<ClusterA
  * Classic Azure CNI takes pod addresses from the subnet, and AKS refuses a pod CIDR with it
  * (hashicorp/terraform-provider-azurerm#1648, #4286). azure-native's SDK nevertheless fills an
  * unset networkProfile.podCidr with 10.244.0.0/16 (containerServiceNetworkProfileArgsProvideDefaults
- * in @pulumi/azure-native/types/input.js) after the args leave this program. A transformation runs
- * after the SDK's defaults and before registration: it takes the default out again.
+ * in @pulumi/azure-native/types/input.js) after the args leave this program. A resource transform
+ * sees the properties the engine is about to register, after the SDK's defaults: it takes the
+ * default out again.
  */
-export const dropSdkDefaultPodCidr: pulumi.ResourceTransformation = ({ props, opts }) => ({
-    props: {
-        ...props,
-        networkProfile: pulumi.output(props.networkProfile).apply((profile: Record<string, unknown> | undefined) => {
-            if (!profile) return profile;
-            const { podCidr: _sdkDefault, ...rest } = profile;
-            return rest;
-        }),
-    },
-    opts,
-});
+export const dropSdkDefaultPodCidr: pulumi.ResourceTransform = ({ props, opts }) => {
+    const withoutPodCidr = (profile: unknown) => {
+        if (!profile || typeof profile !== "object") return profile;
+        const { podCidr: _sdkDefault, ...rest } = profile as Record<string, unknown>;
+        return rest;
+    };
+    const profile = props.networkProfile;
+    return {
+        props: { ...props, networkProfile: pulumi.Output.isInstance(profile) ? profile.apply(withoutPodCidr) : withoutPodCidr(profile) },
+        opts,
+    };
+};
+
+/**
+ * networkProfile fields AKS fills in by itself, which this program never declares. A refresh
+ * writes every output that changed into the recorded inputs (azure-native provider.go `Read`:
+ * `inputs = applyDiff(inputs, diff)` over old and new outputs), and both are force-new: after the
+ * move to Overlay AKS reports networkDataplane "azure" (null on kubenet) and, on recent API
+ * versions, networkPolicy "none", so the next preview would replace the cluster. Ignoring them
+ * makes the engine keep the recorded value (pulumi/pulumi pkg/resource/deploy/step_generator.go
+ * `processIgnoreChanges`), whether or not the refresh recorded one: declaring the values instead
+ * would replace a cluster whose refresh recorded nothing (tests/overlayRefresh.test.ts).
+ */
+export const NETWORK_PROFILE_FIELDS_AKS_SETS = ["networkProfile.networkDataplane", "networkProfile.networkPolicy"] as const;
 
 export class Cluster extends pulumi.ComponentResource {
     public readonly plugin: NetworkPluginSpec;
@@ -190,7 +204,8 @@ export class Cluster extends pulumi.ComponentResource {
                 : {}),
         }, {
             ...childOpts,
-            ...(plugin.podAddresses === "nodeSubnet" ? { transformations: [dropSdkDefaultPodCidr] } : {}),
+            ...(plugin.podAddresses === "nodeSubnet" ? { transforms: [dropSdkDefaultPodCidr] } : {}),
+            ignoreChanges: [...NETWORK_PROFILE_FIELDS_AKS_SETS],
             // The route table must be on the subnet, and the grants in place and propagated, before AKS looks.
             dependsOn: [this.grantPropagation, ...this.networkGrants, args.nodeSubnet, ...(args.routeTable ? [args.routeTable] : [])],
         });

@@ -5,13 +5,15 @@
  */
 import { EXIT_CHECK_FAILED, EXIT_OK, formatTable, parseOptions, readJsonFile, runMain, UsageError } from "../cli/shell";
 import { GUARDED_TYPES, guardPreview, readPreview } from "./previewGuard";
+import { fixFor } from "./replacements";
 
 const USAGE = `usage: npm run --silent preview-guard -- FILE [--allow NAME ...] [--json]
   FILE           the output of \`pulumi preview --json\` (- for standard input)
   --allow NAME   accept the replacement or deletion of the resource with this logical name
                  (e.g. cluster-aks); repeat for several
-  --json         print {ok, losses: [{name, type, loss, allowed}], unusedAllows}
-Guarded types: ${GUARDED_TYPES.map((type) => type.split(":").pop()).join(", ")}.
+  --json         print {ok, losses: [{name, type, loss, allowed, fields}], unusedAllows}
+Guarded types (replaced delete-first by azure-native): ${GUARDED_TYPES.map((type) => type.split(":").pop()).join(", ")}.
+For a replacement, the output names each input that forces it, and what to do about it.
 Exit 0 when none of them would be replaced or deleted (or every one is allowed), 1 when one
 would be, 2 when FILE is missing or is not preview JSON.`;
 
@@ -32,10 +34,13 @@ export async function main(argv: string[]): Promise<number> {
 
     const verdict = guardPreview(preview.steps, values.allow as string[]);
     if (values.json) {
-        console.log(JSON.stringify({ ok: verdict.ok, losses: verdict.losses.map(({ name, type, loss, allowed }) => ({ name, type, loss, allowed })), unusedAllows: verdict.unusedAllows }, null, 2));
+        console.log(JSON.stringify({ ok: verdict.ok, losses: verdict.losses.map(({ name, type, loss, allowed, fields }) => ({ name, type, loss, allowed, fields })), unusedAllows: verdict.unusedAllows }, null, 2));
     } else {
         if (verdict.losses.length > 0) {
-            console.log(formatTable(["resource", "type", "would be", "allowed"], verdict.losses.map((loss) => [loss.name, loss.type, loss.loss, loss.allowed ? "yes (--allow)" : "NO"])));
+            console.log(formatTable(["resource", "type", "would be", "because of", "allowed"], verdict.losses.map((loss) => [loss.name, loss.type, loss.loss, loss.fields.join(", ") || "-", loss.allowed ? "yes (--allow)" : "NO"])));
+            for (const loss of verdict.losses.filter((candidate) => !candidate.allowed)) {
+                for (const field of loss.fields) console.log(`  ${loss.name} ${field}: ${fixFor(field)}`);
+            }
         }
         for (const name of verdict.unusedAllows) console.error(`preview-guard: --allow ${name} matched no replaced or deleted resource`);
         const blocked = verdict.losses.filter((loss) => !loss.allowed);

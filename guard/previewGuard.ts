@@ -5,15 +5,13 @@
  * must not do that by accident. Pure: the CLI (guard/cli.ts) only reads the file and prints.
  */
 
-/** The types whose loss costs the cluster, its network or its identity. */
-export const GUARDED_TYPES: readonly string[] = [
-    "azure-native:containerservice:ManagedCluster",
-    "azure-native:network:VirtualNetwork",
-    "azure-native:network:Subnet",
-    "azure-native:network:RouteTable",
-    "azure-native:resources:ResourceGroup",
-    "azure-native:managedidentity:UserAssignedIdentity",
-];
+import { DELETE_FIRST_TYPES } from "./replacements";
+
+/**
+ * The types whose loss costs the cluster, its network or its identity: every type azure-native
+ * replaces delete-first (guard/replacements.ts, from the provider's source).
+ */
+export const GUARDED_TYPES: readonly string[] = DELETE_FIRST_TYPES;
 
 /** Ops that lose the resource as it exists. A replacement shows as replace + create-replacement + delete-replaced. */
 const LOSING_OPS: Readonly<Record<string, "replaced" | "deleted">> = {
@@ -31,6 +29,10 @@ export interface PreviewStep {
     readonly urn: string;
     readonly oldState?: { readonly type?: string };
     readonly newState?: { readonly type?: string };
+    /** The keys that cause the replacement (pulumi/pulumi pkg/display/json.go PreviewStep). */
+    readonly replaceReasons?: readonly string[];
+    /** Per-property differences; kinds ending in "-replace" replace the resource. */
+    readonly detailedDiff?: Readonly<Record<string, { readonly kind?: string }>>;
 }
 
 export interface GuardedLoss {
@@ -40,6 +42,8 @@ export interface GuardedLoss {
     readonly loss: "replaced" | "deleted";
     /** Named with --allow. */
     readonly allowed: boolean;
+    /** For a replacement, the exact inputs that force it (from the preview's detailedDiff or replaceReasons). */
+    readonly fields: readonly string[];
 }
 
 export interface GuardVerdict {
@@ -79,6 +83,14 @@ export function readPreview(document: unknown): { steps: PreviewStep[] } | { err
     return { steps: steps as PreviewStep[] };
 }
 
+/** The inputs a step says force its replacement: detailedDiff's *-replace entries, else replaceReasons. */
+export function replacingFields(step: PreviewStep): string[] {
+    const detailed = Object.entries(step.detailedDiff ?? {})
+        .filter(([, diff]) => typeof diff?.kind === "string" && diff.kind.endsWith("-replace"))
+        .map(([path]) => path);
+    return [...new Set(detailed.length > 0 ? detailed : (step.replaceReasons ?? []))].sort();
+}
+
 /** The guard's verdict over a preview's steps. */
 export function guardPreview(steps: readonly PreviewStep[], allow: readonly string[] = []): GuardVerdict {
     const byUrn = new Map<string, GuardedLoss>();
@@ -90,8 +102,9 @@ export function guardPreview(steps: readonly PreviewStep[], allow: readonly stri
         const type = step.newState?.type ?? step.oldState?.type ?? fromUrn.type;
         if (!GUARDED_TYPES.includes(type)) continue;
         // One resource appears up to three times in a replacement; report it once.
+        const fields = [...new Set([...(byUrn.get(step.urn)?.fields ?? []), ...replacingFields(step)])].sort();
         if (!byUrn.has(step.urn) || loss === "replaced") {
-            byUrn.set(step.urn, { name: fromUrn.name, type, urn: step.urn, loss, allowed: allow.includes(fromUrn.name) });
+            byUrn.set(step.urn, { name: fromUrn.name, type, urn: step.urn, loss, allowed: allow.includes(fromUrn.name), fields });
         }
     }
     const losses = [...byUrn.values()];

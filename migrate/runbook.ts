@@ -59,7 +59,7 @@ export function migrationRunbook(stack: string, project: string, config: StackCo
             notes: [
                 "The pod CIDR is kept: every node keeps its /24.",
                 "All node pools are reimaged at once, like a node-image upgrade: expect a disruption of every pod. The move is one-way.",
-                `AKS deletes its routes from ${routeTableNameFor(config.vnetName)} and detaches it from the ${SUBNET_NAMES.kubenet} subnet.`,
+                `AKS deletes its routes from ${routeTableNameFor(config.vnetName)}, a table this program owns; it deletes a route table only when AKS created it (learn.microsoft.com/azure/aks/upgrade-aks-ipam-and-dataplane). The table stays attached to the ${SUBNET_NAMES.kubenet} subnet: Pulumi's subnet update detaches it (step 8).`,
                 "Afterwards other subnets can no longer reach pod IPs directly (Azure/AKS#4871).",
             ],
             evidence: "documented",
@@ -67,8 +67,11 @@ export function migrationRunbook(stack: string, project: string, config: StackCo
         {
             title: "Bring Pulumi's state up to date",
             commands: [`pulumi refresh ${s} --yes`],
-            notes: ["The state now records networkPlugin azure, networkPluginMode overlay and a subnet without a route table."],
-            evidence: "documented",
+            notes: [
+                "The refresh writes every output that changed into the recorded inputs (azure-native provider.go Read): networkPlugin azure, networkPluginMode overlay, networkDataplane azure and, on recent API versions, networkPolicy none.",
+                "The last two are fields AKS sets by itself; the program ignores them (ignoreChanges), so they cannot force a replacement (tests/overlayRefresh.test.ts).",
+            ],
+            evidence: "partly",
         },
         {
             title: "Tell the program",
@@ -77,12 +80,17 @@ export function migrationRunbook(stack: string, project: string, config: StackCo
             evidence: "proven",
         },
         {
+            title: "Unprotect the route table and its grant",
+            commands: unprotect,
+            notes: ["They were protected in step 2, and Pulumi refuses to plan the deletion of a protected resource: unprotect exactly those two. Everything else stays protected."],
+            evidence: "partly",
+        },
+        {
             title: "Preview, and let the guard read it",
-            commands: [...unprotect, `pulumi preview ${s} --json > preview.json`, `npm run --silent preview-guard -- preview.json --allow ${MIGRATION_RESOURCES.routeTable.name}`],
+            commands: [`pulumi preview ${s} --json > preview.json`, `npm run --silent preview-guard -- preview.json --allow ${MIGRATION_RESOURCES.routeTable.name}`],
             notes: [
-                "The route table and its grant were protected in step 2, and Pulumi refuses to plan the deletion of a protected resource: unprotect exactly those two. Everything else stays protected.",
-                `Expect: an update of ${MIGRATION_RESOURCES.kubenetSubnet.name} (no route table), the deletion of ${MIGRATION_RESOURCES.routeTable.name} and ${MIGRATION_RESOURCES.routeTableGrant.name}, the grant wait replaced (one fewer grant), and no replacement of ${MIGRATION_RESOURCES.cluster.name}.`,
-                `The guard reports the route table's deletion: allow exactly ${MIGRATION_RESOURCES.routeTable.name}, nothing else. If it names ${MIGRATION_RESOURCES.cluster.name}, stop: the refresh did not record the new plugin (protect would refuse the replacement anyway).`,
+                `Expect: an update of ${MIGRATION_RESOURCES.kubenetSubnet.name} (the table detached), the deletion of ${MIGRATION_RESOURCES.routeTable.name} and ${MIGRATION_RESOURCES.routeTableGrant.name}, the grant wait replaced (one fewer grant), and no replacement of ${MIGRATION_RESOURCES.cluster.name}.`,
+                `The guard allows exactly the table's deletion. If a force-new difference remains on ${MIGRATION_RESOURCES.cluster.name}, it exits 1 and names each field that forces it (networkProfile.podCidr, say) with the fix: stop there, apply the fix, refresh, and preview again. Never --allow ${MIGRATION_RESOURCES.cluster.name}: that deletes the cluster.`,
             ],
             evidence: "partly",
         },
@@ -90,7 +98,7 @@ export function migrationRunbook(stack: string, project: string, config: StackCo
             title: "Apply",
             commands: [`pulumi up ${s}`],
             notes: [
-                "The subnet is updated before the table is deleted (deletions run last), so Azure never sees an attached table deleted.",
+                `Pulumi updates ${MIGRATION_RESOURCES.kubenetSubnet.name} first, which detaches the table, and deletes the table and its grant last (deletions run last), so Azure never sees an attached table deleted.`,
             ],
             evidence: "documented",
         },

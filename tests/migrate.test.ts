@@ -82,13 +82,14 @@ describe("the runbook", () => {
     const config = validatedStackConfig("dev");
     const steps = migrationRunbook("dev", "aks-kubenet", config);
 
-    test("nine steps in the documented order, with the stack's names", () => {
+    test("ten steps in the documented order, with the stack's names", () => {
         expect(steps.map((step) => step.title)).toEqual([
             "Check AKS's prerequisites",
             "Protect everything, so a mistake fails instead of deleting",
             "Move the cluster to Overlay in place (outside Pulumi)",
             "Bring Pulumi's state up to date",
             "Tell the program",
+            "Unprotect the route table and its grant",
             "Preview, and let the guard read it",
             "Apply",
             "Verify",
@@ -113,8 +114,15 @@ describe("the runbook", () => {
             `pulumi state unprotect --stack dev --yes '${urnOf("dev", "aks-kubenet", MIGRATION_RESOURCES.routeTableGrant)}'`,
         ]);
         // ...and unprotecting comes before the preview that plans their deletion.
-        const preview = steps.find((step) => step.title.startsWith("Preview"))!.commands;
-        expect(preview.findIndex((command) => command.startsWith("pulumi state unprotect"))).toBeLessThan(preview.findIndex((command) => command.startsWith("pulumi preview")));
+        const commands = steps.flatMap((step) => step.commands);
+        expect(commands.findIndex((command) => command.startsWith("pulumi state unprotect"))).toBeLessThan(commands.findIndex((command) => command.startsWith("pulumi preview")));
+    });
+
+    test("the route table: AKS deletes its routes and keeps a table it did not create; Pulumi's subnet update detaches it", () => {
+        const text = formatRunbook(steps);
+        expect(text).toMatch(/AKS deletes its routes from aksvnet-kubenet-routes, a table this program owns; it deletes a route table only when AKS created it/);
+        expect(text).toMatch(/Pulumi's subnet update detaches it/);
+        expect(text).not.toMatch(/AKS [^.]*detaches/);
     });
 });
 
@@ -144,7 +152,7 @@ describe("the CLI", () => {
         const plan = await migrate("plan");
         expect(plan.code).toBe(0);
         expect(plan.stdout).toMatch(/^1\. Check AKS's prerequisites/m);
-        expect(plan.stdout).toMatch(/^9\. Optionally, unprotect/m);
+        expect(plan.stdout).toMatch(/^10\. Optionally, unprotect/m);
     });
 
     test("unusable input: exit 2 with one line", async () => {

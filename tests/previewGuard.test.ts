@@ -1,7 +1,9 @@
 /** The preview guard: every op, the type from the state or the URN, --allow, and the CLI's exit codes. */
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
-import { GUARDED_TYPES, guardPreview, parseUrn, PreviewStep, readPreview } from "../guard/previewGuard";
+import { GUARDED_TYPES, guardPreview, parseUrn, PreviewStep, readPreview, replacingFields } from "../guard/previewGuard";
+import { fixFor } from "../guard/replacements";
 import { runInProcess } from "../cli/shell";
 import { main as guardMain } from "../guard/cli";
 import { runTool } from "./helpers/cli";
@@ -23,7 +25,7 @@ describe("parseUrn", () => {
 describe("every op on the cluster", () => {
     const verdictFor = (op: string) => guardPreview([{ op, urn: clusterUrn, oldState: { type: CLUSTER }, newState: { type: CLUSTER } }]);
     test.each(["replace", "create-replacement", "delete-replaced", "import-replacement"])("%s is a replacement", (op) => {
-        expect(verdictFor(op)).toEqual({ ok: false, unusedAllows: [], losses: [{ name: "cluster-aks", type: CLUSTER, urn: clusterUrn, loss: "replaced", allowed: false }] });
+        expect(verdictFor(op)).toEqual({ ok: false, unusedAllows: [], losses: [{ name: "cluster-aks", type: CLUSTER, urn: clusterUrn, loss: "replaced", allowed: false, fields: [] }] });
     });
     test("delete is a deletion", () => expect(verdictFor("delete").losses.map((loss) => loss.loss)).toEqual(["deleted"]));
     test.each(["same", "create", "update", "read", "import", "discard", "refresh", "read-replacement", "discard-replaced", "remove-pending-replace"])("%s keeps it", (op) => {
@@ -53,12 +55,39 @@ describe("which resources are guarded", () => {
 describe("a pod CIDR change (replace + delete-replaced + create-replacement)", () => {
     const steps = (JSON.parse(fs.readFileSync(fixture("pod-cidr-change.json"), "utf8")) as { steps: PreviewStep[] }).steps;
     test("names the cluster once", () => {
-        expect(guardPreview(steps).losses).toEqual([{ name: "cluster-aks", type: CLUSTER, urn: clusterUrn, loss: "replaced", allowed: false }]);
+        expect(guardPreview(steps).losses).toEqual([{ name: "cluster-aks", type: CLUSTER, urn: clusterUrn, loss: "replaced", allowed: false, fields: ["networkProfile.podCidr"] }]);
     });
     test("--allow cluster-aks accepts it; an --allow that matches nothing is reported", () => {
         expect(guardPreview(steps, ["cluster-aks"]).ok).toBe(true);
         expect(guardPreview(steps, ["cluster-aks", "clustr-aks"]).unusedAllows).toEqual(["clustr-aks"]);
         expect(guardPreview(steps, ["network-routes"]).ok).toBe(false);
+    });
+});
+
+describe("the fields that force a replacement, and their fixes", () => {
+    // After the Overlay move: a refresh recorded a field the program omits (a program without ignoreChanges).
+    const afterRefresh: PreviewStep = {
+        op: "replace",
+        urn: clusterUrn,
+        oldState: { type: CLUSTER },
+        newState: { type: CLUSTER },
+        replaceReasons: ["networkProfile.networkDataplane"],
+        detailedDiff: { "networkProfile.networkDataplane": { kind: "delete-replace" }, "networkProfile.loadBalancerSku": { kind: "update" }, "agentPoolProfiles[0].count": { kind: "update" } },
+    };
+    test("detailedDiff's *-replace entries name the fields; replaceReasons when there is no detailedDiff", () => {
+        expect(replacingFields(afterRefresh)).toEqual(["networkProfile.networkDataplane"]);
+        expect(replacingFields({ ...afterRefresh, detailedDiff: undefined, replaceReasons: ["networkProfile.podCidr", "location"] })).toEqual(["location", "networkProfile.podCidr"]);
+        expect(replacingFields({ op: "update", urn: clusterUrn, detailedDiff: { tags: { kind: "update" } } })).toEqual([]);
+    });
+    test("the CLI names each field of a refused replacement with what to do", async () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "guard-"));
+        const file = path.join(dir, "preview.json");
+        fs.writeFileSync(file, JSON.stringify({ steps: [afterRefresh] }));
+        const result = await runInProcess("preview-guard", guardMain, [file, "--allow", "network-routes"]);
+        expect(result.code).toBe(1);
+        expect(result.stdout).toMatch(/cluster-aks +azure-native:containerservice:ManagedCluster +replaced +networkProfile\.networkDataplane +NO/);
+        expect(result.stdout).toMatch(/^  cluster-aks networkProfile\.networkDataplane: AKS sets it by itself \(azure after the Overlay move\); this program ignores it \(ignoreChanges in cluster\.ts\)/m);
+        expect(fixFor("networkProfile.somethingNew")).toMatch(/declare what Azure reports for networkProfile\.somethingNew .*never --allow the cluster/);
     });
 });
 
@@ -80,11 +109,12 @@ describe("the CLI", () => {
     test("exit 1 naming the cluster; exit 0 with --allow; --json", async () => {
         const refused = runTool("guard/cli.ts", [fixture("pod-cidr-change.json")]); // the real command, once
         expect(refused.code).toBe(1);
-        expect(refused.stdout).toMatch(/cluster-aks +azure-native:containerservice:ManagedCluster +replaced +NO/);
+        expect(refused.stdout).toMatch(/cluster-aks +azure-native:containerservice:ManagedCluster +replaced +networkProfile\.podCidr +NO/);
+        expect(refused.stdout).toMatch(/^  cluster-aks networkProfile\.podCidr: a pod CIDR cannot change in place/m);
         expect(refused.stdout).toMatch(/REFUSED: cluster-aks \(ManagedCluster\) would be replaced/);
         const allowed = await guard(fixture("pod-cidr-change.json"), "--allow", "cluster-aks", "--json");
         expect(allowed.code).toBe(0);
-        expect(JSON.parse(allowed.stdout)).toEqual({ ok: true, losses: [{ name: "cluster-aks", type: CLUSTER, loss: "replaced", allowed: true }], unusedAllows: [] });
+        expect(JSON.parse(allowed.stdout)).toEqual({ ok: true, losses: [{ name: "cluster-aks", type: CLUSTER, loss: "replaced", allowed: true, fields: ["networkProfile.podCidr"] }], unusedAllows: [] });
         expect((await guard(fixture("no-changes.json"))).stdout).toMatch(/^OK: no guarded resource/m);
     });
     test("exit 2 with one line for a missing file, bad JSON or a bad option", async () => {

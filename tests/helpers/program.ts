@@ -34,6 +34,8 @@ export interface RecordedResource {
     /** URNs this resource waits for (explicit dependsOn and input dependencies). */
     readonly dependencies: readonly string[];
     readonly protect: boolean;
+    /** The ignoreChanges option: inputs the engine keeps at their recorded value. */
+    readonly ignoreChanges: readonly string[];
 }
 
 export interface RecordedInvoke {
@@ -116,6 +118,22 @@ export interface RunOptions {
     readonly serviceAddresses?: { clusterIp: string; loadBalancerIp: string };
 }
 
+type Transform = (args: { type: string; name: string; custom: boolean; props: Record<string, any>; opts: Record<string, any> }) => any;
+
+/**
+ * What the engine does with a resource's `transforms`: each runs on the properties about to be
+ * registered, in order, and its result replaces them. The SDK's mock monitor only hands the
+ * transforms to the mocks (runtime/mocks.js registerResource), so the helper applies them here.
+ */
+async function applyTransforms(pulumi: typeof pulumiType, transforms: readonly Transform[], type: string, name: string, custom: boolean, props: Record<string, any>) {
+    let current = props;
+    for (const transform of transforms) {
+        const result = await transform({ type, name, custom, props: current, opts: {} });
+        if (result?.props) current = await resolve(pulumi, result.props);
+    }
+    return current;
+}
+
 export async function runProgram(options: RunOptions = {}): Promise<ProgramRun> {
     const stack = options.stack ?? "dev";
     const resources: RecordedResource[] = [];
@@ -130,8 +148,9 @@ export async function runProgram(options: RunOptions = {}): Promise<ProgramRun> 
         const pulumi: typeof pulumiType = require("@pulumi/pulumi");
         pulumi.runtime.setAllConfig(stackConfig(stack, options.config ?? {}));
         await pulumi.runtime.setMocks({
-            newResource: (args) => {
-                const mocked = mockState(args.type, args.name, args.inputs);
+            newResource: async (args) => {
+                const inputs = await applyTransforms(pulumi, (args as any).transforms ?? [], args.type, args.name, args.custom ?? true, args.inputs);
+                const mocked = mockState(args.type, args.name, inputs);
                 states.set(args.name, { ...mocked.state, id: mocked.id });
                 return mocked;
             },
@@ -154,21 +173,27 @@ export async function runProgram(options: RunOptions = {}): Promise<ProgramRun> 
         monitor.registerResource = (req: any, callback: any) => {
             const name: string = req.getName();
             const type: string = req.getType();
+            const transforms: Transform[] = req
+                .getTransformsList()
+                .map((callbackRef: any) => monitor.transformCallbacks.get(callbackRef.getToken()))
+                .filter((transform: Transform | undefined) => transform !== undefined);
             registerResource(req, (err: any, response: any) => {
-                if (!err) {
+                if (err) return callback(err, response);
+                applyTransforms(pulumi, transforms, type, name, req.getCustom(), req.getObject()?.toJavaScript() ?? {}).then((inputs) => {
                     resources.push({
                         type,
                         name,
                         urn: response.getUrn(),
                         custom: req.getCustom(),
-                        inputs: req.getObject()?.toJavaScript() ?? {},
+                        inputs,
                         parent: req.getParent(),
                         provider: req.getProvider(),
                         dependencies: req.getDependenciesList(),
                         protect: req.getProtect() === true,
+                        ignoreChanges: req.getIgnorechangesList(),
                     });
-                }
-                callback(err, response);
+                    callback(err, response);
+                }, (error) => callback(error, response));
             });
         };
 
