@@ -1,48 +1,44 @@
 /**
  * Stack configuration: read once, validated once, returned as one frozen, typed object.
- * Validation runs before any resource is declared and reports every problem in one error,
- * each naming the key as the user types it (`pulumi config set <key> <value>`).
+ * Validation runs before any resource is declared and reports every problem in one error, each
+ * naming the key as the user types it (`pulumi config set <key> <value>`).
+ *
+ * The defaults live in one place, Pulumi.yaml's typed `config:` block, which the Pulumi CLI applies
+ * before the program starts; the tools and the tests read the same file (stackFiles.ts). A key that
+ * arrives unset therefore means the program runs without the project's Pulumi.yaml, and is an error.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { AddressPlanInput, checkAddressPlan, MAIN_NETWORK_PLUGINS, MainNetworkPlugin, Problem } from "./addressPlan";
 
-/**
- * The defaults, mirroring Pulumi.yaml (tests/config.defaults.test.ts keeps the two equal).
- * The Pulumi CLI applies Pulumi.yaml's defaults; code running under the SDK alone (tests,
- * mocks) sees only what is set, so the program applies this table itself.
- * Optional settings default to "" (Pulumi.yaml cannot declare an optional typed key
- * without a default): "" means unset.
- */
-export const CONFIG_DEFAULTS = Object.freeze({
-    resourceGroupName: "NetworkLab",
-    vnetName: "aksvnet",
-    vnetCidr: "10.220.0.0/16",
-    kubenetSubnetCidr: "10.220.1.0/24",
-    azureCniSubnetCidr: "10.220.2.0/24",
-    servicesSubnetCidr: "10.220.3.0/24",
-    clusterName: "kubenet-cluster",
-    podCidr: "10.100.0.0/16",
-    serviceCidr: "10.200.0.0/16",
-    dnsServiceIp: "10.200.0.10",
-    nodeCount: 3,
-    nodeVmSize: "Standard_D2s_v5",
-    maxPods: 110,
-    kubernetesVersion: "",
-    sshPublicKey: "",
-    adminUsername: "azureuser",
-    nginxReplicas: 3,
-    nginxNamespace: "nginx",
-    nginxImage: "nginxinc/nginx-unprivileged:1.28.0-alpine",
-    protect: false,
-    networkPlugin: "kubenet",
-    azureCniCluster: false,
-    azureCniClusterName: "azurecni-cluster",
-    azureCniNodeCount: 3,
-    azureCniMaxPods: 30,
-});
-
-export type ConfigKey = keyof typeof CONFIG_DEFAULTS;
-export const CONFIG_KEYS = Object.keys(CONFIG_DEFAULTS) as ConfigKey[];
+/** The project's keys, as Pulumi.yaml declares them (a test holds the two to the same set and types). */
+export const CONFIG_KEYS = [
+    "resourceGroupName",
+    "vnetName",
+    "vnetCidr",
+    "kubenetSubnetCidr",
+    "azureCniSubnetCidr",
+    "servicesSubnetCidr",
+    "clusterName",
+    "podCidr",
+    "serviceCidr",
+    "dnsServiceIp",
+    "nodeCount",
+    "nodeVmSize",
+    "maxPods",
+    "kubernetesVersion",
+    "sshPublicKey",
+    "adminUsername",
+    "nginxReplicas",
+    "nginxNamespace",
+    "nginxImage",
+    "protect",
+    "networkPlugin",
+    "azureCniCluster",
+    "azureCniClusterName",
+    "azureCniNodeCount",
+    "azureCniMaxPods",
+] as const;
+export type ConfigKey = (typeof CONFIG_KEYS)[number];
 
 /** The project's config namespace (Pulumi.yaml `name`). */
 export const PROJECT_NAME = "aks-kubenet";
@@ -82,9 +78,14 @@ export interface ConfigValidation {
     readonly warnings: readonly Problem[];
 }
 
-const CLUSTER_NAME_RULE = { pattern: /^[a-zA-Z0-9](?:[-\w]{0,61}[a-zA-Z0-9])?$/, rule: "1-63 letters, digits, '-' or '_', starting and ending with a letter or digit" };
+interface NameRule {
+    readonly pattern: RegExp;
+    readonly rule: string;
+}
 
-const NAME_RULES: Partial<Record<ConfigKey, { pattern: RegExp; rule: string }>> = {
+const CLUSTER_NAME_RULE: NameRule = { pattern: /^[a-zA-Z0-9](?:[-\w]{0,61}[a-zA-Z0-9])?$/, rule: "1-63 letters, digits, '-' or '_', starting and ending with a letter or digit" };
+
+const NAME_RULES: Partial<Record<ConfigKey, NameRule>> = {
     resourceGroupName: { pattern: /^[-\w.()]{0,89}[-\w()]$/, rule: "1-90 letters, digits, '-', '_', '.', '(' or ')', not ending in '.'" },
     vnetName: { pattern: /^\w[-\w.]{0,62}\w$/, rule: "2-64 letters, digits, '-', '_' or '.', starting with a letter or digit and ending with a letter, digit or '_'" },
     clusterName: CLUSTER_NAME_RULE,
@@ -103,139 +104,173 @@ const NAME_RULES: Partial<Record<ConfigKey, { pattern: RegExp; rule: string }>> 
 /** AKS refuses these Linux admin user names. */
 const RESERVED_ADMIN_USERNAMES = ["root", "admin", "administrator", "guest", "user", "test", "azureadmin"];
 
-const INTEGER_RANGES: Partial<Record<ConfigKey, [number, number]>> = {
-    nodeCount: [1, Number.MAX_SAFE_INTEGER], // the upper bound is the address plan's rule
-    maxPods: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER], // ditto
+/** Ranges this module decides; the address plan's rules decide nodeCount's upper bound, maxPods and the Azure CNI counts. */
+const INTEGER_RANGES: Partial<Record<ConfigKey, readonly [number, number]>> = {
+    nodeCount: [1, Number.MAX_SAFE_INTEGER],
     nginxReplicas: [1, 100],
-    azureCniNodeCount: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER], // the address plan's rule
-    azureCniMaxPods: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER], // ditto
 };
 
-/**
- * Pure validation of raw config values. Returns every error and warning; the config object
- * only when nothing is wrong.
- */
-export function validateConfig(raw: RawConfig): ConfigValidation {
-    const errors: Problem[] = [];
-    const warnings: Problem[] = [];
-    const error = (key: string, message: string) => errors.push({ key, message });
+/** The keys read as whole numbers and as booleans; every other key is text. */
+export const INTEGER_KEYS: readonly ConfigKey[] = ["nodeCount", "maxPods", "nginxReplicas", "azureCniNodeCount", "azureCniMaxPods"];
+export const BOOLEAN_KEYS: readonly ConfigKey[] = ["protect", "azureCniCluster"];
 
-    const text = (key: ConfigKey): string => {
-        const value = raw[key];
-        return value === undefined ? String(CONFIG_DEFAULTS[key]) : value.trim();
-    };
-    const integer = (key: ConfigKey): number | undefined => {
-        const value = text(key);
-        if (!/^-?\d+$/.test(value)) {
-            error(key, `"${value}" is not a whole number; set a number, e.g. pulumi config set ${key} ${CONFIG_DEFAULTS[key]}`);
-            return undefined;
-        }
-        const number = Number(value);
-        const [min, max] = INTEGER_RANGES[key] ?? [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER];
-        if (number < min || number > max) {
-            error(key, `${number} is out of range; use ${min} to ${max}`);
-            return undefined;
-        }
-        return number;
-    };
-    const boolean = (key: ConfigKey): boolean => {
-        const value = text(key).toLowerCase();
-        if (value !== "true" && value !== "false") error(key, `"${text(key)}" is not a boolean; use true or false`);
-        return value === "true";
-    };
-    const named = (key: ConfigKey): string => {
-        const value = text(key);
-        const rule = NAME_RULES[key];
-        if (rule && !rule.pattern.test(value)) error(key, `"${value}" is not valid: use ${rule.rule}`);
-        return value;
-    };
-    const optional = (key: ConfigKey): string | undefined => (text(key) === "" ? undefined : named(key));
+const problem = (rule: string, key: string, values: Problem["values"], message: string): Problem => ({ rule, key, values, message });
 
+/** Every key has a value: the Pulumi CLI fills in Pulumi.yaml's defaults, so an unset key means another project file. */
+function keysAreSet(raw: RawConfig): Problem[] {
+    const missing = CONFIG_KEYS.filter((key) => raw[key] === undefined).map((key) =>
+        problem("keysAreSet", key, { key }, "is not set, and Pulumi.yaml declares a default for it: run the program with this project's Pulumi.yaml, or `pulumi config set` it"),
+    );
     const location = raw[LOCATION_KEY]?.trim();
-    if (!location) error(LOCATION_KEY, `is not set; choose the Azure region, e.g. pulumi config set ${LOCATION_KEY} eastus`);
+    return location ? missing : [problem("keysAreSet", LOCATION_KEY, { key: LOCATION_KEY }, `is not set; choose the Azure region, e.g. pulumi config set ${LOCATION_KEY} eastus`), ...missing];
+}
 
-    const nodeCount = integer("nodeCount");
-    const maxPods = integer("maxPods");
-    const nginxReplicas = integer("nginxReplicas");
-    const adminUsername = named("adminUsername");
-    if (RESERVED_ADMIN_USERNAMES.includes(adminUsername)) error("adminUsername", `"${adminUsername}" is reserved by AKS; choose another name such as azureuser`);
-    const networkPlugin = text("networkPlugin") as MainNetworkPlugin;
-    if (!MAIN_NETWORK_PLUGINS.includes(networkPlugin)) {
-        error("networkPlugin", `"${networkPlugin}" is not a network plugin of this program; use ${MAIN_NETWORK_PLUGINS.join(" or ")} (overlay = Azure CNI Overlay)`);
-    }
-    const azureCniCluster = boolean("azureCniCluster");
-    const clusterName = named("clusterName");
-    const azureCniClusterName = named("azureCniClusterName");
-    if (azureCniCluster && azureCniClusterName.toLowerCase() === clusterName.toLowerCase()) {
-        error("azureCniClusterName", `"${azureCniClusterName}" is the kubenet cluster's name (clusterName); choose another, e.g. azurecni-cluster`);
-    }
-    const azureCniNodeCount = integer("azureCniNodeCount");
-    const azureCniMaxPods = integer("azureCniMaxPods");
-    if (text("nginxImage").endsWith(":latest")) error("nginxImage", `"${text("nginxImage")}" floats; pin an exact version tag or digest`);
+/** Whole-number keys hold whole numbers within their range. */
+function integersAreWhole(raw: RawConfig): Problem[] {
+    return INTEGER_KEYS.flatMap((key) => {
+        const text = raw[key]?.trim();
+        if (text === undefined) return [];
+        if (!/^-?\d+$/.test(text)) return [problem("integersAreWhole", key, { [key]: text }, `"${text}" is not a whole number; set one, e.g. pulumi config set ${key} 3`)];
+        const [min, max] = INTEGER_RANGES[key] ?? [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER];
+        const value = Number(text);
+        return value < min || value > max ? [problem("integersAreWhole", key, { [key]: value, min, max }, `${value} is out of range; use ${min} to ${max}`)] : [];
+    });
+}
 
-    const addressInput = {
+/** Boolean keys say true or false. */
+function booleansAreBoolean(raw: RawConfig): Problem[] {
+    return BOOLEAN_KEYS.filter((key) => raw[key] !== undefined && !["true", "false"].includes(raw[key]!.trim().toLowerCase())).map((key) =>
+        problem("booleansAreBoolean", key, { [key]: raw[key]! }, `"${raw[key]}" is not a boolean; use true or false`),
+    );
+}
+
+/** Names follow Azure's and Kubernetes' rules; optional ones ("" = unset) only when set. */
+function namesFollowRules(raw: RawConfig): Problem[] {
+    return (Object.entries(NAME_RULES) as Array<[ConfigKey, NameRule]>).flatMap(([key, { pattern, rule }]) => {
+        const value = raw[key]?.trim();
+        if (value === undefined || (value === "" && (key === "kubernetesVersion" || key === "sshPublicKey"))) return [];
+        return pattern.test(value) ? [] : [problem("namesFollowRules", key, { [key]: value }, `"${value}" is not valid: use ${rule}`)];
+    });
+}
+
+/** AKS refuses some Linux admin user names. */
+function adminUsernameNotReserved(raw: RawConfig): Problem[] {
+    const name = raw.adminUsername?.trim();
+    return name !== undefined && RESERVED_ADMIN_USERNAMES.includes(name) ? [problem("adminUsernameNotReserved", "adminUsername", { adminUsername: name }, `"${name}" is reserved by AKS; choose another name such as azureuser`)] : [];
+}
+
+/** The main cluster's plugin is one this program builds. */
+function networkPluginKnown(raw: RawConfig): Problem[] {
+    const plugin = raw.networkPlugin?.trim();
+    if (plugin === undefined || MAIN_NETWORK_PLUGINS.includes(plugin as MainNetworkPlugin)) return [];
+    return [problem("networkPluginKnown", "networkPlugin", { networkPlugin: plugin }, `"${plugin}" is not a network plugin of this program; use ${MAIN_NETWORK_PLUGINS.join(" or ")} (overlay = Azure CNI Overlay)`)];
+}
+
+/** Two clusters in one resource group need two names (case-insensitive, as Azure compares them). */
+function clusterNamesDiffer(raw: RawConfig): Problem[] {
+    const [main, second] = [raw.clusterName?.trim(), raw.azureCniClusterName?.trim()];
+    if (raw.azureCniCluster?.trim().toLowerCase() !== "true" || !main || !second || main.toLowerCase() !== second.toLowerCase()) return [];
+    return [problem("clusterNamesDiffer", "azureCniClusterName", { azureCniClusterName: second, clusterName: main }, `"${second}" is the main cluster's name (clusterName); choose another, e.g. azurecni-cluster`)];
+}
+
+/** A floating tag changes under the cluster without a deploy. */
+function imagePinned(raw: RawConfig): Problem[] {
+    const image = raw.nginxImage?.trim();
+    return image?.endsWith(":latest") ? [problem("imagePinned", "nginxImage", { nginxImage: image }, `"${image}" floats; pin an exact version tag or digest`)] : [];
+}
+
+/** Every rule over the raw values, in the order their problems are reported. */
+const CONFIG_RULES = [keysAreSet, integersAreWhole, booleansAreBoolean, namesFollowRules, adminUsernameNotReserved, networkPluginKnown, clusterNamesDiffer, imagePinned];
+
+/** More replicas than nodes: legal, but some nodes run two. */
+function replicasFitNodes(config: StackConfig): Problem[] {
+    const warnings: Problem[] = [];
+    if (config.nginxReplicas > config.nodeCount) {
+        warnings.push(problem("replicasFitNodes", "nginxReplicas", { nginxReplicas: config.nginxReplicas, nodeCount: config.nodeCount }, `${config.nginxReplicas} replicas on ${config.nodeCount} nodes: some nodes will run two nginx pods`));
+    }
+    if (config.azureCniCluster && config.nginxReplicas > config.azureCniNodeCount) {
+        warnings.push(
+            problem("replicasFitNodes", "nginxReplicas", { nginxReplicas: config.nginxReplicas, azureCniNodeCount: config.azureCniNodeCount }, `${config.nginxReplicas} replicas on the Azure CNI cluster's ${config.azureCniNodeCount} nodes (azureCniNodeCount): some nodes will run two nginx pods`),
+        );
+    }
+    return warnings;
+}
+
+/** The values as typed, parsed; only meaningful once the rules above found nothing. */
+function parse(raw: RawConfig): StackConfig {
+    const text = (key: ConfigKey) => raw[key]?.trim() ?? "";
+    const optional = (key: ConfigKey) => (text(key) === "" ? undefined : text(key));
+    return {
+        location: raw[LOCATION_KEY]?.trim() ?? "",
+        resourceGroupName: text("resourceGroupName"),
+        vnetName: text("vnetName"),
         vnetCidr: text("vnetCidr"),
         kubenetSubnetCidr: text("kubenetSubnetCidr"),
         azureCniSubnetCidr: text("azureCniSubnetCidr"),
         servicesSubnetCidr: text("servicesSubnetCidr"),
+        clusterName: text("clusterName"),
         podCidr: text("podCidr"),
         serviceCidr: text("serviceCidr"),
         dnsServiceIp: text("dnsServiceIp"),
-        nodeCount,
-        maxPods,
-        // An unknown plugin is already an error above; the rules then check it as kubenet.
-        networkPlugin: MAIN_NETWORK_PLUGINS.includes(networkPlugin) ? networkPlugin : undefined,
-        azureCniCluster,
-        azureCniNodeCount,
-        azureCniMaxPods,
-    };
-    const addressFindings = checkAddressPlan(addressInput);
-    errors.push(...addressFindings.errors);
-    warnings.push(...addressFindings.warnings);
-
-    if (nodeCount !== undefined && nginxReplicas !== undefined && nginxReplicas > nodeCount) {
-        warnings.push({ key: "nginxReplicas", message: `${nginxReplicas} replicas on ${nodeCount} nodes: some nodes will run two nginx pods` });
-    }
-    if (azureCniCluster && azureCniNodeCount !== undefined && nginxReplicas !== undefined && nginxReplicas > azureCniNodeCount) {
-        warnings.push({ key: "nginxReplicas", message: `${nginxReplicas} replicas on the Azure CNI cluster's ${azureCniNodeCount} nodes (azureCniNodeCount): some nodes will run two nginx pods` });
-    }
-
-    const config: StackConfig = {
-        location: location ?? "",
-        resourceGroupName: named("resourceGroupName"),
-        vnetName: named("vnetName"),
-        clusterName,
-        nodeVmSize: named("nodeVmSize"),
+        nodeCount: Number(text("nodeCount")),
+        nodeVmSize: text("nodeVmSize"),
+        maxPods: Number(text("maxPods")),
         kubernetesVersion: optional("kubernetesVersion"),
         sshPublicKey: optional("sshPublicKey"),
-        adminUsername,
-        nginxNamespace: named("nginxNamespace"),
-        nginxImage: named("nginxImage"),
-        protect: boolean("protect"),
-        ...addressInput,
-        nodeCount: nodeCount ?? 0,
-        maxPods: maxPods ?? 0,
-        nginxReplicas: nginxReplicas ?? 0,
-        networkPlugin,
-        azureCniClusterName,
-        azureCniNodeCount: azureCniNodeCount ?? 0,
-        azureCniMaxPods: azureCniMaxPods ?? 0,
+        adminUsername: text("adminUsername"),
+        nginxReplicas: Number(text("nginxReplicas")),
+        nginxNamespace: text("nginxNamespace"),
+        nginxImage: text("nginxImage"),
+        protect: text("protect").toLowerCase() === "true",
+        networkPlugin: text("networkPlugin") as MainNetworkPlugin,
+        azureCniCluster: text("azureCniCluster").toLowerCase() === "true",
+        azureCniClusterName: text("azureCniClusterName"),
+        azureCniNodeCount: Number(text("azureCniNodeCount")),
+        azureCniMaxPods: Number(text("azureCniMaxPods")),
     };
-    return errors.length > 0 ? { errors, warnings } : { config: Object.freeze(config), errors, warnings };
+}
+
+/**
+ * Pure validation of raw config values. Returns every error and warning, and the config object
+ * only when nothing is wrong. The address plan's rules run on whatever parses, so one run reports
+ * a bad name and an overlapping range together.
+ */
+export function validateConfig(raw: RawConfig): ConfigValidation {
+    const errors = CONFIG_RULES.flatMap((rule) => rule(raw));
+    const parsed = parse(raw);
+    const broken = new Set(errors.map((found) => found.key));
+    const usable = <K extends keyof AddressPlanInput>(key: K) => (broken.has(key) || raw[key as ConfigKey] === undefined ? undefined : parsed[key]);
+    const addressFindings = checkAddressPlan({
+        vnetCidr: usable("vnetCidr"),
+        kubenetSubnetCidr: usable("kubenetSubnetCidr"),
+        azureCniSubnetCidr: usable("azureCniSubnetCidr"),
+        servicesSubnetCidr: usable("servicesSubnetCidr"),
+        podCidr: usable("podCidr"),
+        serviceCidr: usable("serviceCidr"),
+        dnsServiceIp: usable("dnsServiceIp"),
+        nodeCount: usable("nodeCount"),
+        maxPods: usable("maxPods"),
+        // An unknown plugin is already an error; the plan's rules then check the ranges as kubenet's.
+        networkPlugin: usable("networkPlugin"),
+        azureCniCluster: usable("azureCniCluster"),
+        azureCniNodeCount: usable("azureCniNodeCount"),
+        azureCniMaxPods: usable("azureCniMaxPods"),
+    });
+    const allErrors = [...errors, ...addressFindings.errors];
+    if (allErrors.length > 0) return { errors: allErrors, warnings: addressFindings.warnings };
+    return { config: Object.freeze(parsed), errors: [], warnings: [...addressFindings.warnings, ...replicasFitNodes(parsed)] };
 }
 
 /** One message listing every problem, one per line. */
 export function formatProblems(problems: readonly Problem[]): string {
-    return problems.map((problem) => `  - ${problem.key}: ${problem.message}`).join("\n");
+    return problems.map((found) => `  - ${found.key}: ${found.message}`).join("\n");
 }
 
-/** Reads the stack's raw config through the Pulumi SDK (the only place config is read). */
+/** Reads the stack's raw config through the Pulumi SDK (the only place the program reads config). */
 export function readRawConfig(): RawConfig {
     const project = new pulumi.Config(PROJECT_NAME);
     const raw: RawConfig = {};
-    for (const key of CONFIG_KEYS) {
-        raw[key] = project.get(key);
-    }
+    for (const key of CONFIG_KEYS) raw[key] = project.get(key);
     raw[LOCATION_KEY] = new pulumi.Config("azure-native").get("location");
     return raw;
 }
@@ -246,9 +281,7 @@ export function readRawConfig(): RawConfig {
  */
 export function loadStackConfig(raw: RawConfig = readRawConfig()): StackConfig {
     const result = validateConfig(raw);
-    for (const warning of result.warnings) {
-        pulumi.log.warn(`${warning.key}: ${warning.message}`);
-    }
+    for (const found of result.warnings) pulumi.log.warn(`${found.key}: ${found.message}`);
     if (!result.config) {
         throw new pulumi.RunError(
             `The stack configuration has ${result.errors.length} problem(s); nothing was created.\n` +

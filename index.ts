@@ -20,7 +20,7 @@ const network = new Network("network", {
     kubenetSubnetCidr: config.kubenetSubnetCidr,
     azureCniSubnetCidr: config.azureCniSubnetCidr,
     servicesSubnetCidr: config.servicesSubnetCidr,
-    kubenetRouteTable: NETWORK_PLUGINS[config.networkPlugin].routeTable,
+    mainClusterPlugin: NETWORK_PLUGINS[config.networkPlugin],
     protect: config.protect,
 });
 

@@ -18,3 +18,18 @@ export const COMPONENT_TYPES = Object.freeze({
     cluster: "aks-kubenet:cluster:Cluster",
     nginx: "aks-kubenet:workloads:Nginx",
 });
+
+/**
+ * Which of the stack's clusters a tool looks at: the main one (in the kubenet subnet; kubenet, or
+ * Azure CNI Overlay after the move) or part 2's Azure CNI cluster.
+ */
+export type ClusterChoice = "main" | "azurecni";
+export const CLUSTER_CHOICES: readonly ClusterChoice[] = ["main", "azurecni"];
+/** Older names still accepted on the command line: the main cluster used to be called "kubenet". */
+const CLUSTER_ALIASES: Readonly<Record<string, ClusterChoice>> = { kubenet: "main" };
+
+/** A --cluster value as typed, or undefined when it names no cluster. */
+export function parseClusterChoice(text: string): ClusterChoice | undefined {
+    const lower = text.toLowerCase();
+    return CLUSTER_CHOICES.find((choice) => choice === lower) ?? CLUSTER_ALIASES[lower];
+}

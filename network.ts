@@ -5,6 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as network from "@pulumi/azure-native/network";
 import * as resources from "@pulumi/azure-native/resources";
+import { NetworkPluginSpec } from "./addressPlan";
 import { COMPONENT_TYPES, routeTableNameFor, SUBNET_NAMES } from "./names";
 
 export { routeTableNameFor, SUBNET_NAMES };
@@ -19,10 +20,10 @@ export interface NetworkArgs {
     readonly azureCniSubnetCidr: string;
     readonly servicesSubnetCidr: string;
     /**
-     * Whether the kubenet subnet's cluster needs a route table (the plugin's `routeTable`). Off
-     * (Azure CNI Overlay), the table is not declared and the subnet carries none.
+     * The plugin of the main cluster, the one in the kubenet subnet: kubenet's brings the route
+     * table; with Azure CNI Overlay the table is not declared and the subnet carries none.
      */
-    readonly kubenetRouteTable: boolean;
+    readonly mainClusterPlugin: NetworkPluginSpec;
     /** Protect the resource group, VNet, subnets and route table from deletion. */
     readonly protect: boolean;
 }
@@ -30,7 +31,7 @@ export interface NetworkArgs {
 export class Network extends pulumi.ComponentResource {
     public readonly resourceGroup: resources.ResourceGroup;
     public readonly vnet: network.VirtualNetwork;
-    /** Present while the kubenet subnet's cluster uses kubenet. */
+    /** Present while the main cluster's plugin is kubenet. */
     public readonly routeTable?: network.RouteTable;
     public readonly kubenetSubnet: network.Subnet;
     public readonly azureCniSubnet: network.Subnet;
@@ -64,7 +65,7 @@ export class Network extends pulumi.ComponentResource {
         // standalone Route resources.
         // Without it (Overlay), the engine updates the subnet (table detached) before it deletes
         // the table: deletions run last, and Azure refuses to delete a table still attached.
-        if (args.kubenetRouteTable) {
+        if (args.mainClusterPlugin.routeTable) {
             this.routeTable = new network.RouteTable(`${name}-routes`, {
                 resourceGroupName,
                 location: args.location,

@@ -27,16 +27,10 @@ export interface NetworkPluginSpec {
     readonly podAddresses: "podCidrSlices" | "nodeSubnet";
     /** kubenet needs a route table on its subnet (<slice> -> <node>); the others must have none. */
     readonly routeTable: boolean;
-    /** Who carries pod traffic between nodes: the subnet's route table, or Azure's SDN. */
-    readonly podRoutesHeldBy: "routeTable" | "sdn";
     /** Largest node count the plugin allows in one pool. */
     readonly maxNodes: number;
     /** AKS's maxPods default for the plugin. */
     readonly defaultMaxPods: number;
-    /** Pod traffic to other VNet addresses keeps the pod IP (ip-masq-agent skips the VNet) or is SNATed to the node. */
-    readonly podSourceInVnet: "podIp" | "nodeIp";
-    /** kubenet retires on 31 March 2028 (Azure/AKS#4859). */
-    readonly retires?: string;
 }
 
 /** Azure route tables hold at most 400 routes, one per kubenet node. */
@@ -51,11 +45,8 @@ export const NETWORK_PLUGINS: Readonly<Record<NetworkPluginName, NetworkPluginSp
         networkPlugin: "kubenet",
         podAddresses: "podCidrSlices",
         routeTable: true,
-        podRoutesHeldBy: "routeTable",
         maxNodes: ROUTE_TABLE_ROUTE_LIMIT,
         defaultMaxPods: 110,
-        podSourceInVnet: "nodeIp",
-        retires: "2028-03-31",
     },
     overlay: {
         name: "overlay",
@@ -64,10 +55,8 @@ export const NETWORK_PLUGINS: Readonly<Record<NetworkPluginName, NetworkPluginSp
         networkPluginMode: "overlay",
         podAddresses: "podCidrSlices",
         routeTable: false,
-        podRoutesHeldBy: "sdn",
         maxNodes: NODES_PER_POOL_LIMIT,
         defaultMaxPods: 250,
-        podSourceInVnet: "nodeIp",
     },
     azureCni: {
         name: "azureCni",
@@ -75,10 +64,8 @@ export const NETWORK_PLUGINS: Readonly<Record<NetworkPluginName, NetworkPluginSp
         networkPlugin: "azure",
         podAddresses: "nodeSubnet",
         routeTable: false,
-        podRoutesHeldBy: "sdn",
         maxNodes: NODES_PER_POOL_LIMIT,
         defaultMaxPods: 30,
-        podSourceInVnet: "podIp",
     },
 });
 

@@ -7,10 +7,9 @@
 import { execFileSync } from "child_process";
 import type { CoreV1Api } from "@kubernetes/client-node";
 import type { TokenCredential } from "@azure/identity";
+import { ClusterChoice } from "../names";
 import { REPO_ROOT } from "../stackFiles";
 import { UsageError } from "./shell";
-
-export type ClusterOutputs = "kubenet" | "azurecni";
 
 /** Whether the Pulumi CLI answers on this PATH. */
 export function hasPulumiCli(): boolean {
@@ -23,7 +22,7 @@ export function hasPulumiCli(): boolean {
 }
 
 /** The kubeconfig of the chosen cluster and the subscription, from the stack's outputs. */
-export async function stackAccess(stack: string, cluster: ClusterOutputs): Promise<{ kubeconfig: string; subscriptionId: string }> {
+export async function stackAccess(stack: string, cluster: ClusterChoice): Promise<{ kubeconfig: string; subscriptionId: string }> {
     if (!hasPulumiCli()) {
         throw new UsageError("the Pulumi CLI is not installed or not on PATH (https://www.pulumi.com/docs/install/); install it and `pulumi login`, or work from saved files (see --help)");
     }

@@ -15,7 +15,7 @@ import { LabClusters, validateLabName } from "./topology";
 import { verify } from "./verify";
 
 const USAGE = `usage: sudo npm run lab:bench -- [--sizes LIST] [--stack NAME] [--skip-verify] [--interrupts]
-  --sizes LIST    comma-separated [kubenet|azurecni|both:]NODESxPODS (default ${DEFAULT_BENCH_SIZES});
+  --sizes LIST    comma-separated [main|azurecni|both:]NODESxPODS (default ${DEFAULT_BENCH_SIZES});
                   400 nodes need a stack whose plan holds them: --stack kubenet400 --sizes 400x5
   --stack NAME    the stack whose config and address plan the labs follow (default dev)
   --skip-verify   time up and down only
@@ -132,7 +132,7 @@ export async function main(argv: string[]): Promise<number> {
     for (const size of sizes) console.log(await benchOne(values.stack!, size, !values["skip-verify"]));
     if (values.interrupts) {
         console.log("\n| interrupt | lab | when | result | left behind |\n| --- | --- | --- | --- | --- |");
-        console.log(await interrupted(values.stack!, "SIGINT", "kubenet", 100, 5));
+        console.log(await interrupted(values.stack!, "SIGINT", "main", 100, 5));
         console.log(await interrupted(values.stack!, "SIGTERM", "both", 7, 5));
     }
     return EXIT_OK;

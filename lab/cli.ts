@@ -6,22 +6,23 @@ import { EXIT_CHECK_FAILED, EXIT_OK, EXIT_UNUSABLE_INPUT, parseOptions, runMain,
 import { explainPath } from "./explain";
 import { down, labTopologyFor, readState, show, snapshot, status, up } from "./lab";
 import { LabError, preflight } from "./system";
-import { LAB_CLUSTER_CHOICES, LabClusters, LabTopology, mainClusterLabel, sliceRoutesHolder } from "./topology";
+import { LAB_CLUSTER_CHOICES, LabClusters, LabTopology, mainClusterLabel, parseLabClusters, sliceRoutesHolder } from "./topology";
 import { MAIN_NETWORK_PLUGINS, MainNetworkPlugin } from "../addressPlan";
 import { validatedStackConfig } from "../stackFiles";
-import { CLUSTER_CHOICES, ClusterChoice } from "../verify/expected";
+import { CLUSTER_CHOICES, parseClusterChoice } from "../names";
 import { formatTable, verify } from "./verify";
 
 const USAGE = `usage: sudo npm run lab -- <up|status|show|explain|verify|snapshot|down> [--stack dev] [--name NAME] [--json]
-  up [--cluster kubenet|azurecni|both] [--plugin kubenet|overlay] [--nodes N] [--pods N]
+  up [--cluster main|azurecni|both] [--plugin kubenet|overlay] [--nodes N] [--pods N]
                            build the lab from the stack's config and address plan (default cluster:
-                           both when the stack enables azureCniCluster, else kubenet; default plugin
-                           of the main cluster: the stack's networkPlugin)
+                           both when the stack enables azureCniCluster, else main, the cluster in
+                           the kubenet subnet; kubenet is accepted for main; default plugin of the
+                           main cluster: the stack's networkPlugin)
   status [--json]          print the lab's topology
   show <node>              inside a node: ip addr, brctl show (kubenet), route -n, the nat rules
   explain <src> <dst>      which path a packet from <src> to <dst> takes, and the rule that decides it
   verify                   prove the data paths with real packets (both clusters' contrasts when built)
-  snapshot DIR [--cluster kubenet|azurecni]
+  snapshot DIR [--cluster main|azurecni]
                            write that cluster as nodes, pods, services, routes and subnet JSON
                            for \`npm run verify -- --from DIR --cluster ...\`
   down                     remove everything the lab made
@@ -61,15 +62,15 @@ export async function main(argv: string[]): Promise<number> {
     const stack = values.stack!;
     const name = values.name ?? stack;
     const options = { stack, name, nodes: integerOption("nodes", values.nodes), podsPerNode: integerOption("pods", values.pods) ?? 3 };
-    const cluster = values.cluster;
+    const clusters = values.cluster === undefined ? undefined : parseLabClusters(values.cluster);
     const log = (line: string) => console.error(line);
 
     switch (command) {
         case "up": {
-            if (cluster !== undefined && !LAB_CLUSTER_CHOICES.includes(cluster as LabClusters)) throw new LabError(`--cluster ${cluster}: use ${LAB_CLUSTER_CHOICES.join(", ")}`);
+            if (values.cluster !== undefined && !clusters) throw new LabError(`--cluster ${values.cluster}: use ${LAB_CLUSTER_CHOICES.join(", ")}`);
             if (values.plugin !== undefined && !MAIN_NETWORK_PLUGINS.includes(values.plugin as MainNetworkPlugin)) throw new LabError(`--plugin ${values.plugin}: use ${MAIN_NETWORK_PLUGINS.join(" or ")}`);
             const started = Date.now();
-            const topology = await up({ ...options, clusters: cluster as LabClusters | undefined, plugin: values.plugin as MainNetworkPlugin | undefined }, log);
+            const topology = await up({ ...options, clusters: clusters as LabClusters | undefined, plugin: values.plugin as MainNetworkPlugin | undefined }, log);
             const count = (nodes: ReadonlyArray<{ pods: readonly unknown[] }>) => `${nodes.length} nodes, ${nodes.reduce((sum, node) => sum + node.pods.length, 0)} pods`;
             const built = [
                 ...(topology.nodes.length > 0 ? [`${mainClusterLabel(topology)} ${count(topology.nodes)}`] : []),
@@ -83,7 +84,7 @@ export async function main(argv: string[]): Promise<number> {
         case "status": {
             const current = await status(name);
             if (values.json) {
-                console.log(JSON.stringify(current ?? { name, running: false, planned: labTopologyFor({ ...options, clusters: cluster as LabClusters | undefined, plugin: values.plugin as MainNetworkPlugin | undefined }) }, null, 2));
+                console.log(JSON.stringify(current ?? { name, running: false, planned: labTopologyFor({ ...options, clusters: clusters as LabClusters | undefined, plugin: values.plugin as MainNetworkPlugin | undefined }) }, null, 2));
                 return EXIT_OK;
             }
             if (!current) {
@@ -106,7 +107,7 @@ export async function main(argv: string[]): Promise<number> {
         }
         case "explain": {
             if (rest.length !== 2) throw new LabError("usage: lab -- explain <src-ip> <dst-ip>");
-            const topology = readState(name) ?? labTopologyFor({ ...options, clusters: cluster as LabClusters | undefined, plugin: values.plugin as MainNetworkPlugin | undefined });
+            const topology = readState(name) ?? labTopologyFor({ ...options, clusters: clusters as LabClusters | undefined, plugin: values.plugin as MainNetworkPlugin | undefined });
             console.log(explainPath(topology, rest[0], rest[1]).join("\n"));
             return EXIT_OK;
         }
@@ -119,15 +120,15 @@ export async function main(argv: string[]): Promise<number> {
             return results.every((result) => result.passed) ? EXIT_OK : EXIT_CHECK_FAILED;
         }
         case "snapshot": {
-            if (rest.length !== 1) throw new LabError("usage: lab -- snapshot DIR [--cluster kubenet|azurecni]");
-            const which = (cluster ?? "kubenet") as ClusterChoice;
-            if (!CLUSTER_CHOICES.includes(which)) throw new LabError(`--cluster ${cluster}: use ${CLUSTER_CHOICES.join(" or ")}`);
+            if (rest.length !== 1) throw new LabError("usage: lab -- snapshot DIR [--cluster main|azurecni]");
+            const which = parseClusterChoice(values.cluster ?? "main");
+            if (!which) throw new LabError(`--cluster ${values.cluster}: use ${CLUSTER_CHOICES.join(" or ")}`);
             const topology = requireState(name);
             await preflight();
             const written = await snapshot(topology, rest[0], which);
             console.log(`lab "${name}": wrote ${written.join(", ")}; check it with npm run --silent verify -- --stack ${topology.stack} --cluster ${which} --from ${rest[0]}`);
             const declared = validatedStackConfig(topology.stack).networkPlugin;
-            if (which === "kubenet" && topology.plugin !== declared) {
+            if (which === "main" && topology.plugin !== declared) {
                 console.log(`note: the lab runs ${topology.plugin} but stack ${topology.stack} declares ${declared}; verify expects what the stack declares, so check it with a stack whose networkPlugin is ${topology.plugin}`);
             }
             return EXIT_OK;

@@ -3,7 +3,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { buildAddressPlan, MainNetworkPlugin } from "../addressPlan";
 import { validatedStackConfig } from "../stackFiles";
-import { ClusterChoice, expectedFor } from "../verify/expected";
+import { ClusterChoice } from "../names";
+import { expectedFor } from "../verify/expected";
 import { writeSnapshot } from "../verify/snapshot";
 import { IpRoute, labSnapshot } from "./snapshot";
 import { buildCommands, IP_MASQ_AGENT_CHAIN } from "./commands";
@@ -30,7 +31,7 @@ export interface UpOptions {
     /** Overrides the stack's nodeCount (and azureCniNodeCount). */
     readonly nodes?: number;
     readonly podsPerNode: number;
-    /** Which clusters; default: both when the stack enables azureCniCluster, else kubenet. */
+    /** Which clusters; default: both when the stack enables azureCniCluster, else main. */
     readonly clusters?: LabClusters;
     /** The main cluster's plugin; default: the stack's networkPlugin. */
     readonly plugin?: MainNetworkPlugin;
@@ -42,7 +43,7 @@ function labConfigOverrides(choices: { clusters: LabClusters; plugin?: MainNetwo
     return {
         ...(choices.nodes === undefined ? {} : { nodeCount: String(choices.nodes), azureCniNodeCount: String(choices.nodes) }),
         // The lab builds the Azure CNI cluster even where the stack leaves it off.
-        ...(choices.clusters === "kubenet" ? {} : { azureCniCluster: "true" }),
+        ...(choices.clusters === "main" ? {} : { azureCniCluster: "true" }),
         ...(choices.plugin ? { networkPlugin: choices.plugin } : {}),
     };
 }
@@ -50,7 +51,7 @@ function labConfigOverrides(choices: { clusters: LabClusters; plugin?: MainNetwo
 export function labTopologyFor(options: UpOptions): LabTopology {
     const invalid = validateLabName(options.name);
     if (invalid) throw new LabError(invalid);
-    const clusters = options.clusters ?? (validatedStackConfig(options.stack).azureCniCluster ? "both" : "kubenet");
+    const clusters = options.clusters ?? (validatedStackConfig(options.stack).azureCniCluster ? "both" : "main");
     let config;
     try {
         config = validatedStackConfig(options.stack, labConfigOverrides({ clusters, plugin: options.plugin, nodes: options.nodes }));
@@ -172,8 +173,8 @@ export async function status(name: string): Promise<LabStatus | undefined> {
 }
 
 export function findNode(topology: LabTopology, which: string) {
-    const kubenet = topology.nodes.find((candidate) => candidate.name === which || candidate.name === `node-${which}` || candidate.ip === which);
-    if (kubenet) return { kind: "kubenet" as const, node: kubenet };
+    const main = topology.nodes.find((candidate) => candidate.name === which || candidate.name === `node-${which}` || candidate.ip === which);
+    if (main) return { kind: "main" as const, node: main };
     const cni = topology.azureCni?.nodes.find((candidate) => candidate.name === which || candidate.ip === which);
     if (cni) return { kind: "azurecni" as const, node: cni };
     const names = [...topology.nodes, ...(topology.azureCni?.nodes ?? [])].map((candidate) => candidate.name);
@@ -187,7 +188,7 @@ export function findNode(topology: LabTopology, which: string) {
 export async function show(topology: LabTopology, which: string): Promise<string> {
     const found = findNode(topology, which);
     const route: [string, string[]] = (await hasTool("route")) ? ["route -n", ["route", "-n"]] : ["ip route (route not installed)", ["ip", "route"]];
-    const views: Array<[string, string[]]> = found.kind === "kubenet"
+    const views: Array<[string, string[]]> = found.kind === "main"
         ? [
               ["ip addr", ["ip", "addr"]],
               (await hasTool("brctl")) ? ["brctl show", ["brctl", "show"]] : ["bridge link (brctl not installed)", ["bridge", "link"]],
@@ -200,7 +201,7 @@ export async function show(topology: LabTopology, which: string): Promise<string
               ["iptables -t nat -nL POSTROUTING --line-numbers", ["iptables", "-t", "nat", "-nL", "POSTROUTING", "--line-numbers"]],
               [`iptables -t nat -nL ${IP_MASQ_AGENT_CHAIN} --line-numbers`, ["iptables", "-t", "nat", "-nL", IP_MASQ_AGENT_CHAIN, "--line-numbers"]],
           ];
-    const title = found.kind === "kubenet"
+    const title = found.kind === "main"
         ? `# ${found.node.name}: eth0 ${found.node.ip}, pods ${found.node.podCidr} on cbr0 ${found.node.bridgeIp} (netns ${found.node.netns})`
         : `# ${found.node.name} (Azure CNI): eth0 ${found.node.ip}, pods ${found.node.pods.map((pod) => pod.ip).join(", ")} each on its own veth, no bridge (netns ${found.node.netns})`;
     const sections: string[] = [title];
@@ -212,10 +213,10 @@ export async function show(topology: LabTopology, which: string): Promise<string
 }
 
 /** Writes one of the running lab's clusters as the documents verify reads; returns the files written. */
-export async function snapshot(topology: LabTopology, dir: string, cluster: ClusterChoice = "kubenet"): Promise<string[]> {
-    const built = cluster === "kubenet" ? topology.nodes.length > 0 : topology.azureCni !== undefined;
-    if (!built) throw new LabError(`lab "${topology.name}" has no ${cluster} cluster; bring it up with --cluster ${cluster === "kubenet" ? "kubenet" : "azurecni"} or both`);
-    const routes = cluster === "kubenet"
+export async function snapshot(topology: LabTopology, dir: string, cluster: ClusterChoice = "main"): Promise<string[]> {
+    const built = cluster === "main" ? topology.nodes.length > 0 : topology.azureCni !== undefined;
+    if (!built) throw new LabError(`lab "${topology.name}" has no ${cluster} cluster; bring it up with --cluster ${cluster} or both`);
+    const routes = cluster === "main"
         ? (JSON.parse(await runOrThrow("ip", ["-n", topology.router.netns, "-j", "route", "show", "table", String(topology.router.routeTable)])) as IpRoute[])
         : [];
     // The lab's own choices over the stack's config, as labTopologyFor made them.

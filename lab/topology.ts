@@ -5,6 +5,7 @@
  * address plan (addressPlan/), none is restated.
  */
 import { AddressPlan, azureCniPodIpAt, cidr, formatIp, hostAt, MainNetworkPlugin, nodeIpAt, overlaps, podIpAt, RANGES_AKS_FORBIDS } from "../addressPlan";
+import { CLUSTER_CHOICES, ClusterChoice, parseClusterChoice } from "../names";
 
 /** Namespace names carry this prefix plus the lab's name, so labs never collide and `down` finds its own. */
 export const LAB_NETNS_PREFIX = "akl-";
@@ -23,9 +24,14 @@ export const AZURE_CNI_POD_GATEWAY = "169.254.1.1";
 /** Candidates for the "internet" host: documentation ranges, outside any lab range. */
 const EXTERNAL_NETWORK_CANDIDATES = ["203.0.113.0/24", "198.51.100.0/24"];
 
-/** Which of the stack's clusters the lab builds. */
-export type LabClusters = "kubenet" | "azurecni" | "both";
-export const LAB_CLUSTER_CHOICES: readonly LabClusters[] = ["kubenet", "azurecni", "both"];
+/** Which of the stack's clusters the lab builds: one of them, or both. */
+export type LabClusters = ClusterChoice | "both";
+export const LAB_CLUSTER_CHOICES: readonly LabClusters[] = [...CLUSTER_CHOICES, "both"];
+
+/** A lab --cluster value as typed (kubenet is accepted for main), or undefined. */
+export function parseLabClusters(text: string): LabClusters | undefined {
+    return text.toLowerCase() === "both" ? "both" : parseClusterChoice(text);
+}
 
 export interface LabPod {
     readonly name: string;
@@ -112,7 +118,7 @@ export interface LabTopology {
         readonly externalInterface: string;
         readonly externalGateway: string;
     };
-    /** The kubenet cluster's nodes (empty when only the Azure CNI cluster is built). */
+    /** The main cluster's nodes (empty when only the Azure CNI cluster is built). */
     readonly nodes: readonly LabNode[];
     readonly external: { readonly netns: string; readonly ip: string; readonly prefixLength: number };
     readonly vnetHost: LabVnetHost;
@@ -131,7 +137,7 @@ export interface LabOptions {
     readonly name: string;
     readonly stack: string;
     readonly podsPerNode: number;
-    /** Which clusters; default kubenet. A plan without `azureCni` cannot build the Azure CNI one. */
+    /** Which clusters; default main. A plan without `azureCni` cannot build the Azure CNI one. */
     readonly clusters?: LabClusters;
 }
 
@@ -169,9 +175,9 @@ function labService(plan: AddressPlan, endpoints: readonly string[]): LabService
 export function buildLabTopology(plan: AddressPlan, options: LabOptions): LabTopology {
     const invalid = validateLabName(options.name);
     if (invalid) throw new Error(invalid);
-    const clusters = options.clusters ?? "kubenet";
-    const withKubenet = clusters !== "azurecni";
-    const withAzureCni = clusters !== "kubenet";
+    const clusters = options.clusters ?? "main";
+    const withMain = clusters !== "azurecni";
+    const withAzureCni = clusters !== "main";
     if (withAzureCni && !plan.azureCni) throw new Error("the plan has no Azure CNI cluster (azureCniCluster is off)");
     const maxPods = withAzureCni ? Math.min(250, plan.azureCni!.maxPods) : 250;
     if (!Number.isInteger(options.podsPerNode) || options.podsPerNode < 1 || options.podsPerNode > maxPods) {
@@ -179,7 +185,7 @@ export function buildLabTopology(plan: AddressPlan, options: LabOptions): LabTop
     }
     const prefix = netnsPrefix(options.name);
     const gateway = plan.subnets.kubenet.gateway;
-    const nodes: LabNode[] = !withKubenet ? [] : plan.nodes.map((node) => ({
+    const nodes: LabNode[] = !withMain ? [] : plan.nodes.map((node) => ({
         name: node.name,
         netns: `${prefix}${node.name}`,
         ip: node.ip,

@@ -4,7 +4,7 @@ import { StackConfig } from "../config";
 import { MigrationInput } from "./prerequisites";
 
 export async function gatherMigrationInput(stack: string, config: StackConfig): Promise<MigrationInput> {
-    const { kubeconfig, subscriptionId } = await stackAccess(stack, "kubenet");
+    const { kubeconfig, subscriptionId } = await stackAccess(stack, "main");
     const configMaps = withKubernetes(kubeconfig, async (core) => ({ apiVersion: "v1", kind: "List", ...asJson(await core.listNamespacedConfigMap({ namespace: "kube-system" })) }));
     const azure = withAzure(`cluster ${config.resourceGroupName}/${config.clusterName} or VNet ${config.vnetName} in subscription ${subscriptionId}`, async (credential) => {
         const { ContainerServiceClient } = await import("@azure/arm-containerservice");

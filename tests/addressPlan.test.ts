@@ -112,7 +112,7 @@ describe("the seed's plan", () => {
     test("the route table, not the subnet, limits a large plan", () => {
         const big = buildAddressPlan({ ...seed, vnetCidr: "10.220.0.0/14", kubenetSubnetCidr: "10.221.0.0/16", podCidr: "10.0.0.0/15" });
         expect(big.capacity.maxNodes).toBe(ROUTE_TABLE_ROUTE_LIMIT);
-        expect(checkAddressPlan({ ...big, ...{ vnetCidr: "10.220.0.0/14", kubenetSubnetCidr: "10.221.0.0/16", azureCniSubnetCidr: seed.azureCniSubnetCidr, servicesSubnetCidr: seed.servicesSubnetCidr, dnsServiceIp: seed.dnsServiceIp, maxPods: 110 }, nodeCount: 400 }).warnings).toEqual([expect.objectContaining({ key: "nodeCount", message: expect.stringMatching(/maxSurge 0/) })]);
+        expect(checkAddressPlan({ ...big, ...{ vnetCidr: "10.220.0.0/14", kubenetSubnetCidr: "10.221.0.0/16", azureCniSubnetCidr: seed.azureCniSubnetCidr, servicesSubnetCidr: seed.servicesSubnetCidr, dnsServiceIp: seed.dnsServiceIp, maxPods: 110 }, nodeCount: 400 }).warnings).toEqual([expect.objectContaining({ rule: "nodeCountWithinPluginLimit", key: "nodeCount", values: { nodeCount: 400, maxNodes: 400, plugin: "kubenet" } })]);
     });
 
     test("an invalid input has no plan", () => {
@@ -226,22 +226,30 @@ describe("the Azure CNI cluster's addresses", () => {
         }));
     });
 
-    test("when refused, the largest values the message names fit, and one more does not", () => {
+    test("when refused, the largest values the problem names fit, and one more does not", () => {
+        let refusals = 0;
         fc.assert(fc.property(capacityCases, ({ prefix, nodeCount, maxPods }) => {
             const subnet = `10.220.8.0/${prefix}`;
-            const [problem] = checkAddressPlan(withAzureCni(subnet, nodeCount, maxPods)).errors.filter((found) => found.key === "azureCniNodeCount");
+            const [problem] = checkAddressPlan(withAzureCni(subnet, nodeCount, maxPods)).errors.filter((found) => found.rule === "azureCniSubnetHoldsEveryPod");
             if (!problem) return;
-            const nodes = /largest azureCniNodeCount that fits at azureCniMaxPods \d+ is (\d+)/.exec(problem.message);
-            if (nodes) {
-                expect(checkAddressPlan(withAzureCni(subnet, Number(nodes[1]), maxPods)).errors).toEqual([]);
-                expect(checkAddressPlan(withAzureCni(subnet, Number(nodes[1]) + 1, maxPods)).errors).not.toEqual([]);
+            refusals += 1;
+            const { largestNodeCount, largestMaxPods } = problem.values as { largestNodeCount: number; largestMaxPods: number };
+            if (largestNodeCount >= 1) {
+                expect(checkAddressPlan(withAzureCni(subnet, largestNodeCount, maxPods)).errors).toEqual([]);
+                expect(checkAddressPlan(withAzureCni(subnet, largestNodeCount + 1, maxPods)).errors).not.toEqual([]);
+            } else {
+                expect(checkAddressPlan(withAzureCni(subnet, 1, maxPods)).errors).not.toEqual([]);
             }
-            const pods = /largest azureCniMaxPods that fits at azureCniNodeCount \d+ is (\d+)/.exec(problem.message);
-            if (pods) {
-                expect(checkAddressPlan(withAzureCni(subnet, nodeCount, Number(pods[1]))).errors).toEqual([]);
-                if (Number(pods[1]) < 250) expect(checkAddressPlan(withAzureCni(subnet, nodeCount, Number(pods[1]) + 1)).errors).not.toEqual([]);
+            if (largestMaxPods >= 10) {
+                expect(checkAddressPlan(withAzureCni(subnet, nodeCount, largestMaxPods)).errors).toEqual([]);
+                if (largestMaxPods < 250) expect(checkAddressPlan(withAzureCni(subnet, nodeCount, largestMaxPods + 1)).errors).not.toEqual([]);
+            } else {
+                expect(largestMaxPods).toBe(0);
+                expect(checkAddressPlan(withAzureCni(subnet, nodeCount, 10)).errors).not.toEqual([]);
             }
         }));
+        // The property must have met refusals at all, or it proved nothing.
+        expect(refusals).toBeGreaterThan(10);
     });
 
     test("every accepted plan's node blocks lie in the subnet, disjoint, with room for the surge node", () => {

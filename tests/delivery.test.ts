@@ -169,8 +169,8 @@ describe("scripts read their arguments before any side effect", () => {
         expect([help.code, help.stdout]).toEqual([0, expect.stringMatching(/^usage: sudo npm run lab:bench/)]);
         for (const [args, message] of [
             [["--bogus"], /^lab:bench: Unknown option '--bogus'/],
-            [["--sizes", "3x3,lots"], /^lab:bench: --sizes item "lots" is not \[kubenet\|azurecni\|both:\]NODESxPODS/],
-            [["--sizes", "cilium:3x3"], /^lab:bench: --sizes item "cilium:3x3": the cluster must be kubenet, azurecni, both/],
+            [["--sizes", "3x3,lots"], /^lab:bench: --sizes item "lots" is not \[main\|azurecni\|both:\]NODESxPODS/],
+            [["--sizes", "cilium:3x3"], /^lab:bench: --sizes item "cilium:3x3": the cluster must be main, azurecni, both/],
         ] as const) {
             const result = await runInProcess("lab:bench", main, [...args]);
             expect([args, result.code, result.stderr.split("\n")]).toEqual([args, 2, [expect.stringMatching(message)]]);

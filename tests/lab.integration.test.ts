@@ -224,6 +224,6 @@ describe("the CLI's preconditions, on any machine (root or not, with or without 
         expect(runCli(["--help"])).toMatchObject({ code: 0, stdout: expect.stringMatching(/^usage: sudo npm run lab/) }); // the real command, once
         expect((await lab("up", "--nods", "3")).code).toBe(2);
         expect(await lab("teleport")).toMatchObject({ code: 2, stderr: expect.stringMatching(/unknown command "teleport"/) });
-        expect(await lab("up", "--cluster", "cilium", "--name", "nolab")).toMatchObject({ code: 2, stderr: expect.stringMatching(/--cluster cilium: use kubenet, azurecni, both/) });
+        expect(await lab("up", "--cluster", "cilium", "--name", "nolab")).toMatchObject({ code: 2, stderr: expect.stringMatching(/--cluster cilium: use main, azurecni, both/) });
     });
 });

@@ -155,6 +155,55 @@ describe("Deployments meet the restricted standard", () => {
             expect.stringMatching(/resources\.limits/),
         ]);
     });
+    const withPod = (change: (pod: any) => void) => {
+        const changed = plain(good);
+        change(changed.spec.template.spec);
+        return violationsOf(deploymentsRestricted, deployment(changed));
+    };
+    test("fails a privileged container, and nothing else about it", () => {
+        expect(withPod((pod) => (pod.containers[0].securityContext.privileged = true))).toEqual(["container nginx: must not be privileged."]);
+        expect(withPod((pod) => (pod.containers[0].securityContext.privileged = false))).toEqual([]);
+    });
+    test.each(["hostNetwork", "hostPID", "hostIPC"])("fails a pod that shares the host's namespace (%s)", (field) => {
+        expect(withPod((pod) => (pod[field] = true))).toEqual(["the pod shares a host namespace (hostNetwork/hostPID/hostIPC)."]);
+        expect(withPod((pod) => (pod[field] = false))).toEqual([]);
+    });
+    test("checks init containers as strictly as containers, naming them as init containers", () => {
+        const init = { ...plain(good).spec.template.spec.containers[0], name: "setup" };
+        expect(withPod((pod) => (pod.initContainers = [init]))).toEqual([]);
+        expect(withPod((pod) => (pod.initContainers = [{ ...init, securityContext: { ...init.securityContext, capabilities: { drop: ["NET_RAW"] } } }])))
+            .toEqual(["init container setup: drop ALL capabilities (securityContext.capabilities.drop: [ALL])."]);
+        expect(withPod((pod) => (pod.initContainers = [{ name: "bare", image: "busybox:1" }]))).toEqual([
+            "init container bare: set securityContext.allowPrivilegeEscalation to false.",
+            "init container bare: drop ALL capabilities (securityContext.capabilities.drop: [ALL]).",
+            "init container bare: declare resources.requests for cpu and memory.",
+            "init container bare: declare resources.limits for cpu and memory.",
+        ]);
+    });
+    test("runAsNonRoot and seccomp may come from the pod or the container; a Localhost profile is accepted", () => {
+        expect(withPod((pod) => delete pod.containers[0].securityContext.runAsNonRoot)).toEqual([]); // the pod's still holds
+        expect(withPod((pod) => {
+            delete pod.containers[0].securityContext.runAsNonRoot;
+            delete pod.securityContext.runAsNonRoot;
+        })).toEqual(["container nginx: set runAsNonRoot: true (pod or container)."]);
+        expect(withPod((pod) => (pod.containers[0].securityContext.runAsNonRoot = false))).toEqual(["container nginx: set runAsNonRoot: true (pod or container)."]); // the container's wins
+        expect(withPod((pod) => delete pod.containers[0].securityContext.seccompProfile)).toEqual([]);
+        expect(withPod((pod) => {
+            delete pod.securityContext.seccompProfile;
+            pod.containers[0].securityContext.seccompProfile = { type: "Localhost", localhostProfile: "p.json" };
+        })).toEqual([]);
+        expect(withPod((pod) => {
+            delete pod.securityContext.seccompProfile;
+            pod.containers[0].securityContext.seccompProfile = { type: "Unconfined" };
+        })).toEqual(["container nginx: set seccompProfile.type RuntimeDefault (pod or container)."]);
+    });
+    test("requests and limits each need cpu and memory", () => {
+        expect(withPod((pod) => delete pod.containers[0].resources.requests.memory)).toEqual(["container nginx: declare resources.requests for cpu and memory."]);
+        expect(withPod((pod) => delete pod.containers[0].resources.limits.cpu)).toEqual(["container nginx: declare resources.limits for cpu and memory."]);
+    });
+    test("other kinds are not judged", () => {
+        expect(violationsOf(deploymentsRestricted, { type: "kubernetes:apps/v1:StatefulSet", props: { spec: {} } })).toEqual([]);
+    });
     test("an unknown spec stops the policy; a missing one fails", () => {
         expect(() => violationsOf(deploymentsRestricted, deployment({ spec: unknownObjectValue }))).toThrow(UnknownValueError);
         expect(violationsOf(deploymentsRestricted, deployment({ spec: {} }))).toEqual([expect.stringMatching(/no pod template/)]);

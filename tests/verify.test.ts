@@ -19,7 +19,7 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 const SEED = path.join(__dirname, "fixtures", "seed-snapshot");
 const seed = readSnapshot(SEED, true);
-const kubenet = expectedFor(validatedStackConfig("dev"), "kubenet");
+const kubenet = expectedFor(validatedStackConfig("dev"), "main");
 const copy = (): Mutable<Snapshot> => JSON.parse(JSON.stringify(seed));
 const failing = (checks: Check[]) => checks.filter((check) => !check.ok).map((check) => [check.name, check.observed]);
 
@@ -89,7 +89,7 @@ describe("one broken variant per check", () => {
 
 describe("the other plugins", () => {
     test("Overlay: the slices hold, no route table is expected, and a leftover association fails", () => {
-        const overlay = expectedFor(validatedStackConfig("dev", { networkPlugin: "overlay" }), "kubenet");
+        const overlay = expectedFor(validatedStackConfig("dev", { networkPlugin: "overlay" }), "main");
         const snapshot = copy();
         delete snapshot.routes;
         expect(failing(checkSnapshot(overlay, snapshot))).toEqual([["the kubenet subnet carries no route table", expect.stringMatching(/aksvnet-kubenet-routes is still attached; Azure CNI Overlay needs none/)]]);
@@ -166,7 +166,7 @@ describe("the CLI", () => {
             [["--from", dir], /^verify: .*pods\.json is not JSON/],
             [["--from", path.join(dir, "nope")], /is not a directory/],
             [["--from", SEED, "--stack", "prod"], /stack "prod" has no Pulumi\.prod\.yaml/],
-            [["--from", SEED, "--cluster", "cilium"], /--cluster cilium: use kubenet or azurecni/],
+            [["--from", SEED, "--cluster", "cilium"], /--cluster cilium: use main or azurecni/],
             [["--from", SEED, "--save", dir], /give one of them/],
             [["--frm", SEED], /Unknown option '--frm'/],
         ];

@@ -1,16 +1,18 @@
 /**
- * npm run --silent verify -- [--stack NAME] [--cluster kubenet|azurecni] [--from DIR | --save DIR] [--json]
+ * npm run --silent verify -- [--stack NAME] [--cluster main|azurecni] [--from DIR | --save DIR] [--json]
  * Checks the tutorial's observations on a deployed cluster, a saved snapshot or the lab's snapshot.
  */
 import { EXIT_CHECK_FAILED, EXIT_OK, formatTable, parseOptions, runMain, STACK_TOOL_OPTIONS, UsageError } from "../cli/shell";
 import { validatedStackConfig } from "../stackFiles";
 import { checkSnapshot } from "./checks";
-import { CLUSTER_CHOICES, ClusterChoice, expectedFor } from "./expected";
+import { CLUSTER_CHOICES, parseClusterChoice } from "../names";
+import { expectedFor } from "./expected";
 import { readSnapshot, SNAPSHOT_FILES, snapshotCommands, writeSnapshot } from "./snapshot";
 
-const USAGE = `usage: npm run --silent verify -- [--stack NAME] [--cluster kubenet|azurecni] [--from DIR | --save DIR] [--json]
+const USAGE = `usage: npm run --silent verify -- [--stack NAME] [--cluster main|azurecni] [--from DIR | --save DIR] [--json]
   --stack NAME     the stack whose config and address plan say what to expect (default dev)
-  --cluster C      kubenet (the main cluster, kubenet or Overlay; default) or azurecni
+  --cluster C      main (the cluster in the kubenet subnet, kubenet or Overlay; default) or
+                   azurecni (part 2's cluster); kubenet is accepted for main
   --from DIR       check a saved snapshot (${Object.values(SNAPSHOT_FILES).join(", ")}); nothing is contacted
   --save DIR       gather from the live deployment, write the snapshot to DIR, and check it
   --json           print {checks: [{name, ok, expected, observed}], passed, failed}
@@ -19,23 +21,22 @@ route table and subnet from Azure (az login). Exit 0 when every check passes, 1 
 2 when the input cannot be used.`;
 
 export async function main(argv: string[]): Promise<number> {
-    const { values, positionals } = parseOptions({
+    const { values } = parseOptions({
         args: argv,
         allowPositionals: false,
         options: {
             ...STACK_TOOL_OPTIONS,
-            cluster: { type: "string", default: "kubenet" },
+            cluster: { type: "string", default: "main" },
             from: { type: "string" },
             save: { type: "string" },
         },
     });
-    void positionals;
     if (values.help) {
         console.log(USAGE);
         return EXIT_OK;
     }
-    const cluster = values.cluster as ClusterChoice;
-    if (!CLUSTER_CHOICES.includes(cluster)) throw new UsageError(`--cluster ${values.cluster}: use ${CLUSTER_CHOICES.join(" or ")}`);
+    const cluster = parseClusterChoice(values.cluster!);
+    if (!cluster) throw new UsageError(`--cluster ${values.cluster}: use ${CLUSTER_CHOICES.join(" or ")}`);
     if (values.from && values.save) throw new UsageError("--from reads a snapshot and --save writes one: give one of them");
     // The Azure CNI cluster's expectations exist even when the stack has it off (the lab builds it anyway).
     const config = validatedStackConfig(values.stack!, cluster === "azurecni" ? { azureCniCluster: "true" } : {});

@@ -4,12 +4,8 @@
  */
 import { NETWORK_PLUGINS, NetworkPluginSpec } from "../addressPlan";
 import { StackConfig } from "../config";
-import { routeTableNameFor, SUBNET_NAMES } from "../names";
+import { ClusterChoice, routeTableNameFor, SUBNET_NAMES } from "../names";
 import { NGINX_NAME, selectorLabels } from "../workloads/nginxManifests";
-
-/** Which of the stack's clusters: the main one (kubenet or Overlay) or the Azure CNI one. */
-export type ClusterChoice = "kubenet" | "azurecni";
-export const CLUSTER_CHOICES: readonly ClusterChoice[] = ["kubenet", "azurecni"];
 
 export interface Expected {
     readonly cluster: ClusterChoice;
