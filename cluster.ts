@@ -66,7 +66,10 @@ export function dnsPrefixFor(clusterName: string): string {
 }
 
 /** The networkProfile for a plugin: the plugin's fields, then the ranges every cluster sets. */
-export function networkProfileFor(plugin: NetworkPluginSpec, args: Pick<ClusterArgs, "podCidr" | "serviceCidr" | "dnsServiceIp">): containerservice.ManagedClusterArgs["networkProfile"] {
+export function networkProfileFor(
+    plugin: NetworkPluginSpec,
+    args: Pick<ClusterArgs, "podCidr" | "serviceCidr" | "dnsServiceIp">,
+): containerservice.ManagedClusterArgs["networkProfile"] {
     // podCidr, serviceCidr, dnsServiceIP, networkPlugin(Mode) and outboundType force a replacement
     // of the cluster (pulumi/pulumi-azure-native#4771). dockerBridgeCidr is never set: it is
     // ignored since 1.19 and gone from API 2023-04-01 (Azure/AKS#3534).
@@ -95,9 +98,12 @@ export const dropSdkDefaultPodCidr: pulumi.ResourceTransform = ({ props, opts })
         const { podCidr: _sdkDefault, ...rest } = profile as Record<string, unknown>;
         return rest;
     };
-    const profile = props.networkProfile;
+    const profile: unknown = props.networkProfile;
     return {
-        props: { ...props, networkProfile: pulumi.Output.isInstance(profile) ? profile.apply(withoutPodCidr) : withoutPodCidr(profile) },
+        props: {
+            ...props,
+            networkProfile: pulumi.Output.isInstance(profile) ? profile.apply(withoutPodCidr) : withoutPodCidr(profile),
+        },
         opts,
     };
 };
@@ -112,7 +118,10 @@ export const dropSdkDefaultPodCidr: pulumi.ResourceTransform = ({ props, opts })
  * `processIgnoreChanges`), whether or not the refresh recorded one: declaring the values instead
  * would replace a cluster whose refresh recorded nothing (tests/overlayRefresh.test.ts).
  */
-export const NETWORK_PROFILE_FIELDS_AKS_SETS = ["networkProfile.networkDataplane", "networkProfile.networkPolicy"] as const;
+export const NETWORK_PROFILE_FIELDS_AKS_SETS = [
+    "networkProfile.networkDataplane",
+    "networkProfile.networkPolicy",
+] as const;
 
 export class Cluster extends pulumi.ComponentResource {
     public readonly plugin: NetworkPluginSpec;
@@ -132,34 +141,46 @@ export class Cluster extends pulumi.ComponentResource {
         super(COMPONENT_TYPES.cluster, name, {}, opts);
         const plugin = (this.plugin = NETWORK_PLUGINS[args.plugin]);
         if (plugin.routeTable !== (args.routeTable !== undefined)) {
-            throw new Error(`cluster ${name}: the ${plugin.title} plugin ${plugin.routeTable ? "needs" : "must not have"} a route table`);
+            throw new Error(
+                `cluster ${name}: the ${plugin.title} plugin ${plugin.routeTable ? "needs" : "must not have"} a route table`,
+            );
         }
         if ((plugin.podAddresses === "podCidrSlices") !== (args.podCidr !== undefined)) {
-            throw new Error(`cluster ${name}: the ${plugin.title} plugin ${plugin.podAddresses === "podCidrSlices" ? "needs" : "takes no"} podCidr`);
+            throw new Error(
+                `cluster ${name}: the ${plugin.title} plugin ${plugin.podAddresses === "podCidrSlices" ? "needs" : "takes no"} podCidr`,
+            );
         }
         const childOpts = { parent: this, protect: args.protect };
 
         // With a bring-your-own subnet and route table, clients other than the az CLI must use a
         // user-assigned identity granted before the cluster exists (Azure/AKS#2333); the move to
         // Overlay needs one too (it detaches the route table).
-        this.identity = new managedidentity.UserAssignedIdentity(`${name}-identity`, {
-            resourceGroupName: args.resourceGroupName,
-            location: args.location,
-            resourceName: `${args.clusterName}-control-plane`,
-        }, childOpts);
+        this.identity = new managedidentity.UserAssignedIdentity(
+            `${name}-identity`,
+            {
+                resourceGroupName: args.resourceGroupName,
+                location: args.location,
+                resourceName: `${args.clusterName}-control-plane`,
+            },
+            childOpts,
+        );
 
         const subscriptionId = authorization.getClientConfigOutput({ parent: this }).subscriptionId;
         const networkContributor = pulumi.interpolate`/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${NETWORK_CONTRIBUTOR_ROLE_ID}`;
         const grant = (suffix: string, scope: pulumi.Input<string>) =>
-            new authorization.RoleAssignment(`${name}-network-contributor-${suffix}`, {
-                principalId: this.identity.principalId,
-                // A fresh identity may not have replicated yet: without principalType Azure can
-                // answer PrincipalNotFound.
-                principalType: authorization.PrincipalType.ServicePrincipal,
-                roleDefinitionId: networkContributor,
-                scope,
-                description: `AKS ${args.clusterName} control plane manages ${suffix}`,
-            }, childOpts); // protected too: `destroy --exclude-protected` must not strip the cluster's rights
+            new authorization.RoleAssignment(
+                `${name}-network-contributor-${suffix}`,
+                {
+                    principalId: this.identity.principalId,
+                    // A fresh identity may not have replicated yet: without principalType Azure can
+                    // answer PrincipalNotFound.
+                    principalType: authorization.PrincipalType.ServicePrincipal,
+                    roleDefinitionId: networkContributor,
+                    scope,
+                    description: `AKS ${args.clusterName} control plane manages ${suffix}`,
+                },
+                childOpts,
+            ); // protected too: `destroy --exclude-protected` must not strip the cluster's rights
         this.networkGrants = [
             grant(`${args.nodeSubnetName}-subnet`, args.nodeSubnet.id),
             ...(args.routeTable ? [grant("route-table", args.routeTable.id)] : []),
@@ -169,63 +190,94 @@ export class Cluster extends pulumi.ComponentResource {
         ];
 
         // Recreated (and so waited for again) only when a grant is recreated: its id changes.
-        this.grantPropagation = new time.Sleep(`${name}-grant-propagation`, {
-            createDuration: GRANT_PROPAGATION_WAIT,
-            triggers: Object.fromEntries(this.networkGrants.map((roleAssignment, index) => [`grant${index}`, roleAssignment.id])),
-        }, { parent: this, dependsOn: this.networkGrants });
-
-        this.managedCluster = new containerservice.ManagedCluster(`${name}-aks`, {
-            resourceGroupName: args.resourceGroupName,
-            location: args.location,
-            resourceName: args.clusterName,
-            dnsPrefix: dnsPrefixFor(args.clusterName),
-            ...(args.kubernetesVersion ? { kubernetesVersion: args.kubernetesVersion } : {}),
-            enableRBAC: true,
-            identity: {
-                type: containerservice.ResourceIdentityType.UserAssigned,
-                userAssignedIdentities: [this.identity.id],
+        this.grantPropagation = new time.Sleep(
+            `${name}-grant-propagation`,
+            {
+                createDuration: GRANT_PROPAGATION_WAIT,
+                triggers: Object.fromEntries(
+                    this.networkGrants.map((roleAssignment, index) => [`grant${index}`, roleAssignment.id]),
+                ),
             },
-            networkProfile: networkProfileFor(plugin, args),
-            // One inline System pool; further pools would be AgentPool resources, since the API
-            // cannot add inline pools to an existing cluster (pulumi/pulumi-azure-native#579).
-            agentPoolProfiles: [{
-                name: SYSTEM_POOL_NAME,
-                mode: containerservice.AgentPoolMode.System,
-                type: containerservice.AgentPoolType.VirtualMachineScaleSets,
-                osType: containerservice.OSType.Linux,
-                count: args.nodeCount,
-                vmSize: args.nodeVmSize,
-                maxPods: args.maxPods,
-                vnetSubnetID: args.nodeSubnet.id,
-            }],
-            // The infrastructure-as-code form of the seed's VMAccessForLinux step.
-            ...(args.sshPublicKey
-                ? { linuxProfile: { adminUsername: args.adminUsername, ssh: { publicKeys: [{ keyData: args.sshPublicKey }] } } }
-                : {}),
-        }, {
-            ...childOpts,
-            ...(plugin.podAddresses === "nodeSubnet" ? { transforms: [dropSdkDefaultPodCidr] } : {}),
-            ignoreChanges: [...NETWORK_PROFILE_FIELDS_AKS_SETS],
-            // The route table must be on the subnet, and the grants in place and propagated, before AKS looks.
-            dependsOn: [this.grantPropagation, ...this.networkGrants, args.nodeSubnet, ...(args.routeTable ? [args.routeTable] : [])],
-        });
+            { parent: this, dependsOn: this.networkGrants },
+        );
+
+        this.managedCluster = new containerservice.ManagedCluster(
+            `${name}-aks`,
+            {
+                resourceGroupName: args.resourceGroupName,
+                location: args.location,
+                resourceName: args.clusterName,
+                dnsPrefix: dnsPrefixFor(args.clusterName),
+                ...(args.kubernetesVersion ? { kubernetesVersion: args.kubernetesVersion } : {}),
+                enableRBAC: true,
+                identity: {
+                    type: containerservice.ResourceIdentityType.UserAssigned,
+                    userAssignedIdentities: [this.identity.id],
+                },
+                networkProfile: networkProfileFor(plugin, args),
+                // One inline System pool; further pools would be AgentPool resources, since the API
+                // cannot add inline pools to an existing cluster (pulumi/pulumi-azure-native#579).
+                agentPoolProfiles: [
+                    {
+                        name: SYSTEM_POOL_NAME,
+                        mode: containerservice.AgentPoolMode.System,
+                        type: containerservice.AgentPoolType.VirtualMachineScaleSets,
+                        osType: containerservice.OSType.Linux,
+                        count: args.nodeCount,
+                        vmSize: args.nodeVmSize,
+                        maxPods: args.maxPods,
+                        vnetSubnetID: args.nodeSubnet.id,
+                    },
+                ],
+                // The infrastructure-as-code form of the seed's VMAccessForLinux step.
+                ...(args.sshPublicKey
+                    ? {
+                          linuxProfile: {
+                              adminUsername: args.adminUsername,
+                              ssh: { publicKeys: [{ keyData: args.sshPublicKey }] },
+                          },
+                      }
+                    : {}),
+            },
+            {
+                ...childOpts,
+                ...(plugin.podAddresses === "nodeSubnet" ? { transforms: [dropSdkDefaultPodCidr] } : {}),
+                ignoreChanges: [...NETWORK_PROFILE_FIELDS_AKS_SETS],
+                // The route table must be on the subnet, and the grants in place and propagated, before AKS looks.
+                dependsOn: [
+                    this.grantPropagation,
+                    ...this.networkGrants,
+                    args.nodeSubnet,
+                    ...(args.routeTable ? [args.routeTable] : []),
+                ],
+            },
+        );
         this.nodeResourceGroup = this.managedCluster.nodeResourceGroup;
 
-        const credentials = containerservice.listManagedClusterUserCredentialsOutput({
-            resourceGroupName: args.resourceGroupName,
-            resourceName: this.managedCluster.name,
-        }, { parent: this });
+        const credentials = containerservice.listManagedClusterUserCredentialsOutput(
+            {
+                resourceGroupName: args.resourceGroupName,
+                resourceName: this.managedCluster.name,
+            },
+            { parent: this },
+        );
         // The invoke's result is not secret by default: wrap it before anything else sees it.
         this.kubeconfig = pulumi.secret(
-            credentials.kubeconfigs.apply((kubeconfigs) => Buffer.from(kubeconfigs[0].value, "base64").toString("utf8")),
+            credentials.kubeconfigs.apply((kubeconfigs) =>
+                Buffer.from(kubeconfigs[0].value, "base64").toString("utf8"),
+            ),
         );
 
         // clusterIdentifier makes a kubeconfig change (rotated credentials, unknown during
         // preview) an update of the provider instead of a replacement of every workload.
-        this.provider = new k8s.Provider(`${name}-k8s`, {
-            kubeconfig: this.kubeconfig,
-            clusterIdentifier: this.managedCluster.id,
-        }, { parent: this });
+        this.provider = new k8s.Provider(
+            `${name}-k8s`,
+            {
+                kubeconfig: this.kubeconfig,
+                clusterIdentifier: this.managedCluster.id,
+            },
+            { parent: this },
+        );
 
         this.registerOutputs({
             clusterName: this.managedCluster.name,

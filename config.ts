@@ -83,46 +83,94 @@ interface NameRule {
     readonly rule: string;
 }
 
-const CLUSTER_NAME_RULE: NameRule = { pattern: /^[a-zA-Z0-9](?:[-\w]{0,61}[a-zA-Z0-9])?$/, rule: "1-63 letters, digits, '-' or '_', starting and ending with a letter or digit" };
+const CLUSTER_NAME_RULE: NameRule = {
+    pattern: /^[a-zA-Z0-9](?:[-\w]{0,61}[a-zA-Z0-9])?$/,
+    rule: "1-63 letters, digits, '-' or '_', starting and ending with a letter or digit",
+};
 
 const NAME_RULES: Partial<Record<ConfigKey, NameRule>> = {
-    resourceGroupName: { pattern: /^[-\w.()]{0,89}[-\w()]$/, rule: "1-90 letters, digits, '-', '_', '.', '(' or ')', not ending in '.'" },
-    vnetName: { pattern: /^\w[-\w.]{0,62}\w$/, rule: "2-64 letters, digits, '-', '_' or '.', starting with a letter or digit and ending with a letter, digit or '_'" },
+    resourceGroupName: {
+        pattern: /^[-\w.()]{0,89}[-\w()]$/,
+        rule: "1-90 letters, digits, '-', '_', '.', '(' or ')', not ending in '.'",
+    },
+    vnetName: {
+        pattern: /^\w[-\w.]{0,62}\w$/,
+        rule: "2-64 letters, digits, '-', '_' or '.', starting with a letter or digit and ending with a letter, digit or '_'",
+    },
     clusterName: CLUSTER_NAME_RULE,
     azureCniClusterName: CLUSTER_NAME_RULE,
     nodeVmSize: { pattern: /^Standard_[A-Za-z0-9_]+$/, rule: "an Azure VM size such as Standard_D2s_v5" },
-    adminUsername: { pattern: /^[a-z_][a-z0-9_-]{0,31}$/, rule: "a Linux user name: lower-case letters, digits, '_' or '-', at most 32 characters" },
-    nginxNamespace: { pattern: /^[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?$/, rule: "a DNS label: lower-case letters, digits and '-', at most 63 characters" },
-    kubernetesVersion: { pattern: /^\d+\.\d+(?:\.\d+)?$/, rule: "a minor alias like 1.34 or a patch version like 1.34.2 (leave unset for the region's default)" },
+    adminUsername: {
+        pattern: /^[a-z_][a-z0-9_-]{0,31}$/,
+        rule: "a Linux user name: lower-case letters, digits, '_' or '-', at most 32 characters",
+    },
+    nginxNamespace: {
+        pattern: /^[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?$/,
+        rule: "a DNS label: lower-case letters, digits and '-', at most 63 characters",
+    },
+    kubernetesVersion: {
+        pattern: /^\d+\.\d+(?:\.\d+)?$/,
+        rule: "a minor alias like 1.34 or a patch version like 1.34.2 (leave unset for the region's default)",
+    },
     sshPublicKey: {
-        pattern: /^(?:ssh-rsa|ssh-ed25519|ecdsa-sha2-nistp(?:256|384|521)|sk-ssh-ed25519@openssh\.com|sk-ecdsa-sha2-nistp256@openssh\.com) [A-Za-z0-9+/]+={0,3}(?: .*)?$/,
+        pattern:
+            /^(?:ssh-rsa|ssh-ed25519|ecdsa-sha2-nistp(?:256|384|521)|sk-ssh-ed25519@openssh\.com|sk-ecdsa-sha2-nistp256@openssh\.com) [A-Za-z0-9+/]+={0,3}(?: .*)?$/,
         rule: "an OpenSSH public key line such as the contents of ~/.ssh/id_ed25519.pub (ssh-ed25519 AAAA... comment)",
     },
-    nginxImage: { pattern: /^[\w.\-/:]+(?::[\w.-]+|@sha256:[a-f0-9]{64})$/, rule: "an image pinned to a tag or digest, like nginxinc/nginx-unprivileged:1.28.0-alpine" },
+    nginxImage: {
+        pattern: /^[\w.\-/:]+(?::[\w.-]+|@sha256:[a-f0-9]{64})$/,
+        rule: "an image pinned to a tag or digest, like nginxinc/nginx-unprivileged:1.28.0-alpine",
+    },
 };
 
 /** AKS refuses these Linux admin user names. */
 const RESERVED_ADMIN_USERNAMES = ["root", "admin", "administrator", "guest", "user", "test", "azureadmin"];
 
-/** Ranges this module decides; the address plan's rules decide nodeCount's upper bound, maxPods and the Azure CNI counts. */
+/** Ranges decided here; the address plan's rules decide nodeCount's upper bound, maxPods and Azure CNI's counts. */
 const INTEGER_RANGES: Partial<Record<ConfigKey, readonly [number, number]>> = {
     nodeCount: [1, Number.MAX_SAFE_INTEGER],
     nginxReplicas: [1, 100],
 };
 
 /** The keys read as whole numbers and as booleans; every other key is text. */
-export const INTEGER_KEYS: readonly ConfigKey[] = ["nodeCount", "maxPods", "nginxReplicas", "azureCniNodeCount", "azureCniMaxPods"];
+export const INTEGER_KEYS: readonly ConfigKey[] = [
+    "nodeCount",
+    "maxPods",
+    "nginxReplicas",
+    "azureCniNodeCount",
+    "azureCniMaxPods",
+];
 export const BOOLEAN_KEYS: readonly ConfigKey[] = ["protect", "azureCniCluster"];
 
-const problem = (rule: string, key: string, values: Problem["values"], message: string): Problem => ({ rule, key, values, message });
+const problem = (rule: string, key: string, values: Problem["values"], message: string): Problem => ({
+    rule,
+    key,
+    values,
+    message,
+});
 
-/** Every key has a value: the Pulumi CLI fills in Pulumi.yaml's defaults, so an unset key means another project file. */
+/** Every key has a value: the Pulumi CLI fills in Pulumi.yaml's defaults, so an unset key means another project. */
 function keysAreSet(raw: RawConfig): Problem[] {
     const missing = CONFIG_KEYS.filter((key) => raw[key] === undefined).map((key) =>
-        problem("keysAreSet", key, { key }, "is not set, and Pulumi.yaml declares a default for it: run the program with this project's Pulumi.yaml, or `pulumi config set` it"),
+        problem(
+            "keysAreSet",
+            key,
+            { key },
+            "is not set, and Pulumi.yaml declares a default for it: run the program with this project's Pulumi.yaml, or `pulumi config set` it",
+        ),
     );
     const location = raw[LOCATION_KEY]?.trim();
-    return location ? missing : [problem("keysAreSet", LOCATION_KEY, { key: LOCATION_KEY }, `is not set; choose the Azure region, e.g. pulumi config set ${LOCATION_KEY} eastus`), ...missing];
+    return location
+        ? missing
+        : [
+              problem(
+                  "keysAreSet",
+                  LOCATION_KEY,
+                  { key: LOCATION_KEY },
+                  `is not set; choose the Azure region, e.g. pulumi config set ${LOCATION_KEY} eastus`,
+              ),
+              ...missing,
+          ];
 }
 
 /** Whole-number keys hold whole numbers within their range. */
@@ -130,16 +178,35 @@ function integersAreWhole(raw: RawConfig): Problem[] {
     return INTEGER_KEYS.flatMap((key) => {
         const text = raw[key]?.trim();
         if (text === undefined) return [];
-        if (!/^-?\d+$/.test(text)) return [problem("integersAreWhole", key, { [key]: text }, `"${text}" is not a whole number; set one, e.g. pulumi config set ${key} 3`)];
+        if (!/^-?\d+$/.test(text))
+            return [
+                problem(
+                    "integersAreWhole",
+                    key,
+                    { [key]: text },
+                    `"${text}" is not a whole number; set one, e.g. pulumi config set ${key} 3`,
+                ),
+            ];
         const [min, max] = INTEGER_RANGES[key] ?? [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER];
         const value = Number(text);
-        return value < min || value > max ? [problem("integersAreWhole", key, { [key]: value, min, max }, `${value} is out of range; use ${min} to ${max}`)] : [];
+        return value < min || value > max
+            ? [
+                  problem(
+                      "integersAreWhole",
+                      key,
+                      { [key]: value, min, max },
+                      `${value} is out of range; use ${min} to ${max}`,
+                  ),
+              ]
+            : [];
     });
 }
 
 /** Boolean keys say true or false. */
 function booleansAreBoolean(raw: RawConfig): Problem[] {
-    return BOOLEAN_KEYS.filter((key) => raw[key] !== undefined && !["true", "false"].includes(raw[key]!.trim().toLowerCase())).map((key) =>
+    return BOOLEAN_KEYS.filter(
+        (key) => raw[key] !== undefined && !["true", "false"].includes(raw[key].trim().toLowerCase()),
+    ).map((key) =>
         problem("booleansAreBoolean", key, { [key]: raw[key]! }, `"${raw[key]}" is not a boolean; use true or false`),
     );
 }
@@ -149,48 +216,109 @@ function namesFollowRules(raw: RawConfig): Problem[] {
     return (Object.entries(NAME_RULES) as Array<[ConfigKey, NameRule]>).flatMap(([key, { pattern, rule }]) => {
         const value = raw[key]?.trim();
         if (value === undefined || (value === "" && (key === "kubernetesVersion" || key === "sshPublicKey"))) return [];
-        return pattern.test(value) ? [] : [problem("namesFollowRules", key, { [key]: value }, `"${value}" is not valid: use ${rule}`)];
+        return pattern.test(value)
+            ? []
+            : [problem("namesFollowRules", key, { [key]: value }, `"${value}" is not valid: use ${rule}`)];
     });
 }
 
 /** AKS refuses some Linux admin user names. */
 function adminUsernameNotReserved(raw: RawConfig): Problem[] {
     const name = raw.adminUsername?.trim();
-    return name !== undefined && RESERVED_ADMIN_USERNAMES.includes(name) ? [problem("adminUsernameNotReserved", "adminUsername", { adminUsername: name }, `"${name}" is reserved by AKS; choose another name such as azureuser`)] : [];
+    return name !== undefined && RESERVED_ADMIN_USERNAMES.includes(name)
+        ? [
+              problem(
+                  "adminUsernameNotReserved",
+                  "adminUsername",
+                  { adminUsername: name },
+                  `"${name}" is reserved by AKS; choose another name such as azureuser`,
+              ),
+          ]
+        : [];
 }
 
 /** The main cluster's plugin is one this program builds. */
 function networkPluginKnown(raw: RawConfig): Problem[] {
     const plugin = raw.networkPlugin?.trim();
     if (plugin === undefined || MAIN_NETWORK_PLUGINS.includes(plugin as MainNetworkPlugin)) return [];
-    return [problem("networkPluginKnown", "networkPlugin", { networkPlugin: plugin }, `"${plugin}" is not a network plugin of this program; use ${MAIN_NETWORK_PLUGINS.join(" or ")} (overlay = Azure CNI Overlay)`)];
+    return [
+        problem(
+            "networkPluginKnown",
+            "networkPlugin",
+            { networkPlugin: plugin },
+            `"${plugin}" is not a network plugin of this program; use ${MAIN_NETWORK_PLUGINS.join(" or ")} (overlay = Azure CNI Overlay)`,
+        ),
+    ];
 }
 
 /** Two clusters in one resource group need two names (case-insensitive, as Azure compares them). */
 function clusterNamesDiffer(raw: RawConfig): Problem[] {
     const [main, second] = [raw.clusterName?.trim(), raw.azureCniClusterName?.trim()];
-    if (raw.azureCniCluster?.trim().toLowerCase() !== "true" || !main || !second || main.toLowerCase() !== second.toLowerCase()) return [];
-    return [problem("clusterNamesDiffer", "azureCniClusterName", { azureCniClusterName: second, clusterName: main }, `"${second}" is the main cluster's name (clusterName); choose another, e.g. azurecni-cluster`)];
+    if (
+        raw.azureCniCluster?.trim().toLowerCase() !== "true" ||
+        !main ||
+        !second ||
+        main.toLowerCase() !== second.toLowerCase()
+    )
+        return [];
+    return [
+        problem(
+            "clusterNamesDiffer",
+            "azureCniClusterName",
+            { azureCniClusterName: second, clusterName: main },
+            `"${second}" is the main cluster's name (clusterName); choose another, e.g. azurecni-cluster`,
+        ),
+    ];
 }
 
 /** A floating tag changes under the cluster without a deploy. */
 function imagePinned(raw: RawConfig): Problem[] {
     const image = raw.nginxImage?.trim();
-    return image?.endsWith(":latest") ? [problem("imagePinned", "nginxImage", { nginxImage: image }, `"${image}" floats; pin an exact version tag or digest`)] : [];
+    return image?.endsWith(":latest")
+        ? [
+              problem(
+                  "imagePinned",
+                  "nginxImage",
+                  { nginxImage: image },
+                  `"${image}" floats; pin an exact version tag or digest`,
+              ),
+          ]
+        : [];
 }
 
 /** Every rule over the raw values, in the order their problems are reported. */
-const CONFIG_RULES = [keysAreSet, integersAreWhole, booleansAreBoolean, namesFollowRules, adminUsernameNotReserved, networkPluginKnown, clusterNamesDiffer, imagePinned];
+const CONFIG_RULES = [
+    keysAreSet,
+    integersAreWhole,
+    booleansAreBoolean,
+    namesFollowRules,
+    adminUsernameNotReserved,
+    networkPluginKnown,
+    clusterNamesDiffer,
+    imagePinned,
+];
 
 /** More replicas than nodes: legal, but some nodes run two. */
 function replicasFitNodes(config: StackConfig): Problem[] {
     const warnings: Problem[] = [];
     if (config.nginxReplicas > config.nodeCount) {
-        warnings.push(problem("replicasFitNodes", "nginxReplicas", { nginxReplicas: config.nginxReplicas, nodeCount: config.nodeCount }, `${config.nginxReplicas} replicas on ${config.nodeCount} nodes: some nodes will run two nginx pods`));
+        warnings.push(
+            problem(
+                "replicasFitNodes",
+                "nginxReplicas",
+                { nginxReplicas: config.nginxReplicas, nodeCount: config.nodeCount },
+                `${config.nginxReplicas} replicas on ${config.nodeCount} nodes: some nodes will run two nginx pods`,
+            ),
+        );
     }
     if (config.azureCniCluster && config.nginxReplicas > config.azureCniNodeCount) {
         warnings.push(
-            problem("replicasFitNodes", "nginxReplicas", { nginxReplicas: config.nginxReplicas, azureCniNodeCount: config.azureCniNodeCount }, `${config.nginxReplicas} replicas on the Azure CNI cluster's ${config.azureCniNodeCount} nodes (azureCniNodeCount): some nodes will run two nginx pods`),
+            problem(
+                "replicasFitNodes",
+                "nginxReplicas",
+                { nginxReplicas: config.nginxReplicas, azureCniNodeCount: config.azureCniNodeCount },
+                `${config.nginxReplicas} replicas on the Azure CNI cluster's ${config.azureCniNodeCount} nodes (azureCniNodeCount): some nodes will run two nginx pods`,
+            ),
         );
     }
     return warnings;
@@ -239,7 +367,8 @@ export function validateConfig(raw: RawConfig): ConfigValidation {
     const errors = CONFIG_RULES.flatMap((rule) => rule(raw));
     const parsed = parse(raw);
     const broken = new Set(errors.map((found) => found.key));
-    const usable = <K extends keyof AddressPlanInput>(key: K) => (broken.has(key) || raw[key as ConfigKey] === undefined ? undefined : parsed[key]);
+    const usable = <K extends keyof AddressPlanInput>(key: K) =>
+        broken.has(key) || raw[key as ConfigKey] === undefined ? undefined : parsed[key];
     const addressFindings = checkAddressPlan({
         vnetCidr: usable("vnetCidr"),
         kubenetSubnetCidr: usable("kubenetSubnetCidr"),
@@ -258,7 +387,11 @@ export function validateConfig(raw: RawConfig): ConfigValidation {
     });
     const allErrors = [...errors, ...addressFindings.errors];
     if (allErrors.length > 0) return { errors: allErrors, warnings: addressFindings.warnings };
-    return { config: Object.freeze(parsed), errors: [], warnings: [...addressFindings.warnings, ...replicasFitNodes(parsed)] };
+    return {
+        config: Object.freeze(parsed),
+        errors: [],
+        warnings: [...addressFindings.warnings, ...replicasFitNodes(parsed)],
+    };
 }
 
 /** One message listing every problem, one per line. */
@@ -281,7 +414,7 @@ export function readRawConfig(): RawConfig {
  */
 export function loadStackConfig(raw: RawConfig = readRawConfig()): StackConfig {
     const result = validateConfig(raw);
-    for (const found of result.warnings) pulumi.log.warn(`${found.key}: ${found.message}`);
+    for (const found of result.warnings) void pulumi.log.warn(`${found.key}: ${found.message}`);
     if (!result.config) {
         throw new pulumi.RunError(
             `The stack configuration has ${result.errors.length} problem(s); nothing was created.\n` +

@@ -51,7 +51,11 @@ const cluster = new Cluster("cluster", {
     nodeCount: config.nodeCount,
     maxPods: config.maxPods,
 });
-const { nginx } = deployWorkloads({ config, provider: cluster.provider, loadBalancerSubnetName: network.servicesSubnetName });
+const { nginx } = deployWorkloads({
+    config,
+    provider: cluster.provider,
+    loadBalancerSubnetName: network.servicesSubnetName,
+});
 
 // The tutorial's part 2: classic Azure CNI in the azurecni subnet (opt-in).
 const azureCniCluster = config.azureCniCluster
@@ -66,10 +70,16 @@ const azureCniCluster = config.azureCniCluster
       })
     : undefined;
 const azureCniWorkloads = azureCniCluster
-    ? deployWorkloads({ config, provider: azureCniCluster.provider, loadBalancerSubnetName: network.servicesSubnetName, namePrefix: "azurecni-" })
+    ? deployWorkloads({
+          config,
+          provider: azureCniCluster.provider,
+          loadBalancerSubnetName: network.servicesSubnetName,
+          namePrefix: "azurecni-",
+      })
     : undefined;
 
-const getCredentials = (clusterName: pulumi.Input<string>) => pulumi.interpolate`az aks get-credentials -g ${network.resourceGroup.name} -n ${clusterName}`;
+const getCredentials = (clusterName: pulumi.Input<string>) =>
+    pulumi.interpolate`az aks get-credentials -g ${network.resourceGroup.name} -n ${clusterName}`;
 
 export const resourceGroupName = network.resourceGroup.name;
 export const vnetName = network.vnet.name;
@@ -96,26 +106,29 @@ export const nextSteps = {
     viewPods: `kubectl get pods -n ${config.nginxNamespace} -o wide --sort-by=.spec.nodeName`,
     viewNodes: "kubectl get nodes -o wide",
     ...(network.routeTable
-        ? { viewRoutes: pulumi.interpolate`az network route-table route list -g ${resourceGroupName} --route-table-name ${network.routeTable.name} -o table` }
+        ? {
+              viewRoutes: pulumi.interpolate`az network route-table route list -g ${resourceGroupName} --route-table-name ${network.routeTable.name} -o table`,
+          }
         : {}),
     verify: "npm run verify",
 };
 /** The Azure CNI cluster (azureCniCluster=true): the same questions, asked of the second cluster. */
-export const azureCni = azureCniCluster && azureCniWorkloads
-    ? {
-          clusterName: azureCniCluster.managedCluster.name,
-          nodeResourceGroup: azureCniCluster.nodeResourceGroup,
-          kubeconfig: azureCniCluster.kubeconfig,
-          nginxClusterIp: azureCniWorkloads.nginx.clusterIp,
-          nginxLoadBalancerIp: azureCniWorkloads.nginx.loadBalancerIp,
-          nextSteps: {
-              getCredentials: getCredentials(azureCniCluster.managedCluster.name),
-              // Pod IPs from the azurecni subnet, not from a pod CIDR:
-              viewPods: `kubectl get pods -n ${config.nginxNamespace} -o wide --sort-by=.spec.nodeName`,
-              viewNodes: "kubectl get nodes -o wide",
-              // No route table: the subnet has none, and Azure's SDN knows every pod address.
-              viewSubnet: pulumi.interpolate`az network vnet subnet show -g ${resourceGroupName} --vnet-name ${vnetName} -n ${SUBNET_NAMES.azureCni} --query "{prefix: addressPrefix, routeTable: routeTable.id}"`,
-              verify: "npm run verify -- --cluster azurecni",
-          },
-      }
-    : undefined;
+export const azureCni =
+    azureCniCluster && azureCniWorkloads
+        ? {
+              clusterName: azureCniCluster.managedCluster.name,
+              nodeResourceGroup: azureCniCluster.nodeResourceGroup,
+              kubeconfig: azureCniCluster.kubeconfig,
+              nginxClusterIp: azureCniWorkloads.nginx.clusterIp,
+              nginxLoadBalancerIp: azureCniWorkloads.nginx.loadBalancerIp,
+              nextSteps: {
+                  getCredentials: getCredentials(azureCniCluster.managedCluster.name),
+                  // Pod IPs from the azurecni subnet, not from a pod CIDR:
+                  viewPods: `kubectl get pods -n ${config.nginxNamespace} -o wide --sort-by=.spec.nodeName`,
+                  viewNodes: "kubectl get nodes -o wide",
+                  // No route table: the subnet has none, and Azure's SDN knows every pod address.
+                  viewSubnet: pulumi.interpolate`az network vnet subnet show -g ${resourceGroupName} --vnet-name ${vnetName} -n ${SUBNET_NAMES.azureCni} --query "{prefix: addressPrefix, routeTable: routeTable.id}"`,
+                  verify: "npm run verify -- --cluster azurecni",
+              },
+          }
+        : undefined;

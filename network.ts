@@ -43,20 +43,28 @@ export class Network extends pulumi.ComponentResource {
         super(COMPONENT_TYPES.network, name, {}, opts);
         const childOpts = { parent: this, protect: args.protect };
 
-        this.resourceGroup = new resources.ResourceGroup(`${name}-rg`, {
-            resourceGroupName: args.resourceGroupName,
-            location: args.location,
-        }, childOpts);
+        this.resourceGroup = new resources.ResourceGroup(
+            `${name}-rg`,
+            {
+                resourceGroupName: args.resourceGroupName,
+                location: args.location,
+            },
+            childOpts,
+        );
         const resourceGroupName = this.resourceGroup.name;
 
         // Subnets are standalone resources and `subnets` stays unset here: azure-native then
         // leaves the VNet's subnet list alone instead of fighting the Subnet resources.
-        this.vnet = new network.VirtualNetwork(`${name}-vnet`, {
-            resourceGroupName,
-            location: args.location,
-            virtualNetworkName: args.vnetName,
-            addressSpace: { addressPrefixes: [args.vnetCidr] },
-        }, childOpts);
+        this.vnet = new network.VirtualNetwork(
+            `${name}-vnet`,
+            {
+                resourceGroupName,
+                location: args.location,
+                virtualNetworkName: args.vnetName,
+                addressSpace: { addressPrefixes: [args.vnetCidr] },
+            },
+            childOpts,
+        );
 
         // The program owns the kubenet route table. If AKS made its own and attached it, the next
         // update of the subnet (which would not mention it) would detach it and break cross-node
@@ -66,35 +74,51 @@ export class Network extends pulumi.ComponentResource {
         // Without it (Overlay), the engine updates the subnet (table detached) before it deletes
         // the table: deletions run last, and Azure refuses to delete a table still attached.
         if (args.mainClusterPlugin.routeTable) {
-            this.routeTable = new network.RouteTable(`${name}-routes`, {
-                resourceGroupName,
-                location: args.location,
-                routeTableName: routeTableNameFor(args.vnetName),
-            }, childOpts);
+            this.routeTable = new network.RouteTable(
+                `${name}-routes`,
+                {
+                    resourceGroupName,
+                    location: args.location,
+                    routeTableName: routeTableNameFor(args.vnetName),
+                },
+                childOpts,
+            );
         }
 
         // One subnet at a time: parallel subnet writes on one VNet fail with
         // AnotherOperationInProgress (pulumi/pulumi-azure-native#699, #1024).
-        this.kubenetSubnet = new network.Subnet(`${name}-${SUBNET_NAMES.kubenet}`, {
-            resourceGroupName,
-            virtualNetworkName: this.vnet.name,
-            subnetName: SUBNET_NAMES.kubenet,
-            addressPrefix: args.kubenetSubnetCidr,
-            ...(this.routeTable ? { routeTable: { id: this.routeTable.id } } : {}),
-        }, childOpts);
+        this.kubenetSubnet = new network.Subnet(
+            `${name}-${SUBNET_NAMES.kubenet}`,
+            {
+                resourceGroupName,
+                virtualNetworkName: this.vnet.name,
+                subnetName: SUBNET_NAMES.kubenet,
+                addressPrefix: args.kubenetSubnetCidr,
+                ...(this.routeTable ? { routeTable: { id: this.routeTable.id } } : {}),
+            },
+            childOpts,
+        );
         // The Azure CNI subnet never carries a route table: its pods are VNet addresses.
-        this.azureCniSubnet = new network.Subnet(`${name}-${SUBNET_NAMES.azureCni}`, {
-            resourceGroupName,
-            virtualNetworkName: this.vnet.name,
-            subnetName: SUBNET_NAMES.azureCni,
-            addressPrefix: args.azureCniSubnetCidr,
-        }, { ...childOpts, dependsOn: [this.kubenetSubnet] });
-        this.servicesSubnet = new network.Subnet(`${name}-${SUBNET_NAMES.services}`, {
-            resourceGroupName,
-            virtualNetworkName: this.vnet.name,
-            subnetName: SUBNET_NAMES.services,
-            addressPrefix: args.servicesSubnetCidr,
-        }, { ...childOpts, dependsOn: [this.azureCniSubnet] });
+        this.azureCniSubnet = new network.Subnet(
+            `${name}-${SUBNET_NAMES.azureCni}`,
+            {
+                resourceGroupName,
+                virtualNetworkName: this.vnet.name,
+                subnetName: SUBNET_NAMES.azureCni,
+                addressPrefix: args.azureCniSubnetCidr,
+            },
+            { ...childOpts, dependsOn: [this.kubenetSubnet] },
+        );
+        this.servicesSubnet = new network.Subnet(
+            `${name}-${SUBNET_NAMES.services}`,
+            {
+                resourceGroupName,
+                virtualNetworkName: this.vnet.name,
+                subnetName: SUBNET_NAMES.services,
+                addressPrefix: args.servicesSubnetCidr,
+            },
+            { ...childOpts, dependsOn: [this.azureCniSubnet] },
+        );
 
         this.registerOutputs({
             resourceGroupName: this.resourceGroup.name,

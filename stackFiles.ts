@@ -18,7 +18,7 @@ export interface ProjectConfigEntry {
     value?: unknown;
 }
 
-export function readYaml<T = any>(relativePath: string): T {
+export function readYaml<T = unknown>(relativePath: string): T {
     return parse(fs.readFileSync(path.join(REPO_ROOT, relativePath), "utf8")) as T;
 }
 
@@ -38,7 +38,9 @@ export function stackConfig(stack = "dev", overrides: Record<string, string> = {
     }
     const stackPath = `Pulumi.${stack}.yaml`;
     if (!fs.existsSync(path.join(REPO_ROOT, stackPath))) {
-        throw new UsageError(`stack "${stack}" has no ${stackPath} in ${REPO_ROOT}; create it with pulumi stack init ${stack}`);
+        throw new UsageError(
+            `stack "${stack}" has no ${stackPath} in ${REPO_ROOT}; create it with pulumi stack init ${stack}`,
+        );
     }
     const stackFile = readYaml<{ config?: Record<string, unknown> }>(stackPath);
     for (const [key, value] of Object.entries(stackFile.config ?? {})) {

@@ -54,7 +54,10 @@ export function cidrLast(cidr: Cidr): number {
 export function parseIpv4(text: string): ParseResult<number> {
     const trimmed = text.trim();
     if (ipaddr.IPv6.isValid(trimmed)) {
-        return { ok: false, reason: `"${text}" is an IPv6 address; this program plans an IPv4-only kubenet cluster (kubenet has no IPv6 support here), use an IPv4 address` };
+        return {
+            ok: false,
+            reason: `"${text}" is an IPv6 address; this program plans an IPv4-only kubenet cluster (kubenet has no IPv6 support here), use an IPv4 address`,
+        };
     }
     if (!ipaddr.IPv4.isValidFourPartDecimal(trimmed)) {
         return { ok: false, reason: `"${text}" is not an IPv4 address in dotted-quad form (like 10.200.0.10)` };
@@ -75,7 +78,10 @@ export function parseCidr(text: string): ParseResult<Cidr> {
     const addressText = trimmed.slice(0, slash);
     const prefixText = trimmed.slice(slash + 1);
     if (ipaddr.IPv6.isValid(addressText)) {
-        return { ok: false, reason: `"${text}" is an IPv6 range; this program plans an IPv4-only kubenet cluster, use an IPv4 CIDR like 10.100.0.0/16` };
+        return {
+            ok: false,
+            reason: `"${text}" is an IPv6 range; this program plans an IPv4-only kubenet cluster, use an IPv4 CIDR like 10.100.0.0/16`,
+        };
     }
     const address = parseIpv4(addressText);
     if (!address.ok) {

@@ -24,7 +24,12 @@ export const MIN_MAX_PODS = 10;
 export const MAX_MAX_PODS = 250;
 
 /** Ranges AKS refuses for the VNet, pod and service CIDRs. */
-export const RANGES_AKS_FORBIDS: readonly string[] = ["169.254.0.0/16", "172.30.0.0/16", "172.31.0.0/16", "192.0.2.0/24"];
+export const RANGES_AKS_FORBIDS: readonly string[] = [
+    "169.254.0.0/16",
+    "172.30.0.0/16",
+    "172.31.0.0/16",
+    "192.0.2.0/24",
+];
 
 /** The old docker0 bridge on AKS nodes; legal to overlap, but confusing on the node. */
 export const DOCKER_BRIDGE_CIDR = "172.17.0.0/16";

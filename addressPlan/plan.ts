@@ -4,7 +4,12 @@
  * the policy pack and the local lab (lab/), which must never restate these numbers.
  */
 import { Cidr, cidr, cidrLast, cidrSize, formatIp, hostAt, parseIpv4, subnetAt, subnetCount } from "./cidr";
-import { AZURE_RESERVED_AT_SUBNET_END, AZURE_RESERVED_AT_SUBNET_START, NODE_POD_SLICE_PREFIX, UPGRADE_SURGE_NODES } from "./limits";
+import {
+    AZURE_RESERVED_AT_SUBNET_END,
+    AZURE_RESERVED_AT_SUBNET_START,
+    NODE_POD_SLICE_PREFIX,
+    UPGRADE_SURGE_NODES,
+} from "./limits";
 import { MainNetworkPlugin, NETWORK_PLUGINS, NetworkPluginSpec, ROUTE_TABLE_ROUTE_LIMIT } from "./plugins";
 
 /** The settings the plan is computed from (config keys of the same names). */
@@ -149,7 +154,8 @@ export const FIRST_POD_OFFSET = 2;
 /** The address of the `podIndex`-th pod on the `nodeIndex`-th node. */
 export function podIpAt(podCidr: Cidr, nodeIndex: number, podIndex: number): string {
     const slice = podSliceAt(podCidr, nodeIndex);
-    if (FIRST_POD_OFFSET + podIndex >= cidrSize(slice) - 1) throw new RangeError(`${slice.text} has no pod ${podIndex}`);
+    if (FIRST_POD_OFFSET + podIndex >= cidrSize(slice) - 1)
+        throw new RangeError(`${slice.text} has no pod ${podIndex}`);
     return formatIp(hostAt(slice, FIRST_POD_OFFSET + podIndex));
 }
 
@@ -163,7 +169,11 @@ export function podSliceCount(podCidr: Cidr): number {
 }
 
 /** Largest node count the rules accept (see AddressCapacity.maxNodes). */
-export function maxNodesFor(podCidr: Cidr, kubenetSubnet: Cidr, plugin: NetworkPluginSpec = NETWORK_PLUGINS.kubenet): number {
+export function maxNodesFor(
+    podCidr: Cidr,
+    kubenetSubnet: Cidr,
+    plugin: NetworkPluginSpec = NETWORK_PLUGINS.kubenet,
+): number {
     const withSurge = Math.min(podSliceCount(podCidr), usableSubnetAddresses(kubenetSubnet)) - UPGRADE_SURGE_NODES;
     return Math.max(0, Math.min(withSurge, plugin.maxNodes));
 }
@@ -175,7 +185,10 @@ export function azureCniAddressesPerNode(maxPods: number): number {
 
 /** Largest Azure CNI node count that fits in the subnet with the surge node, at this maxPods. */
 export function azureCniMaxNodes(subnet: Cidr, maxPods: number): number {
-    return Math.max(0, Math.floor(usableSubnetAddresses(subnet) / azureCniAddressesPerNode(maxPods)) - UPGRADE_SURGE_NODES);
+    return Math.max(
+        0,
+        Math.floor(usableSubnetAddresses(subnet) / azureCniAddressesPerNode(maxPods)) - UPGRADE_SURGE_NODES,
+    );
 }
 
 /** Largest Azure CNI maxPods that fits in the subnet with the surge node, at this node count. */
@@ -275,6 +288,8 @@ export function buildAddressPlan(input: AddressPlanInput): AddressPlan {
             podsAtMaxNodes: maxNodes * input.maxPods,
             serviceIps: Math.max(0, cidrSize(serviceCidr) - 2),
         },
-        ...(input.azureCniCluster ? { azureCni: planAzureCni(azureCniSubnet, input.azureCniNodeCount ?? 0, input.azureCniMaxPods ?? 0) } : {}),
+        ...(input.azureCniCluster
+            ? { azureCni: planAzureCni(azureCniSubnet, input.azureCniNodeCount ?? 0, input.azureCniMaxPods ?? 0) }
+            : {}),
     };
 }

@@ -72,8 +72,12 @@ export const NETWORK_PLUGINS: Readonly<Record<NetworkPluginName, NetworkPluginSp
 export const MAIN_NETWORK_PLUGINS: readonly MainNetworkPlugin[] = ["kubenet", "overlay"];
 
 /** The plugin of a cluster as the AKS API (az aks show, ARM, Pulumi state) reports it. */
-export function pluginOfProfile(profile: { networkPlugin?: unknown; networkPluginMode?: unknown } | undefined): NetworkPluginSpec | undefined {
+export function pluginOfProfile(
+    profile: { networkPlugin?: unknown; networkPluginMode?: unknown } | undefined,
+): NetworkPluginSpec | undefined {
     const plugin = typeof profile?.networkPlugin === "string" ? profile.networkPlugin.toLowerCase() : undefined;
     const mode = typeof profile?.networkPluginMode === "string" ? profile.networkPluginMode.toLowerCase() : undefined;
-    return Object.values(NETWORK_PLUGINS).find((spec) => spec.networkPlugin === plugin && spec.networkPluginMode === mode);
+    return Object.values(NETWORK_PLUGINS).find(
+        (spec) => spec.networkPlugin === plugin && spec.networkPluginMode === mode,
+    );
 }

@@ -4,7 +4,19 @@
  * declares or reports (which may be partial, so every input is optional and a rule whose inputs
  * are missing finds nothing).
  */
-import { Cidr, cidr, cidrLast, cidrSize, containsCidr, containsIp, formatIp, hostAt, overlaps, parseCidr, parseIpv4 } from "./cidr";
+import {
+    Cidr,
+    cidr,
+    cidrLast,
+    cidrSize,
+    containsCidr,
+    containsIp,
+    formatIp,
+    hostAt,
+    overlaps,
+    parseCidr,
+    parseIpv4,
+} from "./cidr";
 import {
     CONVENTIONAL_DNS_SERVICE_IP_OFFSET,
     DOCKER_BRIDGE_CIDR,
@@ -16,7 +28,14 @@ import {
     SMALLEST_AZURE_SUBNET_PREFIX,
     UPGRADE_SURGE_NODES,
 } from "./limits";
-import { AddressPlanInput, azureCniAddressesPerNode, azureCniMaxNodes, azureCniMaxPodsFor, podSliceCount, usableSubnetAddresses } from "./plan";
+import {
+    AddressPlanInput,
+    azureCniAddressesPerNode,
+    azureCniMaxNodes,
+    azureCniMaxPodsFor,
+    podSliceCount,
+    usableSubnetAddresses,
+} from "./plan";
 import { NETWORK_PLUGINS, NetworkPluginSpec } from "./plugins";
 
 /**
@@ -35,7 +54,8 @@ export interface RuleFindings {
     readonly warnings: readonly Problem[];
 }
 
-type CidrKey = "vnetCidr" | "kubenetSubnetCidr" | "azureCniSubnetCidr" | "servicesSubnetCidr" | "podCidr" | "serviceCidr";
+type CidrKey =
+    "vnetCidr" | "kubenetSubnetCidr" | "azureCniSubnetCidr" | "servicesSubnetCidr" | "podCidr" | "serviceCidr";
 const SUBNET_KEYS: readonly CidrKey[] = ["kubenetSubnetCidr", "azureCniSubnetCidr", "servicesSubnetCidr"];
 const CIDR_KEYS: readonly CidrKey[] = ["vnetCidr", ...SUBNET_KEYS, "podCidr", "serviceCidr"];
 
@@ -56,7 +76,13 @@ type Rule = (context: RuleContext) => Finding[];
 
 const finding =
     (severity: Finding["severity"]) =>
-    (rule: string, key: string, values: Problem["values"], message: string): Finding => ({ severity, rule, key, values, message });
+    (rule: string, key: string, values: Problem["values"], message: string): Finding => ({
+        severity,
+        rule,
+        key,
+        values,
+        message,
+    });
 const error = finding("error");
 const warning = finding("warning");
 const show = (context: RuleContext, key: CidrKey) => `${key} ${context.ranges.get(key)!.text}`;
@@ -76,7 +102,14 @@ function rangesAvoidAksReserved(context: RuleContext): Finding[] {
     return [...context.ranges].flatMap(([key, range]) => {
         const clash = forbiddenRanges.find((forbidden) => overlaps(range, forbidden));
         return clash
-            ? [error("rangesAvoidAksReserved", key, { [key]: range.text, reserved: clash.text }, `${range.text} overlaps ${clash.text}, which AKS reserves (${RANGES_AKS_FORBIDS.join(", ")}); choose a range outside them`)]
+            ? [
+                  error(
+                      "rangesAvoidAksReserved",
+                      key,
+                      { [key]: range.text, reserved: clash.text },
+                      `${range.text} overlaps ${clash.text}, which AKS reserves (${RANGES_AKS_FORBIDS.join(", ")}); choose a range outside them`,
+                  ),
+              ]
             : [];
     });
 }
@@ -85,15 +118,27 @@ function rangesAvoidAksReserved(context: RuleContext): Finding[] {
 function subnetsInsideVnet(context: RuleContext): Finding[] {
     const vnet = context.ranges.get("vnetCidr");
     if (!vnet) return [];
-    return SUBNET_KEYS.filter((key) => context.ranges.has(key) && !containsCidr(vnet, context.ranges.get(key)!)).map((key) =>
-        error("subnetsInsideVnet", key, { [key]: context.ranges.get(key)!.text, vnetCidr: vnet.text }, `${context.ranges.get(key)!.text} is not inside vnetCidr ${vnet.text}; choose a subnet within the VNet`),
+    return SUBNET_KEYS.filter((key) => context.ranges.has(key) && !containsCidr(vnet, context.ranges.get(key)!)).map(
+        (key) =>
+            error(
+                "subnetsInsideVnet",
+                key,
+                { [key]: context.ranges.get(key)!.text, vnetCidr: vnet.text },
+                `${context.ranges.get(key)!.text} is not inside vnetCidr ${vnet.text}; choose a subnet within the VNet`,
+            ),
     );
 }
 
 /** Every subnet is at least the smallest Azure accepts (/29). */
 function subnetsLargeEnough(context: RuleContext): Finding[] {
-    return SUBNET_KEYS.filter((key) => (context.ranges.get(key)?.prefix ?? 0) > SMALLEST_AZURE_SUBNET_PREFIX).map((key) =>
-        error("subnetsLargeEnough", key, { [key]: context.ranges.get(key)!.text, smallestPrefix: SMALLEST_AZURE_SUBNET_PREFIX }, `${context.ranges.get(key)!.text} is smaller than /${SMALLEST_AZURE_SUBNET_PREFIX}, the smallest subnet Azure accepts`),
+    return SUBNET_KEYS.filter((key) => (context.ranges.get(key)?.prefix ?? 0) > SMALLEST_AZURE_SUBNET_PREFIX).map(
+        (key) =>
+            error(
+                "subnetsLargeEnough",
+                key,
+                { [key]: context.ranges.get(key)!.text, smallestPrefix: SMALLEST_AZURE_SUBNET_PREFIX },
+                `${context.ranges.get(key)!.text} is smaller than /${SMALLEST_AZURE_SUBNET_PREFIX}, the smallest subnet Azure accepts`,
+            ),
     );
 }
 
@@ -104,7 +149,14 @@ function subnetsDisjoint(context: RuleContext): Finding[] {
         subnets
             .slice(index + 1)
             .filter((other) => overlaps(context.ranges.get(key)!, context.ranges.get(other)!))
-            .map((other) => error("subnetsDisjoint", other, { [other]: context.ranges.get(other)!.text, [key]: context.ranges.get(key)!.text }, `${show(context, other)} overlaps ${show(context, key)}; subnets of one VNet must not overlap`)),
+            .map((other) =>
+                error(
+                    "subnetsDisjoint",
+                    other,
+                    { [other]: context.ranges.get(other)!.text, [key]: context.ranges.get(key)!.text },
+                    `${show(context, other)} overlaps ${show(context, key)}; subnets of one VNet must not overlap`,
+                ),
+            ),
     );
 }
 
@@ -113,7 +165,9 @@ function overlayRangesOutsideVnet(context: RuleContext): Finding[] {
     return (["podCidr", "serviceCidr"] as const).flatMap((overlay) => {
         const range = context.ranges.get(overlay);
         if (!range) return [];
-        const clashes = (["vnetCidr", ...SUBNET_KEYS] as const).filter((key) => context.ranges.has(key) && overlaps(range, context.ranges.get(key)!));
+        const clashes = (["vnetCidr", ...SUBNET_KEYS] as const).filter(
+            (key) => context.ranges.has(key) && overlaps(range, context.ranges.get(key)!),
+        );
         if (clashes.length === 0) return [];
         return [
             error(
@@ -131,7 +185,12 @@ function overlayRangesAvoidDockerBridge(context: RuleContext): Finding[] {
     return (["podCidr", "serviceCidr"] as const)
         .filter((key) => context.ranges.has(key) && overlaps(context.ranges.get(key)!, dockerBridge))
         .map((key) =>
-            warning("overlayRangesAvoidDockerBridge", key, { [key]: context.ranges.get(key)!.text, dockerBridge: DOCKER_BRIDGE_CIDR }, `${context.ranges.get(key)!.text} overlaps ${DOCKER_BRIDGE_CIDR}, the docker0 bridge on older AKS nodes; legal, but node routing tables become confusing`),
+            warning(
+                "overlayRangesAvoidDockerBridge",
+                key,
+                { [key]: context.ranges.get(key)!.text, dockerBridge: DOCKER_BRIDGE_CIDR },
+                `${context.ranges.get(key)!.text} overlaps ${DOCKER_BRIDGE_CIDR}, the docker0 bridge on older AKS nodes; legal, but node routing tables become confusing`,
+            ),
         );
 }
 
@@ -139,17 +198,31 @@ function overlayRangesAvoidDockerBridge(context: RuleContext): Finding[] {
 function podAndServiceRangesDisjoint(context: RuleContext): Finding[] {
     const [pods, services] = [context.ranges.get("podCidr"), context.ranges.get("serviceCidr")];
     if (!pods || !services || !overlaps(pods, services)) return [];
-    return [error("podAndServiceRangesDisjoint", "serviceCidr", { serviceCidr: services.text, podCidr: pods.text }, `${services.text} overlaps podCidr ${pods.text}; pod and service ranges must be disjoint`)];
+    return [
+        error(
+            "podAndServiceRangesDisjoint",
+            "serviceCidr",
+            { serviceCidr: services.text, podCidr: pods.text },
+            `${services.text} overlaps podCidr ${pods.text}; pod and service ranges must be disjoint`,
+        ),
+    ];
 }
 
 /** The service CIDR is smaller than /12. */
 function serviceCidrSmallEnough(context: RuleContext): Finding[] {
     const services = context.ranges.get("serviceCidr");
     if (!services || services.prefix > LARGEST_SERVICE_CIDR_PREFIX) return [];
-    return [error("serviceCidrSmallEnough", "serviceCidr", { serviceCidr: services.text, largestPrefix: LARGEST_SERVICE_CIDR_PREFIX }, `${services.text} is too large; AKS needs a service CIDR smaller than /${LARGEST_SERVICE_CIDR_PREFIX} (for example /16)`)];
+    return [
+        error(
+            "serviceCidrSmallEnough",
+            "serviceCidr",
+            { serviceCidr: services.text, largestPrefix: LARGEST_SERVICE_CIDR_PREFIX },
+            `${services.text} is too large; AKS needs a service CIDR smaller than /${LARGEST_SERVICE_CIDR_PREFIX} (for example /16)`,
+        ),
+    ];
 }
 
-/** The DNS service IP is an address, inside the service CIDR, not its network, broadcast or first address; .10 by convention. */
+/** The DNS service IP lies in the service CIDR, off its network, broadcast and first address; .10 by convention. */
 function dnsServiceIpUsable(context: RuleContext): Finding[] {
     const text = context.input.dnsServiceIp;
     if (text === undefined) return [];
@@ -157,13 +230,29 @@ function dnsServiceIpUsable(context: RuleContext): Finding[] {
     if (!dns.ok) return [error("dnsServiceIpUsable", "dnsServiceIp", { dnsServiceIp: text }, dns.reason)];
     const services = context.ranges.get("serviceCidr");
     if (!services) return [];
-    const conventional = formatIp(hostAt(services, Math.min(CONVENTIONAL_DNS_SERVICE_IP_OFFSET, cidrSize(services) - 2)));
+    const conventional = formatIp(
+        hostAt(services, Math.min(CONVENTIONAL_DNS_SERVICE_IP_OFFSET, cidrSize(services) - 2)),
+    );
     const values = { dnsServiceIp: text, serviceCidr: services.text, conventional };
-    const refuse = (why: string) => [error("dnsServiceIpUsable", "dnsServiceIp", values, `${text} ${why}; use ${conventional}`)];
+    const refuse = (why: string) => [
+        error("dnsServiceIpUsable", "dnsServiceIp", values, `${text} ${why}; use ${conventional}`),
+    ];
     if (!containsIp(services, dns.value)) return refuse(`is not inside serviceCidr ${services.text}`);
-    if (dns.value === services.network || dns.value === cidrLast(services)) return refuse(`is the network or broadcast address of serviceCidr ${services.text}`);
-    if (dns.value === services.network + 1) return refuse(`is the first address of serviceCidr ${services.text}, which Kubernetes gives to kubernetes.default.svc`);
-    if (formatIp(dns.value) !== conventional) return [warning("dnsServiceIpUsable", "dnsServiceIp", values, `${text} works, but AKS recommends the .10 address of the service CIDR (${conventional})`)];
+    if (dns.value === services.network || dns.value === cidrLast(services))
+        return refuse(`is the network or broadcast address of serviceCidr ${services.text}`);
+    if (dns.value === services.network + 1)
+        return refuse(
+            `is the first address of serviceCidr ${services.text}, which Kubernetes gives to kubernetes.default.svc`,
+        );
+    if (formatIp(dns.value) !== conventional)
+        return [
+            warning(
+                "dnsServiceIpUsable",
+                "dnsServiceIp",
+                values,
+                `${text} works, but AKS recommends the .10 address of the service CIDR (${conventional})`,
+            ),
+        ];
     return [];
 }
 
@@ -173,11 +262,27 @@ function nodeCountWithinPluginLimit({ input, plugin }: RuleContext): Finding[] {
     if (nodeCount === undefined) return [];
     const values = { nodeCount, maxNodes: plugin.maxNodes, plugin: plugin.name };
     if (nodeCount < 1 || nodeCount > plugin.maxNodes) {
-        const why = plugin.routeTable ? `an Azure route table holds ${plugin.maxNodes} routes, one per ${plugin.title} node` : `an AKS node pool holds at most ${plugin.maxNodes} nodes`;
-        return [error("nodeCountWithinPluginLimit", "nodeCount", values, `${nodeCount} is out of range; use 1 to ${plugin.maxNodes} (${why})`)];
+        const why = plugin.routeTable
+            ? `an Azure route table holds ${plugin.maxNodes} routes, one per ${plugin.title} node`
+            : `an AKS node pool holds at most ${plugin.maxNodes} nodes`;
+        return [
+            error(
+                "nodeCountWithinPluginLimit",
+                "nodeCount",
+                values,
+                `${nodeCount} is out of range; use 1 to ${plugin.maxNodes} (${why})`,
+            ),
+        ];
     }
     if (plugin.routeTable && nodeCount + UPGRADE_SURGE_NODES > plugin.maxNodes) {
-        return [warning("nodeCountWithinPluginLimit", "nodeCount", values, `${nodeCount} nodes leave no route for the upgrade surge node (route table limit ${plugin.maxNodes}); upgrades will need maxSurge 0`)];
+        return [
+            warning(
+                "nodeCountWithinPluginLimit",
+                "nodeCount",
+                values,
+                `${nodeCount} nodes leave no route for the upgrade surge node (route table limit ${plugin.maxNodes}); upgrades will need maxSurge 0`,
+            ),
+        ];
     }
     return [];
 }
@@ -188,7 +293,14 @@ function podCidrHoldsEveryNode({ input, ranges, plugin }: RuleContext): Finding[
     const nodeCount = input.nodeCount;
     if (!pods || nodeCount === undefined) return [];
     if (pods.prefix > NODE_POD_SLICE_PREFIX) {
-        return [error("podCidrHoldsEveryNode", "podCidr", { podCidr: pods.text, slicePrefix: NODE_POD_SLICE_PREFIX }, `${pods.text} is smaller than a /${NODE_POD_SLICE_PREFIX}, and ${plugin.title} gives every node a whole /${NODE_POD_SLICE_PREFIX}; use at least a /${NODE_POD_SLICE_PREFIX - 1}`)];
+        return [
+            error(
+                "podCidrHoldsEveryNode",
+                "podCidr",
+                { podCidr: pods.text, slicePrefix: NODE_POD_SLICE_PREFIX },
+                `${pods.text} is smaller than a /${NODE_POD_SLICE_PREFIX}, and ${plugin.title} gives every node a whole /${NODE_POD_SLICE_PREFIX}; use at least a /${NODE_POD_SLICE_PREFIX - 1}`,
+            ),
+        ];
     }
     const wanted = nodeCount + UPGRADE_SURGE_NODES;
     if (nodeCount < 1 || podSliceCount(pods) >= wanted) return [];
@@ -224,7 +336,14 @@ function nodeSubnetHoldsEveryNode({ input, ranges }: RuleContext): Finding[] {
 function maxPodsWithinBounds({ input, plugin }: RuleContext): Finding[] {
     const maxPods = input.maxPods;
     if (maxPods === undefined || (maxPods >= MIN_MAX_PODS && maxPods <= MAX_MAX_PODS)) return [];
-    return [error("maxPodsWithinBounds", "maxPods", { maxPods, min: MIN_MAX_PODS, max: MAX_MAX_PODS }, `${maxPods} is out of range; use ${MIN_MAX_PODS} to ${MAX_MAX_PODS} (${plugin.title}'s default is ${plugin.defaultMaxPods})`)];
+    return [
+        error(
+            "maxPodsWithinBounds",
+            "maxPods",
+            { maxPods, min: MIN_MAX_PODS, max: MAX_MAX_PODS },
+            `${maxPods} is out of range; use ${MIN_MAX_PODS} to ${MAX_MAX_PODS} (${plugin.title}'s default is ${plugin.defaultMaxPods})`,
+        ),
+    ];
 }
 
 /** The second (classic Azure CNI) cluster's node count and maxPods are within bounds. */
@@ -233,11 +352,23 @@ function azureCniCountsWithinBounds({ input }: RuleContext): Finding[] {
     const { azureCniNodeCount: nodeCount, azureCniMaxPods: maxPods } = input;
     const findings: Finding[] = [];
     if (nodeCount !== undefined && (nodeCount < 1 || nodeCount > NETWORK_PLUGINS.azureCni.maxNodes)) {
-        findings.push(error("azureCniCountsWithinBounds", "azureCniNodeCount", { azureCniNodeCount: nodeCount, max: NETWORK_PLUGINS.azureCni.maxNodes }, `${nodeCount} is out of range; use 1 to ${NETWORK_PLUGINS.azureCni.maxNodes}`));
+        findings.push(
+            error(
+                "azureCniCountsWithinBounds",
+                "azureCniNodeCount",
+                { azureCniNodeCount: nodeCount, max: NETWORK_PLUGINS.azureCni.maxNodes },
+                `${nodeCount} is out of range; use 1 to ${NETWORK_PLUGINS.azureCni.maxNodes}`,
+            ),
+        );
     }
     if (maxPods !== undefined && (maxPods < MIN_MAX_PODS || maxPods > MAX_MAX_PODS)) {
         findings.push(
-            error("azureCniCountsWithinBounds", "azureCniMaxPods", { azureCniMaxPods: maxPods, min: MIN_MAX_PODS, max: MAX_MAX_PODS }, `${maxPods} is out of range; use ${MIN_MAX_PODS} to ${MAX_MAX_PODS} (Azure CNI's default is ${NETWORK_PLUGINS.azureCni.defaultMaxPods})`),
+            error(
+                "azureCniCountsWithinBounds",
+                "azureCniMaxPods",
+                { azureCniMaxPods: maxPods, min: MIN_MAX_PODS, max: MAX_MAX_PODS },
+                `${maxPods} is out of range; use ${MIN_MAX_PODS} to ${MAX_MAX_PODS} (Azure CNI's default is ${NETWORK_PLUGINS.azureCni.defaultMaxPods})`,
+            ),
         );
     }
     return findings;
@@ -252,7 +383,13 @@ function azureCniSubnetHoldsEveryPod({ input, ranges }: RuleContext): Finding[] 
     const subnet = ranges.get("azureCniSubnetCidr");
     const { azureCniNodeCount: nodeCount, azureCniMaxPods: maxPods } = input;
     if (!input.azureCniCluster || !subnet || nodeCount === undefined || maxPods === undefined) return [];
-    if (nodeCount < 1 || nodeCount > NETWORK_PLUGINS.azureCni.maxNodes || maxPods < MIN_MAX_PODS || maxPods > MAX_MAX_PODS) return [];
+    if (
+        nodeCount < 1 ||
+        nodeCount > NETWORK_PLUGINS.azureCni.maxNodes ||
+        maxPods < MIN_MAX_PODS ||
+        maxPods > MAX_MAX_PODS
+    )
+        return [];
     const needed = (nodeCount + UPGRADE_SURGE_NODES) * azureCniAddressesPerNode(maxPods);
     const usable = usableSubnetAddresses(subnet);
     if (needed <= usable) return [];
@@ -263,7 +400,15 @@ function azureCniSubnetHoldsEveryPod({ input, ranges }: RuleContext): Finding[] 
         error(
             "azureCniSubnetHoldsEveryPod",
             "azureCniNodeCount",
-            { azureCniNodeCount: nodeCount, azureCniMaxPods: maxPods, azureCniSubnetCidr: subnet.text, needed, usable, largestNodeCount, largestMaxPods },
+            {
+                azureCniNodeCount: nodeCount,
+                azureCniMaxPods: maxPods,
+                azureCniSubnetCidr: subnet.text,
+                needed,
+                usable,
+                largestNodeCount,
+                largestMaxPods,
+            },
             `azureCniNodeCount ${nodeCount} (+${UPGRADE_SURGE_NODES} upgrade surge node) x (azureCniMaxPods ${maxPods} + 1) = ${needed} addresses, ` +
                 `but azureCniSubnetCidr ${subnet.text} has ${usable} after Azure's 5 reserved ones. ` +
                 `${largestNodeCount >= 1 ? `The largest azureCniNodeCount that fits at azureCniMaxPods ${maxPods} is ${largestNodeCount}` : `No azureCniNodeCount fits at azureCniMaxPods ${maxPods}`}; ` +
@@ -303,5 +448,8 @@ export function checkAddressPlan(input: Partial<AddressPlanInput>): RuleFindings
     const context: RuleContext = { input, ranges, plugin: NETWORK_PLUGINS[input.networkPlugin ?? "kubenet"] };
     const findings = ADDRESS_PLAN_RULES.flatMap((rule) => rule(context));
     const strip = ({ severity: _severity, ...problem }: Finding): Problem => problem;
-    return { errors: findings.filter((found) => found.severity === "error").map(strip), warnings: findings.filter((found) => found.severity === "warning").map(strip) };
+    return {
+        errors: findings.filter((found) => found.severity === "error").map(strip),
+        warnings: findings.filter((found) => found.severity === "warning").map(strip),
+    };
 }

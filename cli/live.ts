@@ -22,27 +22,42 @@ export function hasPulumiCli(): boolean {
 }
 
 /** The kubeconfig of the chosen cluster and the subscription, from the stack's outputs. */
-export async function stackAccess(stack: string, cluster: ClusterChoice): Promise<{ kubeconfig: string; subscriptionId: string }> {
+export async function stackAccess(
+    stack: string,
+    cluster: ClusterChoice,
+): Promise<{ kubeconfig: string; subscriptionId: string }> {
     if (!hasPulumiCli()) {
-        throw new UsageError("the Pulumi CLI is not installed or not on PATH (https://www.pulumi.com/docs/install/); install it and `pulumi login`, or work from saved files (see --help)");
+        throw new UsageError(
+            "the Pulumi CLI is not installed or not on PATH (https://www.pulumi.com/docs/install/); install it and `pulumi login`, or work from saved files (see --help)",
+        );
     }
     const { LocalWorkspace } = await import("@pulumi/pulumi/automation");
-    let outputs: Record<string, { value: any; secret: boolean }>;
+    let outputs: Record<string, { value: unknown; secret: boolean }>;
     try {
         const selected = await LocalWorkspace.selectStack({ stackName: stack, workDir: REPO_ROOT });
         outputs = await selected.outputs();
     } catch (error) {
         const message = (error as Error).message;
-        if (/no stack named|not found|does not exist/i.test(message)) throw new UsageError(`stack ${stack} does not exist in this project; list them with \`pulumi stack ls\``);
-        if (/not logged in|PULUMI_ACCESS_TOKEN|login/i.test(message)) throw new UsageError("the Pulumi CLI is not logged in; run `pulumi login`");
-        throw new UsageError(`cannot read stack ${stack}'s outputs: ${message.split("\n").find((line) => line.trim()) ?? message}`);
+        if (/no stack named|not found|does not exist/i.test(message))
+            throw new UsageError(`stack ${stack} does not exist in this project; list them with \`pulumi stack ls\``);
+        if (/not logged in|PULUMI_ACCESS_TOKEN|login/i.test(message))
+            throw new UsageError("the Pulumi CLI is not logged in; run `pulumi login`");
+        throw new UsageError(
+            `cannot read stack ${stack}'s outputs: ${message.split("\n").find((line) => line.trim()) ?? message}`,
+        );
     }
-    const source = cluster === "azurecni" ? outputs.azureCni?.value : { kubeconfig: outputs.kubeconfig?.value };
-    if (cluster === "azurecni" && !source) throw new UsageError(`stack ${stack} has no Azure CNI cluster; set \`pulumi config set azureCniCluster true\` and \`pulumi up\``);
-    if (!source?.kubeconfig) throw new UsageError(`stack ${stack} has no kubeconfig output: it is not deployed; run \`pulumi up\` first`);
-    const subnetId: string | undefined = outputs.subnetIds?.value?.kubenet;
+    const source = (cluster === "azurecni" ? outputs.azureCni?.value : { kubeconfig: outputs.kubeconfig?.value }) as
+        { kubeconfig?: string } | undefined;
+    if (cluster === "azurecni" && !source)
+        throw new UsageError(
+            `stack ${stack} has no Azure CNI cluster; set \`pulumi config set azureCniCluster true\` and \`pulumi up\``,
+        );
+    if (!source?.kubeconfig)
+        throw new UsageError(`stack ${stack} has no kubeconfig output: it is not deployed; run \`pulumi up\` first`);
+    const subnetId = (outputs.subnetIds?.value as { kubenet?: string } | undefined)?.kubenet;
     const subscriptionId = subnetId?.split("/")[2];
-    if (!subscriptionId) throw new UsageError(`stack ${stack} has no subnetIds output to read the subscription from; run \`pulumi up\``);
+    if (!subscriptionId)
+        throw new UsageError(`stack ${stack} has no subnetIds output to read the subscription from; run \`pulumi up\``);
     return { kubeconfig: source.kubeconfig, subscriptionId };
 }
 
@@ -57,9 +72,14 @@ export async function withKubernetes<T>(kubeconfig: string, work: (core: CoreV1A
     } catch (error) {
         const message = (error as Error).message ?? String(error);
         if (/ENOTFOUND|ECONNREFUSED|ETIMEDOUT|EHOSTUNREACH|fetch failed|socket/i.test(message)) {
-            throw new UsageError(`cannot reach ${server} (${message.split("\n")[0]}); check the network path to the cluster (private clusters need a VNet connection), or work from saved files`);
+            throw new UsageError(
+                `cannot reach ${server} (${message.split("\n")[0]}); check the network path to the cluster (private clusters need a VNet connection), or work from saved files`,
+            );
         }
-        if (/401|403|Unauthorized|Forbidden/.test(message)) throw new UsageError(`${server} refused the stack's credentials (${message.split("\n")[0]}); run \`pulumi refresh\` and retry`);
+        if (/401|403|Unauthorized|Forbidden/.test(message))
+            throw new UsageError(
+                `${server} refused the stack's credentials (${message.split("\n")[0]}); run \`pulumi refresh\` and retry`,
+            );
         throw new UsageError(`the Kubernetes API at ${server} failed: ${message.split("\n")[0]}`);
     }
 }
@@ -72,12 +92,15 @@ export async function withAzure<T>(what: string, work: (credential: TokenCredent
     } catch (error) {
         const { name, message } = error as Error;
         if (/CredentialUnavailable|AuthenticationError/.test(name) || /az login|credential/i.test(message)) {
-            throw new UsageError("no Azure credentials: run `az login` (or set AZURE_CLIENT_ID, AZURE_TENANT_ID and a federated token or secret for DefaultAzureCredential)");
+            throw new UsageError(
+                "no Azure credentials: run `az login` (or set AZURE_CLIENT_ID, AZURE_TENANT_ID and a federated token or secret for DefaultAzureCredential)",
+            );
         }
-        if (/ResourceNotFound|NotFound/.test(message)) throw new UsageError(`Azure has no ${what}: is the stack deployed to this subscription?`);
+        if (/ResourceNotFound|NotFound/.test(message))
+            throw new UsageError(`Azure has no ${what}: is the stack deployed to this subscription?`);
         throw new UsageError(`Azure refused (${what}): ${message.split("\n")[0]}`);
     }
 }
 
 /** Plain JSON, as kubectl and az print it (the SDK models carry the API's field names; dates become strings). */
-export const asJson = <T>(value: T): T => JSON.parse(JSON.stringify(value));
+export const asJson = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;

@@ -38,10 +38,19 @@ export function describeFailure(tool: string, error: unknown): { code: number; l
     if (error instanceof UsageError) return { code: EXIT_UNUSABLE_INPUT, line: `${tool}: ${message}` };
     if (error instanceof CheckFailedError) return { code: EXIT_CHECK_FAILED, line: `${tool}: ${message}` };
     // Anything else is a bug or an environment failure: still one line; the stack only on request.
-    return { code: EXIT_UNUSABLE_INPUT, line: `${tool}: ${message.split("\n")[0]} (set AKS_KUBENET_DEBUG=1 for details)` };
+    return {
+        code: EXIT_UNUSABLE_INPUT,
+        line: `${tool}: ${message.split("\n")[0]} (set AKS_KUBENET_DEBUG=1 for details)`,
+    };
 }
 
 export type ToolMain = (argv: string[]) => Promise<number>;
+
+/** A tool that does its work without waiting on anything, as a ToolMain (a throw becomes a rejection). */
+export const synchronousTool =
+    (run: (argv: string[]) => number): ToolMain =>
+    (argv) =>
+        Promise.resolve().then(() => run(argv));
 
 /**
  * Runs a tool's main and exits with its code; errors become one line (see describeFailure).
@@ -64,12 +73,20 @@ export function runMain(tool: string, main: ToolMain, module?: NodeModule): void
 export function formatTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
     const all = [header, ...rows];
     const widths = header.map((_, column) => Math.max(...all.map((row) => (row[column] ?? "").length)));
-    const line = (row: readonly string[]) => row.map((cell, column) => (cell ?? "").padEnd(widths[column])).join("  ").trimEnd();
+    const line = (row: readonly string[]) =>
+        row
+            .map((cell, column) => (cell ?? "").padEnd(widths[column]))
+            .join("  ")
+            .trimEnd();
     return [line(header), widths.map((width) => "-".repeat(width)).join("  "), ...rows.map(line)].join("\n");
 }
 
 /** What a tool printed and returned, run in this process (tests: no process start per case). */
-export async function runInProcess(tool: string, main: ToolMain, argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+export async function runInProcess(
+    tool: string,
+    main: ToolMain,
+    argv: string[],
+): Promise<{ code: number; stdout: string; stderr: string }> {
     const out: string[] = [];
     const err: string[] = [];
     const { log, error } = console;
@@ -98,7 +115,9 @@ export function readJsonFile(file: string, label = "", hint = ""): unknown {
     try {
         text = fs.readFileSync(file === "-" ? 0 : file, "utf8");
     } catch (error) {
-        throw new UsageError(`cannot read ${named}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+        throw new UsageError(
+            `cannot read ${named}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+        );
     }
     try {
         return JSON.parse(text);

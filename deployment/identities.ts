@@ -62,7 +62,11 @@ export function previewIdentity(names: CiNames): CiIdentity {
         name: "aks-kubenet-preview",
         clientIdVariable: "ARM_PREVIEW_CLIENT_ID",
         roles: [
-            { role: "Reader", scope: `resource group ${names.resourceGroup}`, why: "the preview reads every resource's state" },
+            {
+                role: "Reader",
+                scope: `resource group ${names.resourceGroup}`,
+                why: "the preview reads every resource's state",
+            },
             {
                 role: "Azure Kubernetes Service Cluster User Role",
                 scope: `cluster ${names.clusterName}`,
@@ -70,7 +74,12 @@ export function previewIdentity(names: CiNames): CiIdentity {
             },
         ],
         federatedCredentials: [
-            { issuer: GITHUB_ISSUER, audience: GITHUB_AUDIENCE, subject: `repo:${names.repository}:pull_request`, who: "the preview job of every pull request" },
+            {
+                issuer: GITHUB_ISSUER,
+                audience: GITHUB_AUDIENCE,
+                subject: `repo:${names.repository}:pull_request`,
+                who: "the preview job of every pull request",
+            },
         ],
     };
 }
@@ -93,7 +102,11 @@ export function deployIdentity(names: CiNames): CiIdentity {
         name: "aks-kubenet-deploy",
         clientIdVariable: "ARM_DEPLOY_CLIENT_ID",
         roles: [
-            { role: "Contributor", scope: `resource group ${names.resourceGroup} (or the subscription, for its first creation)`, why: "create and change the stack's resources" },
+            {
+                role: "Contributor",
+                scope: `resource group ${names.resourceGroup} (or the subscription, for its first creation)`,
+                why: "create and change the stack's resources",
+            },
             {
                 role: "Role Based Access Control Administrator",
                 scope: `resource group ${names.resourceGroup}`,
@@ -101,7 +114,12 @@ export function deployIdentity(names: CiNames): CiIdentity {
             },
         ],
         federatedCredentials: [
-            { issuer: GITHUB_ISSUER, audience: GITHUB_AUDIENCE, subject: `repo:${names.repository}:ref:refs/heads/main`, who: "the end-to-end job, started by hand on main" },
+            {
+                issuer: GITHUB_ISSUER,
+                audience: GITHUB_AUDIENCE,
+                subject: `repo:${names.repository}:ref:refs/heads/main`,
+                who: "the end-to-end job, started by hand on main",
+            },
             ...deployments,
         ],
     };

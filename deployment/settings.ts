@@ -43,13 +43,24 @@ export function deploymentSettingsArgs(inputs: DeploymentInputs): service.Deploy
         // decides. Two things make sure a pull request never previews with the deploy identity:
         // that identity trusts no Deployments preview subject (deployment/identities.ts), and
         // docs/ci.md has the read-back check to run after the first `pulumi up` of this program.
-        github: { repository: inputs.repository, deployCommits: true, previewPullRequests: false, pullRequestTemplate: false },
+        github: {
+            repository: inputs.repository,
+            deployCommits: true,
+            previewPullRequests: false,
+            pullRequestTemplate: false,
+        },
         executorContext: { executorImage: EXECUTOR_IMAGE },
         operationContext: {
             preRunCommands: [DEPLOY_INSTALL_COMMAND],
             options: { skipInstallDependencies: true },
             // Azure by OIDC: Deployments exchanges its token for an Entra ID one; no client secret.
-            oidc: { azure: { clientId: inputs.azureClientId, tenantId: inputs.azureTenantId, subscriptionId: inputs.azureSubscriptionId } },
+            oidc: {
+                azure: {
+                    clientId: inputs.azureClientId,
+                    tenantId: inputs.azureTenantId,
+                    subscriptionId: inputs.azureSubscriptionId,
+                },
+            },
             environmentVariables: { ARM_USE_OIDC: "true", PULUMI_NODEJS_TRANSPILE_ONLY: "true" },
         },
     };

@@ -3,7 +3,17 @@
  * FILE is `pulumi preview --json` output. Exit 0: nothing guarded is replaced or deleted (or all of
  * it is allowed); 1: something is; 2: the file cannot be used.
  */
-import { EXIT_CHECK_FAILED, EXIT_OK, formatTable, parseOptions, readJsonFile, runMain, UsageError } from "../cli/shell";
+import "../cli/nodeVersion"; // first: stops with one line on Node older than package.json's engines
+import {
+    EXIT_CHECK_FAILED,
+    EXIT_OK,
+    formatTable,
+    parseOptions,
+    synchronousTool,
+    readJsonFile,
+    runMain,
+    UsageError,
+} from "../cli/shell";
 import { GUARDED_TYPES, guardPreview, readPreview } from "./previewGuard";
 import { fixFor } from "./replacements";
 
@@ -17,40 +27,77 @@ For a replacement, the output names each input that forces it, and what to do ab
 Exit 0 when none of them would be replaced or deleted (or every one is allowed), 1 when one
 would be, 2 when FILE is missing or is not preview JSON.`;
 
-export async function main(argv: string[]): Promise<number> {
+function guard(argv: string[]): number {
     const { values, positionals } = parseOptions({
         args: argv,
         allowPositionals: true,
-        options: { allow: { type: "string", multiple: true, default: [] }, json: { type: "boolean", default: false }, help: { type: "boolean", short: "h", default: false } },
+        options: {
+            allow: { type: "string", multiple: true, default: [] },
+            json: { type: "boolean", default: false },
+            help: { type: "boolean", short: "h", default: false },
+        },
     });
     if (values.help) {
         console.log(USAGE);
         return EXIT_OK;
     }
-    if (positionals.length !== 1) throw new UsageError("give exactly one FILE (the output of `pulumi preview --json`); see --help");
+    if (positionals.length !== 1)
+        throw new UsageError("give exactly one FILE (the output of `pulumi preview --json`); see --help");
     const file = positionals[0];
     const preview = readPreview(readJsonFile(file, "", `write it with \`pulumi preview --json > ${file}\``));
     if ("error" in preview) throw new UsageError(`${file}: ${preview.error}`);
 
-    const verdict = guardPreview(preview.steps, values.allow as string[]);
+    const verdict = guardPreview(preview.steps, values.allow);
     if (values.json) {
-        console.log(JSON.stringify({ ok: verdict.ok, losses: verdict.losses.map(({ name, type, loss, allowed, fields }) => ({ name, type, loss, allowed, fields })), unusedAllows: verdict.unusedAllows }, null, 2));
+        console.log(
+            JSON.stringify(
+                {
+                    ok: verdict.ok,
+                    losses: verdict.losses.map(({ name, type, loss, allowed, fields }) => ({
+                        name,
+                        type,
+                        loss,
+                        allowed,
+                        fields,
+                    })),
+                    unusedAllows: verdict.unusedAllows,
+                },
+                null,
+                2,
+            ),
+        );
     } else {
         if (verdict.losses.length > 0) {
-            console.log(formatTable(["resource", "type", "would be", "because of", "allowed"], verdict.losses.map((loss) => [loss.name, loss.type, loss.loss, loss.fields.join(", ") || "-", loss.allowed ? "yes (--allow)" : "NO"])));
+            console.log(
+                formatTable(
+                    ["resource", "type", "would be", "because of", "allowed"],
+                    verdict.losses.map((loss) => [
+                        loss.name,
+                        loss.type,
+                        loss.loss,
+                        loss.fields.join(", ") || "-",
+                        loss.allowed ? "yes (--allow)" : "NO",
+                    ]),
+                ),
+            );
             for (const loss of verdict.losses.filter((candidate) => !candidate.allowed)) {
                 for (const field of loss.fields) console.log(`  ${loss.name} ${field}: ${fixFor(field)}`);
             }
         }
-        for (const name of verdict.unusedAllows) console.error(`preview-guard: --allow ${name} matched no replaced or deleted resource`);
+        for (const name of verdict.unusedAllows)
+            console.error(`preview-guard: --allow ${name} matched no replaced or deleted resource`);
         const blocked = verdict.losses.filter((loss) => !loss.allowed);
-        console.log(blocked.length === 0
-            ? `OK: ${verdict.losses.length === 0 ? "no guarded resource is replaced or deleted" : `${verdict.losses.length} guarded change(s), all allowed`}`
-            : `REFUSED: ${blocked.map((loss) => `${loss.name} (${loss.type.split(":").pop()}) would be ${loss.loss}`).join("; ")}. ` +
-              "Replacements in Azure delete first: the old resource is gone before the new one exists. " +
-              "If this is intended, allow each one with --allow NAME (on a pull request: the label allow-replacement).");
+        console.log(
+            blocked.length === 0
+                ? `OK: ${verdict.losses.length === 0 ? "no guarded resource is replaced or deleted" : `${verdict.losses.length} guarded change(s), all allowed`}`
+                : `REFUSED: ${blocked.map((loss) => `${loss.name} (${loss.type.split(":").pop()}) would be ${loss.loss}`).join("; ")}. ` +
+                      "Replacements in Azure delete first: the old resource is gone before the new one exists. " +
+                      "If this is intended, allow each one with --allow NAME (on a pull request: the label allow-replacement).",
+        );
     }
     return verdict.ok ? EXIT_OK : EXIT_CHECK_FAILED;
 }
+
+export const main = synchronousTool(guard);
 
 runMain("preview-guard", main, module);

@@ -22,7 +22,18 @@ const LOSING_OPS: Readonly<Record<string, "replaced" | "deleted">> = {
     delete: "deleted",
 };
 /** Ops that keep the resource (discard drops a read-only resource from the state, never the resource itself). */
-const KEEPING_OPS = new Set(["same", "create", "update", "read", "import", "discard", "refresh", "read-replacement", "discard-replaced", "remove-pending-replace"]);
+const KEEPING_OPS = new Set([
+    "same",
+    "create",
+    "update",
+    "read",
+    "import",
+    "discard",
+    "refresh",
+    "read-replacement",
+    "discard-replaced",
+    "remove-pending-replace",
+]);
 
 export interface PreviewStep {
     readonly op: string;
@@ -68,12 +79,14 @@ export function readPreview(document: unknown): { steps: PreviewStep[] } | { err
     if (typeof document !== "object" || document === null || !("steps" in document)) {
         // A preview with nothing to do may print no steps at all; anything else is not a preview.
         if (typeof document === "object" && document !== null && "changeSummary" in document) return { steps: [] };
-        return { error: "it is not the output of `pulumi preview --json` (no \"steps\")" };
+        return { error: 'it is not the output of `pulumi preview --json` (no "steps")' };
     }
-    if (!Array.isArray(steps)) return { error: "\"steps\" is not an array" };
-    for (const [index, step] of steps.entries()) {
-        if (typeof step?.op !== "string" || typeof step?.urn !== "string") return { error: `step ${index} has no op or urn` };
-        if (!(step.op in LOSING_OPS) && !KEEPING_OPS.has(step.op)) return { error: `step ${index} has op "${step.op}", which this guard does not know; refusing to guess` };
+    if (!Array.isArray(steps)) return { error: '"steps" is not an array' };
+    for (const [index, step] of (steps as Array<Partial<Record<"op" | "urn", unknown>> | null>).entries()) {
+        if (typeof step?.op !== "string" || typeof step?.urn !== "string")
+            return { error: `step ${index} has no op or urn` };
+        if (!(step.op in LOSING_OPS) && !KEEPING_OPS.has(step.op))
+            return { error: `step ${index} has op "${step.op}", which this guard does not know; refusing to guess` };
         try {
             parseUrn(step.urn);
         } catch (error) {
@@ -104,7 +117,14 @@ export function guardPreview(steps: readonly PreviewStep[], allow: readonly stri
         // One resource appears up to three times in a replacement; report it once.
         const fields = [...new Set([...(byUrn.get(step.urn)?.fields ?? []), ...replacingFields(step)])].sort();
         if (!byUrn.has(step.urn) || loss === "replaced") {
-            byUrn.set(step.urn, { name: fromUrn.name, type, urn: step.urn, loss, allowed: allow.includes(fromUrn.name), fields });
+            byUrn.set(step.urn, {
+                name: fromUrn.name,
+                type,
+                urn: step.urn,
+                loss,
+                allowed: allow.includes(fromUrn.name),
+                fields,
+            });
         }
     }
     const losses = [...byUrn.values()];

@@ -37,10 +37,22 @@ export const PROVIDER_SOURCES = Object.freeze({
         repository: "pulumi/pulumi-azure-native",
         version: "3.28.0",
         forceNewMap: { path: "provider/pkg/gen/replacement.go", commit: "1b7112af33c62b247daed1028686bf279f4d5e69" },
-        diff: { path: "provider/pkg/provider/diff.go", functions: ["diff", "objectDiff", "calculateDetailedDiff", "calculateChangesAndReplacements", "applyDiff"] },
-        provider: { path: "provider/pkg/provider/provider.go", commit: "006a62afe453b416e5d5c98d2d91c4c7281f52f9", functions: ["Diff", "Read"] },
+        diff: {
+            path: "provider/pkg/provider/diff.go",
+            functions: ["diff", "objectDiff", "calculateDetailedDiff", "calculateChangesAndReplacements", "applyDiff"],
+        },
+        provider: {
+            path: "provider/pkg/provider/provider.go",
+            commit: "006a62afe453b416e5d5c98d2d91c4c7281f52f9",
+            functions: ["Diff", "Read"],
+        },
     },
-    engine: { repository: "pulumi/pulumi", path: "pkg/resource/deploy/step_generator.go", commit: "1a16857a44f16e46a9dce29f184c511062a70f80", functions: ["processIgnoreChanges"] },
+    engine: {
+        repository: "pulumi/pulumi",
+        path: "pkg/resource/deploy/step_generator.go",
+        commit: "1a16857a44f16e46a9dce29f184c511062a70f80",
+        functions: ["processIgnoreChanges"],
+    },
 });
 
 /** ManagedCluster's networkProfile entries of forceNewMap (pulumi/pulumi-azure-native#4771). */
@@ -148,15 +160,24 @@ export function replacingPaths(type: string, changedPaths: readonly string[]): s
  * by field. The fix never is `--allow`: that deletes the cluster.
  */
 export const REPLACEMENT_FIXES: Readonly<Record<string, string>> = Object.freeze({
-    "networkProfile.networkPlugin": "a plugin changes in place only through the Overlay runbook (npm run migrate -- plan); after `az aks update`, run `pulumi refresh` until the state records azure/overlay, with networkPlugin=overlay set",
-    "networkProfile.networkPluginMode": "as for networkPlugin: the move runs through the runbook, and the refresh must record networkPluginMode overlay",
-    "networkProfile.podCidr": "a pod CIDR cannot change in place: set podCidr to the cluster's (`az aks show --query networkProfile.podCidr`)",
-    "networkProfile.serviceCidr": "a service CIDR cannot change in place: set serviceCidr to the cluster's (`az aks show --query networkProfile.serviceCidr`)",
-    "networkProfile.dnsServiceIP": "the DNS service IP cannot change in place: set dnsServiceIp to the cluster's (`az aks show --query networkProfile.dnsServiceIp`)",
-    "networkProfile.networkDataplane": "AKS sets it by itself (azure after the Overlay move); this program ignores it (ignoreChanges in cluster.ts): a program without that option replaces the cluster, so update it",
-    "networkProfile.networkPolicy": "AKS reports it by itself on recent API versions (none); this program ignores it (ignoreChanges in cluster.ts): a program without that option replaces the cluster, so update it",
-    "networkProfile.outboundType": "the outbound type changed outside Pulumi: set it back with `az aks update --outbound-type loadBalancer`",
-    linuxProfile: "the SSH key or admin user cannot change in place: set sshPublicKey and adminUsername back to the cluster's",
+    "networkProfile.networkPlugin":
+        "a plugin changes in place only through the Overlay runbook (npm run migrate -- plan); after `az aks update`, run `pulumi refresh` until the state records azure/overlay, with networkPlugin=overlay set",
+    "networkProfile.networkPluginMode":
+        "as for networkPlugin: the move runs through the runbook, and the refresh must record networkPluginMode overlay",
+    "networkProfile.podCidr":
+        "a pod CIDR cannot change in place: set podCidr to the cluster's (`az aks show --query networkProfile.podCidr`)",
+    "networkProfile.serviceCidr":
+        "a service CIDR cannot change in place: set serviceCidr to the cluster's (`az aks show --query networkProfile.serviceCidr`)",
+    "networkProfile.dnsServiceIP":
+        "the DNS service IP cannot change in place: set dnsServiceIp to the cluster's (`az aks show --query networkProfile.dnsServiceIp`)",
+    "networkProfile.networkDataplane":
+        "AKS sets it by itself (azure after the Overlay move); this program ignores it (ignoreChanges in cluster.ts): a program without that option replaces the cluster, so update it",
+    "networkProfile.networkPolicy":
+        "AKS reports it by itself on recent API versions (none); this program ignores it (ignoreChanges in cluster.ts): a program without that option replaces the cluster, so update it",
+    "networkProfile.outboundType":
+        "the outbound type changed outside Pulumi: set it back with `az aks update --outbound-type loadBalancer`",
+    linuxProfile:
+        "the SSH key or admin user cannot change in place: set sshPublicKey and adminUsername back to the cluster's",
     dnsPrefix: "the DNS prefix follows clusterName: keep clusterName",
     resourceName: "the cluster's name cannot change: keep clusterName",
     location: "a location cannot change: keep azure-native:location",

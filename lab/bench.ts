@@ -3,6 +3,7 @@
  * A benchmark, not a test: times the lab's up, verify and down for each size and sums the memory
  * (VmRSS) of every process in the lab's namespaces while it is up. Prints a Markdown table.
  */
+import "../cli/nodeVersion"; // first: stops with one line on Node older than package.json's engines
 import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
@@ -51,7 +52,9 @@ async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
 async function benchOne(stack: string, size: BenchSize, withVerify: boolean): Promise<string> {
     const name = benchLabName(size);
     console.error(`lab:bench: lab "${name}" (${size.clusters} ${size.nodes} x ${size.pods}, stack ${stack})`);
-    const [topology, upMs] = await timed(() => up({ stack, name, nodes: size.nodes, podsPerNode: size.pods, clusters: size.clusters }));
+    const [topology, upMs] = await timed(() =>
+        up({ stack, name, nodes: size.nodes, podsPerNode: size.pods, clusters: size.clusters }),
+    );
     // From here until down has run, a signal removes this lab.
     const unregister = registerUndo(`removing lab "${name}"`, async () => void (await down(name)));
     try {
@@ -71,11 +74,36 @@ async function benchOne(stack: string, size: BenchSize, withVerify: boolean): Pr
 }
 
 /** Starts `up` as the CLI would, interrupts it half-way with `signal`, and counts what is left. */
-async function interrupted(stack: string, signal: NodeJS.Signals, clusters: LabClusters, nodes: number, pods: number): Promise<string> {
+async function interrupted(
+    stack: string,
+    signal: NodeJS.Signals,
+    clusters: LabClusters,
+    nodes: number,
+    pods: number,
+): Promise<string> {
     const name = `i${clusters.slice(0, 1)}${nodes}x${pods}`;
     console.error(`lab:bench: lab "${name}" (${clusters} ${nodes} x ${pods}, interrupted by ${signal})`);
     const cli = path.join(__dirname, "cli.ts");
-    const child = spawn(process.execPath, [require.resolve("ts-node/dist/bin.js"), "--transpile-only", cli, "up", "--stack", stack, "--name", name, "--cluster", clusters, "--nodes", String(nodes), "--pods", String(pods)], { stdio: "ignore" });
+    const child = spawn(
+        process.execPath,
+        [
+            require.resolve("ts-node/dist/bin.js"),
+            "--transpile-only",
+            cli,
+            "up",
+            "--stack",
+            stack,
+            "--name",
+            name,
+            "--cluster",
+            clusters,
+            "--nodes",
+            String(nodes),
+            "--pods",
+            String(pods),
+        ],
+        { stdio: "ignore" },
+    );
     // Whatever happens to the bench, the child's lab goes too.
     const unregister = registerUndo(`removing lab "${name}"`, async () => {
         child.kill("SIGKILL");
@@ -84,19 +112,23 @@ async function interrupted(stack: string, signal: NodeJS.Signals, clusters: LabC
     try {
         const deadline = Date.now() + 30000;
         // Half-way: once the namespaces exist and the build is under way.
-        while ((await labNetns(name)).length < nodes && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+        while ((await labNetns(name)).length < nodes && Date.now() < deadline)
+            await new Promise((resolve) => setTimeout(resolve, 20));
         const seen = (await labNetns(name)).length;
         child.kill(signal);
         const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
         const left = await labNetns(name);
         // Servers whose namespace was deleted would run on unseen: look for them by their home directory.
-        const servers = fs.readdirSync("/proc").filter((pid) => /^\d+$/.test(pid)).filter((pid) => {
-            try {
-                return fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(`${name}-www`);
-            } catch {
-                return false;
-            }
-        });
+        const servers = fs
+            .readdirSync("/proc")
+            .filter((pid) => /^\d+$/.test(pid))
+            .filter((pid) => {
+                try {
+                    return fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(`${name}-www`);
+                } catch {
+                    return false;
+                }
+            });
         return `| ${signal} during up | ${clusters} ${nodes} x ${pods} | ${seen} namespaces when interrupted | exit ${code} | ${left.length} namespaces, ${servers.length} server processes |`;
     } finally {
         unregister();
@@ -120,7 +152,7 @@ export async function main(argv: string[]): Promise<number> {
         console.log(USAGE);
         return EXIT_OK;
     }
-    const sizes = parseBenchSizes(values.sizes!);
+    const sizes = parseBenchSizes(values.sizes);
     for (const size of sizes) {
         const invalid = validateLabName(benchLabName(size));
         if (invalid) throw new UsageError(`--sizes: ${invalid}; use fewer digits`);
@@ -129,11 +161,11 @@ export async function main(argv: string[]): Promise<number> {
 
     console.log("| cluster | nodes x pods | namespaces | servers | up | verify | down | memory (VmRSS) |");
     console.log("| --- | --- | --- | --- | --- | --- | --- | --- |");
-    for (const size of sizes) console.log(await benchOne(values.stack!, size, !values["skip-verify"]));
+    for (const size of sizes) console.log(await benchOne(values.stack, size, !values["skip-verify"]));
     if (values.interrupts) {
         console.log("\n| interrupt | lab | when | result | left behind |\n| --- | --- | --- | --- | --- |");
-        console.log(await interrupted(values.stack!, "SIGINT", "main", 100, 5));
-        console.log(await interrupted(values.stack!, "SIGTERM", "both", 7, 5));
+        console.log(await interrupted(values.stack, "SIGINT", "main", 100, 5));
+        console.log(await interrupted(values.stack, "SIGTERM", "both", 7, 5));
     }
     return EXIT_OK;
 }

@@ -11,15 +11,23 @@ export interface BenchSize {
 /** What `npm run lab:bench` measures without --sizes: the README's table. */
 export const DEFAULT_BENCH_SIZES = "main:3x3,both:3x3,main:10x10,both:7x5,main:100x5";
 
-/** `[main|azurecni|both:]NODESxPODS` (kubenet: is accepted for main:), comma-separated; every problem is a UsageError naming the item. */
+/**
+ * `[main|azurecni|both:]NODESxPODS` (kubenet: is accepted for main:), comma-separated; every problem
+ * is a UsageError naming the item.
+ */
 export function parseBenchSizes(text: string): BenchSize[] {
     const items = text.split(",").map((item) => item.trim());
-    if (items.some((item) => item === "")) throw new UsageError(`--sizes "${text}" has an empty item; use e.g. 3x3,both:3x3,100x5`);
+    if (items.some((item) => item === ""))
+        throw new UsageError(`--sizes "${text}" has an empty item; use e.g. 3x3,both:3x3,100x5`);
     return items.map((item) => {
         const match = /^(?:([a-z]+):)?(\d+)x(\d+)$/.exec(item);
-        if (!match) throw new UsageError(`--sizes item "${item}" is not [main|azurecni|both:]NODESxPODS (e.g. 100x5 or both:7x5)`);
+        if (!match)
+            throw new UsageError(
+                `--sizes item "${item}" is not [main|azurecni|both:]NODESxPODS (e.g. 100x5 or both:7x5)`,
+            );
         const clusters: LabClusters | undefined = match[1] === undefined ? "main" : parseLabClusters(match[1]);
-        if (!clusters) throw new UsageError(`--sizes item "${item}": the cluster must be ${LAB_CLUSTER_CHOICES.join(", ")}`);
+        if (!clusters)
+            throw new UsageError(`--sizes item "${item}": the cluster must be ${LAB_CLUSTER_CHOICES.join(", ")}`);
         const [nodes, pods] = [Number(match[2]), Number(match[3])];
         if (nodes < 1 || pods < 1) throw new UsageError(`--sizes item "${item}": nodes and pods must be at least 1`);
         return { clusters, nodes, pods };

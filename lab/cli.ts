@@ -2,11 +2,19 @@
  * The local lab (kubenet, and part 2's Azure CNI beside it):  sudo npm run lab -- <command> [options]
  * --name defaults to the stack name; every namespace is named akl-<name>-*. See USAGE.
  */
-import { EXIT_CHECK_FAILED, EXIT_OK, EXIT_UNUSABLE_INPUT, parseOptions, runMain, STACK_TOOL_OPTIONS } from "../cli/shell";
+import "../cli/nodeVersion"; // first: stops with one line on Node older than package.json's engines
+import {
+    EXIT_CHECK_FAILED,
+    EXIT_OK,
+    EXIT_UNUSABLE_INPUT,
+    parseOptions,
+    runMain,
+    STACK_TOOL_OPTIONS,
+} from "../cli/shell";
 import { explainPath } from "./explain";
 import { down, labTopologyFor, readState, show, snapshot, status, up } from "./lab";
 import { LabError, preflight } from "./system";
-import { LAB_CLUSTER_CHOICES, LabClusters, LabTopology, mainClusterLabel, parseLabClusters, sliceRoutesHolder } from "./topology";
+import { LAB_CLUSTER_CHOICES, LabTopology, mainClusterLabel, parseLabClusters, sliceRoutesHolder } from "./topology";
 import { MAIN_NETWORK_PLUGINS, MainNetworkPlugin } from "../addressPlan";
 import { validatedStackConfig } from "../stackFiles";
 import { CLUSTER_CHOICES, parseClusterChoice } from "../names";
@@ -59,43 +67,88 @@ export async function main(argv: string[]): Promise<number> {
         (values.help ? console.log : console.error)(USAGE);
         return values.help ? EXIT_OK : EXIT_UNUSABLE_INPUT;
     }
-    const stack = values.stack!;
+    const stack = values.stack;
     const name = values.name ?? stack;
-    const options = { stack, name, nodes: integerOption("nodes", values.nodes), podsPerNode: integerOption("pods", values.pods) ?? 3 };
+    const options = {
+        stack,
+        name,
+        nodes: integerOption("nodes", values.nodes),
+        podsPerNode: integerOption("pods", values.pods) ?? 3,
+    };
     const clusters = values.cluster === undefined ? undefined : parseLabClusters(values.cluster);
     const log = (line: string) => console.error(line);
 
     switch (command) {
         case "up": {
-            if (values.cluster !== undefined && !clusters) throw new LabError(`--cluster ${values.cluster}: use ${LAB_CLUSTER_CHOICES.join(", ")}`);
-            if (values.plugin !== undefined && !MAIN_NETWORK_PLUGINS.includes(values.plugin as MainNetworkPlugin)) throw new LabError(`--plugin ${values.plugin}: use ${MAIN_NETWORK_PLUGINS.join(" or ")}`);
+            if (values.cluster !== undefined && !clusters)
+                throw new LabError(`--cluster ${values.cluster}: use ${LAB_CLUSTER_CHOICES.join(", ")}`);
+            if (values.plugin !== undefined && !MAIN_NETWORK_PLUGINS.includes(values.plugin as MainNetworkPlugin))
+                throw new LabError(`--plugin ${values.plugin}: use ${MAIN_NETWORK_PLUGINS.join(" or ")}`);
             const started = Date.now();
-            const topology = await up({ ...options, clusters: clusters as LabClusters | undefined, plugin: values.plugin as MainNetworkPlugin | undefined }, log);
-            const count = (nodes: ReadonlyArray<{ pods: readonly unknown[] }>) => `${nodes.length} nodes, ${nodes.reduce((sum, node) => sum + node.pods.length, 0)} pods`;
+            const topology = await up(
+                {
+                    ...options,
+                    clusters: clusters,
+                    plugin: values.plugin as MainNetworkPlugin | undefined,
+                },
+                log,
+            );
+            const count = (nodes: ReadonlyArray<{ pods: readonly unknown[] }>) =>
+                `${nodes.length} nodes, ${nodes.reduce((sum, node) => sum + node.pods.length, 0)} pods`;
             const built = [
                 ...(topology.nodes.length > 0 ? [`${mainClusterLabel(topology)} ${count(topology.nodes)}`] : []),
                 ...(topology.azureCni ? [`Azure CNI ${count(topology.azureCni.nodes)}`] : []),
             ];
-            console.log(`lab "${name}" is up in ${Date.now() - started} ms: ${built.join("; ")}; VM ${topology.vnetHost.ip}, external ${topology.external.ip}, ClusterIP ${topology.service.clusterIp}`);
+            console.log(
+                `lab "${name}" is up in ${Date.now() - started} ms: ${built.join("; ")}; VM ${topology.vnetHost.ip}, external ${topology.external.ip}, ClusterIP ${topology.service.clusterIp}`,
+            );
             const firstNode = topology.nodes[0]?.name ?? topology.azureCni!.nodes[0].name;
-            console.log(`next: sudo npm run lab -- show ${firstNode} --name ${name}   |   verify --name ${name}   |   down --name ${name}`);
+            console.log(
+                `next: sudo npm run lab -- show ${firstNode} --name ${name}   |   verify --name ${name}   |   down --name ${name}`,
+            );
             return EXIT_OK;
         }
         case "status": {
             const current = await status(name);
             if (values.json) {
-                console.log(JSON.stringify(current ?? { name, running: false, planned: labTopologyFor({ ...options, clusters: clusters as LabClusters | undefined, plugin: values.plugin as MainNetworkPlugin | undefined }) }, null, 2));
+                console.log(
+                    JSON.stringify(
+                        current ?? {
+                            name,
+                            running: false,
+                            planned: labTopologyFor({
+                                ...options,
+                                clusters: clusters,
+                                plugin: values.plugin as MainNetworkPlugin | undefined,
+                            }),
+                        },
+                        null,
+                        2,
+                    ),
+                );
                 return EXIT_OK;
             }
             if (!current) {
                 console.log(`lab "${name}" is not up`);
                 return EXIT_OK;
             }
-            console.log(`lab "${current.name}" (stack ${current.stack}): ${current.running ? "running" : "incomplete"}, ${current.namespaces} namespaces`);
-            console.log(`router ${current.router.netns}: gateway ${current.router.gateway}; ${sliceRoutesHolder(current)} (table ${current.router.routeTable}): ${current.router.routes.map((route) => `${route.prefix} via ${route.via}`).join(", ") || "none"}`);
-            for (const node of current.nodes) console.log(`  ${node.name} ${node.ip} ${node.podCidr}: ${node.pods.map((pod) => `${pod.name} ${pod.ip}`).join(", ")}`);
-            for (const node of current.azureCni?.nodes ?? []) console.log(`  ${node.name} ${node.ip} (Azure CNI): ${node.pods.map((pod) => `${pod.name} ${pod.ip}`).join(", ")}`);
-            console.log(`VM ${current.vnetHost.ip} (${current.vnetHost.netns}); external ${current.external.ip}; service ${current.service.name} ClusterIP ${current.service.clusterIp}:${current.service.port}`);
+            console.log(
+                `lab "${current.name}" (stack ${current.stack}): ${current.running ? "running" : "incomplete"}, ${current.namespaces} namespaces`,
+            );
+            console.log(
+                `router ${current.router.netns}: gateway ${current.router.gateway}; ${sliceRoutesHolder(current)} (table ${current.router.routeTable}): ${current.router.routes.map((route) => `${route.prefix} via ${route.via}`).join(", ") || "none"}`,
+            );
+            for (const node of current.nodes)
+                console.log(
+                    `  ${node.name} ${node.ip} ${node.podCidr}: ${node.pods.map((pod) => `${pod.name} ${pod.ip}`).join(", ")}`,
+                );
+            for (const node of current.azureCni?.nodes ?? [])
+                console.log(
+                    `  ${node.name} ${node.ip} (Azure CNI): ${node.pods.map((pod) => `${pod.name} ${pod.ip}`).join(", ")}`,
+                );
+            console.log(
+                `VM ${current.vnetHost.ip} (${current.vnetHost.netns}); external ${current.external.ip}; service ${current.service.name} ClusterIP ${current.service.clusterIp}:${current.service.port}`,
+            );
             return EXIT_OK;
         }
         case "show": {
@@ -107,7 +160,13 @@ export async function main(argv: string[]): Promise<number> {
         }
         case "explain": {
             if (rest.length !== 2) throw new LabError("usage: lab -- explain <src-ip> <dst-ip>");
-            const topology = readState(name) ?? labTopologyFor({ ...options, clusters: clusters as LabClusters | undefined, plugin: values.plugin as MainNetworkPlugin | undefined });
+            const topology =
+                readState(name) ??
+                labTopologyFor({
+                    ...options,
+                    clusters: clusters,
+                    plugin: values.plugin as MainNetworkPlugin | undefined,
+                });
             console.log(explainPath(topology, rest[0], rest[1]).join("\n"));
             return EXIT_OK;
         }
@@ -126,10 +185,14 @@ export async function main(argv: string[]): Promise<number> {
             const topology = requireState(name);
             await preflight();
             const written = await snapshot(topology, rest[0], which);
-            console.log(`lab "${name}": wrote ${written.join(", ")}; check it with npm run --silent verify -- --stack ${topology.stack} --cluster ${which} --from ${rest[0]}`);
+            console.log(
+                `lab "${name}": wrote ${written.join(", ")}; check it with npm run --silent verify -- --stack ${topology.stack} --cluster ${which} --from ${rest[0]}`,
+            );
             const declared = validatedStackConfig(topology.stack).networkPlugin;
             if (which === "main" && topology.plugin !== declared) {
-                console.log(`note: the lab runs ${topology.plugin} but stack ${topology.stack} declares ${declared}; verify expects what the stack declares, so check it with a stack whose networkPlugin is ${topology.plugin}`);
+                console.log(
+                    `note: the lab runs ${topology.plugin} but stack ${topology.stack} declares ${declared}; verify expects what the stack declares, so check it with a stack whose networkPlugin is ${topology.plugin}`,
+                );
             }
             return EXIT_OK;
         }

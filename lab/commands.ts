@@ -2,7 +2,14 @@
  * The commands that build a lab topology, as data: phases run one after another, the groups
  * of a phase in parallel. Pure, so the exact wiring is unit-tested without root.
  */
-import { AZURE_CNI_POD_GATEWAY, KUBENET_SNAT_COMMENT, LabAzureCniNode, LabNode, LabTopology, allNetns } from "./topology";
+import {
+    AZURE_CNI_POD_GATEWAY,
+    KUBENET_SNAT_COMMENT,
+    LabAzureCniNode,
+    LabNode,
+    LabTopology,
+    allNetns,
+} from "./topology";
 
 /** One `ip -batch` run (inside `netns`, or the root namespace for `netns add`). */
 export interface IpBatch {
@@ -71,11 +78,15 @@ export function nodeNatRules(topology: LabTopology): string {
         `-A POSTROUTING -m comment --comment "kubernetes postrouting rules" -j KUBE-POSTROUTING`,
         ...(topology.plugin === "overlay"
             ? ipMasqAgentRules(topology.podCidr)
-            : [`-A POSTROUTING ! -d ${topology.podCidr} -m addrtype ! --dst-type LOCAL -m comment --comment "${KUBENET_SNAT_COMMENT}" -j MASQUERADE`]),
+            : [
+                  `-A POSTROUTING ! -d ${topology.podCidr} -m addrtype ! --dst-type LOCAL -m comment --comment "${KUBENET_SNAT_COMMENT}" -j MASQUERADE`,
+              ]),
         `-A KUBE-SERVICES -d ${service.clusterIp}/32 -p tcp -m tcp --dport ${service.port} -m comment --comment "${service.name}/${service.name}:http cluster IP" -j ${chain}`,
-        ...endpoints.map((_, i) => (i < probabilities.length
-            ? `-A ${chain} -m statistic --mode random --probability ${probabilities[i]} -j ${sep(i)}`
-            : `-A ${chain} -j ${sep(i)}`)),
+        ...endpoints.map((_, i) =>
+            i < probabilities.length
+                ? `-A ${chain} -m statistic --mode random --probability ${probabilities[i]} -j ${sep(i)}`
+                : `-A ${chain} -j ${sep(i)}`,
+        ),
         `-A KUBE-MARK-MASQ -j MARK --set-xmark ${KUBE_MASQ_MARK}`,
         `-A KUBE-POSTROUTING -m mark ! --mark ${KUBE_MASQ_MARK} -j RETURN`,
         `-A KUBE-POSTROUTING -m comment --comment "kubernetes service traffic requiring SNAT" -j MASQUERADE`,
@@ -126,7 +137,11 @@ function nodeLinks(node: LabNode): IpBatch {
 }
 
 function cniNodeLinks(node: LabAzureCniNode): IpBatch {
-    return { kind: "ip", netns: node.netns, lines: node.pods.map((pod) => `link add ${pod.hostInterface} type veth peer name eth0 netns ${pod.netns}`) };
+    return {
+        kind: "ip",
+        netns: node.netns,
+        lines: node.pods.map((pod) => `link add ${pod.hostInterface} type veth peer name eth0 netns ${pod.netns}`),
+    };
 }
 
 function nodeAddresses(topology: LabTopology, node: LabNode): IpBatch {
@@ -159,7 +174,10 @@ function cniNodeAddresses(topology: LabTopology, node: LabAzureCniNode): IpBatch
             "link set lo up",
             `addr add ${node.ip}/${prefixLength(topology.azureCni!.subnetCidr)} dev eth0`,
             "link set eth0 up",
-            ...node.pods.flatMap((pod) => [`link set ${pod.hostInterface} up`, `route add ${pod.ip}/32 dev ${pod.hostInterface}`]),
+            ...node.pods.flatMap((pod) => [
+                `link set ${pod.hostInterface} up`,
+                `route add ${pod.ip}/32 dev ${pod.hostInterface}`,
+            ]),
             `route add default via ${node.gateway} dev eth0`,
         ],
     };
@@ -167,13 +185,29 @@ function cniNodeAddresses(topology: LabTopology, node: LabAzureCniNode): IpBatch
 
 /** A host with one link to the router: eth0 in its subnet, default via the gateway. */
 function hostAddresses(netns: string, ip: string, prefix: number | string, gateway: string): IpBatch {
-    return { kind: "ip", netns, lines: ["link set lo up", `addr add ${ip}/${prefix} dev eth0`, "link set eth0 up", `route add default via ${gateway} dev eth0`] };
+    return {
+        kind: "ip",
+        netns,
+        lines: [
+            "link set lo up",
+            `addr add ${ip}/${prefix} dev eth0`,
+            "link set eth0 up",
+            `route add default via ${gateway} dev eth0`,
+        ],
+    };
 }
 
-/** The VNet: p2p links with proxy ARP to every host, the kubenet route table scoped to the kubenet subnet, the SDN's routes to Azure CNI pods. */
+/**
+ * The VNet: p2p links with proxy ARP to every host, the kubenet route table scoped to the kubenet subnet,
+ * the SDN's routes to Azure CNI pods.
+ */
 function routerConfiguration(topology: LabTopology): IpBatch {
     const { router, vnetHost, external } = topology;
-    const link = (iface: string, gateway: string, hostIp: string) => [`addr add ${gateway}/32 dev ${iface}`, `link set ${iface} up`, `route add ${hostIp}/32 dev ${iface}`];
+    const link = (iface: string, gateway: string, hostIp: string) => [
+        `addr add ${gateway}/32 dev ${iface}`,
+        `link set ${iface} up`,
+        `route add ${hostIp}/32 dev ${iface}`,
+    ];
     return {
         kind: "ip",
         netns: router.netns,
@@ -193,8 +227,12 @@ function routerConfiguration(topology: LabTopology): IpBatch {
             // The slices (each node's /24 via the node) live in their own table, and only traffic from
             // the cluster's nodes consults it: kubenet's route table acts on its subnet alone, and
             // Overlay's pod addresses are known to the cluster's nodes only (Azure/AKS#4871).
-            ...router.routes.map((route) => `route add ${route.prefix} via ${route.via} dev ${route.dev} table ${router.routeTable}`),
-            ...topology.nodes.map((node) => `rule add iif ${node.routerInterface} lookup ${router.routeTable} pref ${router.routeTable}`),
+            ...router.routes.map(
+                (route) => `route add ${route.prefix} via ${route.via} dev ${route.dev} table ${router.routeTable}`,
+            ),
+            ...topology.nodes.map(
+                (node) => `rule add iif ${node.routerInterface} lookup ${router.routeTable} pref ${router.routeTable}`,
+            ),
             // Private ranges without a route go nowhere (Azure drops them; "unreachable" fails fast).
             ...router.unreachable.map((range) => `route add unreachable ${range}`),
         ],
@@ -202,7 +240,11 @@ function routerConfiguration(topology: LabTopology): IpBatch {
 }
 
 function routerInterfaces(topology: LabTopology): string[] {
-    return [...topology.nodes.map((node) => node.routerInterface), ...(topology.azureCni?.nodes ?? []).map((node) => node.routerInterface), topology.vnetHost.routerInterface];
+    return [
+        ...topology.nodes.map((node) => node.routerInterface),
+        ...(topology.azureCni?.nodes ?? []).map((node) => node.routerInterface),
+        topology.vnetHost.routerInterface,
+    ];
 }
 
 /** Everything `up` runs, in order. */
@@ -218,8 +260,12 @@ export function buildCommands(topology: LabTopology): Phase[] {
             kind: "ip",
             netns: router.netns,
             lines: [
-                ...topology.nodes.map((node) => `link add ${node.routerInterface} type veth peer name eth0 netns ${node.netns}`),
-                ...cniNodes.map((node) => `link add ${node.routerInterface} type veth peer name eth0 netns ${node.netns}`),
+                ...topology.nodes.map(
+                    (node) => `link add ${node.routerInterface} type veth peer name eth0 netns ${node.netns}`,
+                ),
+                ...cniNodes.map(
+                    (node) => `link add ${node.routerInterface} type veth peer name eth0 netns ${node.netns}`,
+                ),
                 `link add ${vnetHost.routerInterface} type veth peer name eth0 netns ${vnetHost.netns}`,
                 `link add ${router.externalInterface} type veth peer name eth0 netns ${external.netns}`,
             ],
@@ -236,20 +282,37 @@ export function buildCommands(topology: LabTopology): Phase[] {
             settings: {
                 "net.ipv4.ip_forward": "1",
                 "net.ipv4.conf.all.send_redirects": "0",
-                ...Object.fromEntries(routerInterfaces(topology).flatMap((iface) => [
-                    [`net.ipv4.conf.${iface}.proxy_arp`, "1"],
-                    [`net.ipv4.neigh.${iface}.proxy_delay`, "0"],
-                ])),
+                ...Object.fromEntries(
+                    routerInterfaces(topology).flatMap((iface) => [
+                        [`net.ipv4.conf.${iface}.proxy_arp`, "1"],
+                        [`net.ipv4.neigh.${iface}.proxy_delay`, "0"],
+                    ]),
+                ),
             },
         },
         { kind: "iptables-restore", netns: router.netns, rules: routerFilterRules(topology) },
         ...topology.nodes.map((node) => nodeAddresses(topology, node)),
-        ...topology.nodes.map((node): SysctlGroup => ({ kind: "sysctl", netns: node.netns, settings: { "net.ipv4.ip_forward": "1", "net.ipv4.conf.all.send_redirects": "0" } })),
+        ...topology.nodes.map((node): SysctlGroup => ({
+            kind: "sysctl",
+            netns: node.netns,
+            settings: { "net.ipv4.ip_forward": "1", "net.ipv4.conf.all.send_redirects": "0" },
+        })),
         // A ClusterIP whose endpoint is on the caller's own node answers over the bridge:
         // conntrack must see bridged packets to undo the DNAT.
-        ...topology.nodes.map((node): SysctlGroup => ({ kind: "sysctl", netns: node.netns, settings: { "net.bridge.bridge-nf-call-iptables": "1" }, optional: true })),
-        ...topology.nodes.map((node): IptablesRestore => ({ kind: "iptables-restore", netns: node.netns, rules: nodeNatRules(topology) })),
-        ...topology.nodes.flatMap((node) => node.pods.map((pod) => hostAddresses(pod.netns, pod.ip, prefixLength(node.podCidr), node.bridgeIp))),
+        ...topology.nodes.map((node): SysctlGroup => ({
+            kind: "sysctl",
+            netns: node.netns,
+            settings: { "net.bridge.bridge-nf-call-iptables": "1" },
+            optional: true,
+        })),
+        ...topology.nodes.map((node): IptablesRestore => ({
+            kind: "iptables-restore",
+            netns: node.netns,
+            rules: nodeNatRules(topology),
+        })),
+        ...topology.nodes.flatMap((node) =>
+            node.pods.map((pod) => hostAddresses(pod.netns, pod.ip, prefixLength(node.podCidr), node.bridgeIp)),
+        ),
         ...cniNodes.map((node) => cniNodeAddresses(topology, node)),
         // The node answers its pods' ARP for the link-local gateway (proxy ARP on each pod's veth).
         ...cniNodes.map((node): SysctlGroup => ({
@@ -258,15 +321,32 @@ export function buildCommands(topology: LabTopology): Phase[] {
             settings: {
                 "net.ipv4.ip_forward": "1",
                 "net.ipv4.conf.all.send_redirects": "0",
-                ...Object.fromEntries(node.pods.flatMap((pod) => [[`net.ipv4.conf.${pod.hostInterface}.proxy_arp`, "1"], [`net.ipv4.neigh.${pod.hostInterface}.proxy_delay`, "0"]])),
+                ...Object.fromEntries(
+                    node.pods.flatMap((pod) => [
+                        [`net.ipv4.conf.${pod.hostInterface}.proxy_arp`, "1"],
+                        [`net.ipv4.neigh.${pod.hostInterface}.proxy_delay`, "0"],
+                    ]),
+                ),
             },
         })),
-        ...cniNodes.map((node): IptablesRestore => ({ kind: "iptables-restore", netns: node.netns, rules: azureCniNatRules(topology) })),
-        ...cniNodes.flatMap((node) => node.pods.map((pod): IpBatch => ({
-            kind: "ip",
-            netns: pod.netns,
-            lines: ["link set lo up", `addr add ${pod.ip}/32 dev eth0`, "link set eth0 up", `route add ${AZURE_CNI_POD_GATEWAY} dev eth0 scope link`, `route add default via ${AZURE_CNI_POD_GATEWAY} dev eth0`],
-        }))),
+        ...cniNodes.map((node): IptablesRestore => ({
+            kind: "iptables-restore",
+            netns: node.netns,
+            rules: azureCniNatRules(topology),
+        })),
+        ...cniNodes.flatMap((node) =>
+            node.pods.map((pod): IpBatch => ({
+                kind: "ip",
+                netns: pod.netns,
+                lines: [
+                    "link set lo up",
+                    `addr add ${pod.ip}/32 dev eth0`,
+                    "link set eth0 up",
+                    `route add ${AZURE_CNI_POD_GATEWAY} dev eth0 scope link`,
+                    `route add default via ${AZURE_CNI_POD_GATEWAY} dev eth0`,
+                ],
+            })),
+        ),
         hostAddresses(vnetHost.netns, vnetHost.ip, vnetHost.prefixLength, vnetHost.gateway),
         hostAddresses(external.netns, external.ip, external.prefixLength, router.externalGateway),
     ];

@@ -9,7 +9,11 @@ import { AZURE_CNI_POD_GATEWAY, LabTopology, Located, locate, sliceRoutesHolder 
 
 type Source = Exclude<Located, { kind: "service" } | { kind: "unknown" }>;
 
-function describeSource(topology: LabTopology, from: Source, ip: string): { origin: string; leave: string; subnet: string } {
+function describeSource(
+    topology: LabTopology,
+    from: Source,
+    ip: string,
+): { origin: string; leave: string; subnet: string } {
     switch (from.kind) {
         case "pod":
             return {
@@ -18,7 +22,11 @@ function describeSource(topology: LabTopology, from: Source, ip: string): { orig
                 subnet: `the kubenet subnet ${topology.subnetCidr}`,
             };
         case "node":
-            return { origin: `node ${from.node.name} (${ip})`, leave: `node ${from.node.name} (${ip}) sends it out of eth0 to the VNet gateway ${from.node.gateway}`, subnet: `the kubenet subnet ${topology.subnetCidr}` };
+            return {
+                origin: `node ${from.node.name} (${ip})`,
+                leave: `node ${from.node.name} (${ip}) sends it out of eth0 to the VNet gateway ${from.node.gateway}`,
+                subnet: `the kubenet subnet ${topology.subnetCidr}`,
+            };
         case "cniPod":
             return {
                 origin: `Azure CNI pod ${from.pod.name} (${ip}) on ${from.cniNode.name}`,
@@ -26,18 +34,33 @@ function describeSource(topology: LabTopology, from: Source, ip: string): { orig
                 subnet: `the azurecni subnet ${topology.azureCni!.subnetCidr}`,
             };
         case "cniNode":
-            return { origin: `Azure CNI node ${from.cniNode.name} (${ip})`, leave: `Azure CNI node ${from.cniNode.name} (${ip}) sends it out of eth0 to the VNet gateway ${from.cniNode.gateway}`, subnet: `the azurecni subnet ${topology.azureCni!.subnetCidr}` };
+            return {
+                origin: `Azure CNI node ${from.cniNode.name} (${ip})`,
+                leave: `Azure CNI node ${from.cniNode.name} (${ip}) sends it out of eth0 to the VNet gateway ${from.cniNode.gateway}`,
+                subnet: `the azurecni subnet ${topology.azureCni!.subnetCidr}`,
+            };
         case "vm":
-            return { origin: `the VM ${ip}`, leave: `the VM ${ip} (services subnet) sends it to its gateway ${topology.vnetHost.gateway}`, subnet: "the services subnet" };
+            return {
+                origin: `the VM ${ip}`,
+                leave: `the VM ${ip} (services subnet) sends it to its gateway ${topology.vnetHost.gateway}`,
+                subnet: "the services subnet",
+            };
         case "external":
-            return { origin: `the internet host ${ip}`, leave: `the internet host ${ip} sends it toward the VNet`, subnet: "the internet" };
+            return {
+                origin: `the internet host ${ip}`,
+                leave: `the internet host ${ip} sends it toward the VNet`,
+                subnet: "the internet",
+            };
     }
 }
 
 /** The source address the destination sees, and the rule that decides it. */
 function sourceTranslation(topology: LabTopology, from: Source, source: string, destination: number): string {
     if (from.kind === "pod") {
-        const rule = topology.plugin === "overlay" ? "ip-masq-agent (non-masquerade: the pod CIDR)" : "the kubenet MASQUERADE rule";
+        const rule =
+            topology.plugin === "overlay"
+                ? "ip-masq-agent (non-masquerade: the pod CIDR)"
+                : "the kubenet MASQUERADE rule";
         return containsIp(cidr(topology.podCidr), destination)
             ? `No SNAT: the destination is inside the pod CIDR ${topology.podCidr} (${rule} skips it), so the pod IP ${source} is kept.`
             : `SNAT: the destination is outside the pod CIDR ${topology.podCidr}, so ${rule} rewrites the source ${source} to the node IP ${from.node.ip}.`;
@@ -58,10 +81,18 @@ export function explainPath(topology: LabTopology, source: string, destination: 
     }
     const located = locate(topology, source);
     if (located.kind === "service" || located.kind === "unknown") {
-        const sources = [`pod IPs (${topology.podCidr})`, `node IPs (${topology.subnetCidr})`, ...(topology.azureCni ? [`Azure CNI pod and node IPs (${topology.azureCni.subnetCidr})`] : []), `the VM ${topology.vnetHost.ip}`, `the internet host ${topology.external.ip}`];
-        throw new UsageError(`${source} is not a pod, node or host of this lab; sources are ${sources.join(", ")}; see \`lab -- status\``);
+        const sources = [
+            `pod IPs (${topology.podCidr})`,
+            `node IPs (${topology.subnetCidr})`,
+            ...(topology.azureCni ? [`Azure CNI pod and node IPs (${topology.azureCni.subnetCidr})`] : []),
+            `the VM ${topology.vnetHost.ip}`,
+            `the internet host ${topology.external.ip}`,
+        ];
+        throw new UsageError(
+            `${source} is not a pod, node or host of this lab; sources are ${sources.join(", ")}; see \`lab -- status\``,
+        );
     }
-    const from = located as Source;
+    const from = located;
     const to = locate(topology, destination);
     const address = (parseIpv4(destination) as { ok: true; value: number }).value;
     const { origin, leave, subnet } = describeSource(topology, from, source);
@@ -79,7 +110,9 @@ export function explainPath(topology: LabTopology, source: string, destination: 
 
     if (to.kind === "service") {
         if (!fromKubenetSubnet) {
-            return [`${destination} is the ClusterIP of service ${topology.service.name}: only the kubenet nodes' kube-proxy rules know it. From ${origin} it is an address nobody owns: ${inPodCidr || inVnet ? "dropped" : "the VNet drops it (a private range without a route)"}.`];
+            return [
+                `${destination} is the ClusterIP of service ${topology.service.name}: only the kubenet nodes' kube-proxy rules know it. From ${origin} it is an address nobody owns: ${inPodCidr || inVnet ? "dropped" : "the VNet drops it (a private range without a route)"}.`,
+            ];
         }
         const node = from.node;
         const endpoints = topology.service.endpoints;
@@ -92,14 +125,16 @@ export function explainPath(topology: LabTopology, source: string, destination: 
 
     if (to.kind === "pod") {
         if (from.kind === "pod" && to.node === from.node) {
-            return [`same node: ${origin} reaches pod ${to.pod.name} (${destination}) through the cbr0 bridge of ${to.node.name}; no routing table outside the node, no SNAT.`];
+            return [
+                `same node: ${origin} reaches pod ${to.pod.name} (${destination}) through the cbr0 bridge of ${to.node.name}; no routing table outside the node, no SNAT.`,
+            ];
         }
         if (!fromKubenetSubnet) {
             return [
                 `${leave}.`,
                 topology.plugin === "overlay"
-                ? `No answer: ${destination} is an Overlay pod address (${topology.podCidr}); Azure's SDN carries the slices for the cluster's own nodes only (Azure/AKS#4871), so from ${subnet} it is dropped.`
-                : `No answer: ${destination} is a kubenet pod address (${topology.podCidr}). The route table that knows the slices is attached to the kubenet subnet only, and an Azure route table acts only on traffic leaving its own subnet; from ${subnet} the VNet has no route for ${topology.podCidr} and drops it.`,
+                    ? `No answer: ${destination} is an Overlay pod address (${topology.podCidr}); Azure's SDN carries the slices for the cluster's own nodes only (Azure/AKS#4871), so from ${subnet} it is dropped.`
+                    : `No answer: ${destination} is a kubenet pod address (${topology.podCidr}). The route table that knows the slices is attached to the kubenet subnet only, and an Azure route table acts only on traffic leaving its own subnet; from ${subnet} the VNet has no route for ${topology.podCidr} and drops it.`,
             ];
         }
         return [
@@ -111,7 +146,9 @@ export function explainPath(topology: LabTopology, source: string, destination: 
 
     if (to.kind === "cniPod") {
         if (from.kind === "cniPod" && from.cniNode === to.cniNode) {
-            return [`same node: ${origin} reaches Azure CNI pod ${to.pod.name} (${destination}) through ${to.cniNode.name}'s route ${destination}/32 dev ${to.pod.hostInterface}; no bridge, no SNAT.`];
+            return [
+                `same node: ${origin} reaches Azure CNI pod ${to.pod.name} (${destination}) through ${to.cniNode.name}'s route ${destination}/32 dev ${to.pod.hostInterface}; no bridge, no SNAT.`,
+            ];
         }
         return [
             `${leave}.`,
@@ -121,14 +158,26 @@ export function explainPath(topology: LabTopology, source: string, destination: 
     }
 
     if (to.kind === "node" || to.kind === "cniNode" || to.kind === "vm") {
-        const what = to.kind === "node" ? `node ${to.node.name}` : to.kind === "cniNode" ? `Azure CNI node ${to.cniNode.name}` : "the VM";
-        return [`${leave}; the VNet delivers it to ${what} (${destination}) directly.`, sourceTranslation(topology, from, source, address)];
+        const what =
+            to.kind === "node"
+                ? `node ${to.node.name}`
+                : to.kind === "cniNode"
+                  ? `Azure CNI node ${to.cniNode.name}`
+                  : "the VM";
+        return [
+            `${leave}; the VNet delivers it to ${what} (${destination}) directly.`,
+            sourceTranslation(topology, from, source, address),
+        ];
     }
 
     if (inPodCidr) {
         return fromKubenetSubnet
-            ? [`${leave}, but no route in the ${topology.plugin === "overlay" ? "SDN" : "route table"} covers ${destination}: no node holds that /24, and the VNet drops it.`]
-            : [`${leave}; no answer: nothing routes ${topology.podCidr} outside the kubenet subnet, and no node holds that /24 anyway.`];
+            ? [
+                  `${leave}, but no route in the ${topology.plugin === "overlay" ? "SDN" : "route table"} covers ${destination}: no node holds that /24, and the VNet drops it.`,
+              ]
+            : [
+                  `${leave}; no answer: nothing routes ${topology.podCidr} outside the kubenet subnet, and no node holds that /24 anyway.`,
+              ];
     }
     const where = to.kind === "external" ? `the external host ${destination}` : destination;
     return [

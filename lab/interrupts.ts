@@ -71,7 +71,12 @@ export function registerUndo(what: string, undo: Undo): () => void {
  * Makes a change and keeps its undo registered while `during` runs; the undo also runs when
  * `during` fails. A signal at any moment after `change` returned runs the undo exactly once.
  */
-export async function withUndo<T>(what: string, change: () => Promise<void>, undo: Undo, during: () => Promise<T>): Promise<T> {
+export async function withUndo<T>(
+    what: string,
+    change: () => Promise<void>,
+    undo: Undo,
+    during: () => Promise<T>,
+): Promise<T> {
     let undone = false;
     const undoOnce = async () => {
         if (undone) return;

@@ -9,8 +9,30 @@ import { writeSnapshot } from "../verify/snapshot";
 import { IpRoute, labSnapshot } from "./snapshot";
 import { buildCommands, IP_MASQ_AGENT_CHAIN } from "./commands";
 import { isStopping, registerUndo } from "./interrupts";
-import { deleteNetns, hasTool, inNetns, LabCommandError, LabError, listNetns, preflight, run, runOrThrow, resumeCommands, runPhases, stopRunningChildren } from "./system";
-import { allNetns, allServers, buildLabTopology, LabClusters, LabTopology, netnsPrefix, POD_HTTP_PORT, validateLabName } from "./topology";
+import {
+    deleteNetns,
+    hasTool,
+    inNetns,
+    LabCommandError,
+    LabError,
+    listNetns,
+    preflight,
+    run,
+    runOrThrow,
+    resumeCommands,
+    runPhases,
+    stopRunningChildren,
+} from "./system";
+import {
+    allNetns,
+    allServers,
+    buildLabTopology,
+    LabClusters,
+    LabTopology,
+    netnsPrefix,
+    POD_HTTP_PORT,
+    validateLabName,
+} from "./topology";
 
 export const STATE_DIR = process.env.AKS_KUBENET_LAB_STATE_DIR ?? "/run/aks-kubenet-lab";
 /** Every lab server answers GET on this path with its name and the client address it sees. */
@@ -39,9 +61,15 @@ export interface UpOptions {
 
 /** The lab's topology from the stack's config and address plan. */
 /** The lab's choices (clusters, plugin, node count) as config over the stack's: same rules, same plan. */
-function labConfigOverrides(choices: { clusters: LabClusters; plugin?: MainNetworkPlugin; nodes?: number }): Record<string, string> {
+function labConfigOverrides(choices: {
+    clusters: LabClusters;
+    plugin?: MainNetworkPlugin;
+    nodes?: number;
+}): Record<string, string> {
     return {
-        ...(choices.nodes === undefined ? {} : { nodeCount: String(choices.nodes), azureCniNodeCount: String(choices.nodes) }),
+        ...(choices.nodes === undefined
+            ? {}
+            : { nodeCount: String(choices.nodes), azureCniNodeCount: String(choices.nodes) }),
         // The lab builds the Azure CNI cluster even where the stack leaves it off.
         ...(choices.clusters === "main" ? {} : { azureCniCluster: "true" }),
         ...(choices.plugin ? { networkPlugin: choices.plugin } : {}),
@@ -54,12 +82,22 @@ export function labTopologyFor(options: UpOptions): LabTopology {
     const clusters = options.clusters ?? (validatedStackConfig(options.stack).azureCniCluster ? "both" : "main");
     let config;
     try {
-        config = validatedStackConfig(options.stack, labConfigOverrides({ clusters, plugin: options.plugin, nodes: options.nodes }));
+        config = validatedStackConfig(
+            options.stack,
+            labConfigOverrides({ clusters, plugin: options.plugin, nodes: options.nodes }),
+        );
     } catch (error) {
-        throw new LabError(`${(error as Error).message}${options.nodes === undefined ? "" : ` (with --nodes ${options.nodes})`}`);
+        throw new LabError(
+            `${(error as Error).message}${options.nodes === undefined ? "" : ` (with --nodes ${options.nodes})`}`,
+        );
     }
     try {
-        return buildLabTopology(buildAddressPlan(config), { name: options.name, stack: options.stack, podsPerNode: options.podsPerNode, clusters });
+        return buildLabTopology(buildAddressPlan(config), {
+            name: options.name,
+            stack: options.stack,
+            podsPerNode: options.podsPerNode,
+            clusters,
+        });
     } catch (error) {
         throw new LabError((error as Error).message);
     }
@@ -84,8 +122,21 @@ export async function labNetns(name: string): Promise<string[]> {
 
 /** Starts a lab server (busybox httpd) in `netns`; resolves once it listens. */
 async function startServer(netns: string, serverName: string, home: string): Promise<void> {
-    const result = await run("ip", ["netns", "exec", netns, "env", `LAB_SERVER_NAME=${serverName}`, "busybox", "httpd", "-p", `0.0.0.0:${POD_HTTP_PORT}`, "-h", home]);
-    if (result.code !== 0) throw new LabCommandError(`server ${serverName} in ${netns} did not start: ${result.stderr.trim()}`);
+    const result = await run("ip", [
+        "netns",
+        "exec",
+        netns,
+        "env",
+        `LAB_SERVER_NAME=${serverName}`,
+        "busybox",
+        "httpd",
+        "-p",
+        `0.0.0.0:${POD_HTTP_PORT}`,
+        "-h",
+        home,
+    ]);
+    if (result.code !== 0)
+        throw new LabCommandError(`server ${serverName} in ${netns} did not start: ${result.stderr.trim()}`);
 }
 
 async function startServers(topology: LabTopology): Promise<void> {
@@ -93,9 +144,12 @@ async function startServers(topology: LabTopology): Promise<void> {
     fs.mkdirSync(path.join(home, "cgi-bin"), { recursive: true });
     fs.writeFileSync(path.join(home, "cgi-bin", "who"), WHO_CGI, { mode: 0o755 });
     const queue = allServers(topology);
-    await Promise.all(Array.from({ length: SERVER_START_CONCURRENCY }, async () => {
-        for (let server = queue.shift(); server; server = queue.shift()) await startServer(server.netns, server.name, home);
-    }));
+    await Promise.all(
+        Array.from({ length: SERVER_START_CONCURRENCY }, async () => {
+            for (let server = queue.shift(); server; server = queue.shift())
+                await startServer(server.netns, server.name, home);
+        }),
+    );
 }
 
 /**
@@ -108,7 +162,9 @@ export async function up(options: UpOptions, log: (line: string) => void = () =>
     const topology = labTopologyFor(options);
     const existing = await labNetns(options.name);
     if (existing.length > 0) {
-        throw new LabError(`lab "${options.name}" is already up (${existing.length} namespaces named ${topology.prefix}*); run \`npm run lab -- down --name ${options.name}\` first, or pick another --name`);
+        throw new LabError(
+            `lab "${options.name}" is already up (${existing.length} namespaces named ${topology.prefix}*); run \`npm run lab -- down --name ${options.name}\` first, or pick another --name`,
+        );
     }
 
     // Stop what is still running first, then remove every namespace with the lab's prefix: the
@@ -173,7 +229,9 @@ export async function status(name: string): Promise<LabStatus | undefined> {
 }
 
 export function findNode(topology: LabTopology, which: string) {
-    const main = topology.nodes.find((candidate) => candidate.name === which || candidate.name === `node-${which}` || candidate.ip === which);
+    const main = topology.nodes.find(
+        (candidate) => candidate.name === which || candidate.name === `node-${which}` || candidate.ip === which,
+    );
     if (main) return { kind: "main" as const, node: main };
     const cni = topology.azureCni?.nodes.find((candidate) => candidate.name === which || candidate.ip === which);
     if (cni) return { kind: "azurecni" as const, node: cni };
@@ -187,23 +245,38 @@ export function findNode(topology: LabTopology, which: string) {
  */
 export async function show(topology: LabTopology, which: string): Promise<string> {
     const found = findNode(topology, which);
-    const route: [string, string[]] = (await hasTool("route")) ? ["route -n", ["route", "-n"]] : ["ip route (route not installed)", ["ip", "route"]];
-    const views: Array<[string, string[]]> = found.kind === "main"
-        ? [
-              ["ip addr", ["ip", "addr"]],
-              (await hasTool("brctl")) ? ["brctl show", ["brctl", "show"]] : ["bridge link (brctl not installed)", ["bridge", "link"]],
-              route,
-              ["iptables -t nat -nL POSTROUTING --line-numbers", ["iptables", "-t", "nat", "-nL", "POSTROUTING", "--line-numbers"]],
-          ]
-        : [
-              ["ip addr", ["ip", "addr"]],
-              route,
-              ["iptables -t nat -nL POSTROUTING --line-numbers", ["iptables", "-t", "nat", "-nL", "POSTROUTING", "--line-numbers"]],
-              [`iptables -t nat -nL ${IP_MASQ_AGENT_CHAIN} --line-numbers`, ["iptables", "-t", "nat", "-nL", IP_MASQ_AGENT_CHAIN, "--line-numbers"]],
-          ];
-    const title = found.kind === "main"
-        ? `# ${found.node.name}: eth0 ${found.node.ip}, pods ${found.node.podCidr} on cbr0 ${found.node.bridgeIp} (netns ${found.node.netns})`
-        : `# ${found.node.name} (Azure CNI): eth0 ${found.node.ip}, pods ${found.node.pods.map((pod) => pod.ip).join(", ")} each on its own veth, no bridge (netns ${found.node.netns})`;
+    const route: [string, string[]] = (await hasTool("route"))
+        ? ["route -n", ["route", "-n"]]
+        : ["ip route (route not installed)", ["ip", "route"]];
+    const views: Array<[string, string[]]> =
+        found.kind === "main"
+            ? [
+                  ["ip addr", ["ip", "addr"]],
+                  (await hasTool("brctl"))
+                      ? ["brctl show", ["brctl", "show"]]
+                      : ["bridge link (brctl not installed)", ["bridge", "link"]],
+                  route,
+                  [
+                      "iptables -t nat -nL POSTROUTING --line-numbers",
+                      ["iptables", "-t", "nat", "-nL", "POSTROUTING", "--line-numbers"],
+                  ],
+              ]
+            : [
+                  ["ip addr", ["ip", "addr"]],
+                  route,
+                  [
+                      "iptables -t nat -nL POSTROUTING --line-numbers",
+                      ["iptables", "-t", "nat", "-nL", "POSTROUTING", "--line-numbers"],
+                  ],
+                  [
+                      `iptables -t nat -nL ${IP_MASQ_AGENT_CHAIN} --line-numbers`,
+                      ["iptables", "-t", "nat", "-nL", IP_MASQ_AGENT_CHAIN, "--line-numbers"],
+                  ],
+              ];
+    const title =
+        found.kind === "main"
+            ? `# ${found.node.name}: eth0 ${found.node.ip}, pods ${found.node.podCidr} on cbr0 ${found.node.bridgeIp} (netns ${found.node.netns})`
+            : `# ${found.node.name} (Azure CNI): eth0 ${found.node.ip}, pods ${found.node.pods.map((pod) => pod.ip).join(", ")} each on its own veth, no bridge (netns ${found.node.netns})`;
     const sections: string[] = [title];
     for (const [heading, command] of views) {
         const result = await inNetns(found.node.netns, command);
@@ -215,11 +288,31 @@ export async function show(topology: LabTopology, which: string): Promise<string
 /** Writes one of the running lab's clusters as the documents verify reads; returns the files written. */
 export async function snapshot(topology: LabTopology, dir: string, cluster: ClusterChoice = "main"): Promise<string[]> {
     const built = cluster === "main" ? topology.nodes.length > 0 : topology.azureCni !== undefined;
-    if (!built) throw new LabError(`lab "${topology.name}" has no ${cluster} cluster; bring it up with --cluster ${cluster} or both`);
-    const routes = cluster === "main"
-        ? (JSON.parse(await runOrThrow("ip", ["-n", topology.router.netns, "-j", "route", "show", "table", String(topology.router.routeTable)])) as IpRoute[])
-        : [];
+    if (!built)
+        throw new LabError(
+            `lab "${topology.name}" has no ${cluster} cluster; bring it up with --cluster ${cluster} or both`,
+        );
+    const routes =
+        cluster === "main"
+            ? (JSON.parse(
+                  await runOrThrow("ip", [
+                      "-n",
+                      topology.router.netns,
+                      "-j",
+                      "route",
+                      "show",
+                      "table",
+                      String(topology.router.routeTable),
+                  ]),
+              ) as IpRoute[])
+            : [];
     // The lab's own choices over the stack's config, as labTopologyFor made them.
-    const expected = expectedFor(validatedStackConfig(topology.stack, labConfigOverrides({ clusters: topology.clusters, plugin: topology.plugin })), cluster);
+    const expected = expectedFor(
+        validatedStackConfig(
+            topology.stack,
+            labConfigOverrides({ clusters: topology.clusters, plugin: topology.plugin }),
+        ),
+        cluster,
+    );
     return writeSnapshot(dir, labSnapshot(topology, expected, routes));
 }

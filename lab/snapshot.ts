@@ -41,7 +41,12 @@ export function labRoutes(topology: LabTopology, ipRoutes: readonly IpRoute[]): 
 }
 
 interface ClusterView {
-    readonly nodes: ReadonlyArray<{ name: string; ip: string; podCidr?: string; pods: ReadonlyArray<{ name: string; ip: string }> }>;
+    readonly nodes: ReadonlyArray<{
+        name: string;
+        ip: string;
+        podCidr?: string;
+        pods: ReadonlyArray<{ name: string; ip: string }>;
+    }>;
     readonly clusterIp: string;
     readonly loadBalancerIp: string;
     readonly port: number;
@@ -52,9 +57,21 @@ interface ClusterView {
 function clusterView(topology: LabTopology, expected: Expected): ClusterView {
     if (expected.cluster === "azurecni") {
         const cni = topology.azureCni!;
-        return { nodes: cni.nodes, clusterIp: cni.service.clusterIp, loadBalancerIp: cni.service.loadBalancerIp, port: cni.service.port, subnetCidr: cni.subnetCidr };
+        return {
+            nodes: cni.nodes,
+            clusterIp: cni.service.clusterIp,
+            loadBalancerIp: cni.service.loadBalancerIp,
+            port: cni.service.port,
+            subnetCidr: cni.subnetCidr,
+        };
     }
-    return { nodes: topology.nodes, clusterIp: topology.service.clusterIp, loadBalancerIp: topology.service.loadBalancerIp, port: topology.service.port, subnetCidr: topology.subnetCidr };
+    return {
+        nodes: topology.nodes,
+        clusterIp: topology.service.clusterIp,
+        loadBalancerIp: topology.service.loadBalancerIp,
+        port: topology.service.port,
+        subnetCidr: topology.subnetCidr,
+    };
 }
 
 /** The documents of one of the lab's clusters, as that cluster in Azure would show them. */
@@ -66,16 +83,24 @@ export function labSnapshot(topology: LabTopology, expected: Expected, ipRoutes:
         metadata: { name: node.name, labels: { "kubernetes.io/hostname": node.name, "kubernetes.io/os": "linux" } },
         // Azure CNI nodes hold no pod range: their pods take subnet addresses.
         spec: node.podCidr ? { podCIDR: node.podCidr, podCIDRs: [node.podCidr] } : {},
-        status: { addresses: [{ type: "Hostname", address: node.name }, { type: "InternalIP", address: node.ip }], conditions: [{ type: "Ready", status: "True" }] },
+        status: {
+            addresses: [
+                { type: "Hostname", address: node.name },
+                { type: "InternalIP", address: node.ip },
+            ],
+            conditions: [{ type: "Ready", status: "True" }],
+        },
     }));
     // Every lab pod answers for the nginx Service, so every one is labelled as the Deployment's.
-    const pods: V1Pod[] = view.nodes.flatMap((node) => node.pods.map((pod): V1Pod => ({
-        apiVersion: "v1",
-        kind: "Pod",
-        metadata: { name: pod.name, namespace: expected.nginx.namespace, labels: { ...expected.nginx.selector } },
-        spec: { nodeName: node.name, containers: [{ name: "nginx", image: "lab-pod-server" }] },
-        status: { phase: "Running", hostIP: node.ip, podIP: pod.ip, podIPs: [{ ip: pod.ip }] },
-    })));
+    const pods: V1Pod[] = view.nodes.flatMap((node) =>
+        node.pods.map((pod): V1Pod => ({
+            apiVersion: "v1",
+            kind: "Pod",
+            metadata: { name: pod.name, namespace: expected.nginx.namespace, labels: { ...expected.nginx.selector } },
+            spec: { nodeName: node.name, containers: [{ name: "nginx", image: "lab-pod-server" }] },
+            status: { phase: "Running", hostIP: node.ip, podIP: pod.ip, podIPs: [{ ip: pod.ip }] },
+        })),
+    );
     const services: V1Service[] = [
         {
             apiVersion: "v1",

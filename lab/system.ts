@@ -31,11 +31,16 @@ let stopped = false;
 export async function stopRunningChildren(): Promise<void> {
     stopped = true;
     const children = [...runningChildren];
-    await Promise.all(children.map((child) => new Promise<void>((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolve();
-        child.once("close", () => resolve());
-        child.kill("SIGKILL");
-    })));
+    await Promise.all(
+        children.map(
+            (child) =>
+                new Promise<void>((resolve) => {
+                    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+                    child.once("close", () => resolve());
+                    child.kill("SIGKILL");
+                }),
+        ),
+    );
 }
 
 /** After a clean-up that did not end the process (a failed build): commands may run again. */
@@ -72,7 +77,9 @@ function runAlways(file: string, args: readonly string[], input?: string): Promi
 export async function runOrThrow(file: string, args: readonly string[], input?: string): Promise<string> {
     const result = await run(file, args, input);
     if (result.code !== 0) {
-        throw new LabCommandError(`${file} ${args.join(" ")} failed (exit ${result.code}): ${result.stderr.trim() || result.stdout.trim()}`);
+        throw new LabCommandError(
+            `${file} ${args.join(" ")} failed (exit ${result.code}): ${result.stderr.trim() || result.stdout.trim()}`,
+        );
     }
     return result.stdout;
 }
@@ -98,17 +105,23 @@ export async function hasTool(tool: string): Promise<boolean> {
 
 /** Stops with a clear message unless the lab can run here: root, and the tools. */
 export async function preflight(): Promise<string[]> {
-    if (process.platform !== "linux") throw new LabError("the lab needs Linux network namespaces; run it on a Linux machine");
+    if (process.platform !== "linux")
+        throw new LabError("the lab needs Linux network namespaces; run it on a Linux machine");
     if (typeof process.getuid === "function" && process.getuid() !== 0) {
-        throw new LabError("the lab needs root (CAP_SYS_ADMIN and CAP_NET_ADMIN) to create network namespaces: run it as `sudo npm run lab -- ...`. An unprivileged container cannot run it.");
+        throw new LabError(
+            "the lab needs root (CAP_SYS_ADMIN and CAP_NET_ADMIN) to create network namespaces: run it as `sudo npm run lab -- ...`. An unprivileged container cannot run it.",
+        );
     }
     const missing: string[] = [];
     for (const [tool, pkg] of REQUIRED_TOOLS) if (!(await hasTool(tool))) missing.push(`${tool} (package ${pkg})`);
     if (missing.length > 0) {
-        throw new LabError(`missing: ${missing.join(", ")}. Install them, e.g. on Debian/Ubuntu: sudo apt-get install iproute2 iptables procps busybox bridge-utils`);
+        throw new LabError(
+            `missing: ${missing.join(", ")}. Install them, e.g. on Debian/Ubuntu: sudo apt-get install iproute2 iptables procps busybox bridge-utils`,
+        );
     }
     const notes: string[] = [];
-    for (const [tool, pkg] of OPTIONAL_TOOLS) if (!(await hasTool(tool))) notes.push(`${tool} not found (package ${pkg}); 'show' uses 'bridge link' instead`);
+    for (const [tool, pkg] of OPTIONAL_TOOLS)
+        if (!(await hasTool(tool))) notes.push(`${tool} not found (package ${pkg}); 'show' uses 'bridge link' instead`);
     return notes;
 }
 
@@ -120,7 +133,12 @@ async function runGroup(group: CommandGroup, warnings: string[]): Promise<void> 
             return;
         }
         case "sysctl": {
-            const result = await inNetns(group.netns, ["sysctl", "-q", "-w", ...Object.entries(group.settings).map(([key, value]) => `${key}=${value}`)]);
+            const result = await inNetns(group.netns, [
+                "sysctl",
+                "-q",
+                "-w",
+                ...Object.entries(group.settings).map(([key, value]) => `${key}=${value}`),
+            ]);
             if (result.code !== 0) {
                 const message = `sysctl in ${group.netns} failed: ${result.stderr.trim()}`;
                 if (!group.optional) throw new LabCommandError(message);
@@ -130,7 +148,8 @@ async function runGroup(group: CommandGroup, warnings: string[]): Promise<void> 
         }
         case "iptables-restore": {
             const result = await inNetns(group.netns, ["iptables-restore", "--noflush"], group.rules);
-            if (result.code !== 0) throw new LabCommandError(`iptables-restore in ${group.netns} failed: ${result.stderr.trim()}`);
+            if (result.code !== 0)
+                throw new LabCommandError(`iptables-restore in ${group.netns} failed: ${result.stderr.trim()}`);
             return;
         }
     }
@@ -152,17 +171,22 @@ export async function runPhases(phases: readonly Phase[], concurrency = 8): Prom
 /** The machine's network namespaces. */
 export async function listNetns(): Promise<string[]> {
     const { stdout } = await execFileAsync("ip", ["netns", "list"]);
-    return stdout.split("\n").map((line) => line.split(" ")[0]).filter(Boolean);
+    return stdout
+        .split("\n")
+        .map((line) => line.split(" ")[0])
+        .filter(Boolean);
 }
 
 /** Kills every process in the namespaces, then deletes them (which removes their links and rules). */
 export async function deleteNetns(names: readonly string[]): Promise<void> {
     if (names.length === 0) return;
     const pids = new Set<number>();
-    await Promise.all(names.map(async (name) => {
-        const result = await runAlways("ip", ["netns", "pids", name]);
-        for (const pid of result.stdout.split(/\s+/).filter(Boolean)) pids.add(Number(pid));
-    }));
+    await Promise.all(
+        names.map(async (name) => {
+            const result = await runAlways("ip", ["netns", "pids", name]);
+            for (const pid of result.stdout.split(/\s+/).filter(Boolean)) pids.add(Number(pid));
+        }),
+    );
     for (const pid of pids) {
         try {
             process.kill(pid, "SIGKILL");

@@ -4,7 +4,18 @@
  * Azure CNI (pods on the subnet, a /32 per pod, Azure's SDN). Pure: every address comes from the
  * address plan (addressPlan/), none is restated.
  */
-import { AddressPlan, azureCniPodIpAt, cidr, formatIp, hostAt, MainNetworkPlugin, nodeIpAt, overlaps, podIpAt, RANGES_AKS_FORBIDS } from "../addressPlan";
+import {
+    AddressPlan,
+    azureCniPodIpAt,
+    cidr,
+    formatIp,
+    hostAt,
+    MainNetworkPlugin,
+    nodeIpAt,
+    overlaps,
+    podIpAt,
+    RANGES_AKS_FORBIDS,
+} from "../addressPlan";
 import { CLUSTER_CHOICES, ClusterChoice, parseClusterChoice } from "../names";
 
 /** Namespace names carry this prefix plus the lab's name, so labs never collide and `down` finds its own. */
@@ -17,9 +28,9 @@ export const SERVICE_PORT = 80;
 export const SERVICE_IP_OFFSET = 100;
 /** Ranges the VNet router drops unless a route says otherwise, as Azure's system routes do. */
 export const PRIVATE_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10"];
-/** The router's table for the kubenet subnet's route table (policy routing: it acts on that subnet's traffic only). */
+/** The router's table for the kubenet subnet's route table (policy routing: that subnet only). */
 export const KUBENET_ROUTE_TABLE_ID = 100;
-/** AKS's Azure CNI (transparent mode) gives every pod this link-local default gateway; the node answers by proxy ARP. */
+/** AKS's Azure CNI (transparent mode) gives every pod this link-local gateway; the node answers by proxy ARP. */
 export const AZURE_CNI_POD_GATEWAY = "169.254.1.1";
 /** Candidates for the "internet" host: documentation ranges, outside any lab range. */
 const EXTERNAL_NETWORK_CANDIDATES = ["203.0.113.0/24", "198.51.100.0/24"];
@@ -148,17 +159,20 @@ export function mainClusterLabel(topology: LabTopology): string {
 
 /** Who holds the main cluster's slices, in words (status, explain). */
 export function sliceRoutesHolder(topology: LabTopology): string {
-    return topology.plugin === "overlay" ? "Overlay (Azure's SDN, for the cluster's own nodes)" : "Route table (kubenet subnet)";
+    return topology.plugin === "overlay"
+        ? "Overlay (Azure's SDN, for the cluster's own nodes)"
+        : "Route table (kubenet subnet)";
 }
 
 export function validateLabName(name: string): string | undefined {
-    return /^[a-z0-9][a-z0-9-]{0,11}$/.test(name) ? undefined : `lab name "${name}" must be 1-12 lower-case letters, digits or '-'`;
+    return /^[a-z0-9][a-z0-9-]{0,11}$/.test(name)
+        ? undefined
+        : `lab name "${name}" must be 1-12 lower-case letters, digits or '-'`;
 }
 
 export function netnsPrefix(name: string): string {
     return `${LAB_NETNS_PREFIX}${name}-`;
 }
-
 
 function labService(plan: AddressPlan, endpoints: readonly string[]): LabService {
     return {
@@ -181,30 +195,39 @@ export function buildLabTopology(plan: AddressPlan, options: LabOptions): LabTop
     if (withAzureCni && !plan.azureCni) throw new Error("the plan has no Azure CNI cluster (azureCniCluster is off)");
     const maxPods = withAzureCni ? Math.min(250, plan.azureCni!.maxPods) : 250;
     if (!Number.isInteger(options.podsPerNode) || options.podsPerNode < 1 || options.podsPerNode > maxPods) {
-        throw new Error(`--pods ${options.podsPerNode}: use 1 to ${maxPods} pods per node${withAzureCni ? ` (azureCniMaxPods ${plan.azureCni!.maxPods})` : ""}`);
+        throw new Error(
+            `--pods ${options.podsPerNode}: use 1 to ${maxPods} pods per node${withAzureCni ? ` (azureCniMaxPods ${plan.azureCni!.maxPods})` : ""}`,
+        );
     }
     const prefix = netnsPrefix(options.name);
     const gateway = plan.subnets.kubenet.gateway;
-    const nodes: LabNode[] = !withMain ? [] : plan.nodes.map((node) => ({
-        name: node.name,
-        netns: `${prefix}${node.name}`,
-        ip: node.ip,
-        gateway,
-        podCidr: node.podCidr,
-        bridgeIp: node.bridgeIp,
-        routerInterface: `to-${node.name}`.slice(0, 15),
-        pods: Array.from({ length: options.podsPerNode }, (_, index) => ({
-            name: `${node.name}-pod-${index}`,
-            netns: `${prefix}${node.name}-pod-${index}`,
-            ip: podIpAt(cidr(plan.podCidr), node.index, index),
-        })),
-    }));
+    const nodes: LabNode[] = !withMain
+        ? []
+        : plan.nodes.map((node) => ({
+              name: node.name,
+              netns: `${prefix}${node.name}`,
+              ip: node.ip,
+              gateway,
+              podCidr: node.podCidr,
+              bridgeIp: node.bridgeIp,
+              routerInterface: `to-${node.name}`.slice(0, 15),
+              pods: Array.from({ length: options.podsPerNode }, (_, index) => ({
+                  name: `${node.name}-pod-${index}`,
+                  netns: `${prefix}${node.name}-pod-${index}`,
+                  ip: podIpAt(cidr(plan.podCidr), node.index, index),
+              })),
+          }));
     const azureCni = withAzureCni ? buildAzureCni(plan, prefix, options.podsPerNode) : undefined;
 
     const labRanges = [plan.vnetCidr, plan.podCidr, plan.serviceCidr, ...RANGES_AKS_FORBIDS].map(cidr);
-    const externalNetwork = EXTERNAL_NETWORK_CANDIDATES.map(cidr).find((candidate) => !labRanges.some((range) => overlaps(candidate, range)));
-    if (!externalNetwork) throw new Error(`no address for the external host outside ${labRanges.map((range) => range.text).join(", ")}`);
-    const extraUnreachable = [plan.podCidr, plan.serviceCidr, plan.vnetCidr].filter((range) => !PRIVATE_RANGES.map(cidr).some((privateRange) => overlaps(privateRange, cidr(range))));
+    const externalNetwork = EXTERNAL_NETWORK_CANDIDATES.map(cidr).find(
+        (candidate) => !labRanges.some((range) => overlaps(candidate, range)),
+    );
+    if (!externalNetwork)
+        throw new Error(`no address for the external host outside ${labRanges.map((range) => range.text).join(", ")}`);
+    const extraUnreachable = [plan.podCidr, plan.serviceCidr, plan.vnetCidr].filter(
+        (range) => !PRIVATE_RANGES.map(cidr).some((privateRange) => overlaps(privateRange, cidr(range))),
+    );
     const services = cidr(plan.subnets.services.cidr);
     return {
         name: options.name,
@@ -228,10 +251,24 @@ export function buildLabTopology(plan: AddressPlan, options: LabOptions): LabTop
             externalGateway: formatIp(hostAt(externalNetwork, 1)),
         },
         nodes,
-        external: { netns: `${prefix}internet`, ip: formatIp(hostAt(externalNetwork, 10)), prefixLength: externalNetwork.prefix },
+        external: {
+            netns: `${prefix}internet`,
+            ip: formatIp(hostAt(externalNetwork, 10)),
+            prefixLength: externalNetwork.prefix,
+        },
         // The jumpbox takes the services subnet's second VM address: the first is the load balancer's.
-        vnetHost: { name: "vm", netns: `${prefix}vm`, ip: nodeIpAt(services, 1), gateway: plan.subnets.services.gateway, prefixLength: services.prefix, routerInterface: "to-vm" },
-        service: labService(plan, nodes.flatMap((node) => node.pods.map((pod) => pod.ip))),
+        vnetHost: {
+            name: "vm",
+            netns: `${prefix}vm`,
+            ip: nodeIpAt(services, 1),
+            gateway: plan.subnets.services.gateway,
+            prefixLength: services.prefix,
+            routerInterface: "to-vm",
+        },
+        service: labService(
+            plan,
+            nodes.flatMap((node) => node.pods.map((pod) => pod.ip)),
+        ),
         ...(azureCni ? { azureCni } : {}),
     };
 }
@@ -255,7 +292,15 @@ function buildAzureCni(plan: AddressPlan, prefix: string, podsPerNode: number): 
             })),
         };
     });
-    return { subnetCidr: azureCni.subnet.cidr, gateway: azureCni.subnet.gateway, nodes, service: labService(plan, nodes.flatMap((node) => node.pods.map((pod) => pod.ip))) };
+    return {
+        subnetCidr: azureCni.subnet.cidr,
+        gateway: azureCni.subnet.gateway,
+        nodes,
+        service: labService(
+            plan,
+            nodes.flatMap((node) => node.pods.map((pod) => pod.ip)),
+        ),
+    };
 }
 
 /** Every namespace of the lab, router first. */
@@ -273,7 +318,9 @@ export function allNetns(topology: LabTopology): string[] {
 export function allServers(topology: LabTopology): Array<{ netns: string; name: string }> {
     return [
         ...topology.nodes.flatMap((node) => node.pods.map((pod) => ({ netns: pod.netns, name: pod.name }))),
-        ...(topology.azureCni?.nodes ?? []).flatMap((node) => node.pods.map((pod) => ({ netns: pod.netns, name: pod.name }))),
+        ...(topology.azureCni?.nodes ?? []).flatMap((node) =>
+            node.pods.map((pod) => ({ netns: pod.netns, name: pod.name })),
+        ),
         { netns: topology.vnetHost.netns, name: topology.vnetHost.name },
         { netns: topology.external.netns, name: "internet" },
     ];

@@ -3,7 +3,16 @@
  * npm run --silent migrate -- plan [--stack NAME]
  * The move from kubenet (retiring 31 March 2028) to Azure CNI Overlay, in place.
  */
-import { EXIT_CHECK_FAILED, EXIT_OK, formatTable, parseOptions, runMain, STACK_TOOL_OPTIONS, UsageError } from "../cli/shell";
+import "../cli/nodeVersion"; // first: stops with one line on Node older than package.json's engines
+import {
+    EXIT_CHECK_FAILED,
+    EXIT_OK,
+    formatTable,
+    parseOptions,
+    runMain,
+    STACK_TOOL_OPTIONS,
+    UsageError,
+} from "../cli/shell";
 import { PROJECT_NAME } from "../config";
 import { validatedStackConfig } from "../stackFiles";
 import { readShapedJson } from "../verify/snapshot";
@@ -40,27 +49,40 @@ export async function main(argv: string[]): Promise<number> {
         return EXIT_OK;
     }
     if (rest.length > 0) throw new UsageError(`unexpected ${rest.join(" ")}; see --help`);
-    const stack = values.stack!;
+    const stack = values.stack;
     switch (command) {
         case "plan": {
             const config = validatedStackConfig(stack);
             if (config.networkPlugin === "overlay") {
-                console.log(`stack ${stack} already declares networkPlugin=overlay: nothing to migrate. \`npm run --silent verify -- --stack ${stack}\` checks the cluster.`);
+                console.log(
+                    `stack ${stack} already declares networkPlugin=overlay: nothing to migrate. \`npm run --silent verify -- --stack ${stack}\` checks the cluster.`,
+                );
                 return EXIT_OK;
             }
-            console.log(`From kubenet to Azure CNI Overlay, in place: ${config.clusterName} in ${config.resourceGroupName} (stack ${stack}). kubenet retires on 31 March 2028.\n`);
+            console.log(
+                `From kubenet to Azure CNI Overlay, in place: ${config.clusterName} in ${config.resourceGroupName} (stack ${stack}). kubenet retires on 31 March 2028.\n`,
+            );
             console.log(formatRunbook(migrationRunbook(stack, PROJECT_NAME, config)));
             return EXIT_OK;
         }
         case "check": {
             const files = [values.cluster, values.subnets].filter(Boolean).length;
-            if (files === 1) throw new UsageError("give both --cluster and --subnets (or neither, to gather them from the stack)");
+            if (files === 1)
+                throw new UsageError("give both --cluster and --subnets (or neither, to gather them from the stack)");
             let input: MigrationInput;
             if (values.cluster && values.subnets) {
                 input = {
-                    cluster: readShapedJson(values.cluster, "object", "--cluster") as MigrationInput["cluster"],
-                    subnets: readShapedJson(values.subnets, "array", "--subnets") as MigrationInput["subnets"],
-                    ...(values.configmaps ? { configMaps: readShapedJson(values.configmaps, "list", "--configmaps") as MigrationInput["configMaps"] } : {}),
+                    cluster: readShapedJson<MigrationInput["cluster"]>(values.cluster, "object", "--cluster"),
+                    subnets: readShapedJson<MigrationInput["subnets"]>(values.subnets, "array", "--subnets"),
+                    ...(values.configmaps
+                        ? {
+                              configMaps: readShapedJson<MigrationInput["configMaps"]>(
+                                  values.configmaps,
+                                  "list",
+                                  "--configmaps",
+                              ),
+                          }
+                        : {}),
                 };
             } else {
                 if (values.configmaps) throw new UsageError("--configmaps goes with --cluster and --subnets");
@@ -70,24 +92,41 @@ export async function main(argv: string[]): Promise<number> {
             const verdict = checkMigration(input);
             if (verdict.plugin === "other") {
                 const profile = input.cluster.networkProfile;
-                throw new UsageError(`the cluster's plugin is ${profile?.networkPlugin ?? "unknown"}${profile?.networkPluginMode ? ` (${profile.networkPluginMode})` : ""}, not kubenet: this checks the move from kubenet to Overlay`);
+                throw new UsageError(
+                    `the cluster's plugin is ${profile?.networkPlugin ?? "unknown"}${profile?.networkPluginMode ? ` (${profile.networkPluginMode})` : ""}, not kubenet: this checks the move from kubenet to Overlay`,
+                );
             }
             const failed = verdict.prerequisites.filter((item) => item.status === "FAIL").length;
             const skipped = verdict.prerequisites.filter((item) => item.status === "SKIP").length;
             const passed = verdict.prerequisites.length - failed - skipped;
             if (values.json) {
-                console.log(JSON.stringify({ plugin: verdict.plugin, prerequisites: verdict.prerequisites, passed, failed, skipped }, null, 2));
+                console.log(
+                    JSON.stringify(
+                        { plugin: verdict.plugin, prerequisites: verdict.prerequisites, passed, failed, skipped },
+                        null,
+                        2,
+                    ),
+                );
             } else if (verdict.plugin === "overlay") {
                 console.log("nothing to migrate: the cluster already runs Azure CNI Overlay");
             } else {
-                console.log(formatTable(["result", "prerequisite", "seen / what to do"], verdict.prerequisites.map((item) => [item.status, item.name, item.detail])));
+                console.log(
+                    formatTable(
+                        ["result", "prerequisite", "seen / what to do"],
+                        verdict.prerequisites.map((item) => [item.status, item.name, item.detail]),
+                    ),
+                );
                 console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
                 if (failed === 0) console.log(`next: npm run --silent migrate -- plan --stack ${stack}`);
             }
             return failed === 0 ? EXIT_OK : EXIT_CHECK_FAILED;
         }
         default:
-            throw new UsageError(command ? `unknown command "${command}"; use check or plan (see --help)` : "give a command: check or plan (see --help)");
+            throw new UsageError(
+                command
+                    ? `unknown command "${command}"; use check or plan (see --help)`
+                    : "give a command: check or plan (see --help)",
+            );
     }
 }
 

@@ -63,43 +63,80 @@ function kubernetesVersion(cluster: ManagedCluster): Prerequisite {
     const [wantMajor, wantMinor] = MIN_OVERLAY_MIGRATION_VERSION;
     return major > wantMajor || (major === wantMajor && minor >= wantMinor)
         ? pass(name, `running ${version}`)
-        : fail(name, `running ${version}: upgrade first (az aks upgrade --kubernetes-version ${wantMajor}.${wantMinor} or newer)`);
+        : fail(
+              name,
+              `running ${version}: upgrade first (az aks upgrade --kubernetes-version ${wantMajor}.${wantMinor} or newer)`,
+          );
 }
 
 function noNetworkPolicy(cluster: ManagedCluster): Prerequisite {
     const policy = cluster.networkProfile?.networkPolicy;
     return !policy || policy.toLowerCase() === "none"
         ? pass("no network policy", "none")
-        : fail("no network policy", `networkPolicy is ${policy}: remove it first (${policy.toLowerCase() === "calico" ? "uninstall Calico: " : ""}az aks update --network-policy none), then re-apply policies after the move`);
+        : fail(
+              "no network policy",
+              `networkPolicy is ${policy}: remove it first (${policy.toLowerCase() === "calico" ? "uninstall Calico: " : ""}az aks update --network-policy none), then re-apply policies after the move`,
+          );
 }
 
 function userAssignedIdentity(cluster: ManagedCluster): Prerequisite {
     const type = cluster.identity?.type ?? "none";
     return type.toLowerCase() === "userassigned"
-        ? pass("user-assigned control-plane identity", `UserAssigned (${Object.keys(cluster.identity?.userAssignedIdentities ?? {}).map((id) => id.split("/").pop()).join(", ")})`)
-        : fail("user-assigned control-plane identity", `identity is ${type}: a system-assigned identity cannot detach the route table; move to a user-assigned identity first (az aks update --enable-managed-identity --assign-identity <id>)`);
+        ? pass(
+              "user-assigned control-plane identity",
+              `UserAssigned (${Object.keys(cluster.identity?.userAssignedIdentities ?? {})
+                  .map((id) => id.split("/").pop())
+                  .join(", ")})`,
+          )
+        : fail(
+              "user-assigned control-plane identity",
+              `identity is ${type}: a system-assigned identity cannot detach the route table; move to a user-assigned identity first (az aks update --enable-managed-identity --assign-identity <id>)`,
+          );
 }
 
 function routeTableNotShared(cluster: ManagedCluster, subnets: readonly Subnet[]): Prerequisite {
     const name = "route table attached to the cluster's subnet only";
     const subnetId = clusterSubnetId(cluster);
     const own = subnets.find((subnet) => sameId(subnet.id, subnetId));
-    if (!subnetId) return fail(name, "the cluster's pools name no subnet: AKS manages that VNet and its route table itself; this runbook is for a bring-your-own subnet");
-    if (!own) return fail(name, `the subnets file has no ${subnetId.split("/").pop()} (${subnetId}): list the cluster's VNet (az network vnet subnet list -g <rg> --vnet-name <vnet>)`);
+    if (!subnetId)
+        return fail(
+            name,
+            "the cluster's pools name no subnet: AKS manages that VNet and its route table itself; this runbook is for a bring-your-own subnet",
+        );
+    if (!own)
+        return fail(
+            name,
+            `the subnets file has no ${subnetId.split("/").pop()} (${subnetId}): list the cluster's VNet (az network vnet subnet list -g <rg> --vnet-name <vnet>)`,
+        );
     const table = own.routeTable?.id;
     if (!table) return pass(name, `subnet ${own.name} has no route table (AKS has nothing to detach)`);
     const sharing = subnets.filter((subnet) => !sameId(subnet.id, own.id) && sameId(subnet.routeTable?.id, table));
     return sharing.length === 0
         ? pass(name, `${table.split("/").pop()} is on ${own.name} only`)
-        : fail(name, `${table.split("/").pop()} is also on ${sharing.map((subnet) => subnet.name).join(", ")} (an AGIC subnet, say): give those subnets their own route table first (MicrosoftDocs/azure-aks-docs#334)`);
+        : fail(
+              name,
+              `${table.split("/").pop()} is also on ${sharing.map((subnet) => subnet.name).join(", ")} (an AGIC subnet, say): give those subnets their own route table first (MicrosoftDocs/azure-aks-docs#334)`,
+          );
 }
 
 function noCustomIpMasqConfig(configMaps: V1ConfigMapList | undefined): Prerequisite {
     const name = `no custom ${CUSTOM_IP_MASQ_CONFIGMAP} in kube-system`;
-    if (!configMaps) return { name, status: "SKIP", detail: "not checked: give --configmaps (kubectl get configmaps -n kube-system -o json)" };
-    const custom = configMaps.items.find((item) => item.metadata?.name === CUSTOM_IP_MASQ_CONFIGMAP && (item.metadata?.namespace ?? "kube-system") === "kube-system");
+    if (!configMaps)
+        return {
+            name,
+            status: "SKIP",
+            detail: "not checked: give --configmaps (kubectl get configmaps -n kube-system -o json)",
+        };
+    const custom = configMaps.items.find(
+        (item) =>
+            item.metadata?.name === CUSTOM_IP_MASQ_CONFIGMAP &&
+            (item.metadata?.namespace ?? "kube-system") === "kube-system",
+    );
     return custom
-        ? fail(name, `kube-system/${CUSTOM_IP_MASQ_CONFIGMAP} exists: AKS refuses the migration with it; move its nonMasqueradeCIDRs elsewhere and delete it (the managed ${CUSTOM_IP_MASQ_CONFIGMAP}-reconciled stays)`)
+        ? fail(
+              name,
+              `kube-system/${CUSTOM_IP_MASQ_CONFIGMAP} exists: AKS refuses the migration with it; move its nonMasqueradeCIDRs elsewhere and delete it (the managed ${CUSTOM_IP_MASQ_CONFIGMAP}-reconciled stays)`,
+          )
         : pass(name, `${configMaps.items.length} ConfigMaps, none of them ${CUSTOM_IP_MASQ_CONFIGMAP}`);
 }
 
@@ -107,19 +144,30 @@ function podCidrValidForOverlay(cluster: ManagedCluster, subnets: readonly Subne
     const name = "pod CIDR valid for Overlay";
     const profile = cluster.networkProfile ?? {};
     const podCidr = either(profile, "podCidr");
-    if (!podCidr) return fail(name, "the cluster has no podCidr; kubenet always has one: is this the right cluster JSON?");
+    if (!podCidr)
+        return fail(name, "the cluster has no podCidr; kubenet always has one: is this the right cluster JSON?");
     // The address plan's own rules (reserved ranges, service range), run as for an Overlay cluster.
-    const findings = checkAddressPlan({ podCidr, serviceCidr: either(profile, "serviceCidr"), dnsServiceIp: either(profile, "dnsServiceIp", "dnsServiceIP"), networkPlugin: "overlay" });
+    const findings = checkAddressPlan({
+        podCidr,
+        serviceCidr: either(profile, "serviceCidr"),
+        dnsServiceIp: either(profile, "dnsServiceIp", "dnsServiceIP"),
+        networkPlugin: "overlay",
+    });
     const problems = findings.errors.filter((problem) => problem.key === "podCidr").map((problem) => problem.message);
     const parsed = parseCidr(podCidr);
     if (parsed.ok) {
         for (const subnet of subnets) {
-            for (const prefix of [subnet.addressPrefix, ...(subnet.addressPrefixes ?? [])].filter((value): value is string => Boolean(value))) {
-                if (overlaps(parsed.value, cidr(prefix))) problems.push(`${podCidr} overlaps subnet ${subnet.name} ${prefix}`);
+            for (const prefix of [subnet.addressPrefix, ...(subnet.addressPrefixes ?? [])].filter(
+                (value): value is string => Boolean(value),
+            )) {
+                if (overlaps(parsed.value, cidr(prefix)))
+                    problems.push(`${podCidr} overlaps subnet ${subnet.name} ${prefix}`);
             }
         }
     }
-    return problems.length === 0 ? pass(name, `${podCidr} (kept as is: every node keeps its /24)`) : fail(name, problems.join("; "));
+    return problems.length === 0
+        ? pass(name, `${podCidr} (kept as is: every node keeps its /24)`)
+        : fail(name, problems.join("; "));
 }
 
 export function checkMigration(input: MigrationInput): MigrationVerdict {

@@ -20,13 +20,33 @@ export interface RunbookStep {
 
 /** Logical names the migration touches (index.ts names the components "network" and "cluster"). */
 export const MIGRATION_RESOURCES = Object.freeze({
-    routeTable: { parentType: COMPONENT_TYPES.network, type: "azure-native:network:RouteTable", name: "network-routes" },
-    routeTableGrant: { parentType: COMPONENT_TYPES.cluster, type: "azure-native:authorization:RoleAssignment", name: "cluster-network-contributor-route-table" },
-    kubenetSubnet: { parentType: COMPONENT_TYPES.network, type: "azure-native:network:Subnet", name: `network-${SUBNET_NAMES.kubenet}` },
-    cluster: { parentType: COMPONENT_TYPES.cluster, type: "azure-native:containerservice:ManagedCluster", name: "cluster-aks" },
+    routeTable: {
+        parentType: COMPONENT_TYPES.network,
+        type: "azure-native:network:RouteTable",
+        name: "network-routes",
+    },
+    routeTableGrant: {
+        parentType: COMPONENT_TYPES.cluster,
+        type: "azure-native:authorization:RoleAssignment",
+        name: "cluster-network-contributor-route-table",
+    },
+    kubenetSubnet: {
+        parentType: COMPONENT_TYPES.network,
+        type: "azure-native:network:Subnet",
+        name: `network-${SUBNET_NAMES.kubenet}`,
+    },
+    cluster: {
+        parentType: COMPONENT_TYPES.cluster,
+        type: "azure-native:containerservice:ManagedCluster",
+        name: "cluster-aks",
+    },
 });
 
-export function urnOf(stack: string, project: string, resource: { parentType: string; type: string; name: string }): string {
+export function urnOf(
+    stack: string,
+    project: string,
+    resource: { parentType: string; type: string; name: string },
+): string {
     return `urn:pulumi:${stack}::${project}::${resource.parentType}$${resource.type}::${resource.name}`;
 }
 
@@ -34,7 +54,9 @@ export function migrationRunbook(stack: string, project: string, config: StackCo
     const rg = config.resourceGroupName;
     const name = config.clusterName;
     const s = `--stack ${stack}`;
-    const unprotect = [MIGRATION_RESOURCES.routeTable, MIGRATION_RESOURCES.routeTableGrant].map((resource) => `pulumi state unprotect ${s} --yes '${urnOf(stack, project, resource)}'`);
+    const unprotect = [MIGRATION_RESOURCES.routeTable, MIGRATION_RESOURCES.routeTableGrant].map(
+        (resource) => `pulumi state unprotect ${s} --yes '${urnOf(stack, project, resource)}'`,
+    );
     return [
         {
             title: "Check AKS's prerequisites",
@@ -55,7 +77,9 @@ export function migrationRunbook(stack: string, project: string, config: StackCo
         },
         {
             title: "Move the cluster to Overlay in place (outside Pulumi)",
-            commands: [`az aks update -g ${rg} -n ${name} --network-plugin azure --network-plugin-mode overlay --pod-cidr ${config.podCidr}`],
+            commands: [
+                `az aks update -g ${rg} -n ${name} --network-plugin azure --network-plugin-mode overlay --pod-cidr ${config.podCidr}`,
+            ],
             notes: [
                 "The pod CIDR is kept: every node keeps its /24.",
                 "All node pools are reimaged at once, like a node-image upgrade: expect a disruption of every pod. The move is one-way.",
@@ -82,12 +106,17 @@ export function migrationRunbook(stack: string, project: string, config: StackCo
         {
             title: "Unprotect the route table and its grant",
             commands: unprotect,
-            notes: ["They were protected in step 2, and Pulumi refuses to plan the deletion of a protected resource: unprotect exactly those two. Everything else stays protected."],
+            notes: [
+                "They were protected in step 2, and Pulumi refuses to plan the deletion of a protected resource: unprotect exactly those two. Everything else stays protected.",
+            ],
             evidence: "partly",
         },
         {
             title: "Preview, and let the guard read it",
-            commands: [`pulumi preview ${s} --json > preview.json`, `npm run --silent preview-guard -- preview.json --allow ${MIGRATION_RESOURCES.routeTable.name}`],
+            commands: [
+                `pulumi preview ${s} --json > preview.json`,
+                `npm run --silent preview-guard -- preview.json --allow ${MIGRATION_RESOURCES.routeTable.name}`,
+            ],
             notes: [
                 `Expect: an update of ${MIGRATION_RESOURCES.kubenetSubnet.name} (the table detached), the deletion of ${MIGRATION_RESOURCES.routeTable.name} and ${MIGRATION_RESOURCES.routeTableGrant.name}, the grant wait replaced (one fewer grant), and no replacement of ${MIGRATION_RESOURCES.cluster.name}.`,
                 `The guard allows exactly the table's deletion. If a force-new difference remains on ${MIGRATION_RESOURCES.cluster.name}, it exits 1 and names each field that forces it (networkProfile.podCidr, say) with the fix: stop there, apply the fix, refresh, and preview again. Never --allow ${MIGRATION_RESOURCES.cluster.name}: that deletes the cluster.`,
@@ -105,7 +134,9 @@ export function migrationRunbook(stack: string, project: string, config: StackCo
         {
             title: "Verify",
             commands: [`npm run --silent verify -- ${s}`],
-            notes: ["The node and pod checks hold (every node keeps its /24); the route-table check becomes \"the kubenet subnet carries no route table\"."],
+            notes: [
+                'The node and pod checks hold (every node keeps its /24); the route-table check becomes "the kubenet subnet carries no route table".',
+            ],
             evidence: "partly",
         },
         {
@@ -125,10 +156,12 @@ export const EVIDENCE_LABELS: Readonly<Record<RunbookStep["evidence"], string>> 
 
 export function formatRunbook(steps: readonly RunbookStep[]): string {
     return steps
-        .map((step, index) => [
-            `${index + 1}. ${step.title}   [${EVIDENCE_LABELS[step.evidence]}]`,
-            ...step.commands.map((command) => `     $ ${command}`),
-            ...step.notes.map((note) => `     - ${note}`),
-        ].join("\n"))
+        .map((step, index) =>
+            [
+                `${index + 1}. ${step.title}   [${EVIDENCE_LABELS[step.evidence]}]`,
+                ...step.commands.map((command) => `     $ ${command}`),
+                ...step.notes.map((note) => `     - ${note}`),
+            ].join("\n"),
+        )
         .join("\n\n");
 }

@@ -9,8 +9,8 @@
  * preview" note. So `undefined` here always means *absent*, never unknown: a policy must not
  * skip on undefined (a Service without annotations is the commonest public load balancer).
  */
-import type { ReportViolation, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { checkAddressPlan, NETWORK_PLUGINS, pluginOfProfile } from "../addressPlan";
+import type { PolicyResource, ReportViolation, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { checkAddressPlan, NETWORK_PLUGINS, NetworkPluginSpec, pluginOfProfile } from "../addressPlan";
 import { INTERNAL_LB_ANNOTATION } from "../workloads/nginxManifests";
 
 const MANAGED_CLUSTER = "azure-native:containerservice:ManagedCluster";
@@ -19,34 +19,128 @@ const ROLE_ASSIGNMENT = "azure-native:authorization:RoleAssignment";
 const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
 const SERVICE = "kubernetes:core/v1:Service";
 
-const pluginOf = (props: any) => pluginOfProfile(props?.networkProfile);
-const isKubenet = (props: any) => pluginOf(props) === NETWORK_PLUGINS.kubenet;
+/* The inputs each policy reads, as the policy server hands them over: any field may be absent. */
+interface NetworkProfileProps {
+    readonly networkPlugin?: string;
+    readonly networkPluginMode?: string;
+    readonly podCidr?: string;
+    readonly serviceCidr?: string;
+    readonly dnsServiceIP?: string;
+    readonly dockerBridgeCidr?: string;
+}
+interface PoolProps {
+    readonly name?: string;
+    readonly count?: number;
+    readonly maxPods?: number;
+    readonly vnetSubnetID?: string;
+}
+interface ClusterProps {
+    readonly networkProfile?: NetworkProfileProps;
+    readonly agentPoolProfiles?: readonly PoolProps[];
+}
+interface SubnetProps {
+    readonly id?: string;
+    readonly addressPrefix?: string;
+    readonly routeTable?: { readonly id?: string };
+}
+interface SecurityProps {
+    readonly allowPrivilegeEscalation?: boolean;
+    readonly privileged?: boolean;
+    readonly runAsNonRoot?: boolean;
+    readonly capabilities?: { readonly drop?: readonly string[] };
+    readonly seccompProfile?: { readonly type?: string };
+}
+interface ContainerProps {
+    readonly name?: string;
+    readonly securityContext?: SecurityProps;
+    readonly resources?: Partial<Record<"requests" | "limits", { readonly cpu?: string; readonly memory?: string }>>;
+}
+interface PodSpecProps {
+    readonly hostNetwork?: boolean;
+    readonly hostPID?: boolean;
+    readonly hostIPC?: boolean;
+    readonly securityContext?: SecurityProps;
+    readonly containers?: readonly ContainerProps[];
+    readonly initContainers?: readonly ContainerProps[];
+}
+interface DeploymentProps {
+    readonly spec?: { readonly template?: { readonly spec?: PodSpecProps } };
+}
+interface ServiceProps {
+    readonly metadata?: { readonly name?: string; readonly annotations?: Readonly<Record<string, string>> };
+    readonly spec?: { readonly type?: string };
+}
+
+const propsOf = <T>(resource: { readonly props: Record<string, unknown> }) => resource.props as T;
+const pluginOf = (props: ClusterProps) => pluginOfProfile(props.networkProfile);
 const text = (value: unknown) => (typeof value === "string" ? value : undefined);
 
 export const kubenetNetworkProfile: ResourceValidationPolicy = {
     name: "network-profile-consistent",
-    description: "A cluster sets serviceCidr and dnsServiceIP (and, for kubenet and Overlay, podCidr) consistently, and never dockerBridgeCidr.",
+    description:
+        "A cluster sets serviceCidr and dnsServiceIP (and, for kubenet and Overlay, podCidr) consistently, and never dockerBridgeCidr.",
     enforcementLevel: "mandatory",
     validateResource: (args, reportViolation) => {
         if (args.type !== MANAGED_CLUSTER) return;
-        const plugin = pluginOf(args.props);
+        const props = propsOf<ClusterProps>(args);
+        const plugin = pluginOf(props);
         if (!plugin) return; // a plugin this program never builds (none, Cilium without us): not ours to judge
-        const profile = args.props.networkProfile;
+        const profile = props.networkProfile!;
         if (profile.dockerBridgeCidr !== undefined) {
-            reportViolation("dockerBridgeCidr is set; it is ignored since Kubernetes 1.19 and removed from API 2023-04-01 (Azure/AKS#3534): remove it.");
+            reportViolation(
+                "dockerBridgeCidr is set; it is ignored since Kubernetes 1.19 and removed from API 2023-04-01 " +
+                    "(Azure/AKS#3534): remove it.",
+            );
         }
         // Absent, AKS picks 10.0.0.0/16, which collides with 10.0.x VNets
         // (ServiceCidrOverlapExistingSubnetsCidr, Azure/AKS#1117): always set both.
-        if (profile.serviceCidr === undefined) reportViolation("networkProfile serviceCidr is not set: AKS would use 10.0.0.0/16 (Azure/AKS#1117); set it outside the VNet.");
-        if (profile.dnsServiceIP === undefined) reportViolation("networkProfile dnsServiceIP is not set: set the .10 address of serviceCidr.");
-        if (plugin.podAddresses === "nodeSubnet" && profile.podCidr !== undefined) {
-            reportViolation(`networkProfile podCidr ${profile.podCidr} is set on classic Azure CNI, whose pods take subnet addresses; AKS refuses it: remove it.`);
+        if (profile.serviceCidr === undefined) {
+            reportViolation(
+                "networkProfile serviceCidr is not set: AKS would use 10.0.0.0/16 (Azure/AKS#1117); set it outside the VNet.",
+            );
         }
-        const podCidr = plugin.podAddresses === "podCidrSlices" ? text(profile.podCidr) : undefined;
-        const findings = checkAddressPlan({ podCidr, serviceCidr: text(profile.serviceCidr), dnsServiceIp: text(profile.dnsServiceIP), networkPlugin: plugin.name === "azureCni" ? undefined : plugin.name });
+        if (profile.dnsServiceIP === undefined) {
+            reportViolation("networkProfile dnsServiceIP is not set: set the .10 address of serviceCidr.");
+        }
+        if (plugin.podAddresses === "nodeSubnet" && profile.podCidr !== undefined) {
+            reportViolation(
+                `networkProfile podCidr ${profile.podCidr} is set on classic Azure CNI, whose pods take subnet ` +
+                    "addresses; AKS refuses it: remove it.",
+            );
+        }
+        const findings = checkAddressPlan({
+            podCidr: plugin.podAddresses === "podCidrSlices" ? text(profile.podCidr) : undefined,
+            serviceCidr: text(profile.serviceCidr),
+            dnsServiceIp: text(profile.dnsServiceIP),
+            networkPlugin: plugin.name === "azureCni" ? undefined : plugin.name,
+        });
         for (const problem of findings.errors) reportViolation(`networkProfile ${problem.key}: ${problem.message}`);
     },
 };
+
+interface PoolInStack {
+    readonly cluster: PolicyResource;
+    readonly pool: PoolProps;
+    readonly subnetId?: string;
+    /** The stack's Subnet the pool names, if it is one of this stack's. */
+    readonly subnet?: PolicyResource;
+}
+
+/** Pools of the clusters of one plugin, with the Subnet resource of the stack each names (if any). */
+function poolsOf(resources: readonly PolicyResource[], wanted: (plugin?: NetworkPluginSpec) => boolean): PoolInStack[] {
+    const subnets = resources.filter((resource) => resource.type === SUBNET);
+    return resources
+        .filter((resource) => resource.type === MANAGED_CLUSTER && wanted(pluginOf(propsOf<ClusterProps>(resource))))
+        .flatMap((cluster) =>
+            (propsOf<ClusterProps>(cluster).agentPoolProfiles ?? []).map((pool) => {
+                const subnetId = text(pool?.vnetSubnetID);
+                const subnet = subnets.find(
+                    (candidate) => subnetId !== undefined && propsOf<SubnetProps>(candidate).id === subnetId,
+                );
+                return { cluster, pool, subnetId, subnet };
+            }),
+        );
+}
 
 export const kubenetSubnetHasRouteTable: StackValidationPolicy = {
     name: "kubenet-subnet-has-route-table",
@@ -54,37 +148,41 @@ export const kubenetSubnetHasRouteTable: StackValidationPolicy = {
     enforcementLevel: "mandatory",
     validateStack: (args, reportViolation) => {
         // A pool without a subnet: AKS builds and owns the VNet and its route table; nothing to detach.
-        for (const { cluster, pool, subnet } of poolsOf(args.resources, (plugin) => plugin === NETWORK_PLUGINS.kubenet)) {
-            if (subnet && !subnet.props.routeTable?.id) {
-                reportViolation(`subnet ${subnet.name} hosts kubenet pool ${pool.name} of ${cluster.name} but has no routeTable: AKS would attach its own, and the next update would detach it and break pod traffic.`, subnet.urn);
+        for (const { cluster, pool, subnet } of poolsOf(
+            args.resources,
+            (plugin) => plugin === NETWORK_PLUGINS.kubenet,
+        )) {
+            if (subnet && !propsOf<SubnetProps>(subnet).routeTable?.id) {
+                reportViolation(
+                    `subnet ${subnet.name} hosts kubenet pool ${pool.name} of ${cluster.name} but has no routeTable: ` +
+                        "AKS would attach its own, and the next update would detach it and break pod traffic.",
+                    subnet.urn,
+                );
             }
         }
     },
 };
 
-/** Pools of the clusters of one plugin, with the Subnet resource of the stack each names (if any). */
-function poolsOf(resources: readonly any[], wanted: (plugin: ReturnType<typeof pluginOf>) => boolean) {
-    const subnets = resources.filter((resource) => resource.type === SUBNET);
-    return resources
-        .filter((resource) => resource.type === MANAGED_CLUSTER && wanted(pluginOf(resource.props)))
-        .flatMap((cluster) => (cluster.props.agentPoolProfiles ?? []).map((pool: any) => {
-            const subnetId = text(pool?.vnetSubnetID);
-            return { cluster, pool, subnetId, subnet: subnets.find((candidate) => subnetId !== undefined && candidate.props.id === subnetId) };
-        }));
-}
-
 export const azureCniPoolSubnet: StackValidationPolicy = {
     name: "azure-cni-pool-subnet",
-    description: "A classic Azure CNI cluster's pools name a subnet, and (nodes + 1 surge) x (maxPods + 1) addresses fit in it.",
+    description:
+        "A classic Azure CNI cluster's pools name a subnet, and (nodes + 1 surge) x (maxPods + 1) addresses fit in it.",
     enforcementLevel: "mandatory",
     validateStack: (args, reportViolation) => {
-        for (const { cluster, pool, subnetId, subnet } of poolsOf(args.resources, (plugin) => plugin === NETWORK_PLUGINS.azureCni)) {
+        for (const { cluster, pool, subnetId, subnet } of poolsOf(
+            args.resources,
+            (plugin) => plugin === NETWORK_PLUGINS.azureCni,
+        )) {
             if (!subnetId) {
-                reportViolation(`Azure CNI pool ${pool?.name} of ${cluster.name} names no subnet (vnetSubnetID): its pods would take addresses from a VNet AKS makes, outside the lab's plan.`, cluster.urn);
+                reportViolation(
+                    `Azure CNI pool ${pool?.name} of ${cluster.name} names no subnet (vnetSubnetID): its pods would ` +
+                        "take addresses from a VNet AKS makes, outside the lab's plan.",
+                    cluster.urn,
+                );
                 continue;
             }
-            const prefix = text(subnet?.props.addressPrefix);
-            if (!prefix) continue; // a subnet outside this stack: its size is not known here
+            const prefix = subnet ? text(propsOf<SubnetProps>(subnet).addressPrefix) : undefined;
+            if (!subnet || !prefix) continue; // a subnet outside this stack: its size is not known here
             // The address plan's own capacity rule (addressPlan/rules.ts), not a copy of it.
             const findings = checkAddressPlan({
                 azureCniCluster: true,
@@ -92,19 +190,32 @@ export const azureCniPoolSubnet: StackValidationPolicy = {
                 azureCniNodeCount: pool.count ?? 1,
                 azureCniMaxPods: pool.maxPods ?? NETWORK_PLUGINS.azureCni.defaultMaxPods,
             });
-            for (const problem of findings.errors) reportViolation(`pool ${pool.name} of ${cluster.name} in subnet ${subnet.name}: ${problem.message}`, cluster.urn);
+            for (const problem of findings.errors) {
+                reportViolation(
+                    `pool ${pool.name} of ${cluster.name} in subnet ${subnet.name}: ${problem.message}`,
+                    cluster.urn,
+                );
+            }
         }
     },
 };
 
 export const overlaySubnetWithoutRouteTable: StackValidationPolicy = {
     name: "overlay-subnet-without-route-table",
-    description: "An Azure CNI Overlay cluster's subnet carries no route table (left over from kubenet, it can still capture pod traffic).",
+    description:
+        "An Azure CNI Overlay cluster's subnet carries no route table (left over from kubenet, it can still capture pod traffic).",
     enforcementLevel: "advisory",
     validateStack: (args, reportViolation) => {
-        for (const { cluster, pool, subnet } of poolsOf(args.resources, (plugin) => plugin === NETWORK_PLUGINS.overlay)) {
-            if (subnet?.props.routeTable?.id !== undefined) {
-                reportViolation(`subnet ${subnet.name} of Overlay pool ${pool.name} (${cluster.name}) still carries a route table: after the move from kubenet, detach it (set networkPlugin=overlay and pulumi up removes it).`, subnet.urn);
+        for (const { cluster, pool, subnet } of poolsOf(
+            args.resources,
+            (plugin) => plugin === NETWORK_PLUGINS.overlay,
+        )) {
+            if (subnet && propsOf<SubnetProps>(subnet).routeTable?.id !== undefined) {
+                reportViolation(
+                    `subnet ${subnet.name} of Overlay pool ${pool.name} (${cluster.name}) still carries a route table: ` +
+                        "after the move from kubenet, detach it (set networkPlugin=overlay and pulumi up removes it).",
+                    subnet.urn,
+                );
             }
         }
     },
@@ -112,29 +223,39 @@ export const overlaySubnetWithoutRouteTable: StackValidationPolicy = {
 
 export const roleAssignmentPrincipalType: ResourceValidationPolicy = {
     name: "role-assignment-sets-principal-type",
-    description: "Role assignments set principalType, so a freshly created managed identity is not refused with PrincipalNotFound.",
+    description:
+        "Role assignments set principalType, so a freshly created managed identity is not refused with PrincipalNotFound.",
     enforcementLevel: "mandatory",
     validateResource: (args, reportViolation) => {
         if (args.type !== ROLE_ASSIGNMENT) return;
-        if (!args.props.principalType) {
-            reportViolation("principalType is not set: set it (ServicePrincipal for a managed identity), or Azure may answer PrincipalNotFound while a new identity replicates.");
+        if (!propsOf<{ principalType?: string }>(args).principalType) {
+            reportViolation(
+                "principalType is not set: set it (ServicePrincipal for a managed identity), or Azure may answer " +
+                    "PrincipalNotFound while a new identity replicates.",
+            );
         }
     },
 };
 
-function checkContainer(kind: string, container: any, podSecurity: any, report: ReportViolation) {
+function checkContainer(kind: string, container: ContainerProps, podSecurity: SecurityProps, report: ReportViolation) {
     const name = `${kind} ${container?.name ?? "?"}`;
     const security = container?.securityContext ?? {};
-    if (security.allowPrivilegeEscalation !== false) report(`${name}: set securityContext.allowPrivilegeEscalation to false.`);
-    if (!(security.capabilities?.drop ?? []).includes("ALL")) report(`${name}: drop ALL capabilities (securityContext.capabilities.drop: [ALL]).`);
+    if (security.allowPrivilegeEscalation !== false)
+        report(`${name}: set securityContext.allowPrivilegeEscalation to false.`);
+    if (!(security.capabilities?.drop ?? []).includes("ALL")) {
+        report(`${name}: drop ALL capabilities (securityContext.capabilities.drop: [ALL]).`);
+    }
     if (security.privileged === true) report(`${name}: must not be privileged.`);
-    if ((security.runAsNonRoot ?? podSecurity.runAsNonRoot) !== true) report(`${name}: set runAsNonRoot: true (pod or container).`);
-    if ((security.seccompProfile?.type ?? podSecurity.seccompProfile?.type) !== "RuntimeDefault" && security.seccompProfile?.type !== "Localhost") {
+    if ((security.runAsNonRoot ?? podSecurity.runAsNonRoot) !== true)
+        report(`${name}: set runAsNonRoot: true (pod or container).`);
+    const seccomp = security.seccompProfile?.type ?? podSecurity.seccompProfile?.type;
+    if (seccomp !== "RuntimeDefault" && security.seccompProfile?.type !== "Localhost") {
         report(`${name}: set seccompProfile.type RuntimeDefault (pod or container).`);
     }
     for (const bound of ["requests", "limits"] as const) {
         const values = container?.resources?.[bound] ?? {};
-        if (values.cpu === undefined || values.memory === undefined) report(`${name}: declare resources.${bound} for cpu and memory.`);
+        if (values.cpu === undefined || values.memory === undefined)
+            report(`${name}: declare resources.${bound} for cpu and memory.`);
     }
 }
 
@@ -144,14 +265,18 @@ export const deploymentsRestricted: ResourceValidationPolicy = {
     enforcementLevel: "mandatory",
     validateResource: (args, reportViolation) => {
         if (args.type !== DEPLOYMENT) return;
-        const pod = args.props.spec?.template?.spec;
+        const pod = propsOf<DeploymentProps>(args).spec?.template?.spec;
         if (!pod) {
             reportViolation("the Deployment has no pod template (spec.template.spec).");
             return;
         }
-        if (pod.hostNetwork || pod.hostPID || pod.hostIPC) reportViolation("the pod shares a host namespace (hostNetwork/hostPID/hostIPC).");
-        for (const container of pod.containers ?? []) checkContainer("container", container, pod.securityContext ?? {}, reportViolation);
-        for (const container of pod.initContainers ?? []) checkContainer("init container", container, pod.securityContext ?? {}, reportViolation);
+        if (pod.hostNetwork || pod.hostPID || pod.hostIPC)
+            reportViolation("the pod shares a host namespace (hostNetwork/hostPID/hostIPC).");
+        const podSecurity = pod.securityContext ?? {};
+        for (const container of pod.containers ?? [])
+            checkContainer("container", container, podSecurity, reportViolation);
+        for (const container of pod.initContainers ?? [])
+            checkContainer("init container", container, podSecurity, reportViolation);
     },
 };
 
@@ -160,11 +285,15 @@ export const loadBalancersInternal: ResourceValidationPolicy = {
     description: "A Service of type LoadBalancer is an internal Azure load balancer.",
     enforcementLevel: "mandatory",
     validateResource: (args, reportViolation) => {
-        if (args.type !== SERVICE || args.props.spec?.type !== "LoadBalancer") return;
+        if (args.type !== SERVICE) return;
+        const service = propsOf<ServiceProps>(args);
+        if (service.spec?.type !== "LoadBalancer") return;
         // No annotations at all is the commonest public load balancer: it fails like any other.
-        const annotations = args.props.metadata?.annotations ?? {};
+        const annotations = service.metadata?.annotations ?? {};
         if (annotations[INTERNAL_LB_ANNOTATION] !== "true") {
-            reportViolation(`Service ${args.props.metadata?.name ?? args.name} would get a public IP: annotate it ${INTERNAL_LB_ANNOTATION}: "true".`);
+            reportViolation(
+                `Service ${service.metadata?.name ?? args.name} would get a public IP: annotate it ${INTERNAL_LB_ANNOTATION}: "true".`,
+            );
         }
     },
 };
@@ -174,8 +303,11 @@ export const kubenetRetirement: ResourceValidationPolicy = {
     description: "kubenet retires on 31 March 2028 (Azure/AKS#4859); plan the move to Azure CNI Overlay.",
     enforcementLevel: "advisory",
     validateResource: (args, reportViolation) => {
-        if (args.type === MANAGED_CLUSTER && isKubenet(args.props)) {
-            reportViolation("kubenet retires on 31 March 2028: plan the migration to Azure CNI Overlay (it needs a user-assigned identity to detach the route table).");
+        if (args.type === MANAGED_CLUSTER && pluginOf(propsOf<ClusterProps>(args)) === NETWORK_PLUGINS.kubenet) {
+            reportViolation(
+                "kubenet retires on 31 March 2028: plan the migration to Azure CNI Overlay " +
+                    "(it needs a user-assigned identity to detach the route table).",
+            );
         }
     },
 };

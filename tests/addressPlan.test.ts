@@ -88,9 +88,24 @@ describe("the seed's plan", () => {
 
     test("the route table AKS writes: slice -> node IP", () => {
         expect(plan.routes).toEqual([
-            { name: "node-0", addressPrefix: "10.100.0.0/24", nextHopType: "VirtualAppliance", nextHopIpAddress: "10.220.1.4" },
-            { name: "node-1", addressPrefix: "10.100.1.0/24", nextHopType: "VirtualAppliance", nextHopIpAddress: "10.220.1.5" },
-            { name: "node-2", addressPrefix: "10.100.2.0/24", nextHopType: "VirtualAppliance", nextHopIpAddress: "10.220.1.6" },
+            {
+                name: "node-0",
+                addressPrefix: "10.100.0.0/24",
+                nextHopType: "VirtualAppliance",
+                nextHopIpAddress: "10.220.1.4",
+            },
+            {
+                name: "node-1",
+                addressPrefix: "10.100.1.0/24",
+                nextHopType: "VirtualAppliance",
+                nextHopIpAddress: "10.220.1.5",
+            },
+            {
+                name: "node-2",
+                addressPrefix: "10.100.2.0/24",
+                nextHopType: "VirtualAppliance",
+                nextHopIpAddress: "10.220.1.6",
+            },
         ]);
     });
 
@@ -110,9 +125,33 @@ describe("the seed's plan", () => {
     });
 
     test("the route table, not the subnet, limits a large plan", () => {
-        const big = buildAddressPlan({ ...seed, vnetCidr: "10.220.0.0/14", kubenetSubnetCidr: "10.221.0.0/16", podCidr: "10.0.0.0/15" });
+        const big = buildAddressPlan({
+            ...seed,
+            vnetCidr: "10.220.0.0/14",
+            kubenetSubnetCidr: "10.221.0.0/16",
+            podCidr: "10.0.0.0/15",
+        });
         expect(big.capacity.maxNodes).toBe(ROUTE_TABLE_ROUTE_LIMIT);
-        expect(checkAddressPlan({ ...big, ...{ vnetCidr: "10.220.0.0/14", kubenetSubnetCidr: "10.221.0.0/16", azureCniSubnetCidr: seed.azureCniSubnetCidr, servicesSubnetCidr: seed.servicesSubnetCidr, dnsServiceIp: seed.dnsServiceIp, maxPods: 110 }, nodeCount: 400 }).warnings).toEqual([expect.objectContaining({ rule: "nodeCountWithinPluginLimit", key: "nodeCount", values: { nodeCount: 400, maxNodes: 400, plugin: "kubenet" } })]);
+        expect(
+            checkAddressPlan({
+                ...big,
+                ...{
+                    vnetCidr: "10.220.0.0/14",
+                    kubenetSubnetCidr: "10.221.0.0/16",
+                    azureCniSubnetCidr: seed.azureCniSubnetCidr,
+                    servicesSubnetCidr: seed.servicesSubnetCidr,
+                    dnsServiceIp: seed.dnsServiceIp,
+                    maxPods: 110,
+                },
+                nodeCount: 400,
+            }).warnings,
+        ).toEqual([
+            expect.objectContaining({
+                rule: "nodeCountWithinPluginLimit",
+                key: "nodeCount",
+                values: { nodeCount: 400, maxNodes: 400, plugin: "kubenet" },
+            }),
+        ]);
     });
 
     test("an invalid input has no plan", () => {
@@ -137,7 +176,17 @@ describe("address plan properties", () => {
             const podCidr = `${formatIp(ip("10.128.0.0") + (podIndex % podNetworks) * 2 ** (32 - podPrefix))}/${podPrefix}`;
             const kubenetSubnetCidr = `${formatIp(ip("10.0.0.0") + (subnetIndex % subnetNetworks) * 2 ** (32 - subnetPrefix))}/${subnetPrefix}`;
             const room = Math.min(2 ** (24 - podPrefix), 2 ** (32 - subnetPrefix) - 5, ROUTE_TABLE_ROUTE_LIMIT) - 1;
-            return { ...seed, serviceCidr: "172.16.0.0/16", dnsServiceIp: "172.16.0.10", vnetCidr: "10.0.0.0/12", kubenetSubnetCidr, azureCniSubnetCidr: "10.15.0.0/24", servicesSubnetCidr: "10.15.1.0/24", podCidr, nodeCount: 1 + (nodeSeed % room) };
+            return {
+                ...seed,
+                serviceCidr: "172.16.0.0/16",
+                dnsServiceIp: "172.16.0.10",
+                vnetCidr: "10.0.0.0/12",
+                kubenetSubnetCidr,
+                azureCniSubnetCidr: "10.15.0.0/24",
+                servicesSubnetCidr: "10.15.1.0/24",
+                podCidr,
+                nodeCount: 1 + (nodeSeed % room),
+            };
         })
         .filter((input) => !overlaps(cidr(input.kubenetSubnetCidr), cidr("10.15.0.0/23")));
 
@@ -146,52 +195,64 @@ describe("address plan properties", () => {
     });
 
     test("slices are disjoint /24s inside the pod CIDR", () => {
-        fc.assert(fc.property(validPlans, (input) => {
-            const plan = buildAddressPlan(input);
-            const slices = plan.nodes.map((node) => cidr(node.podCidr)).sort((a, b) => a.network - b.network);
-            expect(slices.every((slice) => slice.prefix === 24 && containsCidr(cidr(plan.podCidr), slice))).toBe(true);
-            // Sorted by address, each slice ends before the next begins: pairwise disjoint.
-            expect(slices.every((slice, i) => i === 0 || cidrLast(slices[i - 1]) < slice.network)).toBe(true);
-        }));
+        fc.assert(
+            fc.property(validPlans, (input) => {
+                const plan = buildAddressPlan(input);
+                const slices = plan.nodes.map((node) => cidr(node.podCidr)).sort((a, b) => a.network - b.network);
+                expect(slices.every((slice) => slice.prefix === 24 && containsCidr(cidr(plan.podCidr), slice))).toBe(
+                    true,
+                );
+                // Sorted by address, each slice ends before the next begins: pairwise disjoint.
+                expect(slices.every((slice, i) => i === 0 || cidrLast(slices[i - 1]) < slice.network)).toBe(true);
+            }),
+        );
     });
 
     test("node IPs are distinct, inside the subnet and never Azure-reserved", () => {
-        fc.assert(fc.property(validPlans, (input) => {
-            const subnet = cidr(input.kubenetSubnetCidr);
-            const reserved = [0, 1, 2, 3].map((offset) => subnet.network + offset).concat(cidrLast(subnet));
-            const ips = buildAddressPlan(input).nodes.map((node) => ip(node.ip));
-            expect(new Set(ips).size).toBe(ips.length);
-            for (const address of ips) {
-                expect(containsIp(subnet, address)).toBe(true);
-                expect(reserved).not.toContain(address);
-            }
-        }));
+        fc.assert(
+            fc.property(validPlans, (input) => {
+                const subnet = cidr(input.kubenetSubnetCidr);
+                const reserved = [0, 1, 2, 3].map((offset) => subnet.network + offset).concat(cidrLast(subnet));
+                const ips = buildAddressPlan(input).nodes.map((node) => ip(node.ip));
+                expect(new Set(ips).size).toBe(ips.length);
+                for (const address of ips) {
+                    expect(containsIp(subnet, address)).toBe(true);
+                    expect(reserved).not.toContain(address);
+                }
+            }),
+        );
     });
 
     test("one route per node: its slice to its IP", () => {
-        fc.assert(fc.property(validPlans, (input) => {
-            const plan = buildAddressPlan(input);
-            expect(plan.routes).toHaveLength(input.nodeCount);
-            expect(new Set(plan.routes.map((route) => route.addressPrefix)).size).toBe(input.nodeCount);
-            plan.nodes.forEach((node, i) => {
-                expect(plan.routes[i]).toMatchObject({ addressPrefix: node.podCidr, nextHopIpAddress: node.ip });
-                expect(containsIp(cidr(node.podCidr), ip(node.bridgeIp))).toBe(true);
-            });
-        }));
+        fc.assert(
+            fc.property(validPlans, (input) => {
+                const plan = buildAddressPlan(input);
+                expect(plan.routes).toHaveLength(input.nodeCount);
+                expect(new Set(plan.routes.map((route) => route.addressPrefix)).size).toBe(input.nodeCount);
+                plan.nodes.forEach((node, i) => {
+                    expect(plan.routes[i]).toMatchObject({ addressPrefix: node.podCidr, nextHopIpAddress: node.ip });
+                    expect(containsIp(cidr(node.podCidr), ip(node.bridgeIp))).toBe(true);
+                });
+            }),
+        );
     });
 
     test("capacity: maxNodes is the largest nodeCount the rules accept", () => {
-        fc.assert(fc.property(validPlans, (input) => {
-            const { maxNodes } = buildAddressPlan(input).capacity;
-            expect(checkAddressPlan({ ...input, nodeCount: maxNodes }).errors).toEqual([]);
-            expect(checkAddressPlan({ ...input, nodeCount: maxNodes + 1 }).errors.length).toBeGreaterThan(0);
-        }));
+        fc.assert(
+            fc.property(validPlans, (input) => {
+                const { maxNodes } = buildAddressPlan(input).capacity;
+                expect(checkAddressPlan({ ...input, nodeCount: maxNodes }).errors).toEqual([]);
+                expect(checkAddressPlan({ ...input, nodeCount: maxNodes + 1 }).errors.length).toBeGreaterThan(0);
+            }),
+        );
     });
 
     test("sizes: a /n holds 2^(32-n) addresses", () => {
-        fc.assert(fc.property(fc.integer({ min: 0, max: 32 }), (prefix) => {
-            expect(cidrSize(cidr(`0.0.0.0/${prefix}`))).toBe(2 ** (32 - prefix));
-        }));
+        fc.assert(
+            fc.property(fc.integer({ min: 0, max: 32 }), (prefix) => {
+                expect(cidrSize(cidr(`0.0.0.0/${prefix}`))).toBe(2 ** (32 - prefix));
+            }),
+        );
     });
 });
 
@@ -211,61 +272,88 @@ describe("the Azure CNI cluster's addresses", () => {
             { index: 1, name: "node-1", ip: "10.220.2.35", firstPodIp: "10.220.2.36", lastPodIp: "10.220.2.65" },
             { index: 2, name: "node-2", ip: "10.220.2.66", firstPodIp: "10.220.2.67", lastPodIp: "10.220.2.96" },
         ]);
-        expect(plan.capacity).toEqual({ addressesPerNode: 31, addressesNeeded: 124, usableAddresses: 251, maxNodes: 7 });
+        expect(plan.capacity).toEqual({
+            addressesPerNode: 31,
+            addressesNeeded: 124,
+            usableAddresses: 251,
+            maxNodes: 7,
+        });
         expect(buildAddressPlan(seed).azureCni).toBeUndefined();
     });
 
-    const capacityCases = fc.record({ prefix: fc.integer({ min: 22, max: 29 }), nodeCount: fc.integer({ min: 1, max: 60 }), maxPods: fc.integer({ min: 10, max: 250 }) });
+    const capacityCases = fc.record({
+        prefix: fc.integer({ min: 22, max: 29 }),
+        nodeCount: fc.integer({ min: 1, max: 60 }),
+        maxPods: fc.integer({ min: 10, max: 250 }),
+    });
 
     test("the rule accepts exactly when (nodes + 1) x (maxPods + 1) fits the usable addresses", () => {
-        fc.assert(fc.property(capacityCases, ({ prefix, nodeCount, maxPods }) => {
-            const subnet = `10.220.${prefix <= 22 ? 4 : 8}.0/${prefix}`;
-            const usable = cidrSize(cidr(subnet)) - 5;
-            const errors = checkAddressPlan(withAzureCni(subnet, nodeCount, maxPods)).errors.filter((problem) => problem.key.startsWith("azureCni"));
-            expect(errors.length === 0).toBe((nodeCount + 1) * (maxPods + 1) <= usable);
-        }));
+        fc.assert(
+            fc.property(capacityCases, ({ prefix, nodeCount, maxPods }) => {
+                const subnet = `10.220.${prefix <= 22 ? 4 : 8}.0/${prefix}`;
+                const usable = cidrSize(cidr(subnet)) - 5;
+                const errors = checkAddressPlan(withAzureCni(subnet, nodeCount, maxPods)).errors.filter((problem) =>
+                    problem.key.startsWith("azureCni"),
+                );
+                expect(errors.length === 0).toBe((nodeCount + 1) * (maxPods + 1) <= usable);
+            }),
+        );
     });
 
     test("when refused, the largest values the problem names fit, and one more does not", () => {
         let refusals = 0;
-        fc.assert(fc.property(capacityCases, ({ prefix, nodeCount, maxPods }) => {
-            const subnet = `10.220.8.0/${prefix}`;
-            const [problem] = checkAddressPlan(withAzureCni(subnet, nodeCount, maxPods)).errors.filter((found) => found.rule === "azureCniSubnetHoldsEveryPod");
-            if (!problem) return;
-            refusals += 1;
-            const { largestNodeCount, largestMaxPods } = problem.values as { largestNodeCount: number; largestMaxPods: number };
-            if (largestNodeCount >= 1) {
-                expect(checkAddressPlan(withAzureCni(subnet, largestNodeCount, maxPods)).errors).toEqual([]);
-                expect(checkAddressPlan(withAzureCni(subnet, largestNodeCount + 1, maxPods)).errors).not.toEqual([]);
-            } else {
-                expect(checkAddressPlan(withAzureCni(subnet, 1, maxPods)).errors).not.toEqual([]);
-            }
-            if (largestMaxPods >= 10) {
-                expect(checkAddressPlan(withAzureCni(subnet, nodeCount, largestMaxPods)).errors).toEqual([]);
-                if (largestMaxPods < 250) expect(checkAddressPlan(withAzureCni(subnet, nodeCount, largestMaxPods + 1)).errors).not.toEqual([]);
-            } else {
-                expect(largestMaxPods).toBe(0);
-                expect(checkAddressPlan(withAzureCni(subnet, nodeCount, 10)).errors).not.toEqual([]);
-            }
-        }));
+        fc.assert(
+            fc.property(capacityCases, ({ prefix, nodeCount, maxPods }) => {
+                const subnet = `10.220.8.0/${prefix}`;
+                const [problem] = checkAddressPlan(withAzureCni(subnet, nodeCount, maxPods)).errors.filter(
+                    (found) => found.rule === "azureCniSubnetHoldsEveryPod",
+                );
+                if (!problem) return;
+                refusals += 1;
+                const { largestNodeCount, largestMaxPods } = problem.values as {
+                    largestNodeCount: number;
+                    largestMaxPods: number;
+                };
+                if (largestNodeCount >= 1) {
+                    expect(checkAddressPlan(withAzureCni(subnet, largestNodeCount, maxPods)).errors).toEqual([]);
+                    expect(checkAddressPlan(withAzureCni(subnet, largestNodeCount + 1, maxPods)).errors).not.toEqual(
+                        [],
+                    );
+                } else {
+                    expect(checkAddressPlan(withAzureCni(subnet, 1, maxPods)).errors).not.toEqual([]);
+                }
+                if (largestMaxPods >= 10) {
+                    expect(checkAddressPlan(withAzureCni(subnet, nodeCount, largestMaxPods)).errors).toEqual([]);
+                    if (largestMaxPods < 250)
+                        expect(
+                            checkAddressPlan(withAzureCni(subnet, nodeCount, largestMaxPods + 1)).errors,
+                        ).not.toEqual([]);
+                } else {
+                    expect(largestMaxPods).toBe(0);
+                    expect(checkAddressPlan(withAzureCni(subnet, nodeCount, 10)).errors).not.toEqual([]);
+                }
+            }),
+        );
         // The property must have met refusals at all, or it proved nothing.
         expect(refusals).toBeGreaterThan(10);
     });
 
     test("every accepted plan's node blocks lie in the subnet, disjoint, with room for the surge node", () => {
-        fc.assert(fc.property(capacityCases, ({ prefix, nodeCount, maxPods }) => {
-            const input = withAzureCni(`10.220.8.0/${prefix}`, nodeCount, maxPods);
-            fc.pre(checkAddressPlan(input).errors.length === 0);
-            const plan = buildAddressPlan(input).azureCni!;
-            const subnet = cidr(input.azureCniSubnetCidr);
-            let previousLast = subnet.network + 3; // .0-.3 are Azure's
-            for (const node of plan.nodes) {
-                expect(ip(node.ip)).toBe(previousLast + 1);
-                expect(ip(node.lastPodIp) - ip(node.ip)).toBe(maxPods);
-                previousLast = ip(node.lastPodIp);
-            }
-            // The surge node's block still fits before the broadcast address.
-            expect(previousLast + maxPods + 1).toBeLessThan(cidrLast(subnet));
-        }));
+        fc.assert(
+            fc.property(capacityCases, ({ prefix, nodeCount, maxPods }) => {
+                const input = withAzureCni(`10.220.8.0/${prefix}`, nodeCount, maxPods);
+                fc.pre(checkAddressPlan(input).errors.length === 0);
+                const plan = buildAddressPlan(input).azureCni!;
+                const subnet = cidr(input.azureCniSubnetCidr);
+                let previousLast = subnet.network + 3; // .0-.3 are Azure's
+                for (const node of plan.nodes) {
+                    expect(ip(node.ip)).toBe(previousLast + 1);
+                    expect(ip(node.lastPodIp) - ip(node.ip)).toBe(maxPods);
+                    previousLast = ip(node.lastPodIp);
+                }
+                // The surge node's block still fits before the broadcast address.
+                expect(previousLast + maxPods + 1).toBeLessThan(cidrLast(subnet));
+            }),
+        );
     });
 });

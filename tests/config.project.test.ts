@@ -7,8 +7,17 @@ const declared = Object.entries(projectConfig()).filter(([key]) => !key.includes
 test("Pulumi.yaml declares exactly the keys the program reads, each typed as config.ts parses it, with a default and a description", () => {
     expect(declared.map(([key]) => key).sort()).toEqual([...CONFIG_KEYS].sort());
     for (const [key, entry] of declared) {
-        const parsedAs = INTEGER_KEYS.includes(key as never) ? "integer" : BOOLEAN_KEYS.includes(key as never) ? "boolean" : "string";
-        expect([key, entry.type, entry.default !== undefined, (entry.description ?? "").length > 10]).toEqual([key, parsedAs, true, true]);
+        const parsedAs = INTEGER_KEYS.includes(key as never)
+            ? "integer"
+            : BOOLEAN_KEYS.includes(key as never)
+              ? "boolean"
+              : "string";
+        expect([key, entry.type, entry.default !== undefined, (entry.description ?? "").length > 10]).toEqual([
+            key,
+            parsedAs,
+            true,
+            true,
+        ]);
     }
 });
 
@@ -19,14 +28,16 @@ test("every default passes validation: a stack that sets only its location is va
 });
 
 test("the project is aks-kubenet on nodejs and refuses the default Kubernetes provider", () => {
-    const project = readYaml("Pulumi.yaml");
+    const project = readYaml<any>("Pulumi.yaml");
     expect(project.name).toBe(PROJECT_NAME);
     expect(project.runtime.name).toBe("nodejs");
     expect(projectConfig()["pulumi:disable-default-providers"].value).toEqual(["kubernetes"]);
 });
 
 test("Pulumi.dev.yaml sets only the location; the dev stack is the tutorial's lab", () => {
-    expect(readYaml<{ config: Record<string, string> }>("Pulumi.dev.yaml").config).toEqual({ "azure-native:location": "eastus" });
+    expect(readYaml<{ config: Record<string, string> }>("Pulumi.dev.yaml").config).toEqual({
+        "azure-native:location": "eastus",
+    });
     expect(validateConfig(rawStackConfig("dev")).config).toMatchObject({
         location: "eastus",
         resourceGroupName: "NetworkLab",

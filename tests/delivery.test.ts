@@ -28,9 +28,11 @@ describe("the workflow: least privilege", () => {
     test("every job declares its own permissions; id-token only where a job signs in", () => {
         for (const [name, job] of Object.entries(jobs)) {
             expect([name, typeof job.permissions]).toEqual([name, "object"]);
-            const signsIn = stepsOf(job).some((step) => uses(step, "pulumi/auth-actions")) || job.env?.ARM_CLIENT_ID !== undefined;
+            const signsIn =
+                stepsOf(job).some((step) => uses(step, "pulumi/auth-actions")) || job.env?.ARM_CLIENT_ID !== undefined;
             expect([name, job.permissions["id-token"] === "write"]).toEqual([name, signsIn]);
-            for (const [scope, level] of Object.entries(job.permissions)) expect([name, scope, level]).not.toEqual([name, scope, "write-all"]);
+            for (const [scope, level] of Object.entries(job.permissions))
+                expect([name, scope, level]).not.toEqual([name, scope, "write-all"]);
         }
     });
 
@@ -87,7 +89,11 @@ describe("the workflow: jobs that start", () => {
         expect(jobs.e2e.if).toMatch(/github\.ref == 'refs\/heads\/main'/);
         const steps = stepsOf(jobs.e2e);
         const at = (predicate: (step: any) => boolean) => steps.findIndex(predicate);
-        const order = [at((step) => step.run === "npm ci"), at((step) => uses(step, "pulumi/actions")), at((step) => step.run === "npm run test:e2e")];
+        const order = [
+            at((step) => step.run === "npm ci"),
+            at((step) => uses(step, "pulumi/actions")),
+            at((step) => step.run === "npm run test:e2e"),
+        ];
         expect(order.every((index) => index >= 0)).toBe(true);
         expect([...order].sort((a, b) => a - b)).toEqual(order);
         expect(readYaml<any>("package.json").scripts.test).not.toMatch(/e2e/);
@@ -104,17 +110,30 @@ describe("the workflow: jobs that start", () => {
     });
 });
 
-const ciNames = { repository: "acme/aks-kubenet", organization: "acme", project: "aks-kubenet", stack: "dev", resourceGroup: "NetworkLab", clusterName: "kubenet-cluster" };
+const ciNames = {
+    repository: "acme/aks-kubenet",
+    organization: "acme",
+    project: "aks-kubenet",
+    stack: "dev",
+    resourceGroup: "NetworkLab",
+    clusterName: "kubenet-cluster",
+};
 
 describe("the two identities (deployment/identities.ts) and docs/ci.md", () => {
     const preview = previewIdentity(ciNames);
     const deploy = deployIdentity(ciNames);
     const page = fs.readFileSync(path.join(REPO_ROOT, "docs/ci.md"), "utf8");
-    const generic = (text: string) => text.replace(/acme\/aks-kubenet/g, "<owner>/<repo>").replace(/org:acme:/g, "org:<org>:");
+    const generic = (text: string) =>
+        text.replace(/acme\/aks-kubenet/g, "<owner>/<repo>").replace(/org:acme:/g, "org:<org>:");
 
     test("the preview identity reads, and trusts pull requests only", () => {
-        expect(preview.roles.map((role) => role.role)).toEqual(["Reader", "Azure Kubernetes Service Cluster User Role"]);
-        expect(preview.federatedCredentials.map((credential) => credential.subject)).toEqual(["repo:acme/aks-kubenet:pull_request"]);
+        expect(preview.roles.map((role) => role.role)).toEqual([
+            "Reader",
+            "Azure Kubernetes Service Cluster User Role",
+        ]);
+        expect(preview.federatedCredentials.map((credential) => credential.subject)).toEqual([
+            "repo:acme/aks-kubenet:pull_request",
+        ]);
     });
 
     test("the deploy identity never trusts a pull request, nor a Deployments preview", () => {
@@ -128,7 +147,8 @@ describe("the two identities (deployment/identities.ts) and docs/ci.md", () => {
         for (const identity of [preview, deploy]) {
             expect(page).toContain(identity.clientIdVariable);
             for (const role of identity.roles) expect(page).toContain(`| ${role.role} |`);
-            for (const credential of identity.federatedCredentials) expect(page).toContain(`\`${generic(credential.subject)}\``);
+            for (const credential of identity.federatedCredentials)
+                expect(page).toContain(`\`${generic(credential.subject)}\``);
         }
     });
 });
@@ -138,7 +158,8 @@ function standIns(names: string[]): { dir: string; log: string } {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "stand-ins-"));
     const log = path.join(dir, "calls.log");
     fs.writeFileSync(log, "");
-    for (const name of names) fs.writeFileSync(path.join(dir, name), `#!/bin/sh\necho "${name} $*" >> "${log}"\nexit 0\n`, { mode: 0o755 });
+    for (const name of names)
+        fs.writeFileSync(path.join(dir, name), `#!/bin/sh\necho "${name} $*" >> "${log}"\nexit 0\n`, { mode: 0o755 });
     return { dir, log };
 }
 
@@ -170,7 +191,10 @@ describe("scripts read their arguments before any side effect", () => {
         for (const [args, message] of [
             [["--bogus"], /^lab:bench: Unknown option '--bogus'/],
             [["--sizes", "3x3,lots"], /^lab:bench: --sizes item "lots" is not \[main\|azurecni\|both:\]NODESxPODS/],
-            [["--sizes", "cilium:3x3"], /^lab:bench: --sizes item "cilium:3x3": the cluster must be main, azurecni, both/],
+            [
+                ["--sizes", "cilium:3x3"],
+                /^lab:bench: --sizes item "cilium:3x3": the cluster must be main, azurecni, both/,
+            ],
         ] as const) {
             const result = await runInProcess("lab:bench", main, [...args]);
             expect([args, result.code, result.stderr.split("\n")]).toEqual([args, 2, [expect.stringMatching(message)]]);
@@ -196,8 +220,18 @@ describe("the end-to-end test's throwaway stack", () => {
         const saved = process.env.PATH;
         process.env.PATH = "/nonexistent";
         try {
-            expect(missingPrerequisites({})).toEqual([expect.stringMatching(/^the Pulumi CLI/), expect.stringMatching(/^Azure credentials \(`az login`/)]);
-            expect(missingPrerequisites({ ARM_CLIENT_ID: "c", ARM_TENANT_ID: "t", ARM_SUBSCRIPTION_ID: "s", ARM_USE_OIDC: "true" })).toEqual([expect.stringMatching(/^the Pulumi CLI/)]);
+            expect(missingPrerequisites({})).toEqual([
+                expect.stringMatching(/^the Pulumi CLI/),
+                expect.stringMatching(/^Azure credentials \(`az login`/),
+            ]);
+            expect(
+                missingPrerequisites({
+                    ARM_CLIENT_ID: "c",
+                    ARM_TENANT_ID: "t",
+                    ARM_SUBSCRIPTION_ID: "s",
+                    ARM_USE_OIDC: "true",
+                }),
+            ).toEqual([expect.stringMatching(/^the Pulumi CLI/)]);
         } finally {
             process.env.PATH = saved;
         }
@@ -216,20 +250,30 @@ describe("Pulumi Deployments settings (deployment/) under mocks", () => {
                 "aks-kubenet-deployment:azureTenantId": "tenant",
                 "aks-kubenet-deployment:azureSubscriptionId": "subscription",
             });
-            await pulumi.runtime.setMocks({
-                newResource: (args) => {
-                    if (args.type === "pulumiservice:index:DeploymentSettings") inputs = args.inputs;
-                    return { id: `${args.name}-id`, state: args.inputs };
+            await pulumi.runtime.setMocks(
+                {
+                    newResource: (args) => {
+                        if (args.type === "pulumiservice:index:DeploymentSettings") inputs = args.inputs;
+                        return { id: `${args.name}-id`, state: args.inputs };
+                    },
+                    call: () => ({}),
                 },
-                call: () => ({}),
-            }, "aks-kubenet-deployment", "settings", false);
+                "aks-kubenet-deployment",
+                "settings",
+                false,
+            );
             const program = require("../deployment/index");
             await new Promise((resolve) => program.deploymentSettingsStack.apply(resolve));
         });
     });
 
     test("the dev stack of aks-kubenet from this repository's branch; the GitHub app names the repository (no repoUrl)", () => {
-        expect(inputs).toMatchObject({ organization: "acme", project: "aks-kubenet", stack: "dev", sourceContext: { git: { branch: "refs/heads/main", repoDir: "." } } });
+        expect(inputs).toMatchObject({
+            organization: "acme",
+            project: "aks-kubenet",
+            stack: "dev",
+            sourceContext: { git: { branch: "refs/heads/main", repoDir: "." } },
+        });
         expect(inputs.sourceContext.git).not.toHaveProperty("repoUrl");
         expect(inputs).not.toHaveProperty("vcs"); // pulumi-pulumiservice#754
         expect(inputs.github).toMatchObject({ repository: "acme/aks-kubenet", deployCommits: true });
@@ -245,7 +289,9 @@ describe("Pulumi Deployments settings (deployment/) under mocks", () => {
     });
 
     test("Azure by OIDC with the deploy identity's client id; nothing secret", () => {
-        expect(inputs.operationContext.oidc).toEqual({ azure: { clientId: "client", tenantId: "tenant", subscriptionId: "subscription" } });
+        expect(inputs.operationContext.oidc).toEqual({
+            azure: { clientId: "client", tenantId: "tenant", subscriptionId: "subscription" },
+        });
         expect(JSON.stringify(inputs)).not.toMatch(/secret/i);
     });
 });
@@ -253,6 +299,8 @@ describe("Pulumi Deployments settings (deployment/) under mocks", () => {
 test("the ESC environment logs in to Azure by OIDC and exports the ARM_* variables", () => {
     const environment = readYaml<any>("esc/aks-kubenet-dev.yaml").values;
     expect(environment.azure.login["fn::open::azure-login"]).toMatchObject({ oidc: true });
-    expect(Object.keys(environment.environmentVariables)).toEqual(expect.arrayContaining(["ARM_USE_OIDC", "ARM_CLIENT_ID", "ARM_TENANT_ID", "ARM_SUBSCRIPTION_ID"]));
+    expect(Object.keys(environment.environmentVariables)).toEqual(
+        expect.arrayContaining(["ARM_USE_OIDC", "ARM_CLIENT_ID", "ARM_TENANT_ID", "ARM_SUBSCRIPTION_ID"]),
+    );
     expect(JSON.stringify(environment)).not.toMatch(/clientSecret|ARM_CLIENT_SECRET/);
 });

@@ -24,7 +24,10 @@ const has = (tool: string) => {
 };
 const isRoot = process.getuid?.() === 0;
 const toolsPresent = ["ip", "iptables", "iptables-restore", "sysctl", "busybox"].every(has);
-if (process.env.CI && isRoot && !toolsPresent) throw new Error("CI runs as root but the lab's tools are missing: .ci/run must install iproute2, iptables, procps and busybox");
+if (process.env.CI && isRoot && !toolsPresent)
+    throw new Error(
+        "CI runs as root but the lab's tools are missing: .ci/run must install iproute2, iptables, procps and busybox",
+    );
 const describeWithRoot = isRoot && toolsPresent ? describe : describe.skip;
 
 const REPO = path.resolve(__dirname, "..");
@@ -33,7 +36,11 @@ const name = `it${process.pid % 100000}`;
 /** What the lab must never change: the root namespace's addresses, routes and firewall. */
 function rootNamespaceSnapshot(): string {
     return ["ip -o addr", "ip route show table all", "iptables-save -t nat", "iptables-save -t filter"]
-        .map((command) => execFileSync("sh", ["-c", command], { encoding: "utf8" }).replace(/^#.*$/gm, "").replace(/\[\d+:\d+\]/g, ""))
+        .map((command) =>
+            execFileSync("sh", ["-c", command], { encoding: "utf8" })
+                .replace(/^#.*$/gm, "")
+                .replace(/\[\d+:\d+\]/g, ""),
+        )
         .join("\n");
 }
 
@@ -60,7 +67,12 @@ describeWithRoot("the lab on this machine (root)", () => {
             running: true,
             router: { netns: `akl-${name}-vnet` },
             nodes: [
-                { name: "node-0", ip: "10.220.1.4", podCidr: "10.100.0.0/24", pods: [{ ip: "10.100.0.2" }, { ip: "10.100.0.3" }, { ip: "10.100.0.4" }] },
+                {
+                    name: "node-0",
+                    ip: "10.220.1.4",
+                    podCidr: "10.100.0.0/24",
+                    pods: [{ ip: "10.100.0.2" }, { ip: "10.100.0.3" }, { ip: "10.100.0.4" }],
+                },
                 { name: "node-1", ip: "10.220.1.5", podCidr: "10.100.1.0/24" },
                 { name: "node-2", ip: "10.220.1.6", podCidr: "10.100.2.0/24" },
             ],
@@ -68,7 +80,16 @@ describeWithRoot("the lab on this machine (root)", () => {
             vnetHost: { netns: `akl-${name}-vm`, ip: "10.220.3.5" },
             azureCni: {
                 nodes: [
-                    { name: "cni-node-0", netns: `akl-${name}-cni-node-0`, ip: "10.220.2.4", pods: [{ name: "cni-node-0-pod-0", ip: "10.220.2.5" }, { ip: "10.220.2.6" }, { ip: "10.220.2.7" }] },
+                    {
+                        name: "cni-node-0",
+                        netns: `akl-${name}-cni-node-0`,
+                        ip: "10.220.2.4",
+                        pods: [
+                            { name: "cni-node-0-pod-0", ip: "10.220.2.5" },
+                            { ip: "10.220.2.6" },
+                            { ip: "10.220.2.7" },
+                        ],
+                    },
                     { name: "cni-node-1", ip: "10.220.2.35" },
                     { name: "cni-node-2", ip: "10.220.2.66" },
                 ],
@@ -112,7 +133,17 @@ describeWithRoot("the lab on this machine (root)", () => {
         // The control that makes "VM -> kubenet pod: no answer" mean something: with the slice in the
         // router's main table (a route table for every subnet), the VM does reach the pod.
         const pod = topology.nodes[0].pods[0];
-        execFileSync("ip", ["-n", topology.router.netns, "route", "add", topology.nodes[0].podCidr, "via", topology.nodes[0].ip, "dev", topology.nodes[0].routerInterface]);
+        execFileSync("ip", [
+            "-n",
+            topology.router.netns,
+            "route",
+            "add",
+            topology.nodes[0].podCidr,
+            "via",
+            topology.nodes[0].ip,
+            "dev",
+            topology.nodes[0].routerInterface,
+        ]);
         try {
             expect((await probe(topology.vnetHost.netns, pod.ip))?.server).toBe(pod.name);
         } finally {
@@ -129,11 +160,25 @@ describeWithRoot("the lab on this machine (root)", () => {
         try {
             await snapshot(topology, dir);
         } finally {
-            execFileSync("ip", ["-n", topology.router.netns, "route", "add", "10.100.1.0/24", "via", "10.220.1.5", "dev", "to-node-1", "table", "100"]);
+            execFileSync("ip", [
+                "-n",
+                topology.router.netns,
+                "route",
+                "add",
+                "10.100.1.0/24",
+                "via",
+                "10.220.1.5",
+                "dev",
+                "to-node-1",
+                "table",
+                "100",
+            ]);
         }
         const broken = await runInProcess("verify", verifyMain, ["--from", dir]);
         expect(broken.code).toBe(1);
-        expect(broken.stdout).toMatch(/FAIL +route table: one route per node .*no route for node-1's 10\.100\.1\.0\/24/);
+        expect(broken.stdout).toMatch(
+            /FAIL +route table: one route per node .*no route for node-1's 10\.100\.1\.0\/24/,
+        );
         // ...and the Azure CNI cluster's snapshot passes verify --cluster azurecni.
         const cniDir = fs.mkdtempSync(path.join(os.tmpdir(), "lab-snapshot-cni-"));
         expect(await snapshot(topology, cniDir, "azurecni")).toHaveLength(4);
@@ -180,10 +225,28 @@ describeWithRoot("the lab on this machine (root)", () => {
     }, 30000);
 
     test("an interrupted up leaves nothing behind", async () => {
-        const child = spawn(process.execPath, [path.join(REPO, "node_modules", "ts-node", "dist", "bin.js"), "--transpile-only", path.join(REPO, "lab", "cli.ts"), "up", "--name", `${name}x`, "--cluster", "both", "--nodes", "7", "--pods", "5"], { cwd: REPO, stdio: "ignore" });
+        const child = spawn(
+            process.execPath,
+            [
+                path.join(REPO, "node_modules", "ts-node", "dist", "bin.js"),
+                "--transpile-only",
+                path.join(REPO, "lab", "cli.ts"),
+                "up",
+                "--name",
+                `${name}x`,
+                "--cluster",
+                "both",
+                "--nodes",
+                "7",
+                "--pods",
+                "5",
+            ],
+            { cwd: REPO, stdio: "ignore" },
+        );
         // Interrupt as soon as the first namespaces exist.
         const deadline = Date.now() + 15000;
-        while ((await labNetns(`${name}x`)).length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+        while ((await labNetns(`${name}x`)).length === 0 && Date.now() < deadline)
+            await new Promise((resolve) => setTimeout(resolve, 20));
         expect((await labNetns(`${name}x`)).length).toBeGreaterThan(0);
         child.kill("SIGTERM");
         const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
@@ -200,30 +263,57 @@ describe("the CLI's preconditions, on any machine (root or not, with or without 
     test("verify of a lab that is not up: exit 2, one line saying how to bring it up", async () => {
         const result = await lab("verify", "--name", "nosuchlab");
         expect(result.code).toBe(2);
-        expect(result.stderr.trim()).toBe("lab: lab \"nosuchlab\" is not up; run `sudo npm run lab -- up --name nosuchlab`");
+        expect(result.stderr.trim()).toBe(
+            'lab: lab "nosuchlab" is not up; run `sudo npm run lab -- up --name nosuchlab`',
+        );
     });
 
     test("up without root, or as root without ip/iptables on the PATH: exit 2 naming what is missing", () => {
         // Debian keeps ip and iptables in /usr/sbin and /sbin: without them on the PATH, a root
         // machine looks like a fresh one without the lab's packages. (A started command: jest's
         // process.env does not reach the children of the test's own process.)
-        const path = (process.env.PATH ?? "").split(":").filter((dir) => !/\/sbin$/.test(dir)).join(":");
+        const path = (process.env.PATH ?? "")
+            .split(":")
+            .filter((dir) => !/\/sbin$/.test(dir))
+            .join(":");
         const result = runCli(["up", "--name", "nolab"], { ...process.env, PATH: path });
         expect(result.code).toBe(2);
         expect(result.stderr.trim().split("\n")).toHaveLength(1);
-        expect(result.stderr).toMatch(isRoot ? /^lab: missing: .*iptables \(package iptables\).*\. Install them, e\.g\. on Debian\/Ubuntu: sudo apt-get install iproute2 iptables/ : /needs root .*`sudo npm run lab/);
+        expect(result.stderr).toMatch(
+            isRoot
+                ? /^lab: missing: .*iptables \(package iptables\).*\. Install them, e\.g\. on Debian\/Ubuntu: sudo apt-get install iproute2 iptables/
+                : /needs root .*`sudo npm run lab/,
+        );
     });
 
     test("explain refuses text that is no IP and an address that is no pod, node or host: exit 2", async () => {
-        expect(await lab("explain", "pod-a", "10.100.0.3")).toMatchObject({ code: 2, stderr: expect.stringMatching(/^lab: "pod-a" is not an IPv4 address/) });
-        expect(await lab("explain", "10.9.9.9", "10.100.0.3", "--name", "nosuchlab")).toMatchObject({ code: 2, stderr: expect.stringMatching(/^lab: 10\.9\.9\.9 is not a pod, node or host of this lab/) });
-        expect(await lab("explain", "10.100.0.2", "10.100.2.3", "--name", "nosuchlab")).toMatchObject({ code: 0, stdout: expect.stringMatching(/^other node/) });
+        expect(await lab("explain", "pod-a", "10.100.0.3")).toMatchObject({
+            code: 2,
+            stderr: expect.stringMatching(/^lab: "pod-a" is not an IPv4 address/),
+        });
+        expect(await lab("explain", "10.9.9.9", "10.100.0.3", "--name", "nosuchlab")).toMatchObject({
+            code: 2,
+            stderr: expect.stringMatching(/^lab: 10\.9\.9\.9 is not a pod, node or host of this lab/),
+        });
+        expect(await lab("explain", "10.100.0.2", "10.100.2.3", "--name", "nosuchlab")).toMatchObject({
+            code: 0,
+            stdout: expect.stringMatching(/^other node/),
+        });
     });
 
     test("--help exits 0; an unknown option, command or cluster exits 2", async () => {
-        expect(runCli(["--help"])).toMatchObject({ code: 0, stdout: expect.stringMatching(/^usage: sudo npm run lab/) }); // the real command, once
+        expect(runCli(["--help"])).toMatchObject({
+            code: 0,
+            stdout: expect.stringMatching(/^usage: sudo npm run lab/),
+        }); // the real command, once
         expect((await lab("up", "--nods", "3")).code).toBe(2);
-        expect(await lab("teleport")).toMatchObject({ code: 2, stderr: expect.stringMatching(/unknown command "teleport"/) });
-        expect(await lab("up", "--cluster", "cilium", "--name", "nolab")).toMatchObject({ code: 2, stderr: expect.stringMatching(/--cluster cilium: use main, azurecni, both/) });
+        expect(await lab("teleport")).toMatchObject({
+            code: 2,
+            stderr: expect.stringMatching(/unknown command "teleport"/),
+        });
+        expect(await lab("up", "--cluster", "cilium", "--name", "nolab")).toMatchObject({
+            code: 2,
+            stderr: expect.stringMatching(/--cluster cilium: use main, azurecni, both/),
+        });
     });
 });

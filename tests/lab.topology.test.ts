@@ -2,7 +2,15 @@
 import { buildAddressPlan, cidr, overlaps } from "../addressPlan";
 import { validateConfig } from "../config";
 import { rawStackConfig } from "../stackFiles";
-import { azureCniNatRules, buildCommands, endpointProbabilities, IpBatch, nodeNatRules, routerFilterRules, SysctlGroup } from "../lab/commands";
+import {
+    azureCniNatRules,
+    buildCommands,
+    endpointProbabilities,
+    IpBatch,
+    nodeNatRules,
+    routerFilterRules,
+    SysctlGroup,
+} from "../lab/commands";
 import { explainPath } from "../lab/explain";
 import { labTopologyFor } from "../lab/lab";
 import { allNetns, buildLabTopology, KUBENET_SNAT_COMMENT, locate } from "../lab/topology";
@@ -19,12 +27,19 @@ describe("topology from the dev stack's plan", () => {
     });
 
     test("the router holds the plan's route table and refuses private ranges without a route", () => {
-        expect(topology.router.routes).toEqual(plan.routes.map((route, index) => ({ prefix: route.addressPrefix, via: route.nextHopIpAddress, dev: `to-node-${index}` })));
+        expect(topology.router.routes).toEqual(
+            plan.routes.map((route, index) => ({
+                prefix: route.addressPrefix,
+                via: route.nextHopIpAddress,
+                dev: `to-node-${index}`,
+            })),
+        );
         expect(topology.router.unreachable).toContain("10.0.0.0/8");
     });
 
     test("the external host and the ClusterIP", () => {
-        for (const range of [plan.vnetCidr, plan.podCidr, plan.serviceCidr]) expect(overlaps(cidr(`${topology.external.ip}/32`), cidr(range))).toBe(false);
+        for (const range of [plan.vnetCidr, plan.podCidr, plan.serviceCidr])
+            expect(overlaps(cidr(`${topology.external.ip}/32`), cidr(range))).toBe(false);
         expect(topology.service.clusterIp).toBe("10.200.0.100");
         expect(topology.service.endpoints).toHaveLength(9);
     });
@@ -38,13 +53,23 @@ describe("topology from the dev stack's plan", () => {
     });
 
     test("--nodes overrides the stack's nodeCount through the same validation", () => {
-        expect(labTopologyFor({ stack: "dev", name: "t", nodes: 10, podsPerNode: 2 }).nodes.map((node) => node.ip).slice(-1)).toEqual(["10.220.1.13"]);
-        expect(() => labTopologyFor({ stack: "dev", name: "t", nodes: 0, podsPerNode: 2 })).toThrow(/nodeCount: 0 is out of range/);
+        expect(
+            labTopologyFor({ stack: "dev", name: "t", nodes: 10, podsPerNode: 2 })
+                .nodes.map((node) => node.ip)
+                .slice(-1),
+        ).toEqual(["10.220.1.13"]);
+        expect(() => labTopologyFor({ stack: "dev", name: "t", nodes: 0, podsPerNode: 2 })).toThrow(
+            /nodeCount: 0 is out of range/,
+        );
         expect(() => labTopologyFor({ stack: "nope", name: "t", podsPerNode: 2 })).toThrow(/Pulumi\.nope\.yaml/);
     });
 
     test("locate", () => {
-        expect(locate(topology, "10.100.2.3")).toMatchObject({ kind: "pod", node: { name: "node-2" }, pod: { name: "node-2-pod-1" } });
+        expect(locate(topology, "10.100.2.3")).toMatchObject({
+            kind: "pod",
+            node: { name: "node-2" },
+            pod: { name: "node-2-pod-1" },
+        });
         expect(locate(topology, "10.220.1.5").kind).toBe("node");
         expect(locate(topology, "8.8.8.8").kind).toBe("unknown");
     });
@@ -64,60 +89,90 @@ describe("commands", () => {
     });
 
     test("the router: /32 links to nodes, the route table, unreachable private ranges", () => {
-        const router = batches.find((batch) => batch.netns === topology.router.netns && batch.lines.some((line) => line.startsWith("route")))!;
-        expect(router.lines).toEqual(expect.arrayContaining([
-            "addr add 10.220.1.1/32 dev to-node-0",
-            "route add 10.220.1.4/32 dev to-node-0",
-            // The route table lives in its own table, consulted only for traffic from kubenet nodes.
-            "route add 10.100.0.0/24 via 10.220.1.4 dev to-node-0 table 100",
-            "route add 10.100.2.0/24 via 10.220.1.6 dev to-node-2 table 100",
-            "rule add iif to-node-0 lookup 100 pref 100",
-            "rule add iif to-node-2 lookup 100 pref 100",
-            "route add unreachable 10.0.0.0/8",
-            // The VM in the services subnet.
-            "addr add 10.220.3.1/32 dev to-vm",
-            "route add 10.220.3.5/32 dev to-vm",
-        ]));
-        expect(router.lines.filter((line) => /^route add 10\.100\./.test(line)).every((line) => line.endsWith("table 100"))).toBe(true);
+        const router = batches.find(
+            (batch) => batch.netns === topology.router.netns && batch.lines.some((line) => line.startsWith("route")),
+        )!;
+        expect(router.lines).toEqual(
+            expect.arrayContaining([
+                "addr add 10.220.1.1/32 dev to-node-0",
+                "route add 10.220.1.4/32 dev to-node-0",
+                // The route table lives in its own table, consulted only for traffic from kubenet nodes.
+                "route add 10.100.0.0/24 via 10.220.1.4 dev to-node-0 table 100",
+                "route add 10.100.2.0/24 via 10.220.1.6 dev to-node-2 table 100",
+                "rule add iif to-node-0 lookup 100 pref 100",
+                "rule add iif to-node-2 lookup 100 pref 100",
+                "route add unreachable 10.0.0.0/8",
+                // The VM in the services subnet.
+                "addr add 10.220.3.1/32 dev to-vm",
+                "route add 10.220.3.5/32 dev to-vm",
+            ]),
+        );
+        expect(
+            router.lines
+                .filter((line) => /^route add 10\.100\./.test(line))
+                .every((line) => line.endsWith("table 100")),
+        ).toBe(true);
     });
 
     test("a node: eth0 in the subnet, cbr0 with the slice gateway, pods on the bridge, default via the VNet gateway", () => {
-        const node = batches.find((batch) => batch.netns === "akl-t-node-1" && batch.lines.includes("link set cbr0 up"))!;
-        expect(node.lines).toEqual(expect.arrayContaining([
-            "addr add 10.220.1.5/24 dev eth0",
-            "addr add 10.100.1.1/24 dev cbr0",
-            "link set veth2 master cbr0",
-            "route add default via 10.220.1.1 dev eth0",
-        ]));
-        const pod = batches.find((batch) => batch.netns === "akl-t-node-1-pod-2" && batch.lines.some((line) => line.startsWith("addr")))!;
-        expect(pod.lines).toEqual(["link set lo up", "addr add 10.100.1.4/24 dev eth0", "link set eth0 up", "route add default via 10.100.1.1 dev eth0"]);
+        const node = batches.find(
+            (batch) => batch.netns === "akl-t-node-1" && batch.lines.includes("link set cbr0 up"),
+        )!;
+        expect(node.lines).toEqual(
+            expect.arrayContaining([
+                "addr add 10.220.1.5/24 dev eth0",
+                "addr add 10.100.1.1/24 dev cbr0",
+                "link set veth2 master cbr0",
+                "route add default via 10.220.1.1 dev eth0",
+            ]),
+        );
+        const pod = batches.find(
+            (batch) => batch.netns === "akl-t-node-1-pod-2" && batch.lines.some((line) => line.startsWith("addr")),
+        )!;
+        expect(pod.lines).toEqual([
+            "link set lo up",
+            "addr add 10.100.1.4/24 dev eth0",
+            "link set eth0 up",
+            "route add default via 10.100.1.1 dev eth0",
+        ]);
     });
 
     test("the kubenet SNAT rule, as the seed shows it", () => {
-        expect(nodeNatRules(topology)).toContain(`-A POSTROUTING ! -d 10.100.0.0/16 -m addrtype ! --dst-type LOCAL -m comment --comment "${KUBENET_SNAT_COMMENT}" -j MASQUERADE`);
+        expect(nodeNatRules(topology)).toContain(
+            `-A POSTROUTING ! -d 10.100.0.0/16 -m addrtype ! --dst-type LOCAL -m comment --comment "${KUBENET_SNAT_COMMENT}" -j MASQUERADE`,
+        );
     });
 
     test("kube-proxy-style DNAT chains spread evenly over every endpoint", () => {
         const rules = nodeNatRules(topology);
         expect(rules).toContain("-A KUBE-SERVICES -d 10.200.0.100/32 -p tcp -m tcp --dport 80");
-        for (const endpoint of topology.service.endpoints) expect(rules).toContain(`-j DNAT --to-destination ${endpoint}:8080`);
+        for (const endpoint of topology.service.endpoints)
+            expect(rules).toContain(`-j DNAT --to-destination ${endpoint}:8080`);
         expect(endpointProbabilities(3).map(Number)).toEqual([1 / 3, 0.5].map((p) => Number(p.toFixed(11))));
         // Each endpoint's overall share: its own probability times what the earlier rules left over.
         const shares = [...endpointProbabilities(9).map(Number), 1].reduce<{ left: number; shares: number[] }>(
-            (acc, p) => ({ left: acc.left * (1 - p), shares: [...acc.shares, acc.left * p] }), { left: 1, shares: [] }).shares;
+            (acc, p) => ({ left: acc.left * (1 - p), shares: [...acc.shares, acc.left * p] }),
+            { left: 1, shares: [] },
+        ).shares;
         for (const share of shares) expect(share).toBeCloseTo(1 / 9, 6);
     });
 });
 
 describe("explain", () => {
     const say = (src: string, dst: string) => explainPath(topology, src, dst).join(" ");
-    test("same node: the bridge", () => expect(say("10.100.0.2", "10.100.0.3")).toMatch(/^same node: .* cbr0 bridge of node-0; .* no SNAT/));
+    test("same node: the bridge", () =>
+        expect(say("10.100.0.2", "10.100.0.3")).toMatch(/^same node: .* cbr0 bridge of node-0; .* no SNAT/));
     test("other node: the route table, no SNAT", () => {
-        expect(say("10.100.0.2", "10.100.2.3")).toMatch(/other node: .*No SNAT.*Route table \(kubenet subnet\): 10\.100\.2\.0\/24 via 10\.220\.1\.6/);
+        expect(say("10.100.0.2", "10.100.2.3")).toMatch(
+            /other node: .*No SNAT.*Route table \(kubenet subnet\): 10\.100\.2\.0\/24 via 10\.220\.1\.6/,
+        );
     });
-    test("outside: SNAT to the node IP", () => expect(say("10.100.1.2", "203.0.113.10")).toMatch(/SNAT: .* to the node IP 10\.220\.1\.5/));
-    test("ClusterIP: DNAT", () => expect(say("10.100.0.2", "10.200.0.100")).toMatch(/ClusterIP .* DNAT: .* 9 endpoints/));
-    test("a pod CIDR address no node holds: dropped", () => expect(say("10.100.0.2", "10.100.99.5")).toMatch(/no route in the route table/));
+    test("outside: SNAT to the node IP", () =>
+        expect(say("10.100.1.2", "203.0.113.10")).toMatch(/SNAT: .* to the node IP 10\.220\.1\.5/));
+    test("ClusterIP: DNAT", () =>
+        expect(say("10.100.0.2", "10.200.0.100")).toMatch(/ClusterIP .* DNAT: .* 9 endpoints/));
+    test("a pod CIDR address no node holds: dropped", () =>
+        expect(say("10.100.0.2", "10.100.99.5")).toMatch(/no route in the route table/));
     test("an unknown source or a text that is no IP is refused (the CLI exits 2)", () => {
         expect(() => say("1.2.3.4", "10.100.0.2")).toThrow(/1\.2\.3\.4 is not a pod, node or host of this lab/);
         expect(() => say("10.100.0.2", "nginx")).toThrow(/"nginx" is not an IPv4 address/);
@@ -128,10 +183,13 @@ describe("part 2: both clusters on one VNet", () => {
     const both = labTopologyFor({ stack: "dev", name: "t", podsPerNode: 3, clusters: "both" });
     const phases = buildCommands(both);
     const batches = phases.flat().filter((group): group is IpBatch => group.kind === "ip");
-    const batchIn = (netns: string, marker: string) => batches.find((batch) => batch.netns === netns && batch.lines.some((line) => line.includes(marker)))!;
+    const batchIn = (netns: string, marker: string) =>
+        batches.find((batch) => batch.netns === netns && batch.lines.some((line) => line.includes(marker)))!;
 
     test("the Azure CNI cluster from the plan: nodes and pods take azurecni subnet addresses, each node its block", () => {
-        const planned = buildAddressPlan(validateConfig(rawStackConfig("dev", { azureCniCluster: "true" })).config!).azureCni!;
+        const planned = buildAddressPlan(
+            validateConfig(rawStackConfig("dev", { azureCniCluster: "true" })).config!,
+        ).azureCni!;
         expect(both.azureCni!.nodes.map((node) => [node.name, node.ip, node.pods.map((pod) => pod.ip)])).toEqual([
             ["cni-node-0", "10.220.2.4", ["10.220.2.5", "10.220.2.6", "10.220.2.7"]],
             ["cni-node-1", "10.220.2.35", ["10.220.2.36", "10.220.2.37", "10.220.2.38"]],
@@ -145,8 +203,12 @@ describe("part 2: both clusters on one VNet", () => {
     test("the default follows the stack: kubenet unless azureCniCluster is on; the CNI capacity rule still holds", () => {
         expect(labTopologyFor({ stack: "dev", name: "t", podsPerNode: 3 }).azureCni).toBeUndefined();
         expect(labTopologyFor({ stack: "dev", name: "t", podsPerNode: 3, clusters: "azurecni" }).nodes).toEqual([]);
-        expect(() => labTopologyFor({ stack: "dev", name: "t", nodes: 100, podsPerNode: 3, clusters: "both" })).toThrow(/azureCniNodeCount: azureCniNodeCount 100 .*largest azureCniNodeCount that fits at azureCniMaxPods 30 is 7.*\(with --nodes 100\)/);
-        expect(() => labTopologyFor({ stack: "dev", name: "t", podsPerNode: 31, clusters: "azurecni" })).toThrow(/--pods 31: use 1 to 30 pods per node \(azureCniMaxPods 30\)/);
+        expect(() => labTopologyFor({ stack: "dev", name: "t", nodes: 100, podsPerNode: 3, clusters: "both" })).toThrow(
+            /azureCniNodeCount: azureCniNodeCount 100 .*largest azureCniNodeCount that fits at azureCniMaxPods 30 is 7.*\(with --nodes 100\)/,
+        );
+        expect(() => labTopologyFor({ stack: "dev", name: "t", podsPerNode: 31, clusters: "azurecni" })).toThrow(
+            /--pods 31: use 1 to 30 pods per node \(azureCniMaxPods 30\)/,
+        );
     });
 
     test("an Azure CNI node: no bridge, a /32 route per pod to its veth, proxy ARP for the pods' link-local gateway", () => {
@@ -155,26 +217,52 @@ describe("part 2: both clusters on one VNet", () => {
             "link set lo up",
             "addr add 10.220.2.35/24 dev eth0",
             "link set eth0 up",
-            "link set veth0 up", "route add 10.220.2.36/32 dev veth0",
-            "link set veth1 up", "route add 10.220.2.37/32 dev veth1",
-            "link set veth2 up", "route add 10.220.2.38/32 dev veth2",
+            "link set veth0 up",
+            "route add 10.220.2.36/32 dev veth0",
+            "link set veth1 up",
+            "route add 10.220.2.37/32 dev veth1",
+            "link set veth2 up",
+            "route add 10.220.2.38/32 dev veth2",
             "route add default via 10.220.2.1 dev eth0",
         ]);
         expect(JSON.stringify(phases)).not.toMatch(/akl-t-cni-node-1"[^}]*cbr0/);
-        const sysctl = phases.flat().find((group): group is SysctlGroup => group.kind === "sysctl" && group.netns === "akl-t-cni-node-1")!;
-        expect(sysctl.settings).toMatchObject({ "net.ipv4.ip_forward": "1", "net.ipv4.conf.veth0.proxy_arp": "1", "net.ipv4.conf.veth2.proxy_arp": "1" });
-        expect(batchIn("akl-t-cni-node-1-pod-2", "addr").lines).toEqual(["link set lo up", "addr add 10.220.2.38/32 dev eth0", "link set eth0 up", "route add 169.254.1.1 dev eth0 scope link", "route add default via 169.254.1.1 dev eth0"]);
+        const sysctl = phases
+            .flat()
+            .find((group): group is SysctlGroup => group.kind === "sysctl" && group.netns === "akl-t-cni-node-1")!;
+        expect(sysctl.settings).toMatchObject({
+            "net.ipv4.ip_forward": "1",
+            "net.ipv4.conf.veth0.proxy_arp": "1",
+            "net.ipv4.conf.veth2.proxy_arp": "1",
+        });
+        expect(batchIn("akl-t-cni-node-1-pod-2", "addr").lines).toEqual([
+            "link set lo up",
+            "addr add 10.220.2.38/32 dev eth0",
+            "link set eth0 up",
+            "route add 169.254.1.1 dev eth0 scope link",
+            "route add default via 169.254.1.1 dev eth0",
+        ]);
     });
 
     test("the VNet's SDN knows every Azure CNI pod; there is no route table for that subnet", () => {
         const router = batchIn(both.router.netns, "rule add");
-        expect(router.lines).toEqual(expect.arrayContaining(["route add 10.220.2.36/32 via 10.220.2.35 dev to-cni-node-1", "addr add 10.220.2.1/32 dev to-cni-node-1"]));
-        expect(router.lines.filter((line) => line.startsWith("rule add"))).toEqual(["rule add iif to-node-0 lookup 100 pref 100", "rule add iif to-node-1 lookup 100 pref 100", "rule add iif to-node-2 lookup 100 pref 100"]);
+        expect(router.lines).toEqual(
+            expect.arrayContaining([
+                "route add 10.220.2.36/32 via 10.220.2.35 dev to-cni-node-1",
+                "addr add 10.220.2.1/32 dev to-cni-node-1",
+            ]),
+        );
+        expect(router.lines.filter((line) => line.startsWith("rule add"))).toEqual([
+            "rule add iif to-node-0 lookup 100 pref 100",
+            "rule add iif to-node-1 lookup 100 pref 100",
+            "rule add iif to-node-2 lookup 100 pref 100",
+        ]);
     });
 
     test("ip-masq-agent keeps the pod IP inside the VNet and masquerades the rest; the internet opens nothing inside", () => {
         const rules = azureCniNatRules(both);
-        expect(rules).toContain("-A IP-MASQ-AGENT -d 10.220.0.0/16 -m comment --comment \"ip-masq-agent: local traffic is not subject to MASQUERADE\" -j RETURN");
+        expect(rules).toContain(
+            '-A IP-MASQ-AGENT -d 10.220.0.0/16 -m comment --comment "ip-masq-agent: local traffic is not subject to MASQUERADE" -j RETURN',
+        );
         expect(rules.indexOf("-j RETURN")).toBeLessThan(rules.lastIndexOf("-j MASQUERADE"));
         const filter = routerFilterRules(both);
         expect(filter).toContain("-A FORWARD -i to-internet -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT");
@@ -183,19 +271,63 @@ describe("part 2: both clusters on one VNet", () => {
 
     describe("explain names the rule for each of part 2's cases", () => {
         const say = (src: string, dst: string) => explainPath(both, src, dst).join(" ");
-        const [kubenetPod, cniPod, otherCniPod, vm, internet] = ["10.100.0.2", "10.220.2.5", "10.220.2.36", "10.220.3.5", "203.0.113.10"];
+        const [kubenetPod, cniPod, otherCniPod, vm, internet] = [
+            "10.100.0.2",
+            "10.220.2.5",
+            "10.220.2.36",
+            "10.220.3.5",
+            "203.0.113.10",
+        ];
         test.each([
-            ["1. kubenet pod -> VM", kubenetPod, vm, /kubenet MASQUERADE rule rewrites the source 10\.100\.0\.2 to the node IP 10\.220\.1\.4/],
-            ["2. Azure CNI pod -> VM", cniPod, vm, /ip-masq-agent's non-masquerade range, so the pod IP 10\.220\.2\.5 is kept/],
-            ["3. Azure CNI pod -> internet", cniPod, internet, /ip-masq-agent's MASQUERADE rewrites the source 10\.220\.2\.5 to the node IP 10\.220\.2\.4/],
-            ["4. VM -> Azure CNI pod", vm, cniPod, /SDN route: Azure's SDN knows every Azure CNI pod address \(10\.220\.2\.5\/32 via 10\.220\.2\.4\)/],
-            ["5. VM -> kubenet pod", vm, kubenetPod, /No answer: .* route table .* attached to the kubenet subnet only/],
+            [
+                "1. kubenet pod -> VM",
+                kubenetPod,
+                vm,
+                /kubenet MASQUERADE rule rewrites the source 10\.100\.0\.2 to the node IP 10\.220\.1\.4/,
+            ],
+            [
+                "2. Azure CNI pod -> VM",
+                cniPod,
+                vm,
+                /ip-masq-agent's non-masquerade range, so the pod IP 10\.220\.2\.5 is kept/,
+            ],
+            [
+                "3. Azure CNI pod -> internet",
+                cniPod,
+                internet,
+                /ip-masq-agent's MASQUERADE rewrites the source 10\.220\.2\.5 to the node IP 10\.220\.2\.4/,
+            ],
+            [
+                "4. VM -> Azure CNI pod",
+                vm,
+                cniPod,
+                /SDN route: Azure's SDN knows every Azure CNI pod address \(10\.220\.2\.5\/32 via 10\.220\.2\.4\)/,
+            ],
+            [
+                "5. VM -> kubenet pod",
+                vm,
+                kubenetPod,
+                /No answer: .* route table .* attached to the kubenet subnet only/,
+            ],
             ["6. internet -> kubenet pod", internet, kubenetPod, /No answer: nothing in the VNet has a public IP/],
             ["7. Azure CNI pod -> pod on another node", cniPod, otherCniPod, /pod IP 10\.220\.2\.5 is kept.*SDN route/],
-            ["8. kubenet pod -> Azure CNI pod", kubenetPod, cniPod, /MASQUERADE rule rewrites the source 10\.100\.0\.2 to the node IP 10\.220\.1\.4.*SDN route/],
-            ["9. Azure CNI pod -> kubenet pod", cniPod, kubenetPod, /No answer: .* from the azurecni subnet 10\.220\.2\.0\/24 the VNet has no route for 10\.100\.0\.0\/16/],
+            [
+                "8. kubenet pod -> Azure CNI pod",
+                kubenetPod,
+                cniPod,
+                /MASQUERADE rule rewrites the source 10\.100\.0\.2 to the node IP 10\.220\.1\.4.*SDN route/,
+            ],
+            [
+                "9. Azure CNI pod -> kubenet pod",
+                cniPod,
+                kubenetPod,
+                /No answer: .* from the azurecni subnet 10\.220\.2\.0\/24 the VNet has no route for 10\.100\.0\.0\/16/,
+            ],
         ])("%s", (_, src, dst, expected) => expect(say(src, dst)).toMatch(expected));
-        test("same Azure CNI node: the /32 route to the veth", () => expect(say("10.220.2.5", "10.220.2.6")).toMatch(/^same node: .* route 10\.220\.2\.6\/32 dev veth1; no bridge, no SNAT/));
+        test("same Azure CNI node: the /32 route to the veth", () =>
+            expect(say("10.220.2.5", "10.220.2.6")).toMatch(
+                /^same node: .* route 10\.220\.2\.6\/32 dev veth1; no bridge, no SNAT/,
+            ));
     });
 });
 
@@ -204,20 +336,26 @@ describe("--plugin overlay: the same slices, held by the SDN, no route table to 
 
     test("the same nodes and slices as kubenet; the router scopes them to the cluster's nodes", () => {
         expect(overlay.plugin).toBe("overlay");
-        expect(overlay.nodes.map((node) => [node.ip, node.podCidr])).toEqual(topology.nodes.map((node) => [node.ip, node.podCidr]));
+        expect(overlay.nodes.map((node) => [node.ip, node.podCidr])).toEqual(
+            topology.nodes.map((node) => [node.ip, node.podCidr]),
+        );
         expect(overlay.router.routes).toEqual(topology.router.routes);
     });
 
     test("ip-masq-agent keeps the pod CIDR instead of kubenet's rule", () => {
         const rules = nodeNatRules(overlay);
         expect(rules).not.toContain(KUBENET_SNAT_COMMENT);
-        expect(rules).toContain("-A IP-MASQ-AGENT -d 10.100.0.0/16 -m comment --comment \"ip-masq-agent: local traffic is not subject to MASQUERADE\" -j RETURN");
+        expect(rules).toContain(
+            '-A IP-MASQ-AGENT -d 10.100.0.0/16 -m comment --comment "ip-masq-agent: local traffic is not subject to MASQUERADE" -j RETURN',
+        );
         expect(rules).toContain("-A KUBE-SERVICES -d 10.200.0.100/32");
     });
 
     test("explain speaks of the SDN and ip-masq-agent", () => {
         const say = (src: string, dst: string) => explainPath(overlay, src, dst).join(" ");
-        expect(say("10.100.0.2", "10.100.2.3")).toMatch(/ip-masq-agent \(non-masquerade: the pod CIDR\) skips it.*Overlay \(Azure's SDN, for the cluster's own nodes\): 10\.100\.2\.0\/24 via 10\.220\.1\.6/);
+        expect(say("10.100.0.2", "10.100.2.3")).toMatch(
+            /ip-masq-agent \(non-masquerade: the pod CIDR\) skips it.*Overlay \(Azure's SDN, for the cluster's own nodes\): 10\.100\.2\.0\/24 via 10\.220\.1\.6/,
+        );
         expect(say("10.220.3.5", "10.100.0.2")).toMatch(/Overlay pod address .*\(Azure\/AKS#4871\)/);
     });
 });

@@ -11,9 +11,17 @@ import { runProgram } from "./helpers/program";
 const FIXTURES = path.join(__dirname, "fixtures", "migrate");
 const fixture = (name: string) => path.join(FIXTURES, `${name}.json`);
 const load = (name: string) => JSON.parse(fs.readFileSync(fixture(name), "utf8"));
-const input = (): MigrationInput => ({ cluster: load("cluster"), subnets: load("subnets"), configMaps: load("configmaps") });
-const statuses = (candidate: MigrationInput) => checkMigration(candidate).prerequisites.map((item) => [item.name, item.status]);
-const failures = (candidate: MigrationInput) => checkMigration(candidate).prerequisites.filter((item) => item.status !== "PASS").map((item) => [item.name, item.detail]);
+const input = (): MigrationInput => ({
+    cluster: load("cluster"),
+    subnets: load("subnets"),
+    configMaps: load("configmaps"),
+});
+const statuses = (candidate: MigrationInput) =>
+    checkMigration(candidate).prerequisites.map((item) => [item.name, item.status]);
+const failures = (candidate: MigrationInput) =>
+    checkMigration(candidate)
+        .prerequisites.filter((item) => item.status !== "PASS")
+        .map((item) => [item.name, item.detail]);
 
 test("the program's kubenet cluster (az CLI casing) passes every prerequisite", () => {
     expect(statuses(input())).toEqual([
@@ -45,34 +53,80 @@ describe("each prerequisite failing", () => {
         return failures(candidate);
     };
     test("Kubernetes older than 1.27", () => {
-        expect(broken((c) => (c.cluster.currentKubernetesVersion = "1.26.10"))).toEqual([["Kubernetes 1.27 or newer", expect.stringMatching(/running 1\.26\.10: upgrade first/)]]);
+        expect(broken((c) => (c.cluster.currentKubernetesVersion = "1.26.10"))).toEqual([
+            ["Kubernetes 1.27 or newer", expect.stringMatching(/running 1\.26\.10: upgrade first/)],
+        ]);
     });
     test("Calico", () => {
-        expect(broken((c) => (c.cluster.networkProfile.networkPolicy = "calico"))).toEqual([["no network policy", expect.stringMatching(/networkPolicy is calico: remove it first \(uninstall Calico/)]]);
+        expect(broken((c) => (c.cluster.networkProfile.networkPolicy = "calico"))).toEqual([
+            ["no network policy", expect.stringMatching(/networkPolicy is calico: remove it first \(uninstall Calico/)],
+        ]);
     });
     test("a system-assigned identity", () => {
-        expect(broken((c) => (c.cluster.identity = { type: "SystemAssigned", principalId: "p" }))).toEqual([["user-assigned control-plane identity", expect.stringMatching(/SystemAssigned: a system-assigned identity cannot detach the route table/)]]);
+        expect(broken((c) => (c.cluster.identity = { type: "SystemAssigned", principalId: "p" }))).toEqual([
+            [
+                "user-assigned control-plane identity",
+                expect.stringMatching(/SystemAssigned: a system-assigned identity cannot detach the route table/),
+            ],
+        ]);
     });
     test("the route table shared with an AGIC subnet", () => {
-        expect(broken((c) => c.subnets.push({ ...c.subnets[1], name: "appgw", id: c.subnets[1].id.replace("azurecni", "appgw"), routeTable: { id: c.subnets[0].routeTable.id.toUpperCase() } })))
-            .toEqual([["route table attached to the cluster's subnet only", expect.stringMatching(/aksvnet-kubenet-routes is also on appgw .*MicrosoftDocs\/azure-aks-docs#334/i)]]);
+        expect(
+            broken((c) =>
+                c.subnets.push({
+                    ...c.subnets[1],
+                    name: "appgw",
+                    id: c.subnets[1].id.replace("azurecni", "appgw"),
+                    routeTable: { id: c.subnets[0].routeTable.id.toUpperCase() },
+                }),
+            ),
+        ).toEqual([
+            [
+                "route table attached to the cluster's subnet only",
+                expect.stringMatching(/aksvnet-kubenet-routes is also on appgw .*MicrosoftDocs\/azure-aks-docs#334/i),
+            ],
+        ]);
     });
     test("a custom azure-ip-masq-agent-config", () => {
-        expect(broken((c) => c.configMaps.items.push({ metadata: { name: "azure-ip-masq-agent-config", namespace: "kube-system" } })))
-            .toEqual([["no custom azure-ip-masq-agent-config in kube-system", expect.stringMatching(/exists: AKS refuses the migration/)]]);
+        expect(
+            broken((c) =>
+                c.configMaps.items.push({ metadata: { name: "azure-ip-masq-agent-config", namespace: "kube-system" } }),
+            ),
+        ).toEqual([
+            [
+                "no custom azure-ip-masq-agent-config in kube-system",
+                expect.stringMatching(/exists: AKS refuses the migration/),
+            ],
+        ]);
     });
     test("a pod CIDR Overlay refuses: reserved range, or overlapping a subnet", () => {
-        expect(broken((c) => (c.cluster.networkProfile.podCidr = "172.31.0.0/16"))).toEqual([["pod CIDR valid for Overlay", expect.stringMatching(/AKS reserves/)]]);
-        expect(broken((c) => (c.cluster.networkProfile.podCidr = "10.220.0.0/16"))).toEqual([["pod CIDR valid for Overlay", expect.stringMatching(/overlaps subnet kubenet 10\.220\.1\.0\/24; .*overlaps subnet services/)]]);
+        expect(broken((c) => (c.cluster.networkProfile.podCidr = "172.31.0.0/16"))).toEqual([
+            ["pod CIDR valid for Overlay", expect.stringMatching(/AKS reserves/)],
+        ]);
+        expect(broken((c) => (c.cluster.networkProfile.podCidr = "10.220.0.0/16"))).toEqual([
+            [
+                "pod CIDR valid for Overlay",
+                expect.stringMatching(/overlaps subnet kubenet 10\.220\.1\.0\/24; .*overlaps subnet services/),
+            ],
+        ]);
     });
     test("without --configmaps that prerequisite is skipped, not passed", () => {
-        expect(broken((c) => delete c.configMaps)).toEqual([["no custom azure-ip-masq-agent-config in kube-system", expect.stringMatching(/^not checked: give --configmaps/)]]);
+        expect(broken((c) => delete c.configMaps)).toEqual([
+            [
+                "no custom azure-ip-masq-agent-config in kube-system",
+                expect.stringMatching(/^not checked: give --configmaps/),
+            ],
+        ]);
     });
 });
 
 test("an Overlay cluster has nothing to migrate; classic Azure CNI is not this path", () => {
     const overlay: any = input();
-    overlay.cluster.networkProfile = { ...overlay.cluster.networkProfile, networkPlugin: "azure", networkPluginMode: "overlay" };
+    overlay.cluster.networkProfile = {
+        ...overlay.cluster.networkProfile,
+        networkPlugin: "azure",
+        networkPluginMode: "overlay",
+    };
     expect(checkMigration(overlay)).toEqual({ plugin: "overlay", prerequisites: [] });
     overlay.cluster.networkProfile.networkPluginMode = null;
     expect(checkMigration(overlay).plugin).toBe("other");
@@ -96,7 +150,9 @@ describe("the runbook", () => {
             "Optionally, unprotect",
         ]);
         const text = formatRunbook(steps);
-        expect(text).toContain("$ az aks update -g NetworkLab -n kubenet-cluster --network-plugin azure --network-plugin-mode overlay --pod-cidr 10.100.0.0/16");
+        expect(text).toContain(
+            "$ az aks update -g NetworkLab -n kubenet-cluster --network-plugin azure --network-plugin-mode overlay --pod-cidr 10.100.0.0/16",
+        );
         expect(text).toContain("$ pulumi config set --stack dev protect true");
         expect(text).toContain("$ pulumi refresh --stack dev --yes");
         expect(text).toContain("$ pulumi config set --stack dev networkPlugin overlay");
@@ -107,20 +163,27 @@ describe("the runbook", () => {
     test("the URNs it unprotects are the program's own (mock runtime), and only those two", async () => {
         const run = await runProgram();
         const urns = run.resources.map((resource) => resource.urn);
-        for (const resource of Object.values(MIGRATION_RESOURCES)) expect(urns).toContain(urnOf("dev", "aks-kubenet", resource));
-        const unprotects = steps.flatMap((step) => step.commands).filter((command) => command.startsWith("pulumi state unprotect"));
+        for (const resource of Object.values(MIGRATION_RESOURCES))
+            expect(urns).toContain(urnOf("dev", "aks-kubenet", resource));
+        const unprotects = steps
+            .flatMap((step) => step.commands)
+            .filter((command) => command.startsWith("pulumi state unprotect"));
         expect(unprotects).toEqual([
             `pulumi state unprotect --stack dev --yes '${urnOf("dev", "aks-kubenet", MIGRATION_RESOURCES.routeTable)}'`,
             `pulumi state unprotect --stack dev --yes '${urnOf("dev", "aks-kubenet", MIGRATION_RESOURCES.routeTableGrant)}'`,
         ]);
         // ...and unprotecting comes before the preview that plans their deletion.
         const commands = steps.flatMap((step) => step.commands);
-        expect(commands.findIndex((command) => command.startsWith("pulumi state unprotect"))).toBeLessThan(commands.findIndex((command) => command.startsWith("pulumi preview")));
+        expect(commands.findIndex((command) => command.startsWith("pulumi state unprotect"))).toBeLessThan(
+            commands.findIndex((command) => command.startsWith("pulumi preview")),
+        );
     });
 
     test("the route table: AKS deletes its routes and keeps a table it did not create; Pulumi's subnet update detaches it", () => {
         const text = formatRunbook(steps);
-        expect(text).toMatch(/AKS deletes its routes from aksvnet-kubenet-routes, a table this program owns; it deletes a route table only when AKS created it/);
+        expect(text).toMatch(
+            /AKS deletes its routes from aksvnet-kubenet-routes, a table this program owns; it deletes a route table only when AKS created it/,
+        );
         expect(text).toMatch(/Pulumi's subnet update detaches it/);
         expect(text).not.toMatch(/AKS [^.]*detaches/);
     });
@@ -135,17 +198,32 @@ describe("the CLI", () => {
         expect(ok.code).toBe(0);
         expect(ok.stdout).toMatch(/^6 passed, 0 failed$/m);
         const skipped = await migrate("check", ...files);
-        expect([skipped.code, skipped.stdout]).toEqual([0, expect.stringMatching(/^SKIP +no custom azure-ip-masq-agent-config[\s\S]*^5 passed, 0 failed, 1 skipped$/m)]);
+        expect([skipped.code, skipped.stdout]).toEqual([
+            0,
+            expect.stringMatching(/^SKIP +no custom azure-ip-masq-agent-config[\s\S]*^5 passed, 0 failed, 1 skipped$/m),
+        ]);
         const dir = fs.mkdtempSync(path.join(require("os").tmpdir(), "migrate-"));
         const old = load("cluster");
         old.currentKubernetesVersion = "1.25.6";
         fs.writeFileSync(path.join(dir, "cluster.json"), JSON.stringify(old));
-        const failed = await migrate("check", "--cluster", path.join(dir, "cluster.json"), "--subnets", fixture("subnets"), "--json");
+        const failed = await migrate(
+            "check",
+            "--cluster",
+            path.join(dir, "cluster.json"),
+            "--subnets",
+            fixture("subnets"),
+            "--json",
+        );
         expect(failed.code).toBe(1);
         expect(JSON.parse(failed.stdout)).toMatchObject({ plugin: "kubenet", passed: 4, failed: 1, skipped: 1 });
-        const overlay = { ...old, networkProfile: { ...old.networkProfile, networkPlugin: "azure", networkPluginMode: "overlay" } };
+        const overlay = {
+            ...old,
+            networkProfile: { ...old.networkProfile, networkPlugin: "azure", networkPluginMode: "overlay" },
+        };
         fs.writeFileSync(path.join(dir, "overlay.json"), JSON.stringify(overlay));
-        expect(await migrate("check", "--cluster", path.join(dir, "overlay.json"), "--subnets", fixture("subnets"))).toMatchObject({ code: 0, stdout: "nothing to migrate: the cluster already runs Azure CNI Overlay" });
+        expect(
+            await migrate("check", "--cluster", path.join(dir, "overlay.json"), "--subnets", fixture("subnets")),
+        ).toMatchObject({ code: 0, stdout: "nothing to migrate: the cluster already runs Azure CNI Overlay" });
     });
 
     test("plan prints the runbook; for an overlay stack there is nothing to plan", async () => {
@@ -158,22 +236,37 @@ describe("the CLI", () => {
     test("unusable input: exit 2 with one line", async () => {
         const cases: Array<[string[], RegExp]> = [
             [["check", "--cluster", fixture("cluster")], /give both --cluster and --subnets/],
-            [["check", "--cluster", "nope.json", "--subnets", fixture("subnets")], /cannot read --cluster nope\.json: ENOENT/],
-            [["check", "--cluster", fixture("subnets"), "--subnets", fixture("subnets")], /--cluster .*subnets\.json is not a JSON object/],
-            [["check", "--cluster", fixture("cluster"), "--subnets", fixture("cluster")], /--subnets .* is not a JSON array/],
+            [
+                ["check", "--cluster", "nope.json", "--subnets", fixture("subnets")],
+                /cannot read --cluster nope\.json: ENOENT/,
+            ],
+            [
+                ["check", "--cluster", fixture("subnets"), "--subnets", fixture("subnets")],
+                /--cluster .*subnets\.json is not a JSON object/,
+            ],
+            [
+                ["check", "--cluster", fixture("cluster"), "--subnets", fixture("cluster")],
+                /--subnets .* is not a JSON array/,
+            ],
             [["plan", "--stack", "prod"], /stack "prod" has no Pulumi\.prod\.yaml/],
             [["upgrade"], /unknown command "upgrade"; use check or plan/],
             [[], /give a command: check or plan/],
         ];
         for (const [args, message] of cases) {
             const result = await migrate(...args);
-            expect([args.join(" "), result.code, result.stderr]).toEqual([args.join(" "), 2, expect.stringMatching(message)]);
+            expect([args.join(" "), result.code, result.stderr]).toEqual([
+                args.join(" "),
+                2,
+                expect.stringMatching(message),
+            ]);
             expect(result.stderr.split("\n")).toHaveLength(1);
         }
         const cni = load("cluster");
         cni.networkProfile.networkPlugin = "azure";
         const dir = fs.mkdtempSync(path.join(require("os").tmpdir(), "migrate-"));
         fs.writeFileSync(path.join(dir, "cni.json"), JSON.stringify(cni));
-        expect((await migrate("check", "--cluster", path.join(dir, "cni.json"), "--subnets", fixture("subnets"))).stderr).toMatch(/plugin is azure, not kubenet/);
+        expect(
+            (await migrate("check", "--cluster", path.join(dir, "cni.json"), "--subnets", fixture("subnets"))).stderr,
+        ).toMatch(/plugin is azure, not kubenet/);
     });
 });

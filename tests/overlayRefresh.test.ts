@@ -36,7 +36,12 @@ const reported = (inputs: JsonObject, pluginFields: PluginFields): JsonObject =>
  * plugin fields as the "after" capture shows them; `pulumi refresh`; then the preview of
  * `newInputs`, after the engine applies `ignoreChanges`.
  */
-function moveAndPreview(beforeFields: PluginFields, afterFields: PluginFields, newInputs: JsonObject, ignoreChanges: readonly string[]) {
+function moveAndPreview(
+    beforeFields: PluginFields,
+    afterFields: PluginFields,
+    newInputs: JsonObject,
+    ignoreChanges: readonly string[],
+) {
     const created = kubenet.inputs as JsonObject;
     const reportedBefore = reported(created, beforeFields);
     const reportedAfter = reported(reportedBefore, afterFields);
@@ -47,15 +52,25 @@ function moveAndPreview(beforeFields: PluginFields, afterFields: PluginFields, n
 
 describe("the Overlay move, then pulumi refresh, then the preview", () => {
     test("every cluster carries ignoreChanges on the networkProfile fields AKS sets by itself", () => {
-        for (const cluster of [kubenet, overlay, azureCni]) expect([cluster.name, cluster.ignoreChanges]).toEqual([cluster.name, [...NETWORK_PROFILE_FIELDS_AKS_SETS]]);
+        for (const cluster of [kubenet, overlay, azureCni])
+            expect([cluster.name, cluster.ignoreChanges]).toEqual([cluster.name, [...NETWORK_PROFILE_FIELDS_AKS_SETS]]);
     });
 
     for (const [beforeName, beforeCapture] of before) {
         for (const [afterName, afterCapture] of after) {
             test(`no replacement: before ${beforeName}; after ${afterName}`, () => {
-                const result = moveAndPreview(beforeCapture.networkProfile, afterCapture.networkProfile, overlay.inputs, overlay.ignoreChanges);
+                const result = moveAndPreview(
+                    beforeCapture.networkProfile,
+                    afterCapture.networkProfile,
+                    overlay.inputs,
+                    overlay.ignoreChanges,
+                );
                 // The refresh recorded the move...
-                expect(result.recorded.networkProfile).toMatchObject({ networkPlugin: "azure", networkPluginMode: "overlay", networkDataplane: "azure" });
+                expect(result.recorded.networkProfile).toMatchObject({
+                    networkPlugin: "azure",
+                    networkPluginMode: "overlay",
+                    networkDataplane: "azure",
+                });
                 // ...and the program's Overlay cluster replaces nothing.
                 expect(result.replaces).toEqual([]);
             });
@@ -72,29 +87,63 @@ describe("the Overlay move, then pulumi refresh, then the preview", () => {
     });
 
     test("control: declaring AKS's values instead replaces a cluster whose refresh recorded nothing for them (add-replace)", () => {
-        const declared = { ...overlay.inputs, networkProfile: { ...overlay.inputs.networkProfile, networkDataplane: "azure", networkPolicy: "none" } };
+        const declared = {
+            ...overlay.inputs,
+            networkProfile: { ...overlay.inputs.networkProfile, networkDataplane: "azure", networkPolicy: "none" },
+        };
         const result = moveAndPreview(nonePolicy, overlayAfter, declared, []);
         expect(result.replaces).toEqual(["networkProfile.networkPolicy"]);
         expect(result.detailed["networkProfile.networkPolicy"]).toBe("add-replace");
     });
 
     test("control: without the refresh, the Overlay program replaces the still-kubenet state (the runbook's reason to refresh)", () => {
-        const result = providerDiff(MANAGED_CLUSTER, kubenet.inputs, withIgnoredChanges(overlay.inputs, kubenet.inputs, overlay.ignoreChanges), kubenet.inputs);
+        const result = providerDiff(
+            MANAGED_CLUSTER,
+            kubenet.inputs,
+            withIgnoredChanges(overlay.inputs, kubenet.inputs, overlay.ignoreChanges),
+            kubenet.inputs,
+        );
         expect(result.replaces).toEqual(["networkProfile.networkPlugin", "networkProfile.networkPluginMode"]);
     });
 
     test("a kubenet stack that is refreshed without any change shows no difference at all", () => {
         const recorded = refreshedInputs(kubenet.inputs, kubenet.inputs, kubenet.inputs);
-        expect(providerDiff(MANAGED_CLUSTER, recorded, kubenet.inputs, kubenet.inputs)).toEqual({ detailed: {}, replaces: [] });
+        expect(providerDiff(MANAGED_CLUSTER, recorded, kubenet.inputs, kubenet.inputs)).toEqual({
+            detailed: {},
+            replaces: [],
+        });
     });
 
     test("the model's own rules: an update under a force-new path replaces; a top-level add equal to the output does not", () => {
-        const base = { resourceName: "c", location: "eastus", networkProfile: { podCidr: "10.100.0.0/16", loadBalancerSku: "standard" } };
-        expect(providerDiff(MANAGED_CLUSTER, base, { ...base, networkProfile: { ...base.networkProfile, podCidr: "10.101.0.0/16" } }, base).replaces).toEqual(["networkProfile.podCidr"]);
-        expect(providerDiff(MANAGED_CLUSTER, base, { ...base, networkProfile: { ...base.networkProfile, loadBalancerSku: "basic" } }, base).replaces).toEqual([]);
-        expect(providerDiff(MANAGED_CLUSTER, base, { ...base, resourceName: "d" }, base).replaces).toEqual(["resourceName"]);
+        const base = {
+            resourceName: "c",
+            location: "eastus",
+            networkProfile: { podCidr: "10.100.0.0/16", loadBalancerSku: "standard" },
+        };
+        expect(
+            providerDiff(
+                MANAGED_CLUSTER,
+                base,
+                { ...base, networkProfile: { ...base.networkProfile, podCidr: "10.101.0.0/16" } },
+                base,
+            ).replaces,
+        ).toEqual(["networkProfile.podCidr"]);
+        expect(
+            providerDiff(
+                MANAGED_CLUSTER,
+                base,
+                { ...base, networkProfile: { ...base.networkProfile, loadBalancerSku: "basic" } },
+                base,
+            ).replaces,
+        ).toEqual([]);
+        expect(providerDiff(MANAGED_CLUSTER, base, { ...base, resourceName: "d" }, base).replaces).toEqual([
+            "resourceName",
+        ]);
         const withOutput = { ...base, dnsPrefix: "c" };
-        expect(providerDiff(MANAGED_CLUSTER, base, withOutput, withOutput)).toEqual({ detailed: { dnsPrefix: "add" }, replaces: [] });
+        expect(providerDiff(MANAGED_CLUSTER, base, withOutput, withOutput)).toEqual({
+            detailed: { dnsPrefix: "add" },
+            replaces: [],
+        });
         expect(providerDiff(MANAGED_CLUSTER, base, withOutput, base).replaces).toEqual(["dnsPrefix"]);
     });
 });

@@ -2,7 +2,14 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { GUARDED_TYPES, guardPreview, parseUrn, PreviewStep, readPreview, replacingFields } from "../guard/previewGuard";
+import {
+    GUARDED_TYPES,
+    guardPreview,
+    parseUrn,
+    PreviewStep,
+    readPreview,
+    replacingFields,
+} from "../guard/previewGuard";
 import { fixFor } from "../guard/replacements";
 import { runInProcess } from "../cli/shell";
 import { main as guardMain } from "../guard/cli";
@@ -17,25 +24,59 @@ const CLUSTER = "azure-native:containerservice:ManagedCluster";
 describe("parseUrn", () => {
     test("a parented URN carries Parent$type::name", () => {
         expect(parseUrn(clusterUrn)).toEqual({ type: CLUSTER, name: "cluster-aks" });
-        expect(parseUrn("urn:pulumi:dev::aks-kubenet::azure-native:resources:ResourceGroup::rg")).toEqual({ type: "azure-native:resources:ResourceGroup", name: "rg" });
+        expect(parseUrn("urn:pulumi:dev::aks-kubenet::azure-native:resources:ResourceGroup::rg")).toEqual({
+            type: "azure-native:resources:ResourceGroup",
+            name: "rg",
+        });
     });
     test("refuses what is not a URN", () => expect(() => parseUrn("cluster-aks")).toThrow(/not a Pulumi URN/));
 });
 
 describe("every op on the cluster", () => {
-    const verdictFor = (op: string) => guardPreview([{ op, urn: clusterUrn, oldState: { type: CLUSTER }, newState: { type: CLUSTER } }]);
-    test.each(["replace", "create-replacement", "delete-replaced", "import-replacement"])("%s is a replacement", (op) => {
-        expect(verdictFor(op)).toEqual({ ok: false, unusedAllows: [], losses: [{ name: "cluster-aks", type: CLUSTER, urn: clusterUrn, loss: "replaced", allowed: false, fields: [] }] });
-    });
-    test("delete is a deletion", () => expect(verdictFor("delete").losses.map((loss) => loss.loss)).toEqual(["deleted"]));
-    test.each(["same", "create", "update", "read", "import", "discard", "refresh", "read-replacement", "discard-replaced", "remove-pending-replace"])("%s keeps it", (op) => {
+    const verdictFor = (op: string) =>
+        guardPreview([{ op, urn: clusterUrn, oldState: { type: CLUSTER }, newState: { type: CLUSTER } }]);
+    test.each(["replace", "create-replacement", "delete-replaced", "import-replacement"])(
+        "%s is a replacement",
+        (op) => {
+            expect(verdictFor(op)).toEqual({
+                ok: false,
+                unusedAllows: [],
+                losses: [
+                    {
+                        name: "cluster-aks",
+                        type: CLUSTER,
+                        urn: clusterUrn,
+                        loss: "replaced",
+                        allowed: false,
+                        fields: [],
+                    },
+                ],
+            });
+        },
+    );
+    test("delete is a deletion", () =>
+        expect(verdictFor("delete").losses.map((loss) => loss.loss)).toEqual(["deleted"]));
+    test.each([
+        "same",
+        "create",
+        "update",
+        "read",
+        "import",
+        "discard",
+        "refresh",
+        "read-replacement",
+        "discard-replaced",
+        "remove-pending-replace",
+    ])("%s keeps it", (op) => {
         expect(verdictFor(op)).toEqual({ ok: true, losses: [], unusedAllows: [] });
     });
 });
 
 describe("which resources are guarded", () => {
     test.each(GUARDED_TYPES)("%s deleted is refused", (type) => {
-        const verdict = guardPreview([{ op: "delete", urn: `urn:pulumi:dev::aks-kubenet::${type}::x`, oldState: { type } }]);
+        const verdict = guardPreview([
+            { op: "delete", urn: `urn:pulumi:dev::aks-kubenet::${type}::x`, oldState: { type } },
+        ]);
         expect(verdict.ok).toBe(false);
     });
     test("workloads, providers, grants and the wait may be replaced", () => {
@@ -46,16 +87,37 @@ describe("which resources are guarded", () => {
         expect(guardPreview(steps)).toEqual({ ok: true, losses: [], unusedAllows: [] });
     });
     test("the state's type wins over the URN; without state the URN's last segment counts", () => {
-        expect(guardPreview([{ op: "delete", urn: "urn:pulumi:dev::p::pkg:m:Wrapper::x", oldState: { type: CLUSTER } }]).ok).toBe(false);
-        expect(guardPreview([{ op: "delete", urn: "urn:pulumi:dev::p::aks-kubenet:network:Network$azure-native:network:Subnet::network-kubenet" }]).losses)
-            .toEqual([expect.objectContaining({ name: "network-kubenet", type: "azure-native:network:Subnet", loss: "deleted" })]);
+        expect(
+            guardPreview([{ op: "delete", urn: "urn:pulumi:dev::p::pkg:m:Wrapper::x", oldState: { type: CLUSTER } }])
+                .ok,
+        ).toBe(false);
+        expect(
+            guardPreview([
+                {
+                    op: "delete",
+                    urn: "urn:pulumi:dev::p::aks-kubenet:network:Network$azure-native:network:Subnet::network-kubenet",
+                },
+            ]).losses,
+        ).toEqual([
+            expect.objectContaining({ name: "network-kubenet", type: "azure-native:network:Subnet", loss: "deleted" }),
+        ]);
     });
 });
 
 describe("a pod CIDR change (replace + delete-replaced + create-replacement)", () => {
-    const steps = (JSON.parse(fs.readFileSync(fixture("pod-cidr-change.json"), "utf8")) as { steps: PreviewStep[] }).steps;
+    const steps = (JSON.parse(fs.readFileSync(fixture("pod-cidr-change.json"), "utf8")) as { steps: PreviewStep[] })
+        .steps;
     test("names the cluster once", () => {
-        expect(guardPreview(steps).losses).toEqual([{ name: "cluster-aks", type: CLUSTER, urn: clusterUrn, loss: "replaced", allowed: false, fields: ["networkProfile.podCidr"] }]);
+        expect(guardPreview(steps).losses).toEqual([
+            {
+                name: "cluster-aks",
+                type: CLUSTER,
+                urn: clusterUrn,
+                loss: "replaced",
+                allowed: false,
+                fields: ["networkProfile.podCidr"],
+            },
+        ]);
     });
     test("--allow cluster-aks accepts it; an --allow that matches nothing is reported", () => {
         expect(guardPreview(steps, ["cluster-aks"]).ok).toBe(true);
@@ -72,12 +134,24 @@ describe("the fields that force a replacement, and their fixes", () => {
         oldState: { type: CLUSTER },
         newState: { type: CLUSTER },
         replaceReasons: ["networkProfile.networkDataplane"],
-        detailedDiff: { "networkProfile.networkDataplane": { kind: "delete-replace" }, "networkProfile.loadBalancerSku": { kind: "update" }, "agentPoolProfiles[0].count": { kind: "update" } },
+        detailedDiff: {
+            "networkProfile.networkDataplane": { kind: "delete-replace" },
+            "networkProfile.loadBalancerSku": { kind: "update" },
+            "agentPoolProfiles[0].count": { kind: "update" },
+        },
     };
     test("detailedDiff's *-replace entries name the fields; replaceReasons when there is no detailedDiff", () => {
         expect(replacingFields(afterRefresh)).toEqual(["networkProfile.networkDataplane"]);
-        expect(replacingFields({ ...afterRefresh, detailedDiff: undefined, replaceReasons: ["networkProfile.podCidr", "location"] })).toEqual(["location", "networkProfile.podCidr"]);
-        expect(replacingFields({ op: "update", urn: clusterUrn, detailedDiff: { tags: { kind: "update" } } })).toEqual([]);
+        expect(
+            replacingFields({
+                ...afterRefresh,
+                detailedDiff: undefined,
+                replaceReasons: ["networkProfile.podCidr", "location"],
+            }),
+        ).toEqual(["location", "networkProfile.podCidr"]);
+        expect(replacingFields({ op: "update", urn: clusterUrn, detailedDiff: { tags: { kind: "update" } } })).toEqual(
+            [],
+        );
     });
     test("the CLI names each field of a refused replacement with what to do", async () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "guard-"));
@@ -85,9 +159,15 @@ describe("the fields that force a replacement, and their fixes", () => {
         fs.writeFileSync(file, JSON.stringify({ steps: [afterRefresh] }));
         const result = await runInProcess("preview-guard", guardMain, [file, "--allow", "network-routes"]);
         expect(result.code).toBe(1);
-        expect(result.stdout).toMatch(/cluster-aks +azure-native:containerservice:ManagedCluster +replaced +networkProfile\.networkDataplane +NO/);
-        expect(result.stdout).toMatch(/^  cluster-aks networkProfile\.networkDataplane: AKS sets it by itself \(azure after the Overlay move\); this program ignores it \(ignoreChanges in cluster\.ts\)/m);
-        expect(fixFor("networkProfile.somethingNew")).toMatch(/declare what Azure reports for networkProfile\.somethingNew .*never --allow the cluster/);
+        expect(result.stdout).toMatch(
+            /cluster-aks +azure-native:containerservice:ManagedCluster +replaced +networkProfile\.networkDataplane +NO/,
+        );
+        expect(result.stdout).toMatch(
+            /^ {2}cluster-aks networkProfile\.networkDataplane: AKS sets it by itself \(azure after the Overlay move\); this program ignores it \(ignoreChanges in cluster\.ts\)/m,
+        );
+        expect(fixFor("networkProfile.somethingNew")).toMatch(
+            /declare what Azure reports for networkProfile\.somethingNew .*never --allow the cluster/,
+        );
     });
 });
 
@@ -98,8 +178,10 @@ describe("readPreview", () => {
     });
     test("refuses other documents and unknown ops", () => {
         expect(readPreview([])).toEqual({ error: expect.stringMatching(/not the output of `pulumi preview --json`/) });
-        expect(readPreview({ steps: {} })).toEqual({ error: "\"steps\" is not an array" });
-        expect(readPreview({ steps: [{ op: "teleport", urn: clusterUrn }] })).toEqual({ error: expect.stringMatching(/op "teleport"/) });
+        expect(readPreview({ steps: {} })).toEqual({ error: '"steps" is not an array' });
+        expect(readPreview({ steps: [{ op: "teleport", urn: clusterUrn }] })).toEqual({
+            error: expect.stringMatching(/op "teleport"/),
+        });
         expect(readPreview({ steps: [{ op: "delete" }] })).toEqual({ error: "step 0 has no op or urn" });
     });
 });
@@ -109,12 +191,26 @@ describe("the CLI", () => {
     test("exit 1 naming the cluster; exit 0 with --allow; --json", async () => {
         const refused = runTool("guard/cli.ts", [fixture("pod-cidr-change.json")]); // the real command, once
         expect(refused.code).toBe(1);
-        expect(refused.stdout).toMatch(/cluster-aks +azure-native:containerservice:ManagedCluster +replaced +networkProfile\.podCidr +NO/);
-        expect(refused.stdout).toMatch(/^  cluster-aks networkProfile\.podCidr: a pod CIDR cannot change in place/m);
+        expect(refused.stdout).toMatch(
+            /cluster-aks +azure-native:containerservice:ManagedCluster +replaced +networkProfile\.podCidr +NO/,
+        );
+        expect(refused.stdout).toMatch(/^ {2}cluster-aks networkProfile\.podCidr: a pod CIDR cannot change in place/m);
         expect(refused.stdout).toMatch(/REFUSED: cluster-aks \(ManagedCluster\) would be replaced/);
         const allowed = await guard(fixture("pod-cidr-change.json"), "--allow", "cluster-aks", "--json");
         expect(allowed.code).toBe(0);
-        expect(JSON.parse(allowed.stdout)).toEqual({ ok: true, losses: [{ name: "cluster-aks", type: CLUSTER, loss: "replaced", allowed: true, fields: ["networkProfile.podCidr"] }], unusedAllows: [] });
+        expect(JSON.parse(allowed.stdout)).toEqual({
+            ok: true,
+            losses: [
+                {
+                    name: "cluster-aks",
+                    type: CLUSTER,
+                    loss: "replaced",
+                    allowed: true,
+                    fields: ["networkProfile.podCidr"],
+                },
+            ],
+            unusedAllows: [],
+        });
         expect((await guard(fixture("no-changes.json"))).stdout).toMatch(/^OK: no guarded resource/m);
     });
     test("exit 2 with one line for a missing file, bad JSON or a bad option", async () => {
@@ -125,6 +221,9 @@ describe("the CLI", () => {
         expect(notJson.stderr).toMatch(/^preview-guard: - is not JSON .*pulumi preview --json/);
         expect(notJson.stderr.trim().split("\n")).toHaveLength(1);
         expect((await guard("--frobnicate")).code).toBe(2);
-        expect(await guard("--help")).toMatchObject({ code: 0, stdout: expect.stringMatching(/^usage: npm run --silent preview-guard/) });
+        expect(await guard("--help")).toMatchObject({
+            code: 0,
+            stdout: expect.stringMatching(/^usage: npm run --silent preview-guard/),
+        });
     });
 });

@@ -13,16 +13,28 @@ import { MOCK_KUBECONFIG, MOCK_SUBSCRIPTION_ID, ProgramRun, RecordedResource, ru
 
 /** The serialized form of a secret in a registration request. */
 const SECRET_SIGNATURE = "4dabf18193072939515e22adb298388d";
-const plainInputs = (resource: RecordedResource) => JSON.parse(JSON.stringify(resource.inputs, (_, value) => (value && typeof value === "object" && SECRET_SIGNATURE in value ? "[secret]" : value)));
+const plainInputs = (resource: RecordedResource) =>
+    JSON.parse(
+        JSON.stringify(resource.inputs, (_, value) =>
+            value && typeof value === "object" && SECRET_SIGNATURE in value ? "[secret]" : value,
+        ),
+    );
 /** The dev stack's registrations before the plugin refactor (tests/fixtures/dev-registrations.json). */
-const before: { urn: string; inputs: unknown }[] = JSON.parse(fs.readFileSync(path.join(__dirname, "fixtures", "dev-registrations.json"), "utf8"));
-const subnetId = (name: string) => `/subscriptions/${MOCK_SUBSCRIPTION_ID}/resourceGroups/NetworkLab/providers/Microsoft.network/virtualNetworks/aksvnet/subnets/${name}`;
+const before: { urn: string; inputs: unknown }[] = JSON.parse(
+    fs.readFileSync(path.join(__dirname, "fixtures", "dev-registrations.json"), "utf8"),
+);
+const subnetId = (name: string) =>
+    `/subscriptions/${MOCK_SUBSCRIPTION_ID}/resourceGroups/NetworkLab/providers/Microsoft.network/virtualNetworks/aksvnet/subnets/${name}`;
 
 let kubenet: ProgramRun;
 let withAzureCni: ProgramRun;
 let overlay: ProgramRun;
 beforeAll(async () => {
-    [kubenet, withAzureCni, overlay] = [await runProgram(), await runProgram({ config: { azureCniCluster: "true" } }), await runProgram({ config: { networkPlugin: "overlay" } })];
+    [kubenet, withAzureCni, overlay] = [
+        await runProgram(),
+        await runProgram({ config: { azureCniCluster: "true" } }),
+        await runProgram({ config: { networkPlugin: "overlay" } }),
+    ];
     for (const run of [kubenet, withAzureCni, overlay]) if (run.error) throw run.error;
 });
 const byUrn = (run: ProgramRun) => new Map(run.resources.map((resource) => [resource.urn, resource]));
@@ -30,9 +42,14 @@ const byUrn = (run: ProgramRun) => new Map(run.resources.map((resource) => [reso
 describe("the default stack is the stack as it was deployed", () => {
     test("every earlier URN is still there with the same inputs; the only addition is the grant wait", () => {
         const now = byUrn(kubenet);
-        for (const { urn, inputs } of before) expect([urn, now.has(urn) ? plainInputs(now.get(urn)!) : "missing"]).toEqual([urn, inputs]);
-        const added = kubenet.resources.filter((resource) => !before.some((old) => old.urn === resource.urn)).map((resource) => resource.urn);
-        expect(added).toEqual(["urn:pulumi:dev::aks-kubenet::aks-kubenet:cluster:Cluster$time:index/sleep:Sleep::cluster-grant-propagation"]);
+        for (const { urn, inputs } of before)
+            expect([urn, now.has(urn) ? plainInputs(now.get(urn)!) : "missing"]).toEqual([urn, inputs]);
+        const added = kubenet.resources
+            .filter((resource) => !before.some((old) => old.urn === resource.urn))
+            .map((resource) => resource.urn);
+        expect(added).toEqual([
+            "urn:pulumi:dev::aks-kubenet::aks-kubenet:cluster:Cluster$time:index/sleep:Sleep::cluster-grant-propagation",
+        ]);
     });
 });
 
@@ -41,44 +58,103 @@ describe("azureCniCluster=true: the tutorial's second cluster", () => {
 
     test("adds resources and changes none of the first cluster's", () => {
         const now = byUrn(withAzureCni);
-        for (const resource of kubenet.resources) expect([resource.urn, plainInputs(now.get(resource.urn)!)]).toEqual([resource.urn, plainInputs(resource)]);
-        const added = withAzureCni.resources.filter((resource) => !byUrn(kubenet).has(resource.urn)).map((resource) => resource.name).sort();
+        for (const resource of kubenet.resources)
+            expect([resource.urn, plainInputs(now.get(resource.urn)!)]).toEqual([resource.urn, plainInputs(resource)]);
+        const added = withAzureCni.resources
+            .filter((resource) => !byUrn(kubenet).has(resource.urn))
+            .map((resource) => resource.name)
+            .sort();
         expect(added).toEqual([
-            "azurecni", "azurecni-aks", "azurecni-grant-propagation", "azurecni-identity", "azurecni-k8s",
-            "azurecni-network-contributor-azurecni-subnet", "azurecni-network-contributor-services-subnet",
-            "azurecni-nginx", "azurecni-nginx-deployment", "azurecni-nginx-namespace", "azurecni-nginx-pdb", "azurecni-nginx-service",
+            "azurecni",
+            "azurecni-aks",
+            "azurecni-grant-propagation",
+            "azurecni-identity",
+            "azurecni-k8s",
+            "azurecni-network-contributor-azurecni-subnet",
+            "azurecni-network-contributor-services-subnet",
+            "azurecni-nginx",
+            "azurecni-nginx-deployment",
+            "azurecni-nginx-namespace",
+            "azurecni-nginx-pdb",
+            "azurecni-nginx-service",
         ]);
     });
 
     test("its own identity, Network Contributor on the azurecni and services subnets only (never the route table)", () => {
-        expect(second("azurecni-identity").inputs).toEqual({ resourceGroupName: "NetworkLab", location: "eastus", resourceName: "azurecni-cluster-control-plane" });
-        const grants = withAzureCni.ofType("azure-native:authorization:RoleAssignment").filter((grant) => grant.name.startsWith("azurecni-"));
+        expect(second("azurecni-identity").inputs).toEqual({
+            resourceGroupName: "NetworkLab",
+            location: "eastus",
+            resourceName: "azurecni-cluster-control-plane",
+        });
+        const grants = withAzureCni
+            .ofType("azure-native:authorization:RoleAssignment")
+            .filter((grant) => grant.name.startsWith("azurecni-"));
         expect(grants.map((grant) => grant.inputs.scope).sort()).toEqual([subnetId("azurecni"), subnetId("services")]);
-        for (const grant of grants) expect(grant.inputs).toMatchObject({ principalId: "principal-of-azurecni-cluster-control-plane", principalType: "ServicePrincipal" });
+        for (const grant of grants)
+            expect(grant.inputs).toMatchObject({
+                principalId: "principal-of-azurecni-cluster-control-plane",
+                principalType: "ServicePrincipal",
+            });
     });
 
     test("the same wait mechanism: the cluster waits for its grants and their propagation", () => {
         const wait = second("azurecni-grant-propagation");
-        const grants = withAzureCni.ofType("azure-native:authorization:RoleAssignment").filter((grant) => grant.name.startsWith("azurecni-"));
+        const grants = withAzureCni
+            .ofType("azure-native:authorization:RoleAssignment")
+            .filter((grant) => grant.name.startsWith("azurecni-"));
         for (const grant of grants) {
             expect(wait.dependencies).toContain(grant.urn);
             expect(second("azurecni-aks").dependencies).toContain(grant.urn);
         }
         expect(wait.inputs.createDuration).toBe("60s");
-        expect(second("azurecni-aks").dependencies).toEqual(expect.arrayContaining([wait.urn, withAzureCni.resource("network-azurecni").urn]));
+        expect(second("azurecni-aks").dependencies).toEqual(
+            expect.arrayContaining([wait.urn, withAzureCni.resource("network-azurecni").urn]),
+        );
     });
 
     test("classic Azure CNI: networkPlugin azure, no mode, no pod CIDR, the same service range", () => {
         const inputs = second("azurecni-aks").inputs;
-        expect(inputs).toMatchObject({ resourceName: "azurecni-cluster", dnsPrefix: "azurecni-cluster", enableRBAC: true });
-        expect(inputs.networkProfile).toEqual({ networkPlugin: "azure", serviceCidr: "10.200.0.0/16", dnsServiceIP: "10.200.0.10", loadBalancerSku: "standard", outboundType: "loadBalancer" });
-        expect(inputs.agentPoolProfiles).toEqual([{ name: "system", mode: "System", type: "VirtualMachineScaleSets", osType: "Linux", count: 3, vmSize: "Standard_D2s_v5", maxPods: 30, vnetSubnetID: subnetId("azurecni") }]);
+        expect(inputs).toMatchObject({
+            resourceName: "azurecni-cluster",
+            dnsPrefix: "azurecni-cluster",
+            enableRBAC: true,
+        });
+        expect(inputs.networkProfile).toEqual({
+            networkPlugin: "azure",
+            serviceCidr: "10.200.0.0/16",
+            dnsServiceIP: "10.200.0.10",
+            loadBalancerSku: "standard",
+            outboundType: "loadBalancer",
+        });
+        expect(inputs.agentPoolProfiles).toEqual([
+            {
+                name: "system",
+                mode: "System",
+                type: "VirtualMachineScaleSets",
+                osType: "Linux",
+                count: 3,
+                vmSize: "Standard_D2s_v5",
+                maxPods: 30,
+                vnetSubnetID: subnetId("azurecni"),
+            },
+        ]);
     });
 
     test("the same Kubernetes version and SSH settings as the kubenet cluster", async () => {
         const key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl me@laptop";
-        const run = await runProgram({ config: { azureCniCluster: "true", sshPublicKey: key, kubernetesVersion: "1.34", azureCniNodeCount: "5", azureCniMaxPods: "40" } });
-        const expected = { kubernetesVersion: "1.34", linuxProfile: { adminUsername: "azureuser", ssh: { publicKeys: [{ keyData: key }] } } };
+        const run = await runProgram({
+            config: {
+                azureCniCluster: "true",
+                sshPublicKey: key,
+                kubernetesVersion: "1.34",
+                azureCniNodeCount: "5",
+                azureCniMaxPods: "40",
+            },
+        });
+        const expected = {
+            kubernetesVersion: "1.34",
+            linuxProfile: { adminUsername: "azureuser", ssh: { publicKeys: [{ keyData: key }] } },
+        };
         expect(run.resource("cluster-aks").inputs).toMatchObject(expected);
         expect(run.resource("azurecni-aks").inputs).toMatchObject(expected);
         expect(run.resource("azurecni-aks").inputs.agentPoolProfiles[0]).toMatchObject({ count: 5, maxPods: 40 });
@@ -86,7 +162,9 @@ describe("azureCniCluster=true: the tutorial's second cluster", () => {
 
     test("the azurecni subnet never gets a route table", () => {
         expect(withAzureCni.resource("network-azurecni").inputs).not.toHaveProperty("routeTable");
-        expect(withAzureCni.ofType("azure-native:network:RouteTable").map((table) => table.name)).toEqual(["network-routes"]);
+        expect(withAzureCni.ofType("azure-native:network:RouteTable").map((table) => table.name)).toEqual([
+            "network-routes",
+        ]);
     });
 
     test("its own provider (secret kubeconfig, clusterIdentifier), and the nginx workload on it, named nginx in Kubernetes", () => {
@@ -101,8 +179,12 @@ describe("azureCniCluster=true: the tutorial's second cluster", () => {
             expect(resource.inputs.metadata.name).toBe("nginx");
         }
         const service = second("azurecni-nginx-service").inputs;
-        expect(service.metadata.annotations["service.beta.kubernetes.io/azure-load-balancer-internal-subnet"]).toBe("services");
-        expect(plainInputs(second("azurecni-nginx-deployment"))).toEqual(plainInputs(withAzureCni.resource("nginx-deployment")));
+        expect(service.metadata.annotations["service.beta.kubernetes.io/azure-load-balancer-internal-subnet"]).toBe(
+            "services",
+        );
+        expect(plainInputs(second("azurecni-nginx-deployment"))).toEqual(
+            plainInputs(withAzureCni.resource("nginx-deployment")),
+        );
     });
 
     test("both clusters' Kubernetes objects pass the OpenAPI schema", () => {
@@ -122,34 +204,57 @@ describe("azureCniCluster=true: the tutorial's second cluster", () => {
             kubeconfig: MOCK_KUBECONFIG,
             nginxClusterIp: "10.200.12.34",
             nginxLoadBalancerIp: "10.220.3.4",
-            nextSteps: { getCredentials: "az aks get-credentials -g NetworkLab -n azurecni-cluster", verify: "npm run verify -- --cluster azurecni" },
+            nextSteps: {
+                getCredentials: "az aks get-credentials -g NetworkLab -n azurecni-cluster",
+                verify: "npm run verify -- --cluster azurecni",
+            },
         });
         expect([...withAzureCni.secretOutputs].sort()).toEqual(["azureCni.kubeconfig", "kubeconfig"]);
-        expect(withAzureCni.outputs.addressPlan.azureCni.nodes.map((node: { ip: string }) => node.ip)).toEqual(["10.220.2.4", "10.220.2.35", "10.220.2.66"]);
+        expect(withAzureCni.outputs.addressPlan.azureCni.nodes.map((node: { ip: string }) => node.ip)).toEqual([
+            "10.220.2.4",
+            "10.220.2.35",
+            "10.220.2.66",
+        ]);
         expect(kubenet.outputs.azureCni).toBeUndefined();
     });
 
     test("a second cluster that does not fit its subnet stops everything before any resource", async () => {
-        const run = await runProgram({ config: { azureCniCluster: "true", azureCniSubnetCidr: "10.220.2.0/26", azureCniMaxPods: "30" } });
-        expect(run.error?.message).toMatch(/azureCniNodeCount: azureCniNodeCount 3 .* = 124 addresses, but azureCniSubnetCidr 10\.220\.2\.0\/26 has 59/);
+        const run = await runProgram({
+            config: { azureCniCluster: "true", azureCniSubnetCidr: "10.220.2.0/26", azureCniMaxPods: "30" },
+        });
+        expect(run.error?.message).toMatch(
+            /azureCniNodeCount: azureCniNodeCount 3 .* = 124 addresses, but azureCniSubnetCidr 10\.220\.2\.0\/26 has 59/,
+        );
         expect(run.resources).toEqual([]);
     });
 });
 
 describe("networkPlugin=overlay: kubenet's successor, the same cluster", () => {
     test("the same URNs minus the route table and its grant", () => {
-        const gone = kubenet.resources.filter((resource) => !byUrn(overlay).has(resource.urn)).map((resource) => resource.name);
+        const gone = kubenet.resources
+            .filter((resource) => !byUrn(overlay).has(resource.urn))
+            .map((resource) => resource.name);
         expect(gone.sort()).toEqual(["cluster-network-contributor-route-table", "network-routes"]);
         expect(overlay.resources.filter((resource) => !byUrn(kubenet).has(resource.urn))).toEqual([]);
     });
 
     test("the cluster differs only in the plugin fields; the kubenet subnet only in routeTable; nothing else differs", () => {
         const kubenetByUrn = byUrn(kubenet);
-        const differing = overlay.resources.filter((resource) => JSON.stringify(plainInputs(resource)) !== JSON.stringify(plainInputs(kubenetByUrn.get(resource.urn)!)));
+        const differing = overlay.resources.filter(
+            (resource) =>
+                JSON.stringify(plainInputs(resource)) !== JSON.stringify(plainInputs(kubenetByUrn.get(resource.urn)!)),
+        );
         // The wait's triggers name the grants, of which there is one fewer.
-        expect(differing.map((resource) => resource.name).sort()).toEqual(["cluster-aks", "cluster-grant-propagation", "network-kubenet"]);
+        expect(differing.map((resource) => resource.name).sort()).toEqual([
+            "cluster-aks",
+            "cluster-grant-propagation",
+            "network-kubenet",
+        ]);
         const was = kubenet.resource("cluster-aks").inputs;
-        expect(overlay.resource("cluster-aks").inputs).toEqual({ ...was, networkProfile: { ...was.networkProfile, networkPlugin: "azure", networkPluginMode: "overlay" } });
+        expect(overlay.resource("cluster-aks").inputs).toEqual({
+            ...was,
+            networkProfile: { ...was.networkProfile, networkPlugin: "azure", networkPluginMode: "overlay" },
+        });
         const { routeTable, ...subnetWithoutTable } = kubenet.resource("network-kubenet").inputs;
         expect(routeTable).toBeDefined();
         expect(overlay.resource("network-kubenet").inputs).toEqual(subnetWithoutTable);
@@ -165,7 +270,9 @@ describe("networkPlugin=overlay: kubenet's successor, the same cluster", () => {
 
     test("any other plugin is refused, naming the key", async () => {
         const run = await runProgram({ config: { networkPlugin: "azure" } });
-        expect(run.error?.message).toMatch(/networkPlugin: "azure" is not a network plugin of this program; use kubenet or overlay/);
+        expect(run.error?.message).toMatch(
+            /networkPlugin: "azure" is not a network plugin of this program; use kubenet or overlay/,
+        );
         expect(run.resources).toEqual([]);
     });
 });

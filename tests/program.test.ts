@@ -2,7 +2,14 @@
 import { buildAddressPlan } from "../addressPlan";
 import { NETWORK_CONTRIBUTOR_ROLE_ID } from "../cluster";
 import { validateConfig } from "../config";
-import { KUBECONFIG_MARKER, MOCK_KUBECONFIG, MOCK_SUBSCRIPTION_ID, ProgramRun, RecordedResource, runProgram } from "./helpers/program";
+import {
+    KUBECONFIG_MARKER,
+    MOCK_KUBECONFIG,
+    MOCK_SUBSCRIPTION_ID,
+    ProgramRun,
+    RecordedResource,
+    runProgram,
+} from "./helpers/program";
 import { rawStackConfig } from "../stackFiles";
 
 /** The serialized form of a secret in a registration request. */
@@ -21,12 +28,19 @@ describe("network", () => {
     test("resource group and VNet carry the seed's names, location and address space", () => {
         expect(dev.resource("network-rg").inputs).toEqual({ resourceGroupName: "NetworkLab", location: "eastus" });
         const vnet = dev.resource("network-vnet").inputs;
-        expect(vnet).toMatchObject({ resourceGroupName: "NetworkLab", virtualNetworkName: "aksvnet", location: "eastus", addressSpace: { addressPrefixes: ["10.220.0.0/16"] } });
+        expect(vnet).toMatchObject({
+            resourceGroupName: "NetworkLab",
+            virtualNetworkName: "aksvnet",
+            location: "eastus",
+            addressSpace: { addressPrefixes: ["10.220.0.0/16"] },
+        });
         expect(vnet).not.toHaveProperty("subnets"); // never inline subnets next to Subnet resources
     });
 
     test("three standalone subnets with the fixed names and the configured prefixes", () => {
-        const subnets = dev.ofType("azure-native:network:Subnet").map((subnet) => [subnet.inputs.subnetName, subnet.inputs.addressPrefix, subnet.inputs.virtualNetworkName]);
+        const subnets = dev
+            .ofType("azure-native:network:Subnet")
+            .map((subnet) => [subnet.inputs.subnetName, subnet.inputs.addressPrefix, subnet.inputs.virtualNetworkName]);
         expect(subnets.sort()).toEqual([
             ["azurecni", "10.220.2.0/24", "aksvnet"],
             ["kubenet", "10.220.1.0/24", "aksvnet"],
@@ -41,7 +55,11 @@ describe("network", () => {
 
     test("the program owns the route table: no inline routes, associated with the kubenet subnet only", () => {
         const routeTable = dev.resource("network-routes");
-        expect(routeTable.inputs).toEqual({ resourceGroupName: "NetworkLab", location: "eastus", routeTableName: "aksvnet-kubenet-routes" });
+        expect(routeTable.inputs).toEqual({
+            resourceGroupName: "NetworkLab",
+            location: "eastus",
+            routeTableName: "aksvnet-kubenet-routes",
+        });
         const routeTableId = `/subscriptions/${MOCK_SUBSCRIPTION_ID}/resourceGroups/NetworkLab/providers/Microsoft.network/routeTables/aksvnet-kubenet-routes`;
         expect(dev.outputs.routeTableId).toBe(routeTableId);
         expect(dev.resource("network-kubenet").inputs.routeTable).toEqual({ id: routeTableId });
@@ -54,10 +72,16 @@ describe("cluster", () => {
     const cluster = () => dev.resource("cluster-aks");
 
     test("a user-assigned control-plane identity", () => {
-        expect(dev.resource("cluster-identity").inputs).toEqual({ resourceGroupName: "NetworkLab", location: "eastus", resourceName: "kubenet-cluster-control-plane" });
+        expect(dev.resource("cluster-identity").inputs).toEqual({
+            resourceGroupName: "NetworkLab",
+            location: "eastus",
+            resourceName: "kubenet-cluster-control-plane",
+        });
         expect(cluster().inputs.identity).toEqual({
             type: "UserAssigned",
-            userAssignedIdentities: [`/subscriptions/${MOCK_SUBSCRIPTION_ID}/resourceGroups/NetworkLab/providers/Microsoft.managedidentity/userAssignedIdentitys/kubenet-cluster-control-plane`],
+            userAssignedIdentities: [
+                `/subscriptions/${MOCK_SUBSCRIPTION_ID}/resourceGroups/NetworkLab/providers/Microsoft.managedidentity/userAssignedIdentitys/kubenet-cluster-control-plane`,
+            ],
         });
     });
 
@@ -76,7 +100,13 @@ describe("cluster", () => {
 
     test("kubenet network profile as the seed, and never dockerBridgeCidr", () => {
         const inputs = cluster().inputs;
-        expect(inputs).toMatchObject({ resourceGroupName: "NetworkLab", resourceName: "kubenet-cluster", dnsPrefix: "kubenet-cluster", location: "eastus", enableRBAC: true });
+        expect(inputs).toMatchObject({
+            resourceGroupName: "NetworkLab",
+            resourceName: "kubenet-cluster",
+            dnsPrefix: "kubenet-cluster",
+            location: "eastus",
+            enableRBAC: true,
+        });
         expect(inputs.networkProfile).toEqual({
             networkPlugin: "kubenet",
             podCidr: "10.100.0.0/16",
@@ -91,28 +121,34 @@ describe("cluster", () => {
     });
 
     test("one System VMSS pool of 3 Linux nodes in the kubenet subnet", () => {
-        expect(cluster().inputs.agentPoolProfiles).toEqual([{
-            name: "system",
-            mode: "System",
-            type: "VirtualMachineScaleSets",
-            osType: "Linux",
-            count: 3,
-            vmSize: "Standard_D2s_v5",
-            maxPods: 110,
-            vnetSubnetID: `/subscriptions/${MOCK_SUBSCRIPTION_ID}/resourceGroups/NetworkLab/providers/Microsoft.network/virtualNetworks/aksvnet/subnets/kubenet`,
-        }]);
+        expect(cluster().inputs.agentPoolProfiles).toEqual([
+            {
+                name: "system",
+                mode: "System",
+                type: "VirtualMachineScaleSets",
+                osType: "Linux",
+                count: 3,
+                vmSize: "Standard_D2s_v5",
+                maxPods: 110,
+                vnetSubnetID: `/subscriptions/${MOCK_SUBSCRIPTION_ID}/resourceGroups/NetworkLab/providers/Microsoft.network/virtualNetworks/aksvnet/subnets/kubenet`,
+            },
+        ]);
     });
 
     test("the cluster waits for every grant and for the route-table association", () => {
         const waitsFor = cluster().dependencies;
-        for (const grant of dev.ofType("azure-native:authorization:RoleAssignment")) expect(waitsFor).toContain(id(grant));
+        for (const grant of dev.ofType("azure-native:authorization:RoleAssignment"))
+            expect(waitsFor).toContain(id(grant));
         expect(waitsFor).toContain(id(dev.resource("network-kubenet")));
         expect(waitsFor).toContain(id(dev.resource("network-routes")));
     });
 
     test("the kubeconfig comes from the user-credentials invoke for this cluster", () => {
-        expect(dev.invokes.filter((invoke) => invoke.token === "azure-native:containerservice:listManagedClusterUserCredentials").map((invoke) => invoke.inputs))
-            .toEqual([{ resourceGroupName: "NetworkLab", resourceName: "kubenet-cluster" }]);
+        expect(
+            dev.invokes
+                .filter((invoke) => invoke.token === "azure-native:containerservice:listManagedClusterUserCredentials")
+                .map((invoke) => invoke.inputs),
+        ).toEqual([{ resourceGroupName: "NetworkLab", resourceName: "kubenet-cluster" }]);
     });
 });
 
@@ -128,7 +164,9 @@ describe("the wait for role assignments to propagate (CustomRouteTableMissingPer
             createDuration: "60s",
             triggers: { grant0: expect.any(String), grant1: expect.any(String), grant2: expect.any(String) },
         });
-        const triggered = Object.values(wait.inputs.triggers as Record<string, string>).map((grantId) => grantId.split("/").pop()).sort();
+        const triggered = Object.values(wait.inputs.triggers as Record<string, string>)
+            .map((grantId) => grantId.split("/").pop())
+            .sort();
         expect(triggered).toEqual(grants.map((grant) => grant.name).sort());
         expect(cluster().dependencies).toContain(id(wait));
     });
@@ -152,21 +190,28 @@ describe("kubeconfig and the Kubernetes provider", () => {
         const provider = dev.resource("cluster-k8s");
         expect(provider.type).toBe("pulumi:providers:kubernetes");
         expect(isSecretValue(provider.inputs.kubeconfig)).toBe(true);
-        expect(provider.inputs.clusterIdentifier).toBe(`/subscriptions/${MOCK_SUBSCRIPTION_ID}/resourceGroups/NetworkLab/providers/Microsoft.containerservice/managedClusters/kubenet-cluster`);
+        expect(provider.inputs.clusterIdentifier).toBe(
+            `/subscriptions/${MOCK_SUBSCRIPTION_ID}/resourceGroups/NetworkLab/providers/Microsoft.containerservice/managedClusters/kubenet-cluster`,
+        );
     });
 
     test("every Kubernetes resource names the explicit provider", () => {
         const kubernetesResources = dev.resources.filter((resource) => resource.type.startsWith("kubernetes:"));
         expect(kubernetesResources.length).toBe(4);
         const providerRef = `${id(dev.resource("cluster-k8s"))}::cluster-k8s-id`;
-        for (const resource of kubernetesResources) expect([resource.name, resource.provider]).toEqual([resource.name, providerRef]);
+        for (const resource of kubernetesResources)
+            expect([resource.name, resource.provider]).toEqual([resource.name, providerRef]);
     });
 });
 
 describe("components", () => {
     test("children are parented to their component and prefixed with its name", () => {
         const components = dev.resources.filter((resource) => !resource.custom);
-        expect(components.map((component) => component.type).sort()).toEqual(["aks-kubenet:cluster:Cluster", "aks-kubenet:network:Network", "aks-kubenet:workloads:Nginx"]);
+        expect(components.map((component) => component.type).sort()).toEqual([
+            "aks-kubenet:cluster:Cluster",
+            "aks-kubenet:network:Network",
+            "aks-kubenet:workloads:Nginx",
+        ]);
         for (const resource of dev.resources.filter((resource) => resource.custom)) {
             const parent = components.find((component) => component.urn === resource.parent);
             expect([resource.name, parent?.name]).toEqual([resource.name, expect.any(String)]);
@@ -205,8 +250,12 @@ describe("config changes", () => {
     test("nodeCount and podCidr change exactly the pool count, the pod CIDR and the plan", async () => {
         const changed = await runProgram({ config: { nodeCount: "5", podCidr: "10.150.0.0/16" } });
         expect(changed.error).toBeUndefined();
-        expect(changed.resources.map((resource) => resource.name)).toEqual(dev.resources.map((resource) => resource.name));
-        const differing = changed.resources.filter((resource) => JSON.stringify(resource.inputs) !== JSON.stringify(dev.resource(resource.name).inputs));
+        expect(changed.resources.map((resource) => resource.name)).toEqual(
+            dev.resources.map((resource) => resource.name),
+        );
+        const differing = changed.resources.filter(
+            (resource) => JSON.stringify(resource.inputs) !== JSON.stringify(dev.resource(resource.name).inputs),
+        );
         expect(differing.map((resource) => resource.name)).toEqual(["cluster-aks"]);
         const before = dev.resource("cluster-aks").inputs;
         const after = changed.resource("cluster-aks").inputs;
@@ -215,13 +264,16 @@ describe("config changes", () => {
             agentPoolProfiles: [{ ...before.agentPoolProfiles[0], count: 5 }],
             networkProfile: { ...before.networkProfile, podCidr: "10.150.0.0/16" },
         });
-        expect(changed.outputs.addressPlan.routes.map((route: { addressPrefix: string }) => route.addressPrefix))
-            .toEqual(["10.150.0.0/24", "10.150.1.0/24", "10.150.2.0/24", "10.150.3.0/24", "10.150.4.0/24"]);
+        expect(
+            changed.outputs.addressPlan.routes.map((route: { addressPrefix: string }) => route.addressPrefix),
+        ).toEqual(["10.150.0.0/24", "10.150.1.0/24", "10.150.2.0/24", "10.150.3.0/24", "10.150.4.0/24"]);
     });
 
     test("an SSH key and a version reach linuxProfile and kubernetesVersion", async () => {
         const key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl me@laptop";
-        const run = await runProgram({ config: { sshPublicKey: key, kubernetesVersion: "1.34", adminUsername: "labuser" } });
+        const run = await runProgram({
+            config: { sshPublicKey: key, kubernetesVersion: "1.34", adminUsername: "labuser" },
+        });
         expect(run.resource("cluster-aks").inputs).toMatchObject({
             kubernetesVersion: "1.34",
             linuxProfile: { adminUsername: "labuser", ssh: { publicKeys: [{ keyData: key }] } },
@@ -232,19 +284,34 @@ describe("config changes", () => {
         expect(dev.resources.filter((resource) => resource.protect)).toEqual([]);
         const run = await runProgram({ config: { protect: "true" } });
         // Only the flag changes: the same resources with the same inputs (the migration's step 2).
-        expect(run.resources.map((resource) => [resource.urn, resource.inputs])).toEqual(dev.resources.map((resource) => [resource.urn, resource.inputs]));
-        const protectedNames = run.resources.filter((resource) => resource.protect).map((resource) => resource.name).sort();
+        expect(run.resources.map((resource) => [resource.urn, resource.inputs])).toEqual(
+            dev.resources.map((resource) => [resource.urn, resource.inputs]),
+        );
+        const protectedNames = run.resources
+            .filter((resource) => resource.protect)
+            .map((resource) => resource.name)
+            .sort();
         expect(protectedNames).toEqual([
-            "cluster-aks", "cluster-identity",
+            "cluster-aks",
+            "cluster-identity",
             // The grants too: `pulumi destroy --exclude-protected` must not strip the cluster's rights.
-            "cluster-network-contributor-kubenet-subnet", "cluster-network-contributor-route-table", "cluster-network-contributor-services-subnet",
-            "network-azurecni", "network-kubenet", "network-rg", "network-routes", "network-services", "network-vnet",
+            "cluster-network-contributor-kubenet-subnet",
+            "cluster-network-contributor-route-table",
+            "cluster-network-contributor-services-subnet",
+            "network-azurecni",
+            "network-kubenet",
+            "network-rg",
+            "network-routes",
+            "network-services",
+            "network-vnet",
         ]);
     });
 
     test("a bad config fails before any resource is declared, listing every problem", async () => {
         const run = await runProgram({ config: { podCidr: "10.220.0.0/16", nodeCount: "three" } });
-        expect(run.error?.message).toMatch(/2 problem\(s\); nothing was created[\s\S]*nodeCount: "three"[\s\S]*podCidr: 10\.220\.0\.0\/16 overlaps vnetCidr/);
+        expect(run.error?.message).toMatch(
+            /2 problem\(s\); nothing was created[\s\S]*nodeCount: "three"[\s\S]*podCidr: 10\.220\.0\.0\/16 overlaps vnetCidr/,
+        );
         expect(run.resources).toEqual([]);
         expect(run.invokes).toEqual([]);
     });

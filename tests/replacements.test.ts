@@ -22,7 +22,12 @@ function tableRows(header: string): string[][] {
     const rows: string[][] = [];
     for (const line of lines.slice(start + 2)) {
         if (!line.startsWith("|")) break;
-        rows.push(line.split("|").slice(1, -1).map((cell) => cell.trim()));
+        rows.push(
+            line
+                .split("|")
+                .slice(1, -1)
+                .map((cell) => cell.trim()),
+        );
     }
     return rows;
 }
@@ -30,13 +35,21 @@ function tableRows(header: string): string[][] {
 /** The labels a "Replaces" cell names (its first sentence), or none. */
 function replacedLabels(cell: string): string[] {
     const match = /^\*\*Replaces\*\* ([^.(]*?)(?:,? unless|[.(]|$)/.exec(cell);
-    return match ? match[1].split(",").map((label) => label.trim()).filter(Boolean).sort() : [];
+    return match
+        ? match[1]
+              .split(",")
+              .map((label) => label.trim())
+              .filter(Boolean)
+              .sort()
+        : [];
 }
 
 function leaves(value: unknown, base = ""): Map<string, string> {
     const result = new Map<string, string>();
     const walk = (inner: unknown, at: string) => {
-        if (inner && typeof inner === "object") for (const [key, child] of Object.entries(inner)) walk(child, Array.isArray(inner) ? `${at}[${key}]` : at ? `${at}.${key}` : key);
+        if (inner && typeof inner === "object")
+            for (const [key, child] of Object.entries(inner))
+                walk(child, Array.isArray(inner) ? `${at}[${key}]` : at ? `${at}.${key}` : key);
         else result.set(at, JSON.stringify(inner));
     };
     walk(value, base);
@@ -60,7 +73,9 @@ let computed: Record<string, string[]>;
 beforeAll(async () => {
     const tainted = await runProgram({ config: { ...TAINTED_CONFIG } });
     if (tainted.error) throw tainted.error;
-    computed = Object.fromEntries(Object.entries(replacementsByKey(tainted)).map(([key, resources]) => [key, labels(resources)]));
+    computed = Object.fromEntries(
+        Object.entries(replacementsByKey(tainted)).map(([key, resources]) => [key, labels(resources)]),
+    );
     // A switch between named values cannot be followed by taint: compare two runs.
     const kubenet = await runProgram();
     const overlay = await runProgram({ config: { networkPlugin: "overlay" } });
@@ -76,7 +91,9 @@ describe("docs/configuration.md says what each config key replaces", () => {
     });
 
     test("the keys that feed a path parameter or a force-new input are the ones the issue names, and more", () => {
-        expect(computed.resourceGroupName).toEqual(expect.arrayContaining(["resource group", "VNet", "subnets", "route table", "cluster"]));
+        expect(computed.resourceGroupName).toEqual(
+            expect.arrayContaining(["resource group", "VNet", "subnets", "route table", "cluster"]),
+        );
         expect(computed.vnetName).toEqual(expect.arrayContaining(["VNet", "subnets", "route table"]));
         expect(computed.clusterName).toEqual(expect.arrayContaining(["cluster", "identity", "grants", "grant wait"]));
         expect(computed["azure-native:location"]).toEqual(expect.arrayContaining(["resource group", "cluster"]));
@@ -95,24 +112,54 @@ describe("the per-type table and the guard follow guard/replacements.ts", () => 
     test("docs/configuration.md's type table is the facts table", () => {
         const rows = tableRows("| Type |");
         const list = (cell: string) => (cell === "(none)" ? [] : cell.split(",").map((item) => item.trim()));
-        expect(Object.fromEntries(rows.map(([type, pathParameters, forceNew, replaced]) => [
-            type.replace(/`/g, ""),
-            { pathParameters: list(pathParameters), forceNew: list(forceNew), deleteFirst: replaced === "delete-first" },
-        ]))).toEqual(Object.fromEntries(Object.entries(REPLACEMENT_FACTS).map(([type, { pathParameters, forceNew, deleteFirst }]) => [type, { pathParameters, forceNew, deleteFirst }])));
+        expect(
+            Object.fromEntries(
+                rows.map(([type, pathParameters, forceNew, replaced]) => [
+                    type.replace(/`/g, ""),
+                    {
+                        pathParameters: list(pathParameters),
+                        forceNew: list(forceNew),
+                        deleteFirst: replaced === "delete-first",
+                    },
+                ]),
+            ),
+        ).toEqual(
+            Object.fromEntries(
+                Object.entries(REPLACEMENT_FACTS).map(([type, { pathParameters, forceNew, deleteFirst }]) => [
+                    type,
+                    { pathParameters, forceNew, deleteFirst },
+                ]),
+            ),
+        );
     });
 
     test("the guard refuses the loss of every type replaced delete-first, and only those", () => {
         expect([...GUARDED_TYPES].sort()).toEqual([...DELETE_FIRST_TYPES].sort());
         expect(GUARDED_TYPES).toContain("azure-native:containerservice:ManagedCluster");
         expect(GUARDED_TYPES).not.toContain("azure-native:authorization:RoleAssignment");
-        const named = /exits 1 naming every resource of a\s+type that azure-native replaces delete-first \(([^)]*)\)/.exec(page)![1];
-        expect(named.split(",").map((type) => type.trim()).sort()).toEqual(GUARDED_TYPES.map((type) => type.split(":").pop()).sort());
+        const named =
+            /exits 1 naming every resource of a\s+type that azure-native replaces delete-first \(([^)]*)\)/.exec(
+                page,
+            )![1];
+        expect(
+            named
+                .split(",")
+                .map((type) => type.trim())
+                .sort(),
+        ).toEqual(GUARDED_TYPES.map((type) => type.split(":").pop()).sort());
     });
 
     test("a changed input is replacing when it is, or lies under, a path parameter or force-new property", () => {
         const cluster = "azure-native:containerservice:ManagedCluster";
-        expect(replacingPaths(cluster, ["networkProfile.podCidr", "networkProfile.loadBalancerSku", "agentPoolProfiles[0].count", "linuxProfile.ssh.publicKeys[0].keyData", "resourceName"]))
-            .toEqual(["networkProfile.podCidr", "linuxProfile.ssh.publicKeys[0].keyData", "resourceName"]);
+        expect(
+            replacingPaths(cluster, [
+                "networkProfile.podCidr",
+                "networkProfile.loadBalancerSku",
+                "agentPoolProfiles[0].count",
+                "linuxProfile.ssh.publicKeys[0].keyData",
+                "resourceName",
+            ]),
+        ).toEqual(["networkProfile.podCidr", "linuxProfile.ssh.publicKeys[0].keyData", "resourceName"]);
         expect(replacingPaths("azure-native:network:Subnet", ["addressPrefix", "routeTable.id"])).toEqual([]);
         expect(replacingPaths("kubernetes:apps/v1:Deployment", ["spec.replicas"])).toEqual([]);
     });

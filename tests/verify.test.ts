@@ -47,43 +47,115 @@ describe("one broken variant per check", () => {
         return failing(checkSnapshot(kubenet, snapshot));
     };
     const node = (snapshot: Snapshot, index: number) => snapshot.nodes.items[index];
-    const podNamed = (snapshot: Snapshot, name: string) => snapshot.pods.items.find((pod) => pod.metadata!.name === name)!;
-    const service = (snapshot: Snapshot, name: string) => snapshot.services.items.find((item) => item.metadata!.name === name)!;
+    const podNamed = (snapshot: Snapshot, name: string) =>
+        snapshot.pods.items.find((pod) => pod.metadata!.name === name)!;
+    const service = (snapshot: Snapshot, name: string) =>
+        snapshot.services.items.find((item) => item.metadata!.name === name)!;
 
     test("1. a node outside the kubenet subnet", () => {
-        expect(broken((s) => (node(s, 2).status!.addresses![1].address = "10.220.2.9"))).toContainEqual(["node IPs in the kubenet subnet", "aks-nodepool1-27511634-vmss000002 has 10.220.2.9"]);
+        expect(broken((s) => (node(s, 2).status!.addresses![1].address = "10.220.2.9"))).toContainEqual([
+            "node IPs in the kubenet subnet",
+            "aks-nodepool1-27511634-vmss000002 has 10.220.2.9",
+        ]);
     });
     test("2. two nodes sharing a /24, and a slice that is no /24 of the pod CIDR", () => {
-        expect(broken((s) => (node(s, 1).spec!.podCIDR = "10.100.1.0/24"))).toContainEqual(["node pod CIDRs", "aks-nodepool1-27511634-vmss000001 and aks-nodepool1-27511634-vmss000000 share 10.100.1.0/24"]);
-        expect(broken((s) => (node(s, 2).spec!.podCIDR = "10.150.2.0/24"))).toContainEqual(["node pod CIDRs", "aks-nodepool1-27511634-vmss000002 holds 10.150.2.0/24, not a /24 of 10.100.0.0/16"]);
+        expect(broken((s) => (node(s, 1).spec!.podCIDR = "10.100.1.0/24"))).toContainEqual([
+            "node pod CIDRs",
+            "aks-nodepool1-27511634-vmss000001 and aks-nodepool1-27511634-vmss000000 share 10.100.1.0/24",
+        ]);
+        expect(broken((s) => (node(s, 2).spec!.podCIDR = "10.150.2.0/24"))).toContainEqual([
+            "node pod CIDRs",
+            "aks-nodepool1-27511634-vmss000002 holds 10.150.2.0/24, not a /24 of 10.100.0.0/16",
+        ]);
     });
     test("3. a missing route, a wrong next hop, a stale route", () => {
-        expect(broken((s) => s.routes!.splice(2, 1))).toContainEqual(["route table: one route per node", "no route for aks-nodepool1-27511634-vmss000002's 10.100.2.0/24"]);
-        expect(broken((s) => (s.routes![0].nextHopIpAddress = "10.220.1.5"))).toContainEqual(["route table: one route per node", expect.stringMatching(/sends 10\.100\.1\.0\/24 to 10\.220\.1\.5, but aks-nodepool1-27511634-vmss000000 is 10\.220\.1\.4/)]);
-        expect(broken((s) => s.routes!.push({ ...s.routes![0], name: "gone-node", addressPrefix: "10.100.7.0/24", nextHopIpAddress: "10.220.1.9" })))
-            .toContainEqual(["route table: one route per node", "stale route gone-node: 10.100.7.0/24 -> 10.220.1.9, a slice no node holds"]);
+        expect(broken((s) => s.routes!.splice(2, 1))).toContainEqual([
+            "route table: one route per node",
+            "no route for aks-nodepool1-27511634-vmss000002's 10.100.2.0/24",
+        ]);
+        expect(broken((s) => (s.routes![0].nextHopIpAddress = "10.220.1.5"))).toContainEqual([
+            "route table: one route per node",
+            expect.stringMatching(
+                /sends 10\.100\.1\.0\/24 to 10\.220\.1\.5, but aks-nodepool1-27511634-vmss000000 is 10\.220\.1\.4/,
+            ),
+        ]);
+        expect(
+            broken((s) =>
+                s.routes!.push({
+                    ...s.routes![0],
+                    name: "gone-node",
+                    addressPrefix: "10.100.7.0/24",
+                    nextHopIpAddress: "10.220.1.9",
+                }),
+            ),
+        ).toContainEqual([
+            "route table: one route per node",
+            "stale route gone-node: 10.100.7.0/24 -> 10.220.1.9, a slice no node holds",
+        ]);
     });
     test("4. no route table on the subnet, or another one", () => {
-        expect(broken((s) => delete s.subnet.routeTable)).toContainEqual(["the kubenet subnet carries the stack's route table", expect.stringMatching(/^no route table attached/)]);
-        expect(broken((s) => (s.subnet.routeTable = { id: "/subscriptions/x/resourceGroups/MC_NetworkLab_kubenet-cluster_eastus/providers/Microsoft.Network/routeTables/aks-agentpool-123-routetable" })))
-            .toContainEqual(["the kubenet subnet carries the stack's route table", expect.stringMatching(/attached .*aks-agentpool-123-routetable, not the stack's aksvnet-kubenet-routes/)]);
-        expect(broken((s) => (s.subnet.addressPrefix = "10.220.2.0/24"))).toContainEqual(["the kubenet subnet carries the stack's route table", expect.stringMatching(/not the kubenet subnet 10\.220\.1\.0\/24/)]);
+        expect(broken((s) => delete s.subnet.routeTable)).toContainEqual([
+            "the kubenet subnet carries the stack's route table",
+            expect.stringMatching(/^no route table attached/),
+        ]);
+        expect(
+            broken(
+                (s) =>
+                    (s.subnet.routeTable = {
+                        id: "/subscriptions/x/resourceGroups/MC_NetworkLab_kubenet-cluster_eastus/providers/Microsoft.Network/routeTables/aks-agentpool-123-routetable",
+                    }),
+            ),
+        ).toContainEqual([
+            "the kubenet subnet carries the stack's route table",
+            expect.stringMatching(/attached .*aks-agentpool-123-routetable, not the stack's aksvnet-kubenet-routes/),
+        ]);
+        expect(broken((s) => (s.subnet.addressPrefix = "10.220.2.0/24"))).toContainEqual([
+            "the kubenet subnet carries the stack's route table",
+            expect.stringMatching(/not the kubenet subnet 10\.220\.1\.0\/24/),
+        ]);
     });
     test("5. a pod outside its node's /24, a hostNetwork pod off its node's IP", () => {
-        expect(broken((s) => (podNamed(s, "coredns-869cb84759-vdh55").status!.podIP = "10.100.2.5"))).toContainEqual(["pod IPs", "kube-system/coredns-869cb84759-vdh55 has 10.100.2.5, outside aks-nodepool1-27511634-vmss000000's 10.100.1.0/24"]);
-        expect(broken((s) => (podNamed(s, "kube-proxy-2n62m").status!.podIP = "10.220.1.5"))).toContainEqual(["pod IPs", expect.stringMatching(/kube-proxy-2n62m is hostNetwork with 10\.220\.1\.5, but its node .* is 10\.220\.1\.4/)]);
+        expect(broken((s) => (podNamed(s, "coredns-869cb84759-vdh55").status!.podIP = "10.100.2.5"))).toContainEqual([
+            "pod IPs",
+            "kube-system/coredns-869cb84759-vdh55 has 10.100.2.5, outside aks-nodepool1-27511634-vmss000000's 10.100.1.0/24",
+        ]);
+        expect(broken((s) => (podNamed(s, "kube-proxy-2n62m").status!.podIP = "10.220.1.5"))).toContainEqual([
+            "pod IPs",
+            expect.stringMatching(
+                /kube-proxy-2n62m is hostNetwork with 10\.220\.1\.5, but its node .* is 10\.220\.1\.4/,
+            ),
+        ]);
     });
     test("6. too few nginx pods Running, or two on one node", () => {
-        expect(broken((s) => (podNamed(s, "nginx-7cf567cc7-x2p7q").status!.phase = "Pending"))).toContainEqual(["nginx replicas Running, one per node", "2 of 3 nginx pods Running"]);
-        expect(broken((s) => (podNamed(s, "nginx-7cf567cc7-x2p7q").spec!.nodeName = "aks-nodepool1-27511634-vmss000001"))).toContainEqual(["nginx replicas Running, one per node", "3 Running pods share 2 node(s)"]);
+        expect(broken((s) => (podNamed(s, "nginx-7cf567cc7-x2p7q").status!.phase = "Pending"))).toContainEqual([
+            "nginx replicas Running, one per node",
+            "2 of 3 nginx pods Running",
+        ]);
+        expect(
+            broken((s) => (podNamed(s, "nginx-7cf567cc7-x2p7q").spec!.nodeName = "aks-nodepool1-27511634-vmss000001")),
+        ).toContainEqual(["nginx replicas Running, one per node", "3 Running pods share 2 node(s)"]);
     });
     test("7. a ClusterIP outside the service CIDR; kube-dns off the DNS service IP", () => {
-        expect(broken((s) => (service(s, "nginx").spec!.clusterIP = "10.0.12.7"))).toContainEqual(["nginx ClusterIP in the service CIDR", "ClusterIP 10.0.12.7 outside 10.200.0.0/16"]);
-        expect(broken((s) => (service(s, "kube-dns").spec!.clusterIP = "10.200.0.11"))).toContainEqual(["kube-dns at the DNS service IP", "kube-dns ClusterIP 10.200.0.11"]);
+        expect(broken((s) => (service(s, "nginx").spec!.clusterIP = "10.0.12.7"))).toContainEqual([
+            "nginx ClusterIP in the service CIDR",
+            "ClusterIP 10.0.12.7 outside 10.200.0.0/16",
+        ]);
+        expect(broken((s) => (service(s, "kube-dns").spec!.clusterIP = "10.200.0.11"))).toContainEqual([
+            "kube-dns at the DNS service IP",
+            "kube-dns ClusterIP 10.200.0.11",
+        ]);
     });
     test("8. no load-balancer IP yet (pending), or one outside the services subnet", () => {
-        expect(broken((s) => (service(s, "nginx").status = { loadBalancer: {} }))).toContainEqual(["internal load balancer in the services subnet", expect.stringMatching(/^no load-balancer IP yet: still pending/)]);
-        expect(broken((s) => (service(s, "nginx").status!.loadBalancer!.ingress = [{ ip: "10.220.1.250" }]))).toContainEqual(["internal load balancer in the services subnet", "10.220.1.250 is outside the services subnet"]);
+        expect(broken((s) => (service(s, "nginx").status = { loadBalancer: {} }))).toContainEqual([
+            "internal load balancer in the services subnet",
+            expect.stringMatching(/^no load-balancer IP yet: still pending/),
+        ]);
+        expect(
+            broken((s) => (service(s, "nginx").status!.loadBalancer!.ingress = [{ ip: "10.220.1.250" }])),
+        ).toContainEqual([
+            "internal load balancer in the services subnet",
+            "10.220.1.250 is outside the services subnet",
+        ]);
     });
 });
 
@@ -92,7 +164,12 @@ describe("the other plugins", () => {
         const overlay = expectedFor(validatedStackConfig("dev", { networkPlugin: "overlay" }), "main");
         const snapshot = copy();
         delete snapshot.routes;
-        expect(failing(checkSnapshot(overlay, snapshot))).toEqual([["the kubenet subnet carries no route table", expect.stringMatching(/aksvnet-kubenet-routes is still attached; Azure CNI Overlay needs none/)]]);
+        expect(failing(checkSnapshot(overlay, snapshot))).toEqual([
+            [
+                "the kubenet subnet carries no route table",
+                expect.stringMatching(/aksvnet-kubenet-routes is still attached; Azure CNI Overlay needs none/),
+            ],
+        ]);
         delete snapshot.subnet.routeTable;
         const checks = checkSnapshot(overlay, snapshot);
         expect(checks.every((check) => check.ok)).toBe(true);
@@ -113,8 +190,8 @@ describe("the other plugins", () => {
         let next = 0;
         for (const pod of snapshot.pods.items) {
             if (!pod.status!.podIP) continue;
-            const index = nodeIndex.get(pod.spec!.nodeName!)!;
-            pod.status!.podIP = pod.spec!.hostNetwork ? nodeIps[index] : `10.220.2.${5 + index * 31 + next++ % 30}`;
+            const index = nodeIndex.get(pod.spec!.nodeName)!;
+            pod.status!.podIP = pod.spec!.hostNetwork ? nodeIps[index] : `10.220.2.${5 + index * 31 + (next++ % 30)}`;
         }
         snapshot.subnet = { name: "azurecni", addressPrefix: "10.220.2.0/24" };
         const checks = checkSnapshot(azureCni, snapshot);
@@ -129,7 +206,9 @@ describe("the other plugins", () => {
             "internal load balancer in the services subnet",
         ]);
         snapshot.pods.items[0].status!.podIP = "10.100.1.18"; // a kubenet-style pod address
-        expect(failing(checkSnapshot(azureCni, snapshot))).toEqual([["pod IPs", "nginx/nginx-7cf567cc7-bnvk9 has 10.100.1.18, outside the azurecni subnet 10.220.2.0/24"]]);
+        expect(failing(checkSnapshot(azureCni, snapshot))).toEqual([
+            ["pod IPs", "nginx/nginx-7cf567cc7-bnvk9 has 10.100.1.18, outside the azurecni subnet 10.220.2.0/24"],
+        ]);
     });
 });
 
@@ -154,7 +233,9 @@ describe("the CLI", () => {
         fs.writeFileSync(path.join(dir, "routes.json"), "[]");
         const result = await verify("--from", dir);
         expect(result.code).toBe(1);
-        expect(result.stdout).toMatch(/^FAIL +route table: one route per node .* no route for aks-nodepool1-27511634-vmss000000's 10\.100\.1\.0\/24/m);
+        expect(result.stdout).toMatch(
+            /^FAIL +route table: one route per node .* no route for aks-nodepool1-27511634-vmss000000's 10\.100\.1\.0\/24/m,
+        );
         expect(result.stdout).toMatch(/^8 passed, 1 failed$/m);
     });
 
@@ -183,7 +264,9 @@ describe("the CLI", () => {
     test("live, without the Pulumi CLI: exit 2 saying what to install", () => {
         const result = runTool("verify/cli.ts", [], { env: { ...process.env, PATH: path.dirname(process.execPath) } });
         expect(result.code).toBe(2);
-        expect(result.stderr.trim()).toMatch(/^verify: the Pulumi CLI is not installed or not on PATH .* or work from saved files \(see --help\)$/);
+        expect(result.stderr.trim()).toMatch(
+            /^verify: the Pulumi CLI is not installed or not on PATH .* or work from saved files \(see --help\)$/,
+        );
     });
 });
 
@@ -200,7 +283,12 @@ describe("live access (loopback only)", () => {
             "current-context": "x",
         });
         const script = `require("./cli/live").withKubernetes(${JSON.stringify(kubeconfig)}, (core) => core.listNode()).then(() => console.log("reached?"), (error) => console.log(error.constructor.name + ": " + error.message))`;
-        const result = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "-e", script], { cwd: REPO, encoding: "utf8" });
-        expect(result.stdout.trim()).toMatch(/^UsageError: cannot reach https:\/\/127\.0\.0\.1:1 \(.*\); check the network path to the cluster/);
+        const result = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "-e", script], {
+            cwd: REPO,
+            encoding: "utf8",
+        });
+        expect(result.stdout.trim()).toMatch(
+            /^UsageError: cannot reach https:\/\/127\.0\.0\.1:1 \(.*\); check the network path to the cluster/,
+        );
     });
 });

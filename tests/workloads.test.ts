@@ -47,18 +47,26 @@ describe("schema", () => {
 describe("Deployment", () => {
     test("replicas, selector and a rolling update that keeps 2 of 3 serving", () => {
         expect(deployment.spec.replicas).toBe(3);
-        expect(deployment.spec.selector.matchLabels).toEqual({ "app.kubernetes.io/name": "nginx", "app.kubernetes.io/instance": "nginx" });
-        expect(deployment.spec.strategy).toEqual({ type: "RollingUpdate", rollingUpdate: { maxUnavailable: 1, maxSurge: 1 } });
+        expect(deployment.spec.selector.matchLabels).toEqual({
+            "app.kubernetes.io/name": "nginx",
+            "app.kubernetes.io/instance": "nginx",
+        });
+        expect(deployment.spec.strategy).toEqual({
+            type: "RollingUpdate",
+            rollingUpdate: { maxUnavailable: 1, maxSurge: 1 },
+        });
     });
 
     test("one pod per node: spread over kubernetes.io/hostname with maxSkew 1", () => {
-        expect(pod.topologySpreadConstraints).toEqual([{
-            maxSkew: 1,
-            topologyKey: "kubernetes.io/hostname",
-            whenUnsatisfiable: "ScheduleAnyway",
-            nodeTaintsPolicy: "Honor",
-            labelSelector: { matchLabels: deployment.spec.selector.matchLabels },
-        }]);
+        expect(pod.topologySpreadConstraints).toEqual([
+            {
+                maxSkew: 1,
+                topologyKey: "kubernetes.io/hostname",
+                whenUnsatisfiable: "ScheduleAnyway",
+                nodeTaintsPolicy: "Honor",
+                labelSelector: { matchLabels: deployment.spec.selector.matchLabels },
+            },
+        ]);
     });
 
     test("the pinned unprivileged image on port 8080 named http", () => {
@@ -86,7 +94,10 @@ describe("Deployment", () => {
     });
 
     test("requests, limits and probes on the named port", () => {
-        expect(container.resources).toEqual({ requests: { cpu: "50m", memory: "32Mi" }, limits: { cpu: "200m", memory: "64Mi" } });
+        expect(container.resources).toEqual({
+            requests: { cpu: "50m", memory: "32Mi" },
+            limits: { cpu: "200m", memory: "64Mi" },
+        });
         expect(container.readinessProbe.httpGet).toEqual({ path: "/", port: "http" });
         expect(container.livenessProbe.httpGet).toEqual({ path: "/", port: "http" });
     });
@@ -132,14 +143,19 @@ describe("PodDisruptionBudget and Service", () => {
     });
 
     test("the namespace enforces the restricted standard", () => {
-        expect(plain(namespaceManifest(input)).metadata.labels["pod-security.kubernetes.io/enforce"]).toBe("restricted");
+        expect(plain(namespaceManifest(input)).metadata.labels["pod-security.kubernetes.io/enforce"]).toBe(
+            "restricted",
+        );
     });
 });
 
 describe("under the mock runtime", () => {
     let run: ProgramRun;
     beforeAll(async () => {
-        run = await runProgram({ config: { nginxNamespace: "web" }, serviceAddresses: { clusterIp: "10.200.7.7", loadBalancerIp: "10.220.3.5" } });
+        run = await runProgram({
+            config: { nginxNamespace: "web" },
+            serviceAddresses: { clusterIp: "10.200.7.7", loadBalancerIp: "10.220.3.5" },
+        });
         if (run.error) throw run.error;
     });
 
@@ -154,7 +170,9 @@ describe("under the mock runtime", () => {
     });
 
     test("nginxReplicas and nginxImage reach the Deployment", async () => {
-        const other = await runProgram({ config: { nginxReplicas: "2", nginxImage: "nginxinc/nginx-unprivileged:1.27.5" } });
+        const other = await runProgram({
+            config: { nginxReplicas: "2", nginxImage: "nginxinc/nginx-unprivileged:1.27.5" },
+        });
         const spec = plain(other.resource("nginx-deployment").inputs).spec;
         expect(spec.replicas).toBe(2);
         expect(spec.template.spec.containers[0].image).toBe("nginxinc/nginx-unprivileged:1.27.5");

@@ -24,7 +24,9 @@ const inRange = (range: Cidr, address: string | undefined) => {
 };
 /** At most a few items, then "and N more": a failing line stays readable. */
 function some(items: readonly string[], limit = 4): string {
-    return items.length <= limit ? items.join("; ") : `${items.slice(0, limit).join("; ")}; and ${items.length - limit} more`;
+    return items.length <= limit
+        ? items.join("; ")
+        : `${items.slice(0, limit).join("; ")}; and ${items.length - limit} more`;
 }
 const check = (name: string, problems: readonly string[], expected: string, fine: string): Check => ({
     name,
@@ -35,8 +37,18 @@ const check = (name: string, problems: readonly string[], expected: string, fine
 
 function nodeIpsInSubnet(expected: Expected, nodes: readonly V1Node[]): Check {
     const subnet = cidr(expected.nodeSubnetCidr);
-    const problems = nodes.length === 0 ? ["no nodes"] : nodes.filter((node) => !inRange(subnet, internalIp(node))).map((node) => `${nodeName(node)} has ${internalIp(node) ?? "no InternalIP"}`);
-    return check(`node IPs in the ${expected.subnetName} subnet`, problems, `every node's InternalIP in ${subnet.text}`, nodes.map((node) => internalIp(node)).join(", "));
+    const problems =
+        nodes.length === 0
+            ? ["no nodes"]
+            : nodes
+                  .filter((node) => !inRange(subnet, internalIp(node)))
+                  .map((node) => `${nodeName(node)} has ${internalIp(node) ?? "no InternalIP"}`);
+    return check(
+        `node IPs in the ${expected.subnetName} subnet`,
+        problems,
+        `every node's InternalIP in ${subnet.text}`,
+        nodes.map((node) => internalIp(node)).join(", "),
+    );
 }
 
 function nodePodCidrs(expected: Expected, nodes: readonly V1Node[]): Check {
@@ -50,12 +62,18 @@ function nodePodCidrs(expected: Expected, nodes: readonly V1Node[]): Check {
             problems.push(`${nodeName(node)} has no pod CIDR${text ? ` (${text})` : ""}`);
             continue;
         }
-        if (parsed.value.prefix !== NODE_POD_SLICE_PREFIX || !containsCidr(podCidr, parsed.value)) problems.push(`${nodeName(node)} holds ${text}, not a /${NODE_POD_SLICE_PREFIX} of ${podCidr.text}`);
+        if (parsed.value.prefix !== NODE_POD_SLICE_PREFIX || !containsCidr(podCidr, parsed.value))
+            problems.push(`${nodeName(node)} holds ${text}, not a /${NODE_POD_SLICE_PREFIX} of ${podCidr.text}`);
         const other = holders.get(parsed.value.text);
         if (other) problems.push(`${nodeName(node)} and ${other} share ${parsed.value.text}`);
         holders.set(parsed.value.text, nodeName(node));
     }
-    return check("node pod CIDRs", problems, `a distinct /${NODE_POD_SLICE_PREFIX} of ${podCidr.text} per node`, nodes.map((node) => `${nodeName(node)} ${node.spec?.podCIDR}`).join(", "));
+    return check(
+        "node pod CIDRs",
+        problems,
+        `a distinct /${NODE_POD_SLICE_PREFIX} of ${podCidr.text} per node`,
+        nodes.map((node) => `${nodeName(node)} ${node.spec?.podCIDR}`).join(", "),
+    );
 }
 
 function routeTableRoutes(expected: Expected, nodes: readonly V1Node[], snapshot: Snapshot): Check {
@@ -72,15 +90,23 @@ function routeTableRoutes(expected: Expected, nodes: readonly V1Node[], snapshot
         }
         if (matching.length > 1) problems.push(`${matching.length} routes for ${slice}`);
         for (const route of matching) {
-            if (route.nextHopType !== "VirtualAppliance") problems.push(`route ${route.name} for ${slice} has nextHopType ${route.nextHopType}, not VirtualAppliance`);
-            if (route.nextHopIpAddress !== internalIp(node)) problems.push(`route ${route.name} sends ${slice} to ${route.nextHopIpAddress}, but ${nodeName(node)} is ${internalIp(node)}`);
+            if (route.nextHopType !== "VirtualAppliance")
+                problems.push(
+                    `route ${route.name} for ${slice} has nextHopType ${route.nextHopType}, not VirtualAppliance`,
+                );
+            if (route.nextHopIpAddress !== internalIp(node))
+                problems.push(
+                    `route ${route.name} sends ${slice} to ${route.nextHopIpAddress}, but ${nodeName(node)} is ${internalIp(node)}`,
+                );
         }
     }
     const held = new Set(nodes.map((node) => node.spec?.podCIDR));
     for (const route of routes) {
         const prefix = route.addressPrefix === undefined ? undefined : parseCidr(route.addressPrefix);
         if (prefix?.ok && containsCidr(podCidr, prefix.value) && !held.has(route.addressPrefix)) {
-            problems.push(`stale route ${route.name}: ${route.addressPrefix} -> ${route.nextHopIpAddress}, a slice no node holds`);
+            problems.push(
+                `stale route ${route.name}: ${route.addressPrefix} -> ${route.nextHopIpAddress}, a slice no node holds`,
+            );
         }
     }
     return check(
@@ -95,17 +121,37 @@ function subnetRouteTable(expected: Expected, snapshot: Snapshot): Check {
     const attached = snapshot.subnet.routeTable?.id;
     const problems: string[] = [];
     if (snapshot.subnet.addressPrefix !== undefined && snapshot.subnet.addressPrefix !== expected.nodeSubnetCidr) {
-        problems.push(`subnet.json is ${snapshot.subnet.name ?? "?"} ${snapshot.subnet.addressPrefix}, not the ${expected.subnetName} subnet ${expected.nodeSubnetCidr}`);
+        problems.push(
+            `subnet.json is ${snapshot.subnet.name ?? "?"} ${snapshot.subnet.addressPrefix}, not the ${expected.subnetName} subnet ${expected.nodeSubnetCidr}`,
+        );
     }
     if (expected.routeTableName) {
         // ARM ids are case-insensitive (Microsoft.Network vs microsoft.network).
-        const wanted = `/resourcegroups/${expected.resourceGroupName}/providers/microsoft.network/routetables/${expected.routeTableName}`.toLowerCase();
-        if (!attached) problems.push("no route table attached: cross-node pod traffic has no route (AKS may attach its own on the next reconcile, and the next update detaches it)");
-        else if (!attached.toLowerCase().endsWith(wanted)) problems.push(`attached ${attached}, not the stack's ${expected.routeTableName}`);
-        return check(`the ${expected.subnetName} subnet carries the stack's route table`, problems, `${expected.resourceGroupName}/${expected.routeTableName}`, attached ?? "");
+        const wanted =
+            `/resourcegroups/${expected.resourceGroupName}/providers/microsoft.network/routetables/${expected.routeTableName}`.toLowerCase();
+        if (!attached)
+            problems.push(
+                "no route table attached: cross-node pod traffic has no route (AKS may attach its own on the next reconcile, and the next update detaches it)",
+            );
+        else if (!attached.toLowerCase().endsWith(wanted))
+            problems.push(`attached ${attached}, not the stack's ${expected.routeTableName}`);
+        return check(
+            `the ${expected.subnetName} subnet carries the stack's route table`,
+            problems,
+            `${expected.resourceGroupName}/${expected.routeTableName}`,
+            attached ?? "",
+        );
     }
-    if (attached) problems.push(`route table ${attached} is still attached; ${expected.plugin.title} needs none (a leftover can capture pod traffic)`);
-    return check(`the ${expected.subnetName} subnet carries no route table`, problems, `none (${expected.plugin.title}: Azure's SDN routes pods)`, "none");
+    if (attached)
+        problems.push(
+            `route table ${attached} is still attached; ${expected.plugin.title} needs none (a leftover can capture pod traffic)`,
+        );
+    return check(
+        `the ${expected.subnetName} subnet carries no route table`,
+        problems,
+        `none (${expected.plugin.title}: Azure's SDN routes pods)`,
+        "none",
+    );
 }
 
 function podIps(expected: Expected, nodes: readonly V1Node[], pods: readonly V1Pod[]): Check {
@@ -119,32 +165,45 @@ function podIps(expected: Expected, nodes: readonly V1Node[], pods: readonly V1P
         checked += 1;
         if (pod.spec?.hostNetwork) {
             // kube-proxy and friends: the node's own address (the tutorial's note).
-            if (node && ip !== internalIp(node)) problems.push(`${podName(pod)} is hostNetwork with ${ip}, but its node ${nodeName(node)} is ${internalIp(node)}`);
+            if (node && ip !== internalIp(node))
+                problems.push(
+                    `${podName(pod)} is hostNetwork with ${ip}, but its node ${nodeName(node)} is ${internalIp(node)}`,
+                );
             continue;
         }
         if (expected.plugin.podAddresses === "nodeSubnet") {
-            if (!inRange(cidr(expected.nodeSubnetCidr), ip)) problems.push(`${podName(pod)} has ${ip}, outside the ${expected.subnetName} subnet ${expected.nodeSubnetCidr}`);
+            if (!inRange(cidr(expected.nodeSubnetCidr), ip))
+                problems.push(
+                    `${podName(pod)} has ${ip}, outside the ${expected.subnetName} subnet ${expected.nodeSubnetCidr}`,
+                );
             continue;
         }
         const slice = node?.spec?.podCIDR ? parseCidr(node.spec.podCIDR) : undefined;
         if (!node) problems.push(`${podName(pod)} has ${ip} on unknown node ${pod.spec?.nodeName ?? "(none)"}`);
-        else if (!slice?.ok || !inRange(slice.value, ip)) problems.push(`${podName(pod)} has ${ip}, outside ${nodeName(node)}'s ${node.spec?.podCIDR ?? "(no pod CIDR)"}`);
+        else if (!slice?.ok || !inRange(slice.value, ip))
+            problems.push(
+                `${podName(pod)} has ${ip}, outside ${nodeName(node)}'s ${node.spec?.podCIDR ?? "(no pod CIDR)"}`,
+            );
     }
-    const rule = expected.plugin.podAddresses === "nodeSubnet"
-        ? `every pod IP in ${expected.nodeSubnetCidr}; hostNetwork pods on their node's IP`
-        : "every pod IP inside its node's /24; hostNetwork pods on their node's IP";
+    const rule =
+        expected.plugin.podAddresses === "nodeSubnet"
+            ? `every pod IP in ${expected.nodeSubnetCidr}; hostNetwork pods on their node's IP`
+            : "every pod IP inside its node's /24; hostNetwork pods on their node's IP";
     return check("pod IPs", problems, rule, `${checked} pods with an IP, all as expected`);
 }
 
 function nginxSpread(expected: Expected, nodes: readonly V1Node[], pods: readonly V1Pod[]): Check {
     const { namespace, selector, replicas } = expected.nginx;
-    const matches = (pod: V1Pod) => pod.metadata?.namespace === namespace && Object.entries(selector).every(([key, value]) => pod.metadata?.labels?.[key] === value);
+    const matches = (pod: V1Pod) =>
+        pod.metadata?.namespace === namespace &&
+        Object.entries(selector).every(([key, value]) => pod.metadata?.labels?.[key] === value);
     const running = pods.filter((pod) => matches(pod) && pod.status?.phase === "Running");
     const spreadNodes = new Set(running.map((pod) => pod.spec?.nodeName));
     const problems: string[] = [];
     if (running.length < replicas) problems.push(`${running.length} of ${replicas} nginx pods Running`);
     const mustSpread = nodes.length >= replicas;
-    if (mustSpread && spreadNodes.size < Math.min(running.length, replicas)) problems.push(`${running.length} Running pods share ${spreadNodes.size} node(s)`);
+    if (mustSpread && spreadNodes.size < Math.min(running.length, replicas))
+        problems.push(`${running.length} Running pods share ${spreadNodes.size} node(s)`);
     return check(
         "nginx replicas Running, one per node",
         problems,
@@ -153,32 +212,50 @@ function nginxSpread(expected: Expected, nodes: readonly V1Node[], pods: readonl
     );
 }
 
-const findService = (services: readonly V1Service[], namespace: string, name: string) => services.find((service) => service.metadata?.namespace === namespace && service.metadata?.name === name);
+const findService = (services: readonly V1Service[], namespace: string, name: string) =>
+    services.find((service) => service.metadata?.namespace === namespace && service.metadata?.name === name);
 
 function nginxClusterIp(expected: Expected, services: readonly V1Service[]): Check {
     const service = findService(services, expected.nginx.namespace, expected.nginx.serviceName);
     const ip = service?.spec?.clusterIP;
-    const problems = !service ? [`no Service ${expected.nginx.namespace}/${expected.nginx.serviceName}`] : inRange(cidr(expected.serviceCidr), ip) ? [] : [`ClusterIP ${ip ?? "none"} outside ${expected.serviceCidr}`];
+    const problems = !service
+        ? [`no Service ${expected.nginx.namespace}/${expected.nginx.serviceName}`]
+        : inRange(cidr(expected.serviceCidr), ip)
+          ? []
+          : [`ClusterIP ${ip ?? "none"} outside ${expected.serviceCidr}`];
     return check("nginx ClusterIP in the service CIDR", problems, `in ${expected.serviceCidr}`, ip ?? "none");
 }
 
 function kubeDnsIp(expected: Expected, services: readonly V1Service[]): Check {
     const service = findService(services, "kube-system", "kube-dns");
     const ip = service?.spec?.clusterIP;
-    const problems = !service ? ["no Service kube-system/kube-dns"] : ip === expected.dnsServiceIp ? [] : [`kube-dns ClusterIP ${ip ?? "none"}`];
+    const problems = !service
+        ? ["no Service kube-system/kube-dns"]
+        : ip === expected.dnsServiceIp
+          ? []
+          : [`kube-dns ClusterIP ${ip ?? "none"}`];
     return check("kube-dns at the DNS service IP", problems, expected.dnsServiceIp, ip ?? "none");
 }
 
 function loadBalancerIp(expected: Expected, services: readonly V1Service[]): Check {
     const service = findService(services, expected.nginx.namespace, expected.nginx.serviceName);
-    const ips = (service?.status?.loadBalancer?.ingress ?? []).map((ingress) => ingress.ip).filter((ip): ip is string => Boolean(ip));
+    const ips = (service?.status?.loadBalancer?.ingress ?? [])
+        .map((ingress) => ingress.ip)
+        .filter((ip): ip is string => Boolean(ip));
     const subnet = cidr(expected.servicesSubnetCidr);
     const problems = !service
         ? [`no Service ${expected.nginx.namespace}/${expected.nginx.serviceName}`]
         : ips.length === 0
-          ? ["no load-balancer IP yet: still pending (kubectl describe svc shows why; SyncLoadBalancerFailed means the cluster identity lacks rights on the services subnet)"]
+          ? [
+                "no load-balancer IP yet: still pending (kubectl describe svc shows why; SyncLoadBalancerFailed means the cluster identity lacks rights on the services subnet)",
+            ]
           : ips.filter((ip) => !inRange(subnet, ip)).map((ip) => `${ip} is outside the services subnet`);
-    return check("internal load balancer in the services subnet", problems, `an ingress IP in ${subnet.text}`, ips.join(", ") || "none");
+    return check(
+        "internal load balancer in the services subnet",
+        problems,
+        `an ingress IP in ${subnet.text}`,
+        ips.join(", ") || "none",
+    );
 }
 
 /** Every check, in the tutorial's order, for the cluster's plugin. */

@@ -2,7 +2,16 @@
  * npm run --silent verify -- [--stack NAME] [--cluster main|azurecni] [--from DIR | --save DIR] [--json]
  * Checks the tutorial's observations on a deployed cluster, a saved snapshot or the lab's snapshot.
  */
-import { EXIT_CHECK_FAILED, EXIT_OK, formatTable, parseOptions, runMain, STACK_TOOL_OPTIONS, UsageError } from "../cli/shell";
+import "../cli/nodeVersion"; // first: stops with one line on Node older than package.json's engines
+import {
+    EXIT_CHECK_FAILED,
+    EXIT_OK,
+    formatTable,
+    parseOptions,
+    runMain,
+    STACK_TOOL_OPTIONS,
+    UsageError,
+} from "../cli/shell";
 import { validatedStackConfig } from "../stackFiles";
 import { checkSnapshot } from "./checks";
 import { CLUSTER_CHOICES, parseClusterChoice } from "../names";
@@ -35,11 +44,12 @@ export async function main(argv: string[]): Promise<number> {
         console.log(USAGE);
         return EXIT_OK;
     }
-    const cluster = parseClusterChoice(values.cluster!);
+    const cluster = parseClusterChoice(values.cluster);
     if (!cluster) throw new UsageError(`--cluster ${values.cluster}: use ${CLUSTER_CHOICES.join(" or ")}`);
-    if (values.from && values.save) throw new UsageError("--from reads a snapshot and --save writes one: give one of them");
+    if (values.from && values.save)
+        throw new UsageError("--from reads a snapshot and --save writes one: give one of them");
     // The Azure CNI cluster's expectations exist even when the stack has it off (the lab builds it anyway).
-    const config = validatedStackConfig(values.stack!, cluster === "azurecni" ? { azureCniCluster: "true" } : {});
+    const config = validatedStackConfig(values.stack, cluster === "azurecni" ? { azureCniCluster: "true" } : {});
     const expected = expectedFor(config, cluster);
 
     let snapshot;
@@ -47,8 +57,9 @@ export async function main(argv: string[]): Promise<number> {
         snapshot = readSnapshot(values.from, expected.routeTableName !== undefined);
     } else {
         const { gatherLive } = await import("./live");
-        snapshot = await gatherLive(values.stack!, expected);
-        if (values.save) for (const file of writeSnapshot(values.save, snapshot)) console.error(`verify: wrote ${file}`);
+        snapshot = await gatherLive(values.stack, expected);
+        if (values.save)
+            for (const file of writeSnapshot(values.save, snapshot)) console.error(`verify: wrote ${file}`);
     }
 
     const checks = checkSnapshot(expected, snapshot);
@@ -57,11 +68,20 @@ export async function main(argv: string[]): Promise<number> {
     if (values.json) {
         console.log(JSON.stringify({ checks, passed, failed }, null, 2));
     } else {
-        console.log(`${expected.clusterName} (${expected.plugin.title}, stack ${values.stack}${values.from ? `, snapshot ${values.from}` : ", live"})`);
-        console.log(formatTable(["result", "check", "expected", "observed"], checks.map((result) => [result.ok ? "PASS" : "FAIL", result.name, result.expected, result.observed])));
+        console.log(
+            `${expected.clusterName} (${expected.plugin.title}, stack ${values.stack}${values.from ? `, snapshot ${values.from}` : ", live"})`,
+        );
+        console.log(
+            formatTable(
+                ["result", "check", "expected", "observed"],
+                checks.map((result) => [result.ok ? "PASS" : "FAIL", result.name, result.expected, result.observed]),
+            ),
+        );
         console.log(`\n${passed} passed, ${failed} failed`);
         if (failed > 0 && !values.from) {
-            console.log(`To attach to a bug report: npm run --silent verify -- --stack ${values.stack} --cluster ${cluster} --save DIR, or by hand:\n  ${snapshotCommands({ resourceGroup: expected.resourceGroupName, vnet: expected.vnetName, subnet: expected.subnetName, routeTable: expected.routeTableName }).join("\n  ")}`);
+            console.log(
+                `To attach to a bug report: npm run --silent verify -- --stack ${values.stack} --cluster ${cluster} --save DIR, or by hand:\n  ${snapshotCommands({ resourceGroup: expected.resourceGroupName, vnet: expected.vnetName, subnet: expected.subnetName, routeTable: expected.routeTableName }).join("\n  ")}`,
+            );
         }
     }
     return failed === 0 ? EXIT_OK : EXIT_CHECK_FAILED;

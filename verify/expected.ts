@@ -49,7 +49,13 @@ export function expectedFor(config: StackConfig, cluster: ClusterChoice): Expect
         nginx: {
             namespace: config.nginxNamespace,
             serviceName: NGINX_NAME,
-            selector: selectorLabels({ name: NGINX_NAME, namespace: config.nginxNamespace, image: config.nginxImage, replicas: config.nginxReplicas, loadBalancerSubnetName: SUBNET_NAMES.services }),
+            selector: selectorLabels({
+                name: NGINX_NAME,
+                namespace: config.nginxNamespace,
+                image: config.nginxImage,
+                replicas: config.nginxReplicas,
+                loadBalancerSubnetName: SUBNET_NAMES.services,
+            }),
             replicas: config.nginxReplicas,
         },
     };

@@ -7,7 +7,11 @@ export async function gatherLive(stack: string, expected: Expected): Promise<Sna
     const { kubeconfig, subscriptionId } = await stackAccess(stack, expected.cluster);
     const list = <T>(value: T): T => ({ apiVersion: "v1", kind: "List", ...asJson(value) });
     const kubernetes = withKubernetes(kubeconfig, async (core) => {
-        const [nodes, pods, services] = await Promise.all([core.listNode(), core.listPodForAllNamespaces(), core.listServiceForAllNamespaces()]);
+        const [nodes, pods, services] = await Promise.all([
+            core.listNode(),
+            core.listPodForAllNamespaces(),
+            core.listServiceForAllNamespaces(),
+        ]);
         return { nodes: list(nodes), pods: list(pods), services: list(services) };
     });
     const where = `${expected.resourceGroupName}/${expected.vnetName}/${expected.subnetName}${expected.routeTableName ? ` or route table ${expected.routeTableName}` : ""} in subscription ${subscriptionId}`;
@@ -17,7 +21,8 @@ export async function gatherLive(stack: string, expected: Expected): Promise<Sna
         const subnet = await client.subnets.get(expected.resourceGroupName, expected.vnetName, expected.subnetName);
         if (!expected.routeTableName) return { subnet: asJson(subnet) };
         const routes = [];
-        for await (const route of client.routes.list(expected.resourceGroupName, expected.routeTableName)) routes.push(asJson(route));
+        for await (const route of client.routes.list(expected.resourceGroupName, expected.routeTableName))
+            routes.push(asJson(route));
         return { subnet: asJson(subnet), routes };
     });
     const [k, a] = await Promise.all([kubernetes, azure]);

@@ -32,12 +32,21 @@ export const SNAPSHOT_FILES = Object.freeze({
 });
 
 /** The commands that write each file by hand (README, bug reports). */
-export function snapshotCommands(names: { resourceGroup: string; vnet: string; subnet: string; routeTable?: string }): string[] {
+export function snapshotCommands(names: {
+    resourceGroup: string;
+    vnet: string;
+    subnet: string;
+    routeTable?: string;
+}): string[] {
     return [
         `kubectl get nodes -o json > ${SNAPSHOT_FILES.nodes}`,
         `kubectl get pods -A -o json > ${SNAPSHOT_FILES.pods}`,
         `kubectl get services -A -o json > ${SNAPSHOT_FILES.services}`,
-        ...(names.routeTable ? [`az network route-table route list -g ${names.resourceGroup} --route-table-name ${names.routeTable} -o json > ${SNAPSHOT_FILES.routes}`] : []),
+        ...(names.routeTable
+            ? [
+                  `az network route-table route list -g ${names.resourceGroup} --route-table-name ${names.routeTable} -o json > ${SNAPSHOT_FILES.routes}`,
+              ]
+            : []),
         `az network vnet subnet show -g ${names.resourceGroup} --vnet-name ${names.vnet} -n ${names.subnet} -o json > ${SNAPSHOT_FILES.subnet}`,
     ];
 }
@@ -48,11 +57,15 @@ type Shape = "list" | "array" | "object";
 export function shapeProblem(document: unknown, shape: Shape): string | undefined {
     if (shape === "list") {
         const list = document as { kind?: unknown; items?: unknown };
-        if (typeof list !== "object" || list === null || !Array.isArray(list.items)) return "is not a Kubernetes List (kubectl get ... -o json prints {kind: List, items: [...]})";
+        if (typeof list !== "object" || list === null || !Array.isArray(list.items))
+            return "is not a Kubernetes List (kubectl get ... -o json prints {kind: List, items: [...]})";
         return undefined;
     }
-    if (shape === "array") return Array.isArray(document) ? undefined : "is not a JSON array (az ... route list -o json prints [...])";
-    return typeof document === "object" && document !== null && !Array.isArray(document) ? undefined : "is not a JSON object (az ... subnet show -o json prints {...})";
+    if (shape === "array")
+        return Array.isArray(document) ? undefined : "is not a JSON array (az ... route list -o json prints [...])";
+    return typeof document === "object" && document !== null && !Array.isArray(document)
+        ? undefined
+        : "is not a JSON object (az ... subnet show -o json prints {...})";
 }
 
 /** A JSON file of the expected outer shape, or a UsageError naming it. */
@@ -67,7 +80,10 @@ const readDocument = <T>(dir: string, file: string, shape: Shape): T => readShap
 
 /** Reads a snapshot directory; routes.json only when the cluster's plugin has a route table. */
 export function readSnapshot(dir: string, withRoutes: boolean): Snapshot {
-    if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new UsageError(`${dir} is not a directory; give the folder that holds ${Object.values(SNAPSHOT_FILES).join(", ")}`);
+    if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory())
+        throw new UsageError(
+            `${dir} is not a directory; give the folder that holds ${Object.values(SNAPSHOT_FILES).join(", ")}`,
+        );
     return {
         nodes: readDocument<V1NodeList>(dir, SNAPSHOT_FILES.nodes, "list"),
         pods: readDocument<V1PodList>(dir, SNAPSHOT_FILES.pods, "list"),

@@ -36,7 +36,11 @@ export class Nginx extends pulumi.ComponentResource {
         this.namespace = new k8s.core.v1.Namespace(`${name}-namespace`, namespaceManifest(input), childOpts);
         const inNamespace = { ...childOpts, dependsOn: [this.namespace] };
         this.deployment = new k8s.apps.v1.Deployment(`${name}-deployment`, deploymentManifest(input), inNamespace);
-        this.podDisruptionBudget = new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, podDisruptionBudgetManifest(input), inNamespace);
+        this.podDisruptionBudget = new k8s.policy.v1.PodDisruptionBudget(
+            `${name}-pdb`,
+            podDisruptionBudgetManifest(input),
+            inNamespace,
+        );
         this.service = new k8s.core.v1.Service(`${name}-service`, serviceManifest(input), inNamespace);
 
         this.clusterIp = this.service.spec.clusterIP;

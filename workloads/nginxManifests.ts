@@ -105,33 +105,46 @@ export function deploymentManifest(input: NginxManifestInput): k8s.apps.v1.Deplo
                     // the others one by one, and a node can fail; a hard constraint would then leave
                     // replicas Pending, whereas a soft one still prefers the emptiest node.
                     // nodeTaintsPolicy Honor keeps cordoned (tainted) nodes out of the skew count.
-                    topologySpreadConstraints: [{
-                        maxSkew: 1,
-                        topologyKey: HOSTNAME_TOPOLOGY_KEY,
-                        whenUnsatisfiable: "ScheduleAnyway",
-                        nodeTaintsPolicy: "Honor",
-                        labelSelector: { matchLabels: selectorLabels(input) },
-                    }],
-                    containers: [{
-                        name: "nginx",
-                        image: input.image,
-                        ports: [{ name: NGINX_PORT_NAME, containerPort: NGINX_CONTAINER_PORT, protocol: "TCP" }],
-                        securityContext: {
-                            allowPrivilegeEscalation: false,
-                            readOnlyRootFilesystem: true,
-                            runAsNonRoot: true,
-                            capabilities: { drop: ["ALL"] },
-                            seccompProfile: { type: "RuntimeDefault" },
+                    topologySpreadConstraints: [
+                        {
+                            maxSkew: 1,
+                            topologyKey: HOSTNAME_TOPOLOGY_KEY,
+                            whenUnsatisfiable: "ScheduleAnyway",
+                            nodeTaintsPolicy: "Honor",
+                            labelSelector: { matchLabels: selectorLabels(input) },
                         },
-                        resources: {
-                            requests: { cpu: "50m", memory: "32Mi" },
-                            limits: { cpu: "200m", memory: "64Mi" },
+                    ],
+                    containers: [
+                        {
+                            name: "nginx",
+                            image: input.image,
+                            ports: [{ name: NGINX_PORT_NAME, containerPort: NGINX_CONTAINER_PORT, protocol: "TCP" }],
+                            securityContext: {
+                                allowPrivilegeEscalation: false,
+                                readOnlyRootFilesystem: true,
+                                runAsNonRoot: true,
+                                capabilities: { drop: ["ALL"] },
+                                seccompProfile: { type: "RuntimeDefault" },
+                            },
+                            resources: {
+                                requests: { cpu: "50m", memory: "32Mi" },
+                                limits: { cpu: "200m", memory: "64Mi" },
+                            },
+                            readinessProbe: {
+                                httpGet: { path: "/", port: NGINX_PORT_NAME },
+                                periodSeconds: 5,
+                                failureThreshold: 3,
+                            },
+                            livenessProbe: {
+                                httpGet: { path: "/", port: NGINX_PORT_NAME },
+                                initialDelaySeconds: 5,
+                                periodSeconds: 10,
+                                failureThreshold: 3,
+                            },
+                            // nginx writes its pid file and temp files under /tmp; the root filesystem is read-only.
+                            volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
                         },
-                        readinessProbe: { httpGet: { path: "/", port: NGINX_PORT_NAME }, periodSeconds: 5, failureThreshold: 3 },
-                        livenessProbe: { httpGet: { path: "/", port: NGINX_PORT_NAME }, initialDelaySeconds: 5, periodSeconds: 10, failureThreshold: 3 },
-                        // nginx writes its pid file and temp files under /tmp; the root filesystem is read-only.
-                        volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
-                    }],
+                    ],
                     volumes: [{ name: "tmp", emptyDir: { sizeLimit: "64Mi" } }],
                 },
             },

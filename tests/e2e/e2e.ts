@@ -8,6 +8,7 @@
  * It prints the time of each phase. Without the Pulumi CLI or Azure credentials it stops at once,
  * naming what is missing.
  */
+import "../../cli/nodeVersion"; // first: stops with one line on Node older than package.json's engines
 import { execFileSync } from "child_process";
 import { randomBytes } from "crypto";
 import { hasPulumiCli } from "../../cli/live";
@@ -27,9 +28,17 @@ const azCliLoggedIn = () => {
 /** What is missing to run against Azure, or nothing. */
 export function missingPrerequisites(env: NodeJS.ProcessEnv = process.env): string[] {
     const missing: string[] = [];
-    if (!hasPulumiCli()) missing.push("the Pulumi CLI (https://www.pulumi.com/docs/install/), logged in with `pulumi login`");
-    const servicePrincipal = env.ARM_CLIENT_ID && env.ARM_TENANT_ID && env.ARM_SUBSCRIPTION_ID && (env.ARM_CLIENT_SECRET || env.ARM_USE_OIDC === "true" || env.ARM_USE_MSI === "true");
-    if (!servicePrincipal && !azCliLoggedIn()) missing.push("Azure credentials (`az login`, or ARM_CLIENT_ID, ARM_TENANT_ID, ARM_SUBSCRIPTION_ID with OIDC, MSI or a secret)");
+    if (!hasPulumiCli())
+        missing.push("the Pulumi CLI (https://www.pulumi.com/docs/install/), logged in with `pulumi login`");
+    const servicePrincipal =
+        env.ARM_CLIENT_ID &&
+        env.ARM_TENANT_ID &&
+        env.ARM_SUBSCRIPTION_ID &&
+        (env.ARM_CLIENT_SECRET || env.ARM_USE_OIDC === "true" || env.ARM_USE_MSI === "true");
+    if (!servicePrincipal && !azCliLoggedIn())
+        missing.push(
+            "Azure credentials (`az login`, or ARM_CLIENT_ID, ARM_TENANT_ID, ARM_SUBSCRIPTION_ID with OIDC, MSI or a secret)",
+        );
     return missing;
 }
 
@@ -37,7 +46,12 @@ export function missingPrerequisites(env: NodeJS.ProcessEnv = process.env): stri
 export function e2eConfig(suffix: string): Record<string, string> {
     const dev = stackConfig("dev");
     const named = ["resourceGroupName", "clusterName", "azureCniClusterName"];
-    return Object.fromEntries(Object.entries(dev).map(([key, value]) => [key, named.some((name) => key === `aks-kubenet:${name}`) ? `${value}-${suffix}` : value]));
+    return Object.fromEntries(
+        Object.entries(dev).map(([key, value]) => [
+            key,
+            named.some((name) => key === `aks-kubenet:${name}`) ? `${value}-${suffix}` : value,
+        ]),
+    );
 }
 
 const USAGE = `usage: npm run test:e2e [-- --help]
@@ -50,7 +64,11 @@ Exit 0 when verify passes, 1 when a phase fails, 2 when something it needs is mi
 
 export async function main(argv: string[]): Promise<number> {
     // Arguments first: --help, a typo or an unknown option must never start a billable deploy.
-    const { values } = parseOptions({ args: argv, allowPositionals: false, options: { help: { type: "boolean", short: "h", default: false } } });
+    const { values } = parseOptions({
+        args: argv,
+        allowPositionals: false,
+        options: { help: { type: "boolean", short: "h", default: false } },
+    });
     if (values.help) {
         console.log(USAGE);
         return EXIT_OK;
@@ -105,7 +123,9 @@ export async function main(argv: string[]): Promise<number> {
             await phase("destroy", () => stack.destroy({ onOutput: (line) => process.stdout.write(line) }));
             await phase("remove stack", () => stack.workspace.removeStack(stackName));
         } catch (error) {
-            console.error(`test:e2e: CLEAN UP BY HAND: pulumi destroy --stack ${stackName} && pulumi stack rm ${stackName} (${(error as Error).message.split("\n")[0]})`);
+            console.error(
+                `test:e2e: CLEAN UP BY HAND: pulumi destroy --stack ${stackName} && pulumi stack rm ${stackName} (${(error as Error).message.split("\n")[0]})`,
+            );
             code = EXIT_CHECK_FAILED;
         }
         process.off("SIGINT", onSignal);

@@ -19,10 +19,15 @@ interface ValueDiff {
     readonly old: Json;
     readonly new: Json;
     readonly object?: ObjectDiff;
-    readonly array?: { readonly adds: number[]; readonly deletes: number[]; readonly updates: Record<number, ValueDiff> };
+    readonly array?: {
+        readonly adds: number[];
+        readonly deletes: number[];
+        readonly updates: Record<number, ValueDiff>;
+    };
 }
 
-const isObject = (value: Json | undefined): value is JsonObject => typeof value === "object" && value !== null && !Array.isArray(value);
+const isObject = (value: Json | undefined): value is JsonObject =>
+    typeof value === "object" && value !== null && !Array.isArray(value);
 
 /**
  * provider.go Diff and Read unmarshal with `SkipNulls: true`, and an output that is null has no
@@ -30,7 +35,12 @@ const isObject = (value: Json | undefined): value is JsonObject => typeof value 
  */
 export function withoutNulls(value: Json): Json {
     if (Array.isArray(value)) return value.map(withoutNulls);
-    if (isObject(value)) return Object.fromEntries(Object.entries(value).filter(([, inner]) => inner !== null).map(([key, inner]) => [key, withoutNulls(inner)]));
+    if (isObject(value))
+        return Object.fromEntries(
+            Object.entries(value)
+                .filter(([, inner]) => inner !== null)
+                .map(([key, inner]) => [key, withoutNulls(inner)]),
+        );
     return value;
 }
 
@@ -53,7 +63,9 @@ function objectDiff(olds: JsonObject, news: JsonObject): ObjectDiff | undefined 
         }
     }
     for (const [key, value] of Object.entries(news)) if (!key.startsWith("__") && !(key in olds)) adds[key] = value;
-    return Object.keys(adds).length + Object.keys(deletes).length + Object.keys(updates).length === 0 ? undefined : { adds, deletes, updates };
+    return Object.keys(adds).length + Object.keys(deletes).length + Object.keys(updates).length === 0
+        ? undefined
+        : { adds, deletes, updates };
 }
 
 /** diff.go valueDiff: arrays element by element, objects recursively, otherwise `old.DeepEquals(new)`. */
@@ -66,7 +78,9 @@ function valueDiff(old: Json, next: Json): ValueDiff | undefined {
         }
         const adds = next.slice(old.length).map((_, offset) => old.length + offset);
         const deletes = old.slice(next.length).map((_, offset) => next.length + offset);
-        return adds.length + deletes.length + Object.keys(updates).length === 0 ? undefined : { old, new: next, array: { adds, deletes, updates } };
+        return adds.length + deletes.length + Object.keys(updates).length === 0
+            ? undefined
+            : { old, new: next, array: { adds, deletes, updates } };
     }
     if (isObject(old) && isObject(next)) {
         const object = objectDiff(old, next);
@@ -88,26 +102,41 @@ function replaceKeysOf(type: string): Set<string> {
 }
 
 /** diff.go differ.calculateObjectDiff / calculateValueDiff. */
-function detailedDiffOf(replaceKeys: Set<string>, diff: ObjectDiff, diffBase = "", replaceBase = ""): Record<string, DiffKind> {
+function detailedDiffOf(
+    replaceKeys: Set<string>,
+    diff: ObjectDiff,
+    diffBase = "",
+    replaceBase = "",
+): Record<string, DiffKind> {
     const detailed: Record<string, DiffKind> = {};
-    for (const [key, value] of Object.entries(diff.updates)) Object.assign(detailed, detailedValueDiff(replaceKeys, value, diffBase + key, replaceBase + key));
+    for (const [key, value] of Object.entries(diff.updates))
+        Object.assign(detailed, detailedValueDiff(replaceKeys, value, diffBase + key, replaceBase + key));
     // `if d.replaceKeys.Has(replaceKey) { kind = rpc.PropertyDiff_ADD_REPLACE }`
-    for (const key of Object.keys(diff.adds)) detailed[diffBase + key] = replaceKeys.has(replaceBase + key) ? "add-replace" : "add";
+    for (const key of Object.keys(diff.adds))
+        detailed[diffBase + key] = replaceKeys.has(replaceBase + key) ? "add-replace" : "add";
     // `if d.replaceKeys.Has(replaceKey) { kind = rpc.PropertyDiff_DELETE_REPLACE }`
-    for (const key of Object.keys(diff.deletes)) detailed[diffBase + key] = replaceKeys.has(replaceBase + key) ? "delete-replace" : "delete";
+    for (const key of Object.keys(diff.deletes))
+        detailed[diffBase + key] = replaceKeys.has(replaceBase + key) ? "delete-replace" : "delete";
     return detailed;
 }
 
-function detailedValueDiff(replaceKeys: Set<string>, value: ValueDiff, diffBase: string, replaceBase: string): Record<string, DiffKind> {
+function detailedValueDiff(
+    replaceKeys: Set<string>,
+    value: ValueDiff,
+    diffBase: string,
+    replaceBase: string,
+): Record<string, DiffKind> {
     if (value.object) {
         const sub = detailedDiffOf(replaceKeys, value.object, `${diffBase}.`, `${replaceBase}.`);
         // "If the parent property causes a replacement, all child properties cause a replacement."
-        for (const [key, kind] of Object.entries(sub)) if (kind === "update" && replaceKeys.has(replaceBase)) sub[key] = "update-replace";
+        for (const [key, kind] of Object.entries(sub))
+            if (kind === "update" && replaceKeys.has(replaceBase)) sub[key] = "update-replace";
         return sub;
     }
     if (value.array) {
         const detailed: Record<string, DiffKind> = {};
-        for (const [index, item] of Object.entries(value.array.updates)) Object.assign(detailed, detailedValueDiff(replaceKeys, item, `${diffBase}[${index}]`, `${replaceBase}[]`));
+        for (const [index, item] of Object.entries(value.array.updates))
+            Object.assign(detailed, detailedValueDiff(replaceKeys, item, `${diffBase}[${index}]`, `${replaceBase}[]`));
         for (const index of value.array.adds) detailed[`${diffBase}[${index}]`] = "add";
         for (const index of value.array.deletes) detailed[`${diffBase}[${index}]`] = "delete";
         return detailed;
@@ -125,11 +154,17 @@ export interface ProviderDiff {
 /**
  * provider.go Diff: `detailedDiff := diff(k.lookupType, *res, oldInputs, newResInputs)` over the
  * recorded inputs and the program's new inputs, then diff.go calculateChangesAndReplacements:
- * `case rpc.PropertyDiff_DELETE_REPLACE, rpc.PropertyDiff_UPDATE_REPLACE: replaces = append(replaces, k)`,
- * and ADD_REPLACE replaces unless `!hasOldInput && hasNewInput && hasOutput && reflect.DeepEqual(newInputValue, outputValue)`,
+ * `case rpc.PropertyDiff_DELETE_REPLACE, rpc.PropertyDiff_UPDATE_REPLACE:
+ * replaces = append(replaces, k)`, and ADD_REPLACE replaces unless
+ * `!hasOldInput && hasNewInput && hasOutput && reflect.DeepEqual(newInputValue, outputValue)`,
  * where the lookup `oldInputs[key]` uses the whole dotted key, so only a top-level key can match.
  */
-export function providerDiff(type: string, oldInputs: JsonObject, newInputs: JsonObject, oldState: JsonObject): ProviderDiff {
+export function providerDiff(
+    type: string,
+    oldInputs: JsonObject,
+    newInputs: JsonObject,
+    oldState: JsonObject,
+): ProviderDiff {
     const olds = withoutNulls(oldInputs) as JsonObject;
     const news = withoutNulls(newInputs) as JsonObject;
     const diff = objectDiff(olds, news);
@@ -139,7 +174,11 @@ export function providerDiff(type: string, oldInputs: JsonObject, newInputs: Jso
     for (const [key, kind] of Object.entries(detailed)) {
         if (kind === "delete-replace" || kind === "update-replace") replaces.push(key);
         if (kind === "add-replace") {
-            const sameAsOutput = !(key in olds) && key in news && key in oldState && JSON.stringify(news[key]) === JSON.stringify(oldState[key]);
+            const sameAsOutput =
+                !(key in olds) &&
+                key in news &&
+                key in oldState &&
+                JSON.stringify(news[key]) === JSON.stringify(oldState[key]);
             if (sameAsOutput) detailed[key] = "add";
             else replaces.push(key);
         }
@@ -148,7 +187,8 @@ export function providerDiff(type: string, oldInputs: JsonObject, newInputs: Jso
 }
 
 /**
- * diff.go applyDiff / applyValueDiff: `for name, value := range values { if !diff.Deleted(name) { result[name] = value } }`,
+ * diff.go applyDiff / applyValueDiff:
+ * `for name, value := range values { if !diff.Deleted(name) { result[name] = value } }`,
  * `for key, value := range diff.Adds { result[key] = value }`, and updates recurse into objects
  * (`subDiff := oldValue.ObjectValue().Diff(newValue.ObjectValue())`) and arrays; plain values take the new value.
  */
@@ -157,14 +197,17 @@ function applyDiff(values: JsonObject, diff: ObjectDiff | undefined): JsonObject
     const result: JsonObject = {};
     for (const [key, value] of Object.entries(values)) if (!(key in diff.deletes)) result[key] = value;
     Object.assign(result, diff.adds);
-    for (const [key, update] of Object.entries(diff.updates)) result[key] = key in values ? applyValueDiff(values[key], update.old, update.new) : update.new;
+    for (const [key, update] of Object.entries(diff.updates))
+        result[key] = key in values ? applyValueDiff(values[key], update.old, update.new) : update.new;
     return result;
 }
 
 function applyValueDiff(base: Json, old: Json, next: Json): Json {
     if (isObject(base) && isObject(old) && isObject(next)) return applyDiff(base, objectDiff(old, next));
     if (Array.isArray(base) && Array.isArray(old) && Array.isArray(next)) {
-        return next.map((element, index) => (index >= base.length || index >= old.length ? element : applyValueDiff(base[index], old[index], element)));
+        return next.map((element, index) =>
+            index >= base.length || index >= old.length ? element : applyValueDiff(base[index], old[index], element),
+        );
     }
     return next;
 }
@@ -176,7 +219,11 @@ function applyValueDiff(base: Json, old: Json, next: Json): Json {
  * over the input-shaped projections of the old and new outputs, then `inputs = applyDiff(inputs, diff)`.
  * The scenarios pass outputs that hold input-shaped properties only, so the projection is the identity.
  */
-export function refreshedInputs(recordedInputs: JsonObject, oldOutputs: JsonObject, newOutputs: JsonObject): JsonObject {
+export function refreshedInputs(
+    recordedInputs: JsonObject,
+    oldOutputs: JsonObject,
+    newOutputs: JsonObject,
+): JsonObject {
     const diff = objectDiff(withoutNulls(oldOutputs) as JsonObject, withoutNulls(newOutputs) as JsonObject);
     return applyDiff(recordedInputs, diff);
 }
@@ -193,9 +240,14 @@ const getPath = (object: Json, path: string[]): { has: boolean; value?: Json } =
 /**
  * The engine before it calls Diff: pulumi/pulumi pkg/resource/deploy/step_generator.go
  * processIgnoreChanges: `case hasOld && hasNew: ok = path.Set(ignoredInputs, oldValue)`,
- * `case hasOld && !hasNew: ok = path.Set(ignoredInputs, oldValue)`, `case !hasOld && hasNew: ok = path.Delete(ignoredInputs)`.
+ * `case hasOld && !hasNew: ok = path.Set(ignoredInputs, oldValue)`,
+ * `case !hasOld && hasNew: ok = path.Delete(ignoredInputs)`.
  */
-export function withIgnoredChanges(newInputs: JsonObject, recordedInputs: JsonObject, ignoreChanges: readonly string[]): JsonObject {
+export function withIgnoredChanges(
+    newInputs: JsonObject,
+    recordedInputs: JsonObject,
+    ignoreChanges: readonly string[],
+): JsonObject {
     const result = JSON.parse(JSON.stringify(newInputs)) as JsonObject;
     for (const dotted of ignoreChanges) {
         const path = dotted.split(".");
@@ -207,11 +259,11 @@ export function withIgnoredChanges(newInputs: JsonObject, recordedInputs: JsonOb
             let container: JsonObject = result;
             for (const part of parentPath) {
                 if (!isObject(container[part])) container[part] = {};
-                container = container[part] as JsonObject;
+                container = container[part];
             }
             container[last] = old.value!;
-        } else if (parent.has && isObject(parent.value!)) {
-            delete (parent.value as JsonObject)[last];
+        } else if (parent.has && isObject(parent.value)) {
+            delete parent.value[last];
         }
     }
     return result;

@@ -10,12 +10,25 @@ export interface ToolResult {
     readonly stderr: string;
 }
 
-export function runTool(script: string, args: readonly string[], options: { input?: string; env?: NodeJS.ProcessEnv } = {}): ToolResult {
-    const result = spawnSync(process.execPath, [path.join(REPO, "node_modules", "ts-node", "dist", "bin.js"), "--transpile-only", path.join(REPO, script), ...args], {
-        cwd: REPO,
-        encoding: "utf8",
-        input: options.input,
-        env: options.env ?? process.env,
-    });
+export function runTool(
+    script: string,
+    args: readonly string[],
+    options: { input?: string; env?: NodeJS.ProcessEnv } = {},
+): ToolResult {
+    const result = spawnSync(
+        process.execPath,
+        [
+            path.join(REPO, "node_modules", "ts-node", "dist", "bin.js"),
+            "--transpile-only",
+            path.join(REPO, script),
+            ...args,
+        ],
+        {
+            cwd: REPO,
+            encoding: "utf8",
+            input: options.input,
+            env: options.env ?? process.env,
+        },
+    );
     return { code: result.status ?? 1, stdout: result.stdout, stderr: result.stderr };
 }

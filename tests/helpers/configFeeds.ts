@@ -38,7 +38,8 @@ const NUMBER_KEYS = new Set(["nodeCount", "maxPods", "azureCniNodeCount", "azure
 /** Every leaf of an input object as [dotted path, value]; arrays as [n]. */
 function leaves(value: unknown, base = ""): Array<[string, unknown]> {
     if (Array.isArray(value)) return value.flatMap((item, index) => leaves(item, `${base}[${index}]`));
-    if (value && typeof value === "object") return Object.entries(value).flatMap(([key, inner]) => leaves(inner, base ? `${base}.${key}` : key));
+    if (value && typeof value === "object")
+        return Object.entries(value).flatMap(([key, inner]) => leaves(inner, base ? `${base}.${key}` : key));
     return [[base, value]];
 }
 
@@ -54,7 +55,9 @@ export function labelOf(resource: RecordedResource): string {
 /** Input paths of `resource` that carry `needle` (a string value inside it, or an equal number). */
 function pathsCarrying(resource: RecordedResource, needle: string | number): string[] {
     return leaves(resource.inputs)
-        .filter(([, value]) => (typeof needle === "number" ? value === needle : typeof value === "string" && value.includes(needle)))
+        .filter(([, value]) =>
+            typeof needle === "number" ? value === needle : typeof value === "string" && value.includes(needle),
+        )
         .map(([path]) => path);
 }
 
@@ -69,7 +72,14 @@ function changedOutputs(run: ProgramRun, resource: RecordedResource, replacing: 
     const newId = !facts.deleteFirst || replacing.some((path) => facts.pathParameters.includes(path.split(/[.[]/)[0]));
     const state = run.states.get(resource.name) ?? {};
     return Object.entries(state)
-        .filter(([key, value]) => !(key in resource.inputs) && key !== "name" && (key !== "id" || newId) && typeof value === "string" && value.length > 8)
+        .filter(
+            ([key, value]) =>
+                !(key in resource.inputs) &&
+                key !== "name" &&
+                (key !== "id" || newId) &&
+                typeof value === "string" &&
+                value.length > 8,
+        )
         .map(([, value]) => value as string);
 }
 
@@ -88,7 +98,12 @@ export function replacementsByKey(run: ProgramRun): Record<string, RecordedResou
             if (newly.length === 0) break;
             newly.forEach(([resource]) => replaced.add(resource));
             const outputs = newly.flatMap(([resource, replacing]) => changedOutputs(run, resource, replacing));
-            changed = new Map(tracked(run).map((resource) => [resource, outputs.flatMap((output) => pathsCarrying(resource, output))]));
+            changed = new Map(
+                tracked(run).map((resource) => [
+                    resource,
+                    outputs.flatMap((output) => pathsCarrying(resource, output)),
+                ]),
+            );
         }
         result[key] = [...replaced];
     }

@@ -59,23 +59,42 @@ export interface ProgramRun {
     ofType(type: string): RecordedResource[];
 }
 
-const azureNameInputs = ["resourceGroupName", "virtualNetworkName", "subnetName", "routeTableName", "resourceName"] as const;
+const azureNameInputs = [
+    "resourceGroupName",
+    "virtualNetworkName",
+    "subnetName",
+    "routeTableName",
+    "resourceName",
+] as const;
 
 /** Azure-like resource id for a mocked resource. */
 function azureId(type: string, inputs: Record<string, any>, name: string): string {
     const [, module, kind] = type.split(":");
-    const ownName = inputs.subnetName ?? inputs.routeTableName ?? inputs.resourceName ?? inputs.virtualNetworkName ?? name;
-    if (kind === "ResourceGroup") return `/subscriptions/${MOCK_SUBSCRIPTION_ID}/resourceGroups/${inputs.resourceGroupName}`;
-    const parentPath = kind === "Subnet" ? `virtualNetworks/${inputs.virtualNetworkName}/subnets` : `${kind.charAt(0).toLowerCase()}${kind.slice(1)}s`;
+    const ownName =
+        inputs.subnetName ?? inputs.routeTableName ?? inputs.resourceName ?? inputs.virtualNetworkName ?? name;
+    if (kind === "ResourceGroup")
+        return `/subscriptions/${MOCK_SUBSCRIPTION_ID}/resourceGroups/${inputs.resourceGroupName}`;
+    const parentPath =
+        kind === "Subnet"
+            ? `virtualNetworks/${inputs.virtualNetworkName}/subnets`
+            : `${kind.charAt(0).toLowerCase()}${kind.slice(1)}s`;
     return `/subscriptions/${MOCK_SUBSCRIPTION_ID}/resourceGroups/${inputs.resourceGroupName}/providers/Microsoft.${module}/${parentPath}/${ownName}`;
 }
 
 /** What the cloud would add to a resource's state: ids, names and computed fields. */
-function mockState(type: string, name: string, inputs: Record<string, any>): { id: string; state: Record<string, any> } {
+function mockState(
+    type: string,
+    name: string,
+    inputs: Record<string, any>,
+): { id: string; state: Record<string, any> } {
     if (type.startsWith("azure-native:")) {
         const state: Record<string, any> = { ...inputs };
-        const azureName = azureNameInputs.map((key) => inputs[key]).filter((value) => value !== undefined).pop();
-        if (azureName !== undefined) state.name = type.endsWith(":ResourceGroup") ? inputs.resourceGroupName : azureName;
+        const azureName = azureNameInputs
+            .map((key) => inputs[key])
+            .filter((value) => value !== undefined)
+            .pop();
+        if (azureName !== undefined)
+            state.name = type.endsWith(":ResourceGroup") ? inputs.resourceGroupName : azureName;
         if (type === "azure-native:managedidentity:UserAssignedIdentity") {
             state.principalId = `principal-of-${inputs.resourceName}`;
             state.clientId = `client-of-${inputs.resourceName}`;
@@ -89,7 +108,11 @@ function mockState(type: string, name: string, inputs: Record<string, any>): { i
     if (type === "kubernetes:core/v1:Service") {
         return {
             id: `${inputs.metadata?.namespace}/${inputs.metadata?.name}`,
-            state: { ...inputs, spec: { ...inputs.spec, clusterIP: MOCK_SERVICE_ADDRESSES.clusterIp }, status: { loadBalancer: { ingress: [{ ip: MOCK_SERVICE_ADDRESSES.loadBalancerIp }] } } },
+            state: {
+                ...inputs,
+                spec: { ...inputs.spec, clusterIP: MOCK_SERVICE_ADDRESSES.clusterIp },
+                status: { loadBalancer: { ingress: [{ ip: MOCK_SERVICE_ADDRESSES.loadBalancerIp }] } },
+            },
         };
     }
     return { id: `${name}-id`, state: inputs };
@@ -100,11 +123,15 @@ export const MOCK_SERVICE_ADDRESSES = { clusterIp: "", loadBalancerIp: "" };
 
 async function resolve(pulumi: typeof pulumiType, value: any): Promise<any> {
     if (pulumi.Output.isInstance(value)) {
-        return new Promise((done) => (value as pulumiType.Output<any>).apply((inner) => resolve(pulumi, inner).then(done)));
+        return new Promise((done) =>
+            (value as pulumiType.Output<any>).apply((inner) => resolve(pulumi, inner).then(done)),
+        );
     }
     if (Array.isArray(value)) return Promise.all(value.map((item) => resolve(pulumi, item)));
     if (value && typeof value === "object" && !(value instanceof Error)) {
-        const entries = await Promise.all(Object.entries(value).map(async ([key, item]) => [key, await resolve(pulumi, item)]));
+        const entries = await Promise.all(
+            Object.entries(value).map(async ([key, item]) => [key, await resolve(pulumi, item)]),
+        );
         return Object.fromEntries(entries);
     }
     return value;
@@ -118,14 +145,27 @@ export interface RunOptions {
     readonly serviceAddresses?: { clusterIp: string; loadBalancerIp: string };
 }
 
-type Transform = (args: { type: string; name: string; custom: boolean; props: Record<string, any>; opts: Record<string, any> }) => any;
+type Transform = (args: {
+    type: string;
+    name: string;
+    custom: boolean;
+    props: Record<string, any>;
+    opts: Record<string, any>;
+}) => any;
 
 /**
  * What the engine does with a resource's `transforms`: each runs on the properties about to be
  * registered, in order, and its result replaces them. The SDK's mock monitor only hands the
  * transforms to the mocks (runtime/mocks.js registerResource), so the helper applies them here.
  */
-async function applyTransforms(pulumi: typeof pulumiType, transforms: readonly Transform[], type: string, name: string, custom: boolean, props: Record<string, any>) {
+async function applyTransforms(
+    pulumi: typeof pulumiType,
+    transforms: readonly Transform[],
+    type: string,
+    name: string,
+    custom: boolean,
+    props: Record<string, any>,
+) {
     let current = props;
     for (const transform of transforms) {
         const result = await transform({ type, name, custom, props: current, opts: {} });
@@ -142,29 +182,53 @@ export async function runProgram(options: RunOptions = {}): Promise<ProgramRun> 
     const secretOutputs: string[] = [];
     const states = new Map<string, Record<string, any>>();
     let error: Error | undefined;
-    Object.assign(MOCK_SERVICE_ADDRESSES, options.serviceAddresses ?? { clusterIp: "10.200.12.34", loadBalancerIp: "10.220.3.4" });
+    Object.assign(
+        MOCK_SERVICE_ADDRESSES,
+        options.serviceAddresses ?? { clusterIp: "10.200.12.34", loadBalancerIp: "10.220.3.4" },
+    );
 
     await jest.isolateModulesAsync(async () => {
         const pulumi: typeof pulumiType = require("@pulumi/pulumi");
         pulumi.runtime.setAllConfig(stackConfig(stack, options.config ?? {}));
-        await pulumi.runtime.setMocks({
-            newResource: async (args) => {
-                const inputs = await applyTransforms(pulumi, (args as any).transforms ?? [], args.type, args.name, args.custom ?? true, args.inputs);
-                const mocked = mockState(args.type, args.name, inputs);
-                states.set(args.name, { ...mocked.state, id: mocked.id });
-                return mocked;
+        await pulumi.runtime.setMocks(
+            {
+                newResource: async (args) => {
+                    const inputs = await applyTransforms(
+                        pulumi,
+                        (args as any).transforms ?? [],
+                        args.type,
+                        args.name,
+                        args.custom ?? true,
+                        args.inputs,
+                    );
+                    const mocked = mockState(args.type, args.name, inputs);
+                    states.set(args.name, { ...mocked.state, id: mocked.id });
+                    return mocked;
+                },
+                call: (args) => {
+                    invokes.push({ token: args.token, inputs: args.inputs });
+                    if (args.token === USER_CREDENTIALS_INVOKE) {
+                        return {
+                            kubeconfigs: [
+                                { name: "clusterUser", value: Buffer.from(MOCK_KUBECONFIG).toString("base64") },
+                            ],
+                        };
+                    }
+                    if (args.token === "azure-native:authorization:getClientConfig") {
+                        return {
+                            subscriptionId: MOCK_SUBSCRIPTION_ID,
+                            tenantId: "tenant",
+                            clientId: "client",
+                            objectId: "object",
+                        };
+                    }
+                    throw new Error(`unexpected invoke ${args.token}`);
+                },
             },
-            call: (args) => {
-                invokes.push({ token: args.token, inputs: args.inputs });
-                if (args.token === USER_CREDENTIALS_INVOKE) {
-                    return { kubeconfigs: [{ name: "clusterUser", value: Buffer.from(MOCK_KUBECONFIG).toString("base64") }] };
-                }
-                if (args.token === "azure-native:authorization:getClientConfig") {
-                    return { subscriptionId: MOCK_SUBSCRIPTION_ID, tenantId: "tenant", clientId: "client", objectId: "object" };
-                }
-                throw new Error(`unexpected invoke ${args.token}`);
-            },
-        }, "aks-kubenet", stack, false);
+            "aks-kubenet",
+            stack,
+            false,
+        );
 
         // Record the raw registration requests: the mock API does not show parents,
         // dependencies or protect, the monitor's requests do.
@@ -179,21 +243,31 @@ export async function runProgram(options: RunOptions = {}): Promise<ProgramRun> 
                 .filter((transform: Transform | undefined) => transform !== undefined);
             registerResource(req, (err: any, response: any) => {
                 if (err) return callback(err, response);
-                applyTransforms(pulumi, transforms, type, name, req.getCustom(), req.getObject()?.toJavaScript() ?? {}).then((inputs) => {
-                    resources.push({
-                        type,
-                        name,
-                        urn: response.getUrn(),
-                        custom: req.getCustom(),
-                        inputs,
-                        parent: req.getParent(),
-                        provider: req.getProvider(),
-                        dependencies: req.getDependenciesList(),
-                        protect: req.getProtect() === true,
-                        ignoreChanges: req.getIgnorechangesList(),
-                    });
-                    callback(err, response);
-                }, (error) => callback(error, response));
+                applyTransforms(
+                    pulumi,
+                    transforms,
+                    type,
+                    name,
+                    req.getCustom(),
+                    req.getObject()?.toJavaScript() ?? {},
+                ).then(
+                    (inputs) => {
+                        resources.push({
+                            type,
+                            name,
+                            urn: response.getUrn(),
+                            custom: req.getCustom(),
+                            inputs,
+                            parent: req.getParent(),
+                            provider: req.getProvider(),
+                            dependencies: req.getDependenciesList(),
+                            protect: req.getProtect() === true,
+                            ignoreChanges: req.getIgnorechangesList(),
+                        });
+                        callback(err, response);
+                    },
+                    (error) => callback(error, response),
+                );
             });
         };
 
@@ -202,7 +276,7 @@ export async function runProgram(options: RunOptions = {}): Promise<ProgramRun> 
             // Secret outputs, top-level or nested in a plain object (azureCni.kubeconfig).
             const collectSecrets = async (value: unknown, path: string): Promise<void> => {
                 if (pulumi.Output.isInstance(value)) {
-                    if (await pulumi.isSecret(value as pulumiType.Output<unknown>)) secretOutputs.push(path);
+                    if (await pulumi.isSecret(value)) secretOutputs.push(path);
                 } else if (value && typeof value === "object" && !Array.isArray(value)) {
                     for (const [key, inner] of Object.entries(value)) await collectSecrets(inner, `${path}.${key}`);
                 }
@@ -217,8 +291,20 @@ export async function runProgram(options: RunOptions = {}): Promise<ProgramRun> 
 
     const find = (name: string) => {
         const matches = resources.filter((resource) => resource.name === name);
-        if (matches.length !== 1) throw new Error(`expected one resource named ${name}, found ${matches.length}: ${resources.map((r) => r.name).join(", ")}`);
+        if (matches.length !== 1)
+            throw new Error(
+                `expected one resource named ${name}, found ${matches.length}: ${resources.map((r) => r.name).join(", ")}`,
+            );
         return matches[0];
     };
-    return { resources, invokes, outputs, secretOutputs, error, states, resource: find, ofType: (type) => resources.filter((resource) => resource.type === type) };
+    return {
+        resources,
+        invokes,
+        outputs,
+        secretOutputs,
+        error,
+        states,
+        resource: find,
+        ofType: (type) => resources.filter((resource) => resource.type === type),
+    };
 }
