@@ -134,7 +134,7 @@ export class Cluster extends pulumi.ComponentResource {
     public readonly kubeconfig: pulumi.Output<string>;
     /** The only Kubernetes provider workloads may use. */
     public readonly provider: k8s.Provider;
-    /** The resource group AKS creates for nodes, load balancers and disks (the seed's CLUSTER_RESOURCE_GROUP). */
+    /** The resource group AKS creates for nodes, load balancers and disks (the tutorial's CLUSTER_RESOURCE_GROUP). */
     public readonly nodeResourceGroup: pulumi.Output<string | undefined>;
 
     constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -229,7 +229,7 @@ export class Cluster extends pulumi.ComponentResource {
                         vnetSubnetID: args.nodeSubnet.id,
                     },
                 ],
-                // The infrastructure-as-code form of the seed's VMAccessForLinux step.
+                // The infrastructure-as-code form of the tutorial's VMAccessForLinux step.
                 ...(args.sshPublicKey
                     ? {
                           linuxProfile: {

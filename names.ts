@@ -4,7 +4,7 @@
  * must not load the Pulumi SDK (verify, migrate, the lab) read them from here.
  */
 
-/** Subnet names are fixed by the lab (the seed's names). */
+/** Subnet names are fixed by the lab (the tutorial's names). */
 export const SUBNET_NAMES = Object.freeze({ kubenet: "kubenet", azureCni: "azurecni", services: "services" });
 
 /** The kubenet route table's Azure name for a VNet. */

@@ -1,6 +1,6 @@
 /**
- * Azure and AKS numbers the address plan is built on. Sources: ../../shared/docs/aks-kubenet-facts.md
- * (Microsoft's AKS docs configure-kubenet.md and concepts-network-ip-address-planning.md).
+ * Azure and AKS numbers the address plan is built on. Sources: Microsoft's AKS docs,
+ * learn.microsoft.com/azure/aks/configure-kubenet and /concepts-network-ip-address-planning.
  */
 
 /** kubenet gives every node one /24 of the pod CIDR. */

@@ -3,8 +3,8 @@
  * classic Azure CNI is read from this table: the address plan, the cluster component, the
  * network (route table or not), the policy pack, verify and the lab. No module asks "is this
  * kubenet?" by comparing strings of its own.
- * Sources: ../../shared/docs/aks-kubenet-facts.md (configure-kubenet.md, concepts-network-legacy-cni.md,
- * update-azure-cni.md).
+ * Sources: Microsoft's AKS docs (learn.microsoft.com/azure/aks: configure-kubenet,
+ * concepts-network-legacy-cni, update-azure-cni).
  */
 
 /** The value of the `networkPlugin` config key (the main cluster). */

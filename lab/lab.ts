@@ -240,7 +240,7 @@ export function findNode(topology: LabTopology, which: string) {
 }
 
 /**
- * The seed's views from inside a node: ip addr, brctl show (kubenet), route -n, and the nat rules
+ * The tutorial's views from inside a node: ip addr, brctl show (kubenet), route -n, and the nat rules
  * (kubenet's MASQUERADE, or Azure CNI's ip-masq-agent chain).
  */
 export async function show(topology: LabTopology, which: string): Promise<string> {

@@ -2,7 +2,7 @@
  * The in-place move from kubenet to Azure CNI Overlay (`az aks update --network-plugin azure
  * --network-plugin-mode overlay`), its documented prerequisites as pure checks over saved JSON.
  * Source for every rule: learn.microsoft.com/azure/aks/update-azure-cni ("Update an existing
- * cluster to Azure CNI Overlay"), summarised in ../../shared/docs/aks-kubenet-facts.md.
+ * cluster to Azure CNI Overlay"), and the AKS changelog.
  */
 import type { ManagedCluster } from "@azure/arm-containerservice";
 import type { Subnet } from "@azure/arm-network";

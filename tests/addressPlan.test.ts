@@ -15,7 +15,7 @@ import {
 } from "../addressPlan";
 import { AddressPlanInput } from "../addressPlan/plan";
 
-const seed: AddressPlanInput = {
+const tutorial: AddressPlanInput = {
     vnetCidr: "10.220.0.0/16",
     kubenetSubnetCidr: "10.220.1.0/24",
     azureCniSubnetCidr: "10.220.2.0/24",
@@ -75,8 +75,8 @@ describe("CIDR parsing", () => {
     });
 });
 
-describe("the seed's plan", () => {
-    const plan = buildAddressPlan(seed);
+describe("the tutorial's plan", () => {
+    const plan = buildAddressPlan(tutorial);
 
     test("nodes get .4, .5, .6 of the kubenet subnet and one /24 each", () => {
         expect(plan.nodes.map((node) => [node.ip, node.podCidr, node.bridgeIp])).toEqual([
@@ -126,7 +126,7 @@ describe("the seed's plan", () => {
 
     test("the route table, not the subnet, limits a large plan", () => {
         const big = buildAddressPlan({
-            ...seed,
+            ...tutorial,
             vnetCidr: "10.220.0.0/14",
             kubenetSubnetCidr: "10.221.0.0/16",
             podCidr: "10.0.0.0/15",
@@ -138,9 +138,9 @@ describe("the seed's plan", () => {
                 ...{
                     vnetCidr: "10.220.0.0/14",
                     kubenetSubnetCidr: "10.221.0.0/16",
-                    azureCniSubnetCidr: seed.azureCniSubnetCidr,
-                    servicesSubnetCidr: seed.servicesSubnetCidr,
-                    dnsServiceIp: seed.dnsServiceIp,
+                    azureCniSubnetCidr: tutorial.azureCniSubnetCidr,
+                    servicesSubnetCidr: tutorial.servicesSubnetCidr,
+                    dnsServiceIp: tutorial.dnsServiceIp,
                     maxPods: 110,
                 },
                 nodeCount: 400,
@@ -155,7 +155,7 @@ describe("the seed's plan", () => {
     });
 
     test("an invalid input has no plan", () => {
-        expect(() => buildAddressPlan({ ...seed, podCidr: "10.100.0.1/16" })).toThrow(/host bits/);
+        expect(() => buildAddressPlan({ ...tutorial, podCidr: "10.100.0.1/16" })).toThrow(/host bits/);
     });
 });
 
@@ -168,16 +168,16 @@ describe("address plan properties", () => {
             podIndex: fc.nat(),
             subnetPrefix: fc.integer({ min: 20, max: 28 }),
             subnetIndex: fc.nat(),
-            nodeSeed: fc.nat(),
+            nodeChoice: fc.nat(),
         })
-        .map(({ podPrefix, podIndex, subnetPrefix, subnetIndex, nodeSeed }) => {
+        .map(({ podPrefix, podIndex, subnetPrefix, subnetIndex, nodeChoice }) => {
             const podNetworks = 2 ** (podPrefix - 9);
             const subnetNetworks = 2 ** (subnetPrefix - 12);
             const podCidr = `${formatIp(ip("10.128.0.0") + (podIndex % podNetworks) * 2 ** (32 - podPrefix))}/${podPrefix}`;
             const kubenetSubnetCidr = `${formatIp(ip("10.0.0.0") + (subnetIndex % subnetNetworks) * 2 ** (32 - subnetPrefix))}/${subnetPrefix}`;
             const room = Math.min(2 ** (24 - podPrefix), 2 ** (32 - subnetPrefix) - 5, ROUTE_TABLE_ROUTE_LIMIT) - 1;
             return {
-                ...seed,
+                ...tutorial,
                 serviceCidr: "172.16.0.0/16",
                 dnsServiceIp: "172.16.0.10",
                 vnetCidr: "10.0.0.0/12",
@@ -185,7 +185,7 @@ describe("address plan properties", () => {
                 azureCniSubnetCidr: "10.15.0.0/24",
                 servicesSubnetCidr: "10.15.1.0/24",
                 podCidr,
-                nodeCount: 1 + (nodeSeed % room),
+                nodeCount: 1 + (nodeChoice % room),
             };
         })
         .filter((input) => !overlaps(cidr(input.kubenetSubnetCidr), cidr("10.15.0.0/23")));
@@ -258,7 +258,7 @@ describe("address plan properties", () => {
 
 describe("the Azure CNI cluster's addresses", () => {
     const withAzureCni = (subnet: string, nodeCount: number, maxPods: number): AddressPlanInput => ({
-        ...seed,
+        ...tutorial,
         azureCniSubnetCidr: subnet,
         azureCniCluster: true,
         azureCniNodeCount: nodeCount,
@@ -278,7 +278,7 @@ describe("the Azure CNI cluster's addresses", () => {
             usableAddresses: 251,
             maxNodes: 7,
         });
-        expect(buildAddressPlan(seed).azureCni).toBeUndefined();
+        expect(buildAddressPlan(tutorial).azureCni).toBeUndefined();
     });
 
     const capacityCases = fc.record({

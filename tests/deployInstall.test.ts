@@ -28,7 +28,13 @@ beforeAll(() => {
 
 test("the program runs under mocks outside jest, declaring the whole dev stack", () => {
     expect(run.resources).toBeGreaterThanOrEqual(20);
-    expect(run.types).toEqual(expect.arrayContaining(["azure-native:containerservice:ManagedCluster", "kubernetes:apps/v1:Deployment", "time:index/sleep:Sleep"]));
+    expect(run.types).toEqual(
+        expect.arrayContaining([
+            "azure-native:containerservice:ManagedCluster",
+            "kubernetes:apps/v1:Deployment",
+            "time:index/sleep:Sleep",
+        ]),
+    );
 });
 
 /**
@@ -39,8 +45,12 @@ test("the program runs under mocks outside jest, declaring the whole dev stack",
 const OPTIONAL_LOADS = ["supports-color", "has-flag"];
 
 test("every package the program loads is installed by npm ci --omit=dev (none is dev-only in package-lock.json)", () => {
-    const lock = JSON.parse(fs.readFileSync(path.join(REPO, "package-lock.json"), "utf8")) as { packages: Record<string, { dev?: boolean }> };
-    const devOnly = run.packages.filter((name) => lock.packages[`node_modules/${name}`]?.dev === true && !OPTIONAL_LOADS.includes(name));
+    const lock = JSON.parse(fs.readFileSync(path.join(REPO, "package-lock.json"), "utf8")) as {
+        packages: Record<string, { dev?: boolean }>;
+    };
+    const devOnly = run.packages.filter(
+        (name) => lock.packages[`node_modules/${name}`]?.dev === true && !OPTIONAL_LOADS.includes(name),
+    );
     const unknown = run.packages.filter((name) => lock.packages[`node_modules/${name}`] === undefined);
     expect({ devOnly, unknown }).toEqual({ devOnly: [], unknown: [] });
     // ...and the tools' packages are not among them: they stay out of a deploy.

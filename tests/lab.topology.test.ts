@@ -137,7 +137,7 @@ describe("commands", () => {
         ]);
     });
 
-    test("the kubenet SNAT rule, as the seed shows it", () => {
+    test("the kubenet SNAT rule, as the tutorial shows it", () => {
         expect(nodeNatRules(topology)).toContain(
             `-A POSTROUTING ! -d 10.100.0.0/16 -m addrtype ! --dst-type LOCAL -m comment --comment "${KUBENET_SNAT_COMMENT}" -j MASQUERADE`,
         );

@@ -26,7 +26,10 @@ const olderNode = (process.env.PATH ?? "")
     .filter((file) => fs.existsSync(file))
     .find((file) => {
         try {
-            return Number(execFileSync(file, ["-p", "process.versions.node.split('.')[0]"], { encoding: "utf8" }).trim()) < 22;
+            return (
+                Number(execFileSync(file, ["-p", "process.versions.node.split('.')[0]"], { encoding: "utf8" }).trim()) <
+                22
+            );
         } catch {
             return false;
         }
@@ -36,14 +39,25 @@ const olderNode = (process.env.PATH ?? "")
     test.each(["lab/cli.ts", "lab/bench.ts", "verify/cli.ts", "migrate/cli.ts", "guard/cli.ts", "tests/e2e/e2e.ts"])(
         "%s exits 2 with one line naming Node 22",
         (script) => {
-            const result = spawnSync(olderNode!, [path.join(REPO, "node_modules", "ts-node", "dist", "bin.js"), "--transpile-only", path.join(REPO, script), "--help"], {
-                cwd: REPO,
-                encoding: "utf8",
-                env: { ...process.env, npm_lifecycle_event: "" },
-            });
+            const result = spawnSync(
+                olderNode!,
+                [
+                    path.join(REPO, "node_modules", "ts-node", "dist", "bin.js"),
+                    "--transpile-only",
+                    path.join(REPO, script),
+                    "--help",
+                ],
+                {
+                    cwd: REPO,
+                    encoding: "utf8",
+                    env: { ...process.env, npm_lifecycle_event: "" },
+                },
+            );
             expect(result.status).toBe(2);
             expect(result.stdout).toBe("");
-            expect(result.stderr.trim().split("\n")).toEqual([expect.stringMatching(/^[\w:.-]+: Node 22 or newer is needed; this is Node 20\./)]);
+            expect(result.stderr.trim().split("\n")).toEqual([
+                expect.stringMatching(/^[\w:.-]+: Node 22 or newer is needed; this is Node 20\./),
+            ]);
         },
     );
 });

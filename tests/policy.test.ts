@@ -69,7 +69,7 @@ const cluster = (networkProfile: any, extra: any = {}): Resource => ({
     name: "aks",
     props: { networkProfile, ...extra },
 });
-const seedProfile = {
+const tutorialProfile = {
     networkPlugin: "kubenet",
     podCidr: "10.100.0.0/16",
     serviceCidr: "10.200.0.0/16",
@@ -92,30 +92,30 @@ test("the pack: six mandatory policies, the retirement notice and the Overlay ro
 });
 
 describe("kubenet network profile", () => {
-    test("passes the seed's profile", () =>
-        expect(violationsOf(kubenetNetworkProfile, cluster(seedProfile))).toEqual([]));
+    test("passes the tutorial's profile", () =>
+        expect(violationsOf(kubenetNetworkProfile, cluster(tutorialProfile))).toEqual([]));
     test("fails a DNS IP outside the service CIDR, naming it", () => {
-        expect(violationsOf(kubenetNetworkProfile, cluster({ ...seedProfile, dnsServiceIP: "10.201.0.10" }))).toEqual([
-            expect.stringMatching(/dnsServiceIp: 10\.201\.0\.10 is not inside serviceCidr/),
-        ]);
+        expect(
+            violationsOf(kubenetNetworkProfile, cluster({ ...tutorialProfile, dnsServiceIP: "10.201.0.10" })),
+        ).toEqual([expect.stringMatching(/dnsServiceIp: 10\.201\.0\.10 is not inside serviceCidr/)]);
     });
     test("fails the first service address, overlapping ranges and dockerBridgeCidr", () => {
-        expect(violationsOf(kubenetNetworkProfile, cluster({ ...seedProfile, dnsServiceIP: "10.200.0.1" }))).toEqual([
-            expect.stringMatching(/kubernetes\.default\.svc/),
-        ]);
+        expect(
+            violationsOf(kubenetNetworkProfile, cluster({ ...tutorialProfile, dnsServiceIP: "10.200.0.1" })),
+        ).toEqual([expect.stringMatching(/kubernetes\.default\.svc/)]);
         expect(
             violationsOf(
                 kubenetNetworkProfile,
-                cluster({ ...seedProfile, serviceCidr: "10.100.0.0/16", dnsServiceIP: "10.100.0.10" }),
+                cluster({ ...tutorialProfile, serviceCidr: "10.100.0.0/16", dnsServiceIP: "10.100.0.10" }),
             ),
         ).toEqual([expect.stringMatching(/overlaps podCidr/)]);
         expect(
-            violationsOf(kubenetNetworkProfile, cluster({ ...seedProfile, dockerBridgeCidr: "172.17.0.1/16" })),
+            violationsOf(kubenetNetworkProfile, cluster({ ...tutorialProfile, dockerBridgeCidr: "172.17.0.1/16" })),
         ).toEqual([expect.stringMatching(/dockerBridgeCidr is set/)]);
     });
     test("an unknown value stops the policy (the framework reports it as advisory); absent ranges fail", () => {
         expect(() =>
-            violationsOf(kubenetNetworkProfile, cluster({ ...seedProfile, podCidr: unknownStringValue })),
+            violationsOf(kubenetNetworkProfile, cluster({ ...tutorialProfile, podCidr: unknownStringValue })),
         ).toThrow(UnknownValueError);
         expect(violationsOf(kubenetNetworkProfile, cluster({ networkPlugin: "kubenet" }))).toEqual([
             expect.stringMatching(/serviceCidr is not set: AKS would use 10\.0\.0\.0\/16/),
@@ -131,7 +131,7 @@ describe("kubenet network profile", () => {
         expect(violationsOf(kubenetNetworkProfile, cluster({ ...azureCni, dnsServiceIP: "10.200.0.1" }))).toEqual([
             expect.stringMatching(/kubernetes\.default\.svc/),
         ]);
-        const overlay = { ...seedProfile, networkPlugin: "azure", networkPluginMode: "overlay" };
+        const overlay = { ...tutorialProfile, networkPlugin: "azure", networkPluginMode: "overlay" };
         expect(violationsOf(kubenetNetworkProfile, cluster(overlay))).toEqual([]);
         expect(violationsOf(kubenetNetworkProfile, cluster({ ...overlay, podCidr: "172.31.0.0/16" }))).toEqual([
             expect.stringMatching(/AKS reserves/),
@@ -149,7 +149,7 @@ describe("kubenet network profile", () => {
 
 describe("kubenet subnet has a route table", () => {
     const subnetId = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v/subnets/kubenet";
-    const withPool = cluster(seedProfile, { agentPoolProfiles: [{ name: "system", vnetSubnetID: subnetId }] });
+    const withPool = cluster(tutorialProfile, { agentPoolProfiles: [{ name: "system", vnetSubnetID: subnetId }] });
     test("passes when the pool's subnet carries a route table", () => {
         expect(
             stackViolationsOf(kubenetSubnetHasRouteTable, [
@@ -171,7 +171,7 @@ describe("kubenet subnet has a route table", () => {
         ).toEqual([expect.stringMatching(/subnet kubenet hosts kubenet pool system of aks but has no routeTable/)]);
     });
     test("an unknown subnet id stops the policy; a pool without a subnet (AKS-managed VNet) passes", () => {
-        const unknown = cluster(seedProfile, {
+        const unknown = cluster(tutorialProfile, {
             agentPoolProfiles: [{ name: "system", vnetSubnetID: unknownStringValue }],
         });
         expect(() =>
@@ -180,7 +180,7 @@ describe("kubenet subnet has a route table", () => {
                 { type: "azure-native:network:Subnet", name: "kubenet", props: {} },
             ]),
         ).toThrow(UnknownValueError);
-        const managed = cluster(seedProfile, { agentPoolProfiles: [{ name: "system" }] });
+        const managed = cluster(tutorialProfile, { agentPoolProfiles: [{ name: "system" }] });
         expect(stackViolationsOf(kubenetSubnetHasRouteTable, [managed])).toEqual([]);
     });
 });
@@ -224,7 +224,7 @@ describe("Azure CNI pools name a subnet that fits them", () => {
     test("is silent for kubenet and Overlay pools", () => {
         expect(
             stackViolationsOf(azureCniPoolSubnet, [
-                cluster(seedProfile, { agentPoolProfiles: [{ name: "system", count: 3 }] }),
+                cluster(tutorialProfile, { agentPoolProfiles: [{ name: "system", count: 3 }] }),
             ]),
         ).toEqual([]);
     });
@@ -233,7 +233,7 @@ describe("Azure CNI pools name a subnet that fits them", () => {
 describe("Overlay subnets carry no route table (advisory)", () => {
     const subnetId = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v/subnets/kubenet";
     const overlay = cluster(
-        { ...seedProfile, networkPlugin: "azure", networkPluginMode: "overlay" },
+        { ...tutorialProfile, networkPlugin: "azure", networkPluginMode: "overlay" },
         { agentPoolProfiles: [{ name: "system", vnetSubnetID: subnetId }] },
     );
     test("reports a leftover route table", () => {
@@ -255,7 +255,7 @@ describe("Overlay subnets carry no route table (advisory)", () => {
                 { type: "azure-native:network:Subnet", name: "kubenet", props: { id: subnetId } },
             ]),
         ).toEqual([]);
-        const kubenet = cluster(seedProfile, { agentPoolProfiles: [{ name: "system", vnetSubnetID: subnetId }] });
+        const kubenet = cluster(tutorialProfile, { agentPoolProfiles: [{ name: "system", vnetSubnetID: subnetId }] });
         expect(
             stackViolationsOf(overlaySubnetWithoutRouteTable, [
                 kubenet,
@@ -437,7 +437,7 @@ describe("LoadBalancer Services are internal", () => {
 
 describe("kubenet retirement (advisory)", () => {
     test("reports on a kubenet cluster", () =>
-        expect(violationsOf(kubenetRetirement, cluster(seedProfile))).toEqual([
+        expect(violationsOf(kubenetRetirement, cluster(tutorialProfile))).toEqual([
             expect.stringMatching(/31 March 2028.*Azure CNI Overlay/),
         ]));
     test("is silent for Azure CNI and Overlay", () => {

@@ -25,7 +25,7 @@ beforeAll(async () => {
 const id = (resource: RecordedResource) => resource.urn;
 
 describe("network", () => {
-    test("resource group and VNet carry the seed's names, location and address space", () => {
+    test("resource group and VNet carry the tutorial's names, location and address space", () => {
         expect(dev.resource("network-rg").inputs).toEqual({ resourceGroupName: "NetworkLab", location: "eastus" });
         const vnet = dev.resource("network-vnet").inputs;
         expect(vnet).toMatchObject({
@@ -98,7 +98,7 @@ describe("cluster", () => {
         }
     });
 
-    test("kubenet network profile as the seed, and never dockerBridgeCidr", () => {
+    test("kubenet network profile as the tutorial, and never dockerBridgeCidr", () => {
         const inputs = cluster().inputs;
         expect(inputs).toMatchObject({
             resourceGroupName: "NetworkLab",

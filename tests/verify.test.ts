@@ -1,5 +1,5 @@
 /**
- * verify's checker on snapshots built from the tutorial's transcript (tests/fixtures/seed-snapshot:
+ * verify's checker on snapshots built from the tutorial's transcript (tests/fixtures/tutorial-snapshot:
  * nodes 10.220.1.4-6, vmss000000 holding 10.100.1.0/24 with pods .3, .4, .5 and nginx .18,
  * kube-proxy on the node IP), one broken variant per check, the other plugins, and the CLI.
  */
@@ -17,14 +17,14 @@ import { spawnSync } from "child_process";
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
-const SEED = path.join(__dirname, "fixtures", "seed-snapshot");
-const seed = readSnapshot(SEED, true);
+const TUTORIAL = path.join(__dirname, "fixtures", "tutorial-snapshot");
+const tutorial = readSnapshot(TUTORIAL, true);
 const kubenet = expectedFor(validatedStackConfig("dev"), "main");
-const copy = (): Mutable<Snapshot> => JSON.parse(JSON.stringify(seed));
+const copy = (): Mutable<Snapshot> => JSON.parse(JSON.stringify(tutorial));
 const failing = (checks: Check[]) => checks.filter((check) => !check.ok).map((check) => [check.name, check.observed]);
 
 test("the tutorial's cluster passes every check, in the tutorial's order", () => {
-    const checks = checkSnapshot(kubenet, seed);
+    const checks = checkSnapshot(kubenet, tutorial);
     expect(checks.map((check) => [check.name, check.ok])).toEqual([
         ["node IPs in the kubenet subnet", true],
         ["node pod CIDRs", true],
@@ -217,19 +217,19 @@ describe("the CLI", () => {
     const verify = (...args: string[]) => runInProcess("verify", verifyMain, args);
     const scratch = () => fs.mkdtempSync(path.join(os.tmpdir(), "verify-"));
 
-    test("--from the seed snapshot: a table of PASS lines and the count, exit 0; --json", async () => {
-        const table = await verify("--from", SEED);
+    test("--from the tutorial's snapshot: a table of PASS lines and the count, exit 0; --json", async () => {
+        const table = await verify("--from", TUTORIAL);
         expect(table.code).toBe(0);
         expect(table.stdout).toMatch(/^PASS +route table: one route per node +<node \/24> -> <node IP>/m);
         expect(table.stdout).toMatch(/^9 passed, 0 failed$/m);
-        const json = JSON.parse((await verify("--from", SEED, "--json")).stdout);
+        const json = JSON.parse((await verify("--from", TUTORIAL, "--json")).stdout);
         expect(json).toMatchObject({ passed: 9, failed: 0 });
         expect(Object.keys(json.checks[0])).toEqual(["name", "ok", "expected", "observed"]);
     });
 
     test("a failing check exits 1", async () => {
         const dir = scratch();
-        for (const file of fs.readdirSync(SEED)) fs.copyFileSync(path.join(SEED, file), path.join(dir, file));
+        for (const file of fs.readdirSync(TUTORIAL)) fs.copyFileSync(path.join(TUTORIAL, file), path.join(dir, file));
         fs.writeFileSync(path.join(dir, "routes.json"), "[]");
         const result = await verify("--from", dir);
         expect(result.code).toBe(1);
@@ -241,15 +241,15 @@ describe("the CLI", () => {
 
     test("unusable input exits 2 with one line naming the file or the stack", async () => {
         const dir = scratch();
-        for (const file of fs.readdirSync(SEED)) fs.copyFileSync(path.join(SEED, file), path.join(dir, file));
+        for (const file of fs.readdirSync(TUTORIAL)) fs.copyFileSync(path.join(TUTORIAL, file), path.join(dir, file));
         fs.writeFileSync(path.join(dir, "pods.json"), "{ not json");
         const cases: Array<[string[], RegExp]> = [
             [["--from", dir], /^verify: .*pods\.json is not JSON/],
             [["--from", path.join(dir, "nope")], /is not a directory/],
-            [["--from", SEED, "--stack", "prod"], /stack "prod" has no Pulumi\.prod\.yaml/],
-            [["--from", SEED, "--cluster", "cilium"], /--cluster cilium: use main or azurecni/],
-            [["--from", SEED, "--save", dir], /give one of them/],
-            [["--frm", SEED], /Unknown option '--frm'/],
+            [["--from", TUTORIAL, "--stack", "prod"], /stack "prod" has no Pulumi\.prod\.yaml/],
+            [["--from", TUTORIAL, "--cluster", "cilium"], /--cluster cilium: use main or azurecni/],
+            [["--from", TUTORIAL, "--save", dir], /give one of them/],
+            [["--frm", TUTORIAL], /Unknown option '--frm'/],
         ];
         for (const [args, message] of cases) {
             const result = await verify(...args);

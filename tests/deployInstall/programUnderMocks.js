@@ -38,10 +38,22 @@ async function main() {
             },
             call: (args) => {
                 if (args.token === "azure-native:containerservice:listManagedClusterUserCredentials") {
-                    return { kubeconfigs: [{ name: "clusterUser", value: Buffer.from("apiVersion: v1\nkind: Config\n").toString("base64") }] };
+                    return {
+                        kubeconfigs: [
+                            {
+                                name: "clusterUser",
+                                value: Buffer.from("apiVersion: v1\nkind: Config\n").toString("base64"),
+                            },
+                        ],
+                    };
                 }
                 if (args.token === "azure-native:authorization:getClientConfig") {
-                    return { subscriptionId: "00000000-0000-0000-0000-000000000000", tenantId: "t", clientId: "c", objectId: "o" };
+                    return {
+                        subscriptionId: "00000000-0000-0000-0000-000000000000",
+                        tenantId: "t",
+                        clientId: "c",
+                        objectId: "o",
+                    };
                 }
                 throw new Error(`unexpected invoke ${args.token}`);
             },
@@ -55,10 +67,14 @@ async function main() {
     await new Promise((done) => setTimeout(done, 500));
     await pulumi.runtime.disconnect();
     const types = [...new Set(registered)].sort();
-    process.stdout.write(JSON.stringify({ resources: registered.length, types, packages: [...packages].sort() }) + "\n");
+    process.stdout.write(
+        JSON.stringify({ resources: registered.length, types, packages: [...packages].sort() }) + "\n",
+    );
 }
 
 main().catch((error) => {
-    process.stderr.write(`programUnderMocks: ${String(error && error.message ? error.message : error).split("\n")[0]}\n`);
+    process.stderr.write(
+        `programUnderMocks: ${String(error && error.message ? error.message : error).split("\n")[0]}\n`,
+    );
     process.exit(1);
 });
