@@ -3,7 +3,6 @@
  * exit 0 on success, 1 when a check fails, 2 when the input cannot be used, and always one
  * clear line on stderr instead of a stack trace.
  */
-import * as fs from "fs";
 import { parseArgs, ParseArgsConfig } from "util";
 
 export const EXIT_OK = 0;
@@ -102,26 +101,5 @@ export async function runInProcess(
     } finally {
         console.log = log;
         console.error = error;
-    }
-}
-
-/**
- * Reads and parses a JSON file (`-` for standard input); a missing file or broken JSON is a
- * UsageError naming it (`label` says which input it is, e.g. "--cluster"; `hint` how to make it).
- */
-export function readJsonFile(file: string, label = "", hint = ""): unknown {
-    const named = `${label ? `${label} ` : ""}${file}`;
-    let text: string;
-    try {
-        text = fs.readFileSync(file === "-" ? 0 : file, "utf8");
-    } catch (error) {
-        throw new UsageError(
-            `cannot read ${named}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
-        );
-    }
-    try {
-        return JSON.parse(text);
-    } catch (error) {
-        throw new UsageError(`${named} is not JSON (${(error as Error).message})${hint ? `; ${hint}` : ""}`);
     }
 }

@@ -10,10 +10,10 @@ import {
     formatTable,
     parseOptions,
     synchronousTool,
-    readJsonFile,
     runMain,
     UsageError,
 } from "../cli/shell";
+import { readJsonDocument } from "../cli/documents";
 import { GUARDED_TYPES, guardPreview, readPreview } from "./previewGuard";
 import { fixFor } from "./replacements";
 
@@ -44,7 +44,7 @@ function guard(argv: string[]): number {
     if (positionals.length !== 1)
         throw new UsageError("give exactly one FILE (the output of `pulumi preview --json`); see --help");
     const file = positionals[0];
-    const preview = readPreview(readJsonFile(file, "", `write it with \`pulumi preview --json > ${file}\``));
+    const preview = readPreview(readJsonDocument({ file, label: file, command: `pulumi preview --json > ${file}` }));
     if ("error" in preview) throw new UsageError(`${file}: ${preview.error}`);
 
     const verdict = guardPreview(preview.steps, values.allow);

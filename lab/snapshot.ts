@@ -18,6 +18,9 @@ export interface IpRoute {
     readonly type?: string;
 }
 
+/** The namespace the lab's other pods show in (they answer the lab's own ClusterIP, not nginx's). */
+export const LAB_WORKLOAD_NAMESPACE = "lab";
+
 /** The lab stands in for this subscription in Azure ids. */
 export const LAB_SUBSCRIPTION = "00000000-0000-0000-0000-00000000001a";
 
@@ -91,16 +94,36 @@ export function labSnapshot(topology: LabTopology, expected: Expected, ipRoutes:
             conditions: [{ type: "Ready", status: "True" }],
         },
     }));
-    // Every lab pod answers for the nginx Service, so every one is labelled as the Deployment's.
-    const pods: V1Pod[] = view.nodes.flatMap((node) =>
-        node.pods.map((pod): V1Pod => ({
-            apiVersion: "v1",
-            kind: "Pod",
-            metadata: { name: pod.name, namespace: expected.nginx.namespace, labels: { ...expected.nginx.selector } },
-            spec: { nodeName: node.name, containers: [{ name: "nginx", image: "lab-pod-server" }] },
-            status: { phase: "Running", hostIP: node.ip, podIP: pod.ip, podIPs: [{ ip: pod.ip }] },
-        })),
-    );
+    // As a cluster shows them: the Deployment's replicas one per node (the first pod of each node,
+    // as its spread constraint places them), the other lab pods as another workload, and
+    // kube-proxy on every node's own address (hostNetwork) in kube-system.
+    const pod = (
+        name: string,
+        namespace: string,
+        labels: Record<string, string>,
+        node: { name: string; ip: string },
+        ip: string,
+        hostNetwork = false,
+    ): V1Pod => ({
+        apiVersion: "v1",
+        kind: "Pod",
+        metadata: { name, namespace, labels },
+        spec: {
+            nodeName: node.name,
+            ...(hostNetwork ? { hostNetwork } : {}),
+            containers: [{ name: name.split("-")[0], image: "lab-pod-server" }],
+        },
+        status: { phase: "Running", hostIP: node.ip, podIP: ip, podIPs: [{ ip }] },
+    });
+    const replicas = expected.nginx.replicas;
+    const pods: V1Pod[] = view.nodes.flatMap((node, nodeIndex) => [
+        pod(`kube-proxy-${node.name}`, "kube-system", { "k8s-app": "kube-proxy" }, node, node.ip, true),
+        ...node.pods.map((labPod, podIndex) =>
+            podIndex === 0 && nodeIndex < replicas
+                ? pod(labPod.name, expected.nginx.namespace, { ...expected.nginx.selector }, node, labPod.ip)
+                : pod(labPod.name, LAB_WORKLOAD_NAMESPACE, { "app.kubernetes.io/name": "lab-pod" }, node, labPod.ip),
+        ),
+    ]);
     const services: V1Service[] = [
         {
             apiVersion: "v1",

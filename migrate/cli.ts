@@ -15,22 +15,56 @@ import {
 } from "../cli/shell";
 import { PROJECT_NAME } from "../config";
 import { validatedStackConfig } from "../stackFiles";
-import { readShapedJson } from "../verify/snapshot";
+import type { ManagedCluster } from "@azure/arm-containerservice";
+import type { Subnet } from "@azure/arm-network";
+import type { V1ConfigMap } from "@kubernetes/client-node";
+import { AZURE_KINDS, readAzureResource, readAzureResources, readKubernetesList } from "../cli/documents";
 import { checkMigration, MigrationInput } from "./prerequisites";
 import { formatRunbook, migrationRunbook } from "./runbook";
 
+/** The command that writes each file, as the hints name it. */
+export const MIGRATE_COMMANDS = Object.freeze({
+    cluster: "az aks show -g <rg> -n <cluster> -o json",
+    subnets: "az network vnet subnet list -g <rg> --vnet-name <vnet> -o json",
+    configmaps: "kubectl get configmaps -n kube-system -o json",
+});
+
 const USAGE = `usage: npm run --silent migrate -- <check|plan> [options]
   check --cluster FILE --subnets FILE [--configmaps FILE] [--json]
-        AKS's prerequisites for the in-place move to Azure CNI Overlay, on saved JSON:
-          --cluster     az aks show -g <rg> -n <cluster> -o json
-          --subnets     az network vnet subnet list -g <rg> --vnet-name <vnet> -o json
-          --configmaps  kubectl get configmaps -n kube-system -o json
+        AKS's prerequisites for the in-place move to Azure CNI Overlay, on saved JSON
+        (the az CLI's shape or ARM's, UTF-8 or UTF-16; docs/verify.md has the commands for bash and PowerShell):
+          --cluster     ${MIGRATE_COMMANDS.cluster}
+          --subnets     ${MIGRATE_COMMANDS.subnets}
+          --configmaps  ${MIGRATE_COMMANDS.configmaps}
   check [--stack NAME] [--json]
         the same, gathering the documents from the deployed stack (Pulumi CLI, az login)
   plan [--stack NAME]
         the ordered runbook with the stack's names (default stack dev)
 Exit 0 when every prerequisite passes (or the cluster is already Overlay), 1 when one fails,
-2 when the input cannot be used.`;
+2 when the input cannot be used or the cluster is one the runbook does not cover (a VNet AKS
+manages, a service principal, no podCidr) and nothing else fails.`;
+
+/** The three documents from files, read by the shared reader (any shape, any encoding). */
+function readMigrationFiles(cluster: string, subnets: string, configMaps?: string): MigrationInput {
+    return {
+        cluster: readAzureResource<ManagedCluster>(
+            { file: cluster, label: "--cluster", command: MIGRATE_COMMANDS.cluster },
+            AZURE_KINDS.cluster,
+        ).resource,
+        subnets: readAzureResources<Subnet>(
+            { file: subnets, label: "--subnets", command: MIGRATE_COMMANDS.subnets },
+            AZURE_KINDS.subnet,
+        ).map((found) => found.resource),
+        ...(configMaps
+            ? {
+                  configMaps: readKubernetesList<V1ConfigMap>(
+                      { file: configMaps, label: "--configmaps", command: MIGRATE_COMMANDS.configmaps },
+                      "ConfigMap",
+                  ),
+              }
+            : {}),
+    };
+}
 
 export async function main(argv: string[]): Promise<number> {
     const { values, positionals } = parseOptions({
@@ -71,25 +105,15 @@ export async function main(argv: string[]): Promise<number> {
                 throw new UsageError("give both --cluster and --subnets (or neither, to gather them from the stack)");
             let input: MigrationInput;
             if (values.cluster && values.subnets) {
-                input = {
-                    cluster: readShapedJson<MigrationInput["cluster"]>(values.cluster, "object", "--cluster"),
-                    subnets: readShapedJson<MigrationInput["subnets"]>(values.subnets, "array", "--subnets"),
-                    ...(values.configmaps
-                        ? {
-                              configMaps: readShapedJson<MigrationInput["configMaps"]>(
-                                  values.configmaps,
-                                  "list",
-                                  "--configmaps",
-                              ),
-                          }
-                        : {}),
-                };
+                input = readMigrationFiles(values.cluster, values.subnets, values.configmaps);
             } else {
                 if (values.configmaps) throw new UsageError("--configmaps goes with --cluster and --subnets");
                 const { gatherMigrationInput } = await import("./live");
                 input = await gatherMigrationInput(stack, validatedStackConfig(stack));
             }
             const verdict = checkMigration(input);
+            if (verdict.unusable)
+                throw new UsageError(`${verdict.unusable}; write it with \`${MIGRATE_COMMANDS.subnets}\``);
             if (verdict.plugin === "other") {
                 const profile = input.cluster.networkProfile;
                 throw new UsageError(
@@ -99,10 +123,23 @@ export async function main(argv: string[]): Promise<number> {
             const failed = verdict.prerequisites.filter((item) => item.status === "FAIL").length;
             const skipped = verdict.prerequisites.filter((item) => item.status === "SKIP").length;
             const passed = verdict.prerequisites.length - failed - skipped;
+            // Out of scope is no failure: alone, it is one line and exit 2; beside real failures, a note.
+            if (failed === 0 && verdict.outOfScope.length > 0) {
+                throw new UsageError(
+                    `the runbook does not cover this cluster: ${verdict.outOfScope.map((found) => found.message).join("; and ")}`,
+                );
+            }
             if (values.json) {
                 console.log(
                     JSON.stringify(
-                        { plugin: verdict.plugin, prerequisites: verdict.prerequisites, passed, failed, skipped },
+                        {
+                            plugin: verdict.plugin,
+                            prerequisites: verdict.prerequisites,
+                            outOfScope: verdict.outOfScope,
+                            passed,
+                            failed,
+                            skipped,
+                        },
                         null,
                         2,
                     ),
@@ -116,6 +153,7 @@ export async function main(argv: string[]): Promise<number> {
                         verdict.prerequisites.map((item) => [item.status, item.name, item.detail]),
                     ),
                 );
+                for (const found of verdict.outOfScope) console.log(`NOTE  beyond this runbook: ${found.message}`);
                 console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
                 if (failed === 0) console.log(`next: npm run --silent migrate -- plan --stack ${stack}`);
             }

@@ -1,7 +1,7 @@
 /** The lab's topology and commands are pure: the wiring is checked here without root. */
 import { buildAddressPlan, cidr, overlaps } from "../addressPlan";
 import { validateConfig } from "../config";
-import { rawStackConfig } from "../stackFiles";
+import { rawStackConfig, validatedStackConfig } from "../stackFiles";
 import {
     azureCniNatRules,
     buildCommands,
@@ -14,6 +14,10 @@ import {
 import { explainPath } from "../lab/explain";
 import { labTopologyFor } from "../lab/lab";
 import { allNetns, buildLabTopology, KUBENET_SNAT_COMMENT, locate } from "../lab/topology";
+import { checkSnapshot } from "../verify/checks";
+import { expectedFor } from "../verify/expected";
+import { incompletePodsCapture } from "../verify/snapshot";
+import { labSnapshot } from "../lab/snapshot";
 
 const plan = buildAddressPlan(validateConfig(rawStackConfig("dev")).config!);
 const topology = buildLabTopology(plan, { name: "t", stack: "dev", podsPerNode: 3 });
@@ -357,5 +361,26 @@ describe("--plugin overlay: the same slices, held by the SDN, no route table to 
             /ip-masq-agent \(non-masquerade: the pod CIDR\) skips it.*Overlay \(Azure's SDN, for the cluster's own nodes\): 10\.100\.2\.0\/24 via 10\.220\.1\.6/,
         );
         expect(say("10.220.3.5", "10.100.0.2")).toMatch(/Overlay pod address .*\(Azure\/AKS#4871\)/);
+    });
+});
+
+describe("the lab as a cluster: its snapshot is what verify expects (pure, no root)", () => {
+    test.each<[string, "main" | "azurecni"]>([
+        ["the main cluster", "main"],
+        ["the Azure CNI cluster", "azurecni"],
+    ])("%s passes every check, with exactly nginxReplicas nginx pods and kube-system present", (_, cluster) => {
+        const topology = labTopologyFor({ stack: "dev", name: "t", podsPerNode: 3, clusters: "both" });
+        const expected = expectedFor(validatedStackConfig("dev", { azureCniCluster: "true" }), cluster);
+        const routes = topology.router.routes.map((route) => ({
+            dst: route.prefix,
+            gateway: route.via,
+            dev: route.dev,
+        }));
+        const snapshot = labSnapshot(topology, expected, routes);
+        expect(checkSnapshot(expected, snapshot).filter((check) => !check.ok)).toEqual([]);
+        expect(incompletePodsCapture(snapshot.pods.items, expected.nginx.namespace)).toBeUndefined();
+        const nginx = snapshot.pods.items.filter((pod) => pod.metadata?.namespace === expected.nginx.namespace);
+        expect(nginx).toHaveLength(expected.nginx.replicas);
+        expect(new Set(nginx.map((pod) => pod.spec?.nodeName)).size).toBe(expected.nginx.replicas);
     });
 });

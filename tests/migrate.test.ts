@@ -1,6 +1,7 @@
 /** The move to Azure CNI Overlay: every prerequisite passing and failing, both casings, the runbook, the CLI. */
 import * as fs from "fs";
 import * as path from "path";
+import { AZURE_KINDS, readAzureResource, readAzureResources } from "../cli/documents";
 import { runInProcess } from "../cli/shell";
 import { main as migrateMain } from "../migrate/cli";
 import { checkMigration, MigrationInput } from "../migrate/prerequisites";
@@ -11,11 +12,25 @@ import { runProgram } from "./helpers/program";
 const FIXTURES = path.join(__dirname, "fixtures", "migrate");
 const fixture = (name: string) => path.join(FIXTURES, `${name}.json`);
 const load = (name: string) => JSON.parse(fs.readFileSync(fixture(name), "utf8"));
-const input = (): MigrationInput => ({
-    cluster: load("cluster"),
-    subnets: load("subnets"),
-    configMaps: load("configmaps"),
-});
+const ARM = path.join(__dirname, "fixtures", "arm");
+/** The documents as the CLI reads them (cli/documents.ts), in the az CLI's shape or ARM's. */
+const input = (shape: "az" | "arm" = "az"): MigrationInput => {
+    const [cluster, subnets] =
+        shape === "az"
+            ? [fixture("cluster"), fixture("subnets")]
+            : [path.join(ARM, "cluster.json"), path.join(ARM, "subnets-page.json")];
+    return {
+        cluster: readAzureResource<any>(
+            { file: cluster, label: "--cluster", command: "az aks show" },
+            AZURE_KINDS.cluster,
+        ).resource,
+        subnets: readAzureResources<any>(
+            { file: subnets, label: "--subnets", command: "az network vnet subnet list" },
+            AZURE_KINDS.subnet,
+        ).map((found) => found.resource),
+        configMaps: load("configmaps"),
+    };
+};
 const statuses = (candidate: MigrationInput) =>
     checkMigration(candidate).prerequisites.map((item) => [item.name, item.status]);
 const failures = (candidate: MigrationInput) =>
@@ -34,16 +49,37 @@ test("the program's kubenet cluster (az CLI casing) passes every prerequisite", 
     ]);
 });
 
-test("ARM casing (dnsServiceIP, vnetSubnetID) reads the same", () => {
-    const arm = input();
-    const cluster: any = arm.cluster;
-    cluster.networkProfile.dnsServiceIP = cluster.networkProfile.dnsServiceIp;
-    delete cluster.networkProfile.dnsServiceIp;
-    cluster.agentPoolProfiles[0].vnetSubnetID = cluster.agentPoolProfiles[0].vnetSubnetId;
-    delete cluster.agentPoolProfiles[0].vnetSubnetId;
-    expect(failures(arm)).toEqual([]);
-    cluster.networkProfile.dnsServiceIP = "10.200.0.1";
-    expect(failures(arm)).toEqual([]); // the DNS IP is not an Overlay prerequisite; the pod CIDR is
+test("the ARM shape (properties nested, dnsServiceIP, vnetSubnetID, a {value} page of subnets) reads the same", () => {
+    expect(checkMigration(input("arm"))).toEqual(checkMigration(input("az")));
+    expect(input("arm").cluster.networkProfile?.dnsServiceIP).toBe("10.200.0.10");
+    expect(input("arm").cluster.agentPoolProfiles?.[0].vnetSubnetID).toMatch(/\/subnets\/kubenet$/);
+});
+
+describe("clusters the runbook does not cover: out of scope, never a FAIL", () => {
+    const outOf = (edit: (cluster: any) => void) => {
+        const candidate: any = input();
+        edit(candidate.cluster);
+        const verdict = checkMigration(candidate);
+        return {
+            reasons: verdict.outOfScope.map((found) => found.reason),
+            failed: verdict.prerequisites.filter((item) => item.status === "FAIL").map((item) => item.name),
+        };
+    };
+    test("a VNet AKS manages (vnetSubnetId null)", () => {
+        expect(outOf((cluster) => (cluster.agentPoolProfiles[0].vnetSubnetID = null))).toEqual({
+            reasons: ["managedVnet"],
+            failed: [],
+        });
+    });
+    test("a service principal (identity null)", () => {
+        expect(outOf((cluster) => (cluster.identity = null))).toEqual({ reasons: ["servicePrincipal"], failed: [] });
+    });
+    test("a kubenet capture without podCidr", () => {
+        expect(outOf((cluster) => delete cluster.networkProfile.podCidr)).toEqual({
+            reasons: ["noPodCidr"],
+            failed: [],
+        });
+    });
 });
 
 describe("each prerequisite failing", () => {
@@ -127,7 +163,7 @@ test("an Overlay cluster has nothing to migrate; classic Azure CNI is not this p
         networkPlugin: "azure",
         networkPluginMode: "overlay",
     };
-    expect(checkMigration(overlay)).toEqual({ plugin: "overlay", prerequisites: [] });
+    expect(checkMigration(overlay)).toEqual({ plugin: "overlay", prerequisites: [], outOfScope: [] });
     overlay.cluster.networkProfile.networkPluginMode = null;
     expect(checkMigration(overlay).plugin).toBe("other");
 });
@@ -233,6 +269,54 @@ describe("the CLI", () => {
         expect(plan.stdout).toMatch(/^10\. Optionally, unprotect/m);
     });
 
+    test("out of scope alone: one line, exit 2; beside a failing prerequisite: the table with a NOTE, exit 1", async () => {
+        const dir = fs.mkdtempSync(path.join(require("os").tmpdir(), "migrate-"));
+        const cluster = load("cluster");
+        cluster.identity = null; // a service principal
+        fs.writeFileSync(path.join(dir, "sp.json"), JSON.stringify(cluster));
+        const alone = await migrate("check", "--cluster", path.join(dir, "sp.json"), "--subnets", fixture("subnets"));
+        expect([alone.code, alone.stdout]).toEqual([2, ""]);
+        expect(alone.stderr.split("\n")).toEqual([
+            expect.stringMatching(
+                /^migrate: the runbook does not cover this cluster: it signs in with a service principal .*--enable-managed-identity --assign-identity/,
+            ),
+        ]);
+        cluster.currentKubernetesVersion = "1.25.6";
+        fs.writeFileSync(path.join(dir, "sp-old.json"), JSON.stringify(cluster));
+        const both = await migrate(
+            "check",
+            "--cluster",
+            path.join(dir, "sp-old.json"),
+            "--subnets",
+            fixture("subnets"),
+        );
+        expect(both.code).toBe(1);
+        expect(both.stdout).toMatch(/^FAIL +Kubernetes 1\.27 or newer +running 1\.25\.6/m);
+        expect(both.stdout).toMatch(/^NOTE {2}beyond this runbook: it signs in with a service principal/m);
+        expect(both.stdout).not.toMatch(/^FAIL +user-assigned/m);
+    });
+
+    test("a subnets file of another VNet cannot answer: exit 2 naming the subnet and the command", async () => {
+        const dir = fs.mkdtempSync(path.join(require("os").tmpdir(), "migrate-"));
+        fs.writeFileSync(
+            path.join(dir, "other.json"),
+            JSON.stringify(load("subnets").filter((subnet: any) => subnet.name !== "kubenet")),
+        );
+        const result = await migrate(
+            "check",
+            "--cluster",
+            fixture("cluster"),
+            "--subnets",
+            path.join(dir, "other.json"),
+        );
+        expect([result.code, result.stderr]).toEqual([
+            2,
+            expect.stringMatching(
+                /^migrate: --subnets has no subnet kubenet \(.*\), the cluster's: it lists another VNet; write it with `az network vnet subnet list/,
+            ),
+        ]);
+    });
+
     test("unusable input: exit 2 with one line", async () => {
         const cases: Array<[string[], RegExp]> = [
             [["check", "--cluster", fixture("cluster")], /give both --cluster and --subnets/],
@@ -242,11 +326,15 @@ describe("the CLI", () => {
             ],
             [
                 ["check", "--cluster", fixture("subnets"), "--subnets", fixture("subnets")],
-                /--cluster .*subnets\.json is not a JSON object/,
+                /^migrate: --cluster .*subnets\.json holds a Microsoft\.Network\/virtualNetworks\/subnets \(item 0\), not an AKS cluster as az or ARM print it; write it with `az aks show -g <rg> -n <cluster> -o json`$/,
             ],
             [
                 ["check", "--cluster", fixture("cluster"), "--subnets", fixture("cluster")],
-                /--subnets .* is not a JSON array/,
+                /^migrate: --subnets .*cluster\.json holds a Microsoft\.ContainerService\/ManagedClusters, not a subnet as az or ARM print it; write it with `az network vnet subnet list -g <rg> --vnet-name <vnet> -o json`$/,
+            ],
+            [
+                ["check", "--cluster", fixture("cluster"), "--subnets", fixture("configmaps")],
+                /^migrate: --subnets .*configmaps\.json holds no subnet, not a subnet as az or ARM print it; write it with `az network vnet subnet list/,
             ],
             [["plan", "--stack", "prod"], /stack "prod" has no Pulumi\.prod\.yaml/],
             [["upgrade"], /unknown command "upgrade"; use check or plan/],

@@ -18,7 +18,13 @@ import { spawnSync } from "child_process";
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 const TUTORIAL = path.join(__dirname, "fixtures", "tutorial-snapshot");
-const tutorial = readSnapshot(TUTORIAL, true);
+const tutorial = readSnapshot(TUTORIAL, {
+    namespace: "nginx",
+    resourceGroup: "NetworkLab",
+    vnet: "aksvnet",
+    subnet: "kubenet",
+    routeTable: "aksvnet-kubenet-routes",
+});
 const kubenet = expectedFor(validatedStackConfig("dev"), "main");
 const copy = (): Mutable<Snapshot> => JSON.parse(JSON.stringify(tutorial));
 const failing = (checks: Check[]) => checks.filter((check) => !check.ok).map((check) => [check.name, check.observed]);
@@ -134,6 +140,17 @@ describe("one broken variant per check", () => {
         expect(
             broken((s) => (podNamed(s, "nginx-7cf567cc7-x2p7q").spec!.nodeName = "aks-nodepool1-27511634-vmss000001")),
         ).toContainEqual(["nginx replicas Running, one per node", "3 Running pods share 2 node(s)"]);
+    });
+    test("6. more pods with nginx's labels Running than the Deployment has replicas (the count must be the expected one)", () => {
+        const extra = (s: Mutable<Snapshot>) => {
+            const pod = JSON.parse(JSON.stringify(podNamed(s, "nginx-7cf567cc7-x2p7q")));
+            pod.metadata.name = "nginx-extra";
+            s.pods.items.push(pod);
+        };
+        expect(broken(extra)).toContainEqual([
+            "nginx replicas Running, one per node",
+            "4 Running pods carry nginx's labels, but the Deployment has 3 replicas",
+        ]);
     });
     test("7. a ClusterIP outside the service CIDR; kube-dns off the DNS service IP", () => {
         expect(broken((s) => (service(s, "nginx").spec!.clusterIP = "10.0.12.7"))).toContainEqual([
@@ -258,7 +275,69 @@ describe("the CLI", () => {
             expect(result.stderr).toMatch(message);
         }
         fs.writeFileSync(path.join(dir, "pods.json"), JSON.stringify({ kind: "Pod" }));
-        expect((await verify("--from", dir)).stderr).toMatch(/pods\.json is not a Kubernetes List/);
+        expect((await verify("--from", dir)).stderr).toMatch(
+            /pods\.json holds one Pod, not the list of them; write it with `kubectl get pods -A -o json`/,
+        );
+    });
+
+    test("an incomplete pods capture is unusable input, with the -A hint, never a verdict", async () => {
+        const dir = scratch();
+        for (const file of fs.readdirSync(TUTORIAL)) fs.copyFileSync(path.join(TUTORIAL, file), path.join(dir, file));
+        const pods = JSON.parse(fs.readFileSync(path.join(TUTORIAL, "pods.json"), "utf8"));
+        const cases: Array<[string, unknown[], RegExp]> = [
+            [
+                "kubectl get pods in a namespace with nothing running",
+                [],
+                /pods\.json holds no pods: the capture is incomplete; write it with `kubectl get pods -A -o json`/,
+            ],
+            [
+                "hostNetwork pods only",
+                pods.items.filter((pod: any) => pod.spec.hostNetwork),
+                /holds only hostNetwork pods: the capture is incomplete/,
+            ],
+            [
+                "another namespace only",
+                pods.items
+                    .filter((pod: any) => pod.metadata.namespace === "kube-system")
+                    .map((pod: any) => ({ ...pod, metadata: { ...pod.metadata, namespace: "default" } })),
+                /holds pods of default only, none of kube-system or nginx/,
+            ],
+        ];
+        for (const [what, items, message] of cases) {
+            fs.writeFileSync(path.join(dir, "pods.json"), JSON.stringify({ ...pods, items }));
+            const result = await verify("--from", dir);
+            expect([what, result.code, result.stdout, result.stderr]).toEqual([
+                what,
+                2,
+                "",
+                expect.stringMatching(message),
+            ]);
+        }
+        // The workload's namespace alone still shows what verify checks.
+        fs.writeFileSync(
+            path.join(dir, "pods.json"),
+            JSON.stringify({ ...pods, items: pods.items.filter((pod: any) => pod.metadata.namespace === "nginx") }),
+        );
+        expect((await verify("--from", dir)).code).toBe(0);
+    });
+
+    test("the Azure files in ARM's shape (az rest, az resource show) give the same verdicts; --cluster kubenet means main", async () => {
+        const dir = scratch();
+        for (const file of fs.readdirSync(TUTORIAL)) fs.copyFileSync(path.join(TUTORIAL, file), path.join(dir, file));
+        for (const file of ["routes.json", "subnet.json"])
+            fs.copyFileSync(path.join(__dirname, "fixtures", "arm", file), path.join(dir, file));
+        const arm = await verify("--from", dir, "--cluster", "kubenet", "--json");
+        expect(JSON.parse(arm.stdout)).toEqual(JSON.parse((await verify("--from", TUTORIAL, "--json")).stdout));
+        // ...and a fault in ARM's shape is found, not passed over: the kubenet table left on another subnet.
+        const subnet = JSON.parse(fs.readFileSync(path.join(dir, "subnet.json"), "utf8"));
+        subnet.properties.routeTable.id = subnet.properties.routeTable.id.replace(
+            "aksvnet-kubenet-routes",
+            "aks-agentpool-routetable",
+        );
+        fs.writeFileSync(path.join(dir, "subnet.json"), JSON.stringify(subnet));
+        expect((await verify("--from", dir)).stdout).toMatch(
+            /^FAIL +the kubenet subnet carries the stack's route table .*attached .*aks-agentpool-routetable, not the stack's/m,
+        );
     });
 
     test("live, without the Pulumi CLI: exit 2 saying what to install", () => {

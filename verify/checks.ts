@@ -201,14 +201,19 @@ function nginxSpread(expected: Expected, nodes: readonly V1Node[], pods: readonl
     const spreadNodes = new Set(running.map((pod) => pod.spec?.nodeName));
     const problems: string[] = [];
     if (running.length < replicas) problems.push(`${running.length} of ${replicas} nginx pods Running`);
+    // More than the Deployment asks for is as wrong as fewer: something else carries its labels.
+    if (running.length > replicas)
+        problems.push(
+            `${running.length} Running pods carry nginx's labels, but the Deployment has ${replicas} replicas`,
+        );
     const mustSpread = nodes.length >= replicas;
     if (mustSpread && spreadNodes.size < Math.min(running.length, replicas))
         problems.push(`${running.length} Running pods share ${spreadNodes.size} node(s)`);
     return check(
         "nginx replicas Running, one per node",
         problems,
-        `${replicas} Running in ${namespace}${mustSpread ? ", on distinct nodes" : ` (only ${nodes.length} nodes: sharing allowed)`}`,
-        `${running.length} Running on ${[...spreadNodes].join(", ")}`,
+        `${replicas} Running in ${namespace}${mustSpread ? ", on distinct nodes" : ` (only ${nodes.length} node${nodes.length === 1 ? "" : "s"}: sharing allowed)`}`,
+        `${running.length} Running on ${spreadNodes.size} node(s): ${[...spreadNodes].join(", ")}`,
     );
 }
 

@@ -16,13 +16,21 @@ import { validatedStackConfig } from "../stackFiles";
 import { checkSnapshot } from "./checks";
 import { CLUSTER_CHOICES, parseClusterChoice } from "../names";
 import { expectedFor } from "./expected";
-import { readSnapshot, SNAPSHOT_FILES, snapshotCommands, writeSnapshot } from "./snapshot";
+import {
+    incompletePodsCapture,
+    readSnapshot,
+    SNAPSHOT_FILES,
+    snapshotCommands,
+    SnapshotNames,
+    writeSnapshot,
+} from "./snapshot";
 
 const USAGE = `usage: npm run --silent verify -- [--stack NAME] [--cluster main|azurecni] [--from DIR | --save DIR] [--json]
   --stack NAME     the stack whose config and address plan say what to expect (default dev)
   --cluster C      main (the cluster in the kubenet subnet, kubenet or Overlay; default) or
                    azurecni (part 2's cluster); kubenet is accepted for main
-  --from DIR       check a saved snapshot (${Object.values(SNAPSHOT_FILES).join(", ")}); nothing is contacted
+  --from DIR       check a saved snapshot (${Object.values(SNAPSHOT_FILES).join(", ")}); nothing is
+                   contacted. Azure files in the az CLI's shape or ARM's, UTF-8 or UTF-16 (docs/verify.md)
   --save DIR       gather from the live deployment, write the snapshot to DIR, and check it
   --json           print {checks: [{name, ok, expected, observed}], passed, failed}
 Without --from, the kubeconfig comes from the stack's secret output (Pulumi CLI, logged in) and the
@@ -52,12 +60,24 @@ export async function main(argv: string[]): Promise<number> {
     const config = validatedStackConfig(values.stack, cluster === "azurecni" ? { azureCniCluster: "true" } : {});
     const expected = expectedFor(config, cluster);
 
+    const names: SnapshotNames = {
+        namespace: expected.nginx.namespace,
+        resourceGroup: expected.resourceGroupName,
+        vnet: expected.vnetName,
+        subnet: expected.subnetName,
+        routeTable: expected.routeTableName,
+    };
     let snapshot;
     if (values.from) {
-        snapshot = readSnapshot(values.from, expected.routeTableName !== undefined);
+        snapshot = readSnapshot(values.from, names);
     } else {
         const { gatherLive } = await import("./live");
         snapshot = await gatherLive(values.stack, expected);
+        const incomplete = incompletePodsCapture(snapshot.pods.items, names.namespace);
+        if (incomplete)
+            throw new UsageError(
+                `the cluster's pod list ${incomplete}; are the stack's credentials allowed to list every namespace?`,
+            );
         if (values.save)
             for (const file of writeSnapshot(values.save, snapshot)) console.error(`verify: wrote ${file}`);
     }
@@ -80,7 +100,8 @@ export async function main(argv: string[]): Promise<number> {
         console.log(`\n${passed} passed, ${failed} failed`);
         if (failed > 0 && !values.from) {
             console.log(
-                `To attach to a bug report: npm run --silent verify -- --stack ${values.stack} --cluster ${cluster} --save DIR, or by hand:\n  ${snapshotCommands({ resourceGroup: expected.resourceGroupName, vnet: expected.vnetName, subnet: expected.subnetName, routeTable: expected.routeTableName }).join("\n  ")}`,
+                `To attach to a bug report: npm run --silent verify -- --stack ${values.stack} --cluster ${cluster} ` +
+                    `--save DIR, or by hand:\n  ${snapshotCommands(names).join("\n  ")}`,
             );
         }
     }
