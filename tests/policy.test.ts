@@ -12,57 +12,13 @@ import {
 } from "../policy/policies";
 import { deploymentManifest, serviceManifest } from "../workloads/nginxManifests";
 import { readYaml } from "../stackFiles";
-import { runProgram } from "./helpers/program";
-import { unknownCheckingProxy, UnknownValueError } from "@pulumi/policy";
+import { UnknownValueError } from "@pulumi/policy";
+import { Resource, stackViolationsOf, violationsOf, plain } from "./helpers/policy";
 // The sentinels the policy server puts where a value is unknown (exported by proxy.js, untyped).
 const { unknownObjectValue, unknownStringValue } = require("@pulumi/policy/proxy") as {
     unknownObjectValue: unknown;
     unknownStringValue: unknown;
 };
-
-const plain = (value: unknown): any => JSON.parse(JSON.stringify(value));
-type Resource = { type: string; name?: string; props: any; urn?: string };
-
-function violationsOf(policy: any, resource: Resource): string[] {
-    const found: string[] = [];
-    // As @pulumi/policy's server does: props behind the proxy that throws on unknown values.
-    policy.validateResource(
-        {
-            type: resource.type,
-            props: unknownCheckingProxy(resource.props),
-            urn: resource.urn ?? `urn:${resource.name ?? "r"}`,
-            name: resource.name ?? "r",
-            opts: {},
-            isType: () => false,
-            asType: () => undefined,
-            getConfig: () => ({}),
-        },
-        (message: string) => found.push(message),
-    );
-    return found;
-}
-
-function stackViolationsOf(policy: any, resources: Resource[]): string[] {
-    const found: string[] = [];
-    policy.validateStack(
-        {
-            resources: resources.map((resource) => ({
-                ...resource,
-                props: unknownCheckingProxy(resource.props),
-                urn: resource.urn ?? `urn:${resource.name}`,
-                name: resource.name ?? "r",
-                opts: {},
-                dependencies: [],
-                propertyDependencies: {},
-                isType: () => false,
-                asType: () => undefined,
-            })),
-            getConfig: () => ({}),
-        },
-        (message: string) => found.push(message),
-    );
-    return found;
-}
 
 const cluster = (networkProfile: any, extra: any = {}): Resource => ({
     type: "azure-native:containerservice:ManagedCluster",
@@ -445,44 +401,5 @@ describe("kubenet retirement (advisory)", () => {
         expect(
             violationsOf(kubenetRetirement, cluster({ networkPlugin: "azure", networkPluginMode: "overlay" })),
         ).toEqual([]);
-    });
-});
-
-describe("the pack over the program itself (mock runtime: every resource's state)", () => {
-    // As the policy server sees a stack: each resource's type, name, URN and state behind the proxy.
-    async function violationsOver(config: Record<string, string>) {
-        const run = await runProgram({ config });
-        if (run.error) throw run.error;
-        const resources = run.resources
-            .filter((resource) => resource.custom)
-            .map((resource) => ({
-                type: resource.type,
-                name: resource.name,
-                urn: resource.urn,
-                props: plain(run.states.get(resource.name) ?? resource.inputs),
-            }));
-        const found: Array<[string, string]> = [];
-        for (const policy of policies) {
-            const messages =
-                "validateResource" in policy
-                    ? resources.flatMap((resource) => violationsOf(policy, resource))
-                    : stackViolationsOf(policy, resources);
-            for (const message of messages) found.push([policy.name, message]);
-        }
-        return found;
-    }
-
-    test("kubenet: no mandatory violation, the retirement notice once", async () => {
-        expect(await violationsOver({})).toEqual([
-            ["kubenet-retirement-notice", expect.stringMatching(/31 March 2028/)],
-        ]);
-    });
-    test("with the Azure CNI cluster: the kubenet policies do not misfire on it", async () => {
-        expect(await violationsOver({ azureCniCluster: "true" })).toEqual([
-            ["kubenet-retirement-notice", expect.stringMatching(/31 March 2028/)],
-        ]);
-    });
-    test("Overlay: nothing at all", async () => {
-        expect(await violationsOver({ networkPlugin: "overlay", azureCniCluster: "true" })).toEqual([]);
     });
 });
