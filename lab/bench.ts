@@ -9,9 +9,9 @@ import * as fs from "fs";
 import * as path from "path";
 import { EXIT_OK, parseOptions, runMain, UsageError } from "../cli/shell";
 import { BenchSize, benchLabName, DEFAULT_BENCH_SIZES, parseBenchSizes } from "./benchSizes";
-import { registerUndo } from "./interrupts";
+import { registerUndo, watchLauncher } from "./interrupts";
 import { down, labNetns, up } from "./lab";
-import { preflight, run } from "./system";
+import { pidsInNetns, preflight } from "./system";
 import { LabClusters, validateLabName } from "./topology";
 import { verify } from "./verify";
 
@@ -24,12 +24,11 @@ const USAGE = `usage: sudo npm run lab:bench -- [--sizes LIST] [--stack NAME] [-
 Each lab's name is printed before it starts; a signal at any moment removes the lab that is up.
 Exit 0 when every size ran, 1 when a lab failed, 2 when the options or the machine cannot be used.`;
 
-/** Sum of VmRSS (MiB) of the processes in the lab's namespaces. */
+/** Sum of VmRSS (MiB) of the processes in the lab's namespaces (one pass over /proc). */
 async function labMemoryMiB(name: string): Promise<number> {
     let kib = 0;
-    for (const netns of await labNetns(name)) {
-        const { stdout } = await run("ip", ["netns", "pids", netns]);
-        for (const pid of stdout.split(/\s+/).filter(Boolean)) {
+    for (const pids of pidsInNetns(await labNetns(name)).values()) {
+        for (const pid of pids) {
             try {
                 const match = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
                 kib += match ? Number(match[1]) : 0;
@@ -40,6 +39,9 @@ async function labMemoryMiB(name: string): Promise<number> {
     }
     return kib / 1024;
 }
+
+/** The bench removes the labs it made by name: they are its own, whatever the state file says. */
+const downByName = (name: string) => down({ name, stack: "", explicitName: true });
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
@@ -56,7 +58,7 @@ async function benchOne(stack: string, size: BenchSize, withVerify: boolean): Pr
         up({ stack, name, nodes: size.nodes, podsPerNode: size.pods, clusters: size.clusters }),
     );
     // From here until down has run, a signal removes this lab.
-    const unregister = registerUndo(`removing lab "${name}"`, async () => void (await down(name)));
+    const unregister = registerUndo(`removing lab "${name}"`, async () => void (await downByName(name)));
     try {
         const servers = topology.nodes.length * size.pods + (topology.azureCni?.nodes.length ?? 0) * size.pods + 2;
         const memory = await labMemoryMiB(name);
@@ -66,7 +68,7 @@ async function benchOne(stack: string, size: BenchSize, withVerify: boolean): Pr
             const failed = results.filter((result) => !result.passed).length;
             verifyCell = `${seconds(verifyMs)}${failed > 0 ? ` (${failed} FAILED)` : ""}`;
         }
-        const [removed, downMs] = await timed(() => down(name));
+        const [removed, downMs] = await timed(() => downByName(name));
         return `| ${size.clusters} | ${size.nodes} x ${size.pods} | ${removed} | ${servers} | ${seconds(upMs)} | ${verifyCell} | ${seconds(downMs)} | ${memory.toFixed(0)} MiB (${((memory * 1024) / servers).toFixed(0)} KiB per server) |`;
     } finally {
         unregister();
@@ -107,7 +109,7 @@ async function interrupted(
     // Whatever happens to the bench, the child's lab goes too.
     const unregister = registerUndo(`removing lab "${name}"`, async () => {
         child.kill("SIGKILL");
-        await down(name);
+        await downByName(name);
     });
     try {
         const deadline = Date.now() + 30000;
@@ -132,7 +134,7 @@ async function interrupted(
         return `| ${signal} during up | ${clusters} ${nodes} x ${pods} | ${seen} namespaces when interrupted | exit ${code} | ${left.length} namespaces, ${servers.length} server processes |`;
     } finally {
         unregister();
-        await down(name).catch(() => undefined);
+        await downByName(name).catch(() => undefined);
     }
 }
 
@@ -158,6 +160,7 @@ export async function main(argv: string[]): Promise<number> {
         if (invalid) throw new UsageError(`--sizes: ${invalid}; use fewer digits`);
     }
     await preflight();
+    watchLauncher();
 
     console.log("| cluster | nodes x pods | namespaces | servers | up | verify | down | memory (VmRSS) |");
     console.log("| --- | --- | --- | --- | --- | --- | --- | --- |");

@@ -12,28 +12,35 @@ import {
     STACK_TOOL_OPTIONS,
 } from "../cli/shell";
 import { explainPath } from "./explain";
-import { down, labTopologyFor, readState, show, snapshot, status, up } from "./lab";
+import { watchLauncher } from "./interrupts";
+import { down, driftOf, labTopologyFor, LabState, readState, repair, show, snapshot, status, up } from "./lab";
+import { describeDrift } from "./drift";
 import { LabError, preflight } from "./system";
-import { LAB_CLUSTER_CHOICES, LabTopology, mainClusterLabel, parseLabClusters, sliceRoutesHolder } from "./topology";
+import { LAB_CLUSTER_CHOICES, mainClusterLabel, parseLabClusters, sliceRoutesHolder } from "./topology";
 import { MAIN_NETWORK_PLUGINS, MainNetworkPlugin } from "../addressPlan";
 import { validatedStackConfig } from "../stackFiles";
 import { CLUSTER_CHOICES, parseClusterChoice } from "../names";
 import { formatTable, verify } from "./verify";
 
-const USAGE = `usage: sudo npm run lab -- <up|status|show|explain|verify|snapshot|down> [--stack dev] [--name NAME] [--json]
+const USAGE = `usage: sudo npm run lab -- <up|status|show|explain|verify|repair|snapshot|down> [--stack dev] [--name NAME] [--json]
   up [--cluster main|azurecni|both] [--plugin kubenet|overlay] [--nodes N] [--pods N]
                            build the lab from the stack's config and address plan (default cluster:
                            both when the stack enables azureCniCluster, else main, the cluster in
                            the kubenet subnet; kubenet is accepted for main; default plugin of the
                            main cluster: the stack's networkPlugin)
-  status [--json]          print the lab's topology
+  status [--json]          print the lab's topology, and how the live lab differs from it (drift)
   show <node>              inside a node: ip addr, brctl show (kubenet), route -n, the nat rules
   explain <src> <dst>      which path a packet from <src> to <dst> takes, and the rule that decides it
-  verify                   prove the data paths with real packets (both clusters' contrasts when built)
+  verify                   check the live lab matches its state file, then prove the data paths with
+                           real packets (both clusters' contrasts when built); progress on stderr
+  repair                   bring a drifted lab back to its state file (routes, servers, namespaces)
   snapshot DIR [--cluster main|azurecni]
                            write that cluster as nodes, pods, services, routes and subnet JSON
                            for \`npm run verify -- --from DIR --cluster ...\`
-  down                     remove everything the lab made
+  down                     remove everything the lab made; without --name, only a lab that this
+                           checkout made for --stack (the state file records who made it)
+--name defaults to the stack name. A signal (Ctrl-C, SIGTERM, SIGHUP), or the end of the npm
+that started the lab, undoes what the command was changing.
 Exit 0 on success, 1 when a verify check (or a command the lab runs) fails, 2 when the lab cannot
 run as asked (not root, tools missing, not up, bad option).`;
 
@@ -43,7 +50,7 @@ function integerOption(name: string, value: string | undefined): number | undefi
     return Number(value);
 }
 
-function requireState(name: string): LabTopology {
+function requireState(name: string): LabState {
     const topology = readState(name);
     if (!topology) throw new LabError(`lab "${name}" is not up; run \`sudo npm run lab -- up --name ${name}\``);
     return topology;
@@ -77,6 +84,8 @@ export async function main(argv: string[]): Promise<number> {
     };
     const clusters = values.cluster === undefined ? undefined : parseLabClusters(values.cluster);
     const log = (line: string) => console.error(line);
+    // npm ends at once on SIGTERM and does not tell the lab (its grandchild): watch for that.
+    watchLauncher();
 
     switch (command) {
         case "up": {
@@ -149,6 +158,13 @@ export async function main(argv: string[]): Promise<number> {
             console.log(
                 `VM ${current.vnetHost.ip} (${current.vnetHost.netns}); external ${current.external.ip}; service ${current.service.name} ClusterIP ${current.service.clusterIp}:${current.service.port}`,
             );
+            if (current.createdBy)
+                console.log(
+                    `made by stack ${current.createdBy.stack} of ${current.createdBy.checkout} (pid ${current.createdBy.pid}, ${current.createdBy.startedAt})`,
+                );
+            for (const line of current.drift) console.log(`drift: ${line}`);
+            if (current.drift.length > 0)
+                console.log(`repair it with: sudo npm run lab -- repair --name ${current.name}`);
             return EXIT_OK;
         }
         case "show": {
@@ -174,7 +190,14 @@ export async function main(argv: string[]): Promise<number> {
             // Whether the lab is up is the first thing to know; tools and root come after.
             const topology = requireState(name);
             await preflight();
-            const results = await verify(topology);
+            // A lab that is not what its state file says would fail checks for the wrong reason.
+            const drift = describeDrift(topology, await driftOf(topology));
+            if (drift.length > 0) {
+                throw new LabError(
+                    `lab "${name}" differs from its state file: ${drift.join("; ")}; run \`sudo npm run lab -- repair --name ${name}\` first`,
+                );
+            }
+            const results = await verify(topology, (line) => console.error(`verify: ${line}`));
             console.log(formatTable(results));
             return results.every((result) => result.passed) ? EXIT_OK : EXIT_CHECK_FAILED;
         }
@@ -196,8 +219,18 @@ export async function main(argv: string[]): Promise<number> {
             }
             return EXIT_OK;
         }
+        case "repair": {
+            const state = requireState(name);
+            const found = await repair(state, log);
+            console.log(
+                found.length === 0
+                    ? `lab "${name}" matches its state file; nothing to repair`
+                    : `lab "${name}" repaired: ${found.join("; ")}`,
+            );
+            return EXIT_OK;
+        }
         case "down": {
-            const removed = await down(name);
+            const removed = await down({ name, stack, explicitName: values.name !== undefined });
             console.log(`lab "${name}": removed ${removed} namespaces`);
             return EXIT_OK;
         }

@@ -5,6 +5,7 @@
  * a bench lab up); on a signal every registered undo runs, newest first, then the process exits
  * with 128 + the signal's number. Nothing is left half-changed, whichever moment the signal hits.
  */
+import * as fs from "fs";
 import { constants } from "os";
 
 export type Undo = () => Promise<void> | void;
@@ -34,7 +35,7 @@ export function setInterruptLog(write: (line: string) => void): void {
  * Runs every registered undo (newest first) and exits with the signal's code. Called by the
  * signal handlers, and by the parent watchdog when the process that started the lab is gone.
  */
-export function stop(signal: NodeJS.Signals, reason = signal): Promise<never> {
+export function stop(signal: NodeJS.Signals, reason: string = signal): Promise<never> {
     if (stopping) return stopping;
     stopping = (async () => {
         for (const { what, undo } of [...undos].reverse()) {
@@ -95,4 +96,90 @@ export async function withUndo<T>(
             await undoOnce();
         }
     }
+}
+
+/** A process as /proc shows it; the start time tells it apart from a later one reusing its pid. */
+export interface ProcessEntry {
+    readonly pid: number;
+    readonly ppid: number;
+    readonly command: string;
+    readonly startTime: string;
+}
+
+/** Parses /proc/<pid>/stat: the command sits in parentheses and may itself hold spaces or ")". */
+export function parseProcStat(pid: number, stat: string): ProcessEntry {
+    const open = stat.indexOf("(");
+    const close = stat.lastIndexOf(")");
+    const fields = stat.slice(close + 2).split(" ");
+    // Fields after the command, counted from "state" (field 3 in proc(5)): ppid is 4, starttime 22.
+    return { pid, command: stat.slice(open + 1, close), ppid: Number(fields[1]), startTime: fields[19] };
+}
+
+function readProcess(pid: number): ProcessEntry | undefined {
+    try {
+        return parseProcStat(pid, fs.readFileSync(`/proc/${pid}/stat`, "utf8"));
+    } catch {
+        return undefined;
+    }
+}
+
+/** The parents of `pid`, nearest first, up to (not including) init. */
+export function ancestorsOf(
+    pid: number,
+    read: (pid: number) => ProcessEntry | undefined = readProcess,
+): ProcessEntry[] {
+    const chain: ProcessEntry[] = [];
+    let entry = read(pid);
+    while (entry && entry.ppid > 1 && chain.length < 32) {
+        const parent = read(entry.ppid);
+        if (!parent) break;
+        chain.push(parent);
+        entry = parent;
+    }
+    return chain;
+}
+
+const LAUNCHER = /^(npm|npx)\b/;
+
+/**
+ * The ancestors whose death means "stop the lab": up to and including the nearest npm (through
+ * the `sh -c` npm runs scripts with), or only the parent when no npm is near. npm ends at once on
+ * SIGTERM and the lab, its grandchild, is not told; a terminal's shell or a CI runner further up
+ * is left alone, so `nohup` and friends keep working.
+ */
+export function launcherChain(ancestors: readonly ProcessEntry[]): ProcessEntry[] {
+    const npm = ancestors.slice(0, 4).findIndex((entry) => LAUNCHER.test(entry.command));
+    return ancestors.slice(0, npm >= 0 ? npm + 1 : 1);
+}
+
+/** True when `entry` is no longer running (gone, or its pid now belongs to another process). */
+function isGone(entry: ProcessEntry): boolean {
+    const now = readProcess(entry.pid);
+    return !now || now.startTime !== entry.startTime;
+}
+
+/**
+ * Watches the process that started the lab (see launcherChain) and, when it is gone, stops as a
+ * SIGTERM would: every registered undo runs, then the process exits. Returns the function that
+ * stops watching. Does nothing where /proc is missing.
+ */
+let watching: NodeJS.Timeout | undefined;
+
+export function watchLauncher(intervalMs = 250): () => void {
+    const stopWatching = () => {
+        clearInterval(watching);
+        watching = undefined;
+    };
+    if (watching) return stopWatching; // one watch per process, however many commands start one
+    const chain = launcherChain(ancestorsOf(process.pid));
+    if (chain.length === 0) return stopWatching;
+    const timer = (watching = setInterval(() => {
+        const gone = chain.find(isGone);
+        if (gone) {
+            clearInterval(timer);
+            void stop("SIGTERM", `${gone.command} (pid ${gone.pid}) that started the lab is gone`);
+        }
+    }, intervalMs));
+    timer.unref();
+    return stopWatching;
 }

@@ -2,22 +2,24 @@
 import * as fs from "fs";
 import * as path from "path";
 import { buildAddressPlan, MainNetworkPlugin } from "../addressPlan";
-import { validatedStackConfig } from "../stackFiles";
+import { REPO_ROOT, validatedStackConfig } from "../stackFiles";
 import { ClusterChoice } from "../names";
 import { expectedFor } from "../verify/expected";
 import { writeSnapshot } from "../verify/snapshot";
 import { IpRoute, labSnapshot } from "./snapshot";
 import { buildCommands, IP_MASQ_AGENT_CHAIN } from "./commands";
+import { describeDrift, hasDrift, LabDrift, labDrift, LiveLab, parseIpRoutes } from "./drift";
 import { isStopping, registerUndo } from "./interrupts";
 import {
     deleteNetns,
+    inNetnsWithSysfs,
     hasTool,
     inNetns,
     LabCommandError,
     LabError,
     listNetns,
+    pidsInNetns,
     preflight,
-    run,
     runOrThrow,
     resumeCommands,
     runPhases,
@@ -59,7 +61,6 @@ export interface UpOptions {
     readonly plugin?: MainNetworkPlugin;
 }
 
-/** The lab's topology from the stack's config and address plan. */
 /** The lab's choices (clusters, plugin, node count) as config over the stack's: same rules, same plan. */
 function labConfigOverrides(choices: {
     clusters: LabClusters;
@@ -76,6 +77,7 @@ function labConfigOverrides(choices: {
     };
 }
 
+/** The lab's topology from the stack's config and address plan. */
 export function labTopologyFor(options: UpOptions): LabTopology {
     const invalid = validateLabName(options.name);
     if (invalid) throw new LabError(invalid);
@@ -106,12 +108,34 @@ export function labTopologyFor(options: UpOptions): LabTopology {
 const statePath = (name: string) => path.join(STATE_DIR, `${name}.json`);
 const wwwDir = (name: string) => path.join(STATE_DIR, `${name}-www`);
 
-export function readState(name: string): LabTopology | undefined {
+/** Who made a lab: `down` without --name removes only labs its own checkout's stack made. */
+export interface LabMaker {
+    readonly stack: string;
+    /** The repository checkout whose lab CLI ran `up`. */
+    readonly checkout: string;
+    readonly pid: number;
+    readonly startedAt: string;
+}
+
+/** The state file: the topology the lab was built from, and who built it. */
+export interface LabState extends LabTopology {
+    readonly createdBy?: LabMaker;
+}
+
+export function readState(name: string): LabState | undefined {
     try {
-        return JSON.parse(fs.readFileSync(statePath(name), "utf8")) as LabTopology;
+        return JSON.parse(fs.readFileSync(statePath(name), "utf8")) as LabState;
     } catch {
         return undefined;
     }
+}
+
+function writeState(state: LabState): void {
+    fs.mkdirSync(STATE_DIR, { recursive: true });
+    // Written whole, then renamed: an interrupted write never leaves half a state file.
+    const temporary = `${statePath(state.name)}.${process.pid}.tmp`;
+    fs.writeFileSync(temporary, JSON.stringify(state, null, 2));
+    fs.renameSync(temporary, statePath(state.name));
 }
 
 /** Namespaces of this lab that exist now. */
@@ -122,10 +146,7 @@ export async function labNetns(name: string): Promise<string[]> {
 
 /** Starts a lab server (busybox httpd) in `netns`; resolves once it listens. */
 async function startServer(netns: string, serverName: string, home: string): Promise<void> {
-    const result = await run("ip", [
-        "netns",
-        "exec",
-        netns,
+    const result = await inNetns(netns, [
         "env",
         `LAB_SERVER_NAME=${serverName}`,
         "busybox",
@@ -139,11 +160,11 @@ async function startServer(netns: string, serverName: string, home: string): Pro
         throw new LabCommandError(`server ${serverName} in ${netns} did not start: ${result.stderr.trim()}`);
 }
 
-async function startServers(topology: LabTopology): Promise<void> {
-    const home = wwwDir(topology.name);
+async function startServers(name: string, servers: ReadonlyArray<{ netns: string; name: string }>): Promise<void> {
+    const home = wwwDir(name);
     fs.mkdirSync(path.join(home, "cgi-bin"), { recursive: true });
     fs.writeFileSync(path.join(home, "cgi-bin", "who"), WHO_CGI, { mode: 0o755 });
-    const queue = allServers(topology);
+    const queue = [...servers];
     await Promise.all(
         Array.from({ length: SERVER_START_CONCURRENCY }, async () => {
             for (let server = queue.shift(); server; server = queue.shift())
@@ -153,36 +174,24 @@ async function startServers(topology: LabTopology): Promise<void> {
 }
 
 /**
- * Builds the lab. On failure, or on SIGINT/SIGTERM, everything made so far is removed before
- * the error (or the signal's exit code) is passed on.
+ * Builds `state` from nothing. On failure, or on SIGINT/SIGTERM/SIGHUP (or the launcher's death),
+ * everything made so far is removed before the error (or the signal's exit code) is passed on.
  */
-export async function up(options: UpOptions, log: (line: string) => void = () => {}): Promise<LabTopology> {
-    const notes = await preflight();
-    notes.forEach(log);
-    const topology = labTopologyFor(options);
-    const existing = await labNetns(options.name);
-    if (existing.length > 0) {
-        throw new LabError(
-            `lab "${options.name}" is already up (${existing.length} namespaces named ${topology.prefix}*); run \`npm run lab -- down --name ${options.name}\` first, or pick another --name`,
-        );
-    }
-
+async function build(state: LabState, log: (line: string) => void): Promise<void> {
     // Stop what is still running first, then remove every namespace with the lab's prefix: the
     // planned ones and whatever a stopped batch managed to add.
     const cleanUp = async () => {
         await stopRunningChildren();
-        await deleteNetns([...new Set([...allNetns(topology), ...(await labNetns(options.name))])]);
-        removeFiles(options.name);
+        await deleteNetns([...new Set([...allNetns(state), ...(await labNetns(state.name))])]);
+        removeFiles(state.name);
     };
     // From here until the lab is up, a signal (or a failure) removes everything made so far.
-    const unregister = registerUndo(`removing lab "${options.name}"`, cleanUp);
+    const unregister = registerUndo(`removing lab "${state.name}"`, cleanUp);
     try {
-        const warnings = await runPhases(buildCommands(topology));
+        const warnings = await runPhases(buildCommands(state));
         warnings.forEach(log);
-        await startServers(topology);
-        fs.mkdirSync(STATE_DIR, { recursive: true });
-        fs.writeFileSync(statePath(options.name), JSON.stringify(topology, null, 2));
-        return topology;
+        await startServers(state.name, allServers(state));
+        writeState(state);
     } catch (error) {
         if (isStopping()) {
             // The build failed because the clean-up removed its namespaces: let the clean-up
@@ -197,35 +206,175 @@ export async function up(options: UpOptions, log: (line: string) => void = () =>
     }
 }
 
+/** Builds the lab from the stack's config and address plan, and records who made it. */
+export async function up(options: UpOptions, log: (line: string) => void = () => {}): Promise<LabTopology> {
+    const notes = await preflight();
+    notes.forEach(log);
+    const topology = labTopologyFor(options);
+    const existing = await labNetns(options.name);
+    if (existing.length > 0) {
+        throw new LabError(
+            `lab "${options.name}" is already up (${existing.length} namespaces named ${topology.prefix}*); run \`npm run lab -- down --name ${options.name}\` first (or \`repair --name ${options.name}\` if it drifted), or pick another --name`,
+        );
+    }
+    const createdBy: LabMaker = {
+        stack: options.stack,
+        checkout: REPO_ROOT,
+        pid: process.pid,
+        startedAt: new Date().toISOString(),
+    };
+    await build({ ...topology, createdBy }, log);
+    return topology;
+}
+
 function removeFiles(name: string): void {
     fs.rmSync(statePath(name), { force: true });
     fs.rmSync(wwwDir(name), { force: true, recursive: true });
 }
 
+/**
+ * Why `down` without an explicit --name must not remove lab `name` (undefined: it may). The
+ * default name is the stack's, which anyone's checkout shares; only a lab this checkout made for
+ * this stack is removed without asking by name.
+ */
+export function downRefusal(
+    name: string,
+    stack: string,
+    state: LabState | undefined,
+    namespaces: number,
+): string | undefined {
+    const hint = `run \`sudo npm run lab -- down --name ${name}\` to remove it anyway`;
+    if (!state) {
+        return namespaces > 0
+            ? `lab "${name}" has ${namespaces} namespaces but no state file, so nobody is known to have made it; ${hint}`
+            : undefined;
+    }
+    const maker = state.createdBy;
+    if (!maker) return `lab "${name}" does not record who made it; ${hint}`;
+    if (maker.checkout !== REPO_ROOT || maker.stack !== stack) {
+        return `lab "${name}" was made by stack ${maker.stack} of ${maker.checkout} (pid ${maker.pid}, ${maker.startedAt}), not by stack ${stack} of this checkout (${REPO_ROOT}); ${hint}`;
+    }
+    return undefined;
+}
+
+export interface DownOptions {
+    readonly name: string;
+    /** The stack of this invocation (--stack). */
+    readonly stack: string;
+    /** True when the user gave --name: the lab is removed whoever made it. */
+    readonly explicitName: boolean;
+}
+
 /** Removes every namespace (and so every link, rule and server) of the lab, and its files. */
-export async function down(name: string): Promise<number> {
+export async function down(options: DownOptions): Promise<number> {
+    const { name } = options;
     const invalid = validateLabName(name);
     if (invalid) throw new LabError(invalid);
     await preflight();
     const namespaces = await labNetns(name);
-    await deleteNetns(namespaces);
-    removeFiles(name);
+    if (!options.explicitName) {
+        const refusal = downRefusal(name, options.stack, readState(name), namespaces.length);
+        if (refusal) throw new LabError(refusal);
+    }
+    // A removal cut short would leave half a lab: a signal waits for it to finish instead.
+    const removal = deleteNetns(namespaces).then(() => removeFiles(name));
+    const unregister = registerUndo(`finishing the removal of lab "${name}"`, () => removal);
+    try {
+        await removal;
+    } finally {
+        unregister();
+    }
     const left = await labNetns(name);
     if (left.length > 0) throw new LabCommandError(`could not remove ${left.join(", ")}`);
     return namespaces.length;
 }
 
-export interface LabStatus extends LabTopology {
+/** The namespaces among `names` in which a busybox (the lab's httpd) runs. */
+function namespacesServing(names: readonly string[]): Set<string> {
+    const serving = new Set<string>();
+    for (const [netns, pids] of pidsInNetns(names)) {
+        const isServer = (pid: number) => {
+            try {
+                return fs.readFileSync(`/proc/${pid}/comm`, "utf8").trim() === "busybox";
+            } catch {
+                return false;
+            }
+        };
+        if (pids.some(isServer)) serving.add(netns);
+    }
+    return serving;
+}
+
+/** Reads what is running now: namespaces, the router's slice table, the servers. */
+async function observe(topology: LabTopology): Promise<LiveLab> {
+    const namespaces = await labNetns(topology.name);
+    const routes = namespaces.includes(topology.router.netns)
+        ? parseIpRoutes(
+              await runOrThrow("ip", [
+                  "-n",
+                  topology.router.netns,
+                  "-j",
+                  "route",
+                  "show",
+                  "table",
+                  String(topology.router.routeTable),
+              ]),
+          )
+        : [];
+    return { namespaces, routes, serving: namespacesServing(allServers(topology).map((server) => server.netns)) };
+}
+
+/** How the live lab differs from its state file. */
+export async function driftOf(topology: LabTopology): Promise<LabDrift> {
+    return labDrift(topology, await observe(topology));
+}
+
+/**
+ * Brings a drifted lab back to its state file: routes replaced or removed, servers restarted,
+ * namespaces the state file does not list removed. A lab missing namespaces is rebuilt whole
+ * (its links and rules span namespaces), from the same state. Returns what was wrong.
+ */
+export async function repair(state: LabState, log: (line: string) => void = () => {}): Promise<string[]> {
+    await preflight();
+    const drift = await driftOf(state);
+    const found = describeDrift(state, drift);
+    if (!hasDrift(drift)) return found;
+    if (drift.missingNamespaces.length > 0) {
+        log(`rebuilding lab "${state.name}": ${drift.missingNamespaces.length} namespaces are missing`);
+        await deleteNetns(await labNetns(state.name));
+        await build(state, log);
+    } else {
+        const table = String(state.router.routeTable);
+        const ip = (args: string[]) => runOrThrow("ip", ["-n", state.router.netns, ...args]);
+        for (const route of drift.extraRoutes) await ip(["route", "del", route.prefix, "table", table]);
+        for (const route of drift.missingRoutes)
+            await ip(["route", "replace", route.prefix, "via", route.via, "dev", route.dev, "table", table]);
+        await deleteNetns(drift.extraNamespaces);
+        await startServers(state.name, drift.stoppedServers);
+    }
+    const left = describeDrift(state, await driftOf(state));
+    if (left.length > 0)
+        throw new LabCommandError(`lab "${state.name}" still differs after repair: ${left.join("; ")}`);
+    return found;
+}
+
+export interface LabStatus extends LabState {
     readonly running: boolean;
     readonly namespaces: number;
+    /** How the live lab differs from the state file, one line per kind (empty: it matches). */
+    readonly drift: readonly string[];
 }
 
 export async function status(name: string): Promise<LabStatus | undefined> {
-    const topology = readState(name);
-    if (!topology) return undefined;
-    const present = new Set(await labNetns(name));
-    const expected = allNetns(topology);
-    return { ...topology, running: expected.every((netns) => present.has(netns)), namespaces: present.size };
+    const state = readState(name);
+    if (!state) return undefined;
+    const drift = await driftOf(state);
+    return {
+        ...state,
+        running: drift.missingNamespaces.length === 0,
+        namespaces: (await labNetns(name)).length,
+        drift: describeDrift(state, drift),
+    };
 }
 
 export function findNode(topology: LabTopology, which: string) {
@@ -279,7 +428,11 @@ export async function show(topology: LabTopology, which: string): Promise<string
             : `# ${found.node.name} (Azure CNI): eth0 ${found.node.ip}, pods ${found.node.pods.map((pod) => pod.ip).join(", ")} each on its own veth, no bridge (netns ${found.node.netns})`;
     const sections: string[] = [title];
     for (const [heading, command] of views) {
-        const result = await inNetns(found.node.netns, command);
+        // brctl reads /sys, which only `ip netns exec` remounts for the namespace.
+        const result =
+            command[0] === "brctl"
+                ? await inNetnsWithSysfs(found.node.netns, command)
+                : await inNetns(found.node.netns, command);
         sections.push(`\n$ ${heading}\n${(result.stdout + result.stderr).trimEnd()}`);
     }
     return sections.join("\n");

@@ -1,5 +1,7 @@
 /** Running commands for the lab: preflight checks, command groups, namespaces and their processes. */
 import { ChildProcess, execFile, spawn } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
 import { promisify } from "util";
 import { CheckFailedError, UsageError } from "../cli/shell";
 import { CommandGroup, Phase } from "./commands";
@@ -74,8 +76,28 @@ function runAlways(file: string, args: readonly string[], input?: string): Promi
     });
 }
 
+/**
+ * Starts a long-lived child with piped stdin and stdout (a prober). It is stopped with the others
+ * when the lab is interrupted; its stderr is dropped.
+ */
+export function spawnTracked(file: string, args: readonly string[]): ChildProcess {
+    const child = spawn(file, args, { stdio: ["pipe", "pipe", "ignore"] });
+    runningChildren.add(child);
+    child.on("close", () => runningChildren.delete(child));
+    child.on("error", () => runningChildren.delete(child));
+    return child;
+}
+
 export async function runOrThrow(file: string, args: readonly string[], input?: string): Promise<string> {
-    const result = await run(file, args, input);
+    return stdoutOrThrow(file, args, await run(file, args, input));
+}
+
+/** As runOrThrow, even after an interrupt: an undo that must not be skipped (restoring a route). */
+export async function runAlwaysOrThrow(file: string, args: readonly string[], input?: string): Promise<string> {
+    return stdoutOrThrow(file, args, await runAlways(file, args, input));
+}
+
+function stdoutOrThrow(file: string, args: readonly string[], result: RunResult): string {
     if (result.code !== 0) {
         throw new LabCommandError(
             `${file} ${args.join(" ")} failed (exit ${result.code}): ${result.stderr.trim() || result.stdout.trim()}`,
@@ -84,13 +106,28 @@ export async function runOrThrow(file: string, args: readonly string[], input?: 
     return result.stdout;
 }
 
-/** Runs `args` inside a namespace. */
+/** Where iproute2 keeps a named namespace. */
+export const NETNS_DIR = "/run/netns";
+
+/**
+ * Runs `args` inside a namespace's network stack. nsenter only joins the network namespace;
+ * `ip netns exec` also unshares the mount namespace and remounts /sys, which copies every mount of
+ * the machine and so slows down as the lab grows (each lab namespace is a mount). /proc/sys/net,
+ * /proc/net, sockets and netfilter all follow the network namespace, so sysctl, iptables and the
+ * servers need nothing more.
+ */
 export function inNetns(netns: string, args: readonly string[], input?: string): Promise<RunResult> {
-    return run("ip", ["netns", "exec", netns, ...args], input);
+    return run("nsenter", [`--net=${NETNS_DIR}/${netns}`, "--", ...args], input);
+}
+
+/** As inNetns, with /sys remounted for the namespace: for tools that read it (brctl). */
+export function inNetnsWithSysfs(netns: string, args: readonly string[]): Promise<RunResult> {
+    return run("ip", ["netns", "exec", netns, ...args]);
 }
 
 const REQUIRED_TOOLS: ReadonlyArray<[string, string]> = [
     ["ip", "iproute2"],
+    ["nsenter", "util-linux"],
     ["iptables-restore", "iptables"],
     ["iptables", "iptables"],
     ["sysctl", "procps"],
@@ -177,16 +214,45 @@ export async function listNetns(): Promise<string[]> {
         .filter(Boolean);
 }
 
+/** The inode that identifies a named namespace (`ip netns pids` compares the same). */
+function netnsInode(name: string): number | undefined {
+    try {
+        return fs.statSync(path.join(NETNS_DIR, name)).ino;
+    } catch {
+        return undefined;
+    }
+}
+
+/**
+ * The processes running in any of the named namespaces, found in one pass over /proc (one
+ * `ip netns pids` per namespace would start hundreds of processes for a large lab).
+ */
+export function pidsInNetns(names: readonly string[]): Map<string, number[]> {
+    const byInode = new Map<number, string>();
+    for (const name of names) {
+        const inode = netnsInode(name);
+        if (inode !== undefined) byInode.set(inode, name);
+    }
+    const found = new Map<string, number[]>(names.map((name) => [name, []]));
+    if (byInode.size === 0) return found;
+    for (const entry of fs.readdirSync("/proc")) {
+        if (!/^\d+$/.test(entry)) continue;
+        let inode: number;
+        try {
+            inode = fs.statSync(`/proc/${entry}/ns/net`).ino;
+        } catch {
+            continue; // ended meanwhile, or a kernel thread
+        }
+        const name = byInode.get(inode);
+        if (name) found.get(name)!.push(Number(entry));
+    }
+    return found;
+}
+
 /** Kills every process in the namespaces, then deletes them (which removes their links and rules). */
 export async function deleteNetns(names: readonly string[]): Promise<void> {
     if (names.length === 0) return;
-    const pids = new Set<number>();
-    await Promise.all(
-        names.map(async (name) => {
-            const result = await runAlways("ip", ["netns", "pids", name]);
-            for (const pid of result.stdout.split(/\s+/).filter(Boolean)) pids.add(Number(pid));
-        }),
-    );
+    const pids = [...pidsInNetns(names).values()].flat();
     for (const pid of pids) {
         try {
             process.kill(pid, "SIGKILL");

@@ -1,27 +1,22 @@
 /**
  * Proves the tutorial's claims on a running lab with real packets; every check opens new
  * connections. kubenet's claims (part 1), then, with the VM and the Azure CNI cluster, the contrasts
- * of part 2.
+ * of part 2. Probes go through one prober per source namespace (lab/probes.ts). The one change a
+ * check makes to the lab, deleting a route, is undone on any error and on SIGINT, SIGTERM or SIGHUP
+ * (lab/interrupts.ts), so an interrupted verify never leaves the lab half-changed.
  */
-import * as path from "path";
 import { formatTable as table } from "../cli/shell";
+import { withUndo } from "./interrupts";
 import { SERVER_PATH } from "./lab";
-import { inNetns, runOrThrow } from "./system";
+import { Answer, Probers } from "./probes";
+import { runAlwaysOrThrow, runOrThrow } from "./system";
 import { LabNode, LabTopology, mainClusterLabel, POD_HTTP_PORT } from "./topology";
-
-const PROBE_SCRIPT = path.join(__dirname, "probe.js");
-const PROBE_TIMEOUT_MS = 1500;
 
 export interface CheckResult {
     readonly check: string;
     readonly expected: string;
     readonly observed: string;
     readonly passed: boolean;
-}
-
-interface Answer {
-    readonly server: string;
-    readonly client: string;
 }
 
 /** Something that can send: a pod, the VM or the internet host. */
@@ -31,154 +26,153 @@ interface Sender {
     readonly ip?: string;
 }
 
-/** One HTTP request from inside `netns`; undefined when it fails. */
-export async function probe(netns: string, ip: string, port = POD_HTTP_PORT): Promise<Answer | undefined> {
-    const result = await inNetns(netns, [
-        process.execPath,
-        PROBE_SCRIPT,
-        `http://${ip}:${port}${SERVER_PATH}`,
-        String(PROBE_TIMEOUT_MS),
-    ]);
-    if (result.code !== 0) return undefined;
-    try {
-        return JSON.parse(result.stdout) as Answer;
-    } catch {
-        return undefined;
-    }
-}
+/** Where verify reports how far it got (the CLI prints it on stderr). */
+export type Progress = (line: string) => void;
 
+const urlOf = (ip: string, port = POD_HTTP_PORT) => `http://${ip}:${port}${SERVER_PATH}`;
 const describe = (answer: Answer | undefined) => (answer ? `${answer.server} saw ${answer.client}` : "no answer");
 
-async function sourceCheck(
-    check: string,
-    from: Sender,
-    toIp: string,
-    expectedServer: string,
-    expectedClient: string,
-    port?: number,
-): Promise<CheckResult> {
-    const answer = await probe(from.netns, toIp, port);
-    return {
-        check,
-        expected: `${expectedServer} saw ${expectedClient}`,
-        observed: describe(answer),
-        passed: answer?.server === expectedServer && answer.client === expectedClient,
-    };
+/** One verify run: its probers, and the progress line. */
+class Run {
+    readonly probers = new Probers();
+    readonly results: CheckResult[] = [];
+
+    constructor(
+        readonly topology: LabTopology,
+        private readonly progress: Progress,
+        private readonly total: number,
+    ) {}
+
+    probe(from: Sender, ip: string, port?: number): Promise<Answer | undefined> {
+        return this.probers.probe(from.netns, urlOf(ip, port));
+    }
+
+    record(result: CheckResult): void {
+        this.results.push(result);
+        this.progress(`[${this.results.length}/${this.total}] ${result.passed ? "PASS" : "FAIL"} ${result.check}`);
+    }
+
+    async sourceCheck(
+        check: string,
+        from: Sender,
+        toIp: string,
+        expectedServer: string,
+        expectedClient: string,
+        port?: number,
+    ) {
+        const answer = await this.probe(from, toIp, port);
+        this.record({
+            check,
+            expected: `${expectedServer} saw ${expectedClient}`,
+            observed: describe(answer),
+            passed: answer?.server === expectedServer && answer.client === expectedClient,
+        });
+    }
+
+    async reachability(check: string, from: Sender, to: { name: string; ip: string }, reachable: boolean) {
+        const answer = await this.probe(from, to.ip);
+        this.record({
+            check,
+            expected: reachable ? `${to.name} answers` : "no answer",
+            observed: answer ? `${answer.server} answers` : "no answer",
+            passed: reachable ? answer?.server === to.name : answer === undefined,
+        });
+    }
+
+    /** Progress while a long check runs: at most every two seconds. */
+    ticker(label: string): (line: string) => void {
+        let last = Date.now();
+        return (line) => {
+            if (Date.now() - last < 2000) return;
+            last = Date.now();
+            this.progress(`${label}: ${line}`);
+        };
+    }
 }
 
-async function reachability(
-    check: string,
-    from: Sender,
-    to: { name: string; ip: string },
-    reachable: boolean,
-): Promise<CheckResult> {
-    const answer = await probe(from.netns, to.ip);
-    return {
-        check,
-        expected: reachable ? `${to.name} answers` : "no answer",
-        observed: answer ? `${answer.server} answers` : "no answer",
-        passed: reachable ? answer?.server === to.name : answer === undefined,
-    };
-}
-
-async function kubenetChecks(topology: LabTopology): Promise<CheckResult[]> {
-    const results: CheckResult[] = [];
+/** How many checks a lab's verify makes (for the progress line's total). */
+export function checkCount(topology: LabTopology): number {
     const [first, second] = topology.nodes;
-    const origin = first.pods[0];
-
-    if (second) {
-        const target = second.pods[0];
-        results.push(
-            await sourceCheck(
-                `pod->pod across nodes (${first.name} -> ${second.name}) keeps the pod IP`,
-                origin,
-                target.ip,
-                target.name,
-                origin.ip,
-            ),
-        );
+    let count = 0;
+    if (first) {
+        count += (second ? 1 : 0) + (first.pods.length > 1 ? 1 : 0) + 1;
+        if (second && topology.plugin === "kubenet") {
+            const victim = topology.nodes[topology.nodes.length - 1];
+            const bystander = topology.nodes.some((node) => node !== first && node !== victim);
+            count += 3 + (bystander ? 1 : 0) + (victim.pods.length > 1 ? 1 : 0);
+        }
+        count += 1 + 3;
     }
-    if (first.pods.length > 1) {
-        const target = first.pods[1];
-        results.push(
-            await sourceCheck(
-                `pod->pod on one node (${first.name}) keeps the pod IP`,
-                origin,
-                target.ip,
-                target.name,
-                origin.ip,
-            ),
-        );
-    }
-    results.push(
-        await sourceCheck(
-            "pod->external arrives from the node IP (SNAT)",
-            origin,
-            topology.external.ip,
-            "internet",
-            first.ip,
-        ),
-    );
+    if (topology.azureCni) count += 3 + (topology.azureCni.nodes[1] ? 1 : 0) + (first ? 2 : 0);
+    return count;
+}
 
-    // A route table is something a user can break; Overlay has none (its slices are the SDN's).
-    if (second && topology.plugin === "kubenet") {
-        const victim: LabNode = topology.nodes[topology.nodes.length - 1];
-        const bystander = topology.nodes.find((node) => node !== first && node !== victim);
-        const route = topology.router.routes.find((candidate) => candidate.prefix === victim.podCidr)!;
-        const routeCommand = (...args: string[]) =>
-            runOrThrow("ip", [
+async function routeTableChecks(run: Run, origin: Sender, first: LabNode): Promise<void> {
+    const { topology } = run;
+    const victim: LabNode = topology.nodes[topology.nodes.length - 1];
+    const bystander = topology.nodes.find((node) => node !== first && node !== victim);
+    const route = topology.router.routes.find((candidate) => candidate.prefix === victim.podCidr)!;
+    const table = String(topology.router.routeTable);
+    await run.reachability(`before: ${first.name} pod reaches ${victim.name} pod`, origin, victim.pods[0], true);
+    // The route is deleted, the checks run, and the route comes back: on success, on a failure,
+    // and on a signal at any moment in between (withUndo registers the undo before the change).
+    await withUndo(
+        `restoring route ${route.prefix} via ${route.via} in lab "${topology.name}"`,
+        () =>
+            runOrThrow("ip", ["-n", topology.router.netns, "route", "del", route.prefix, "table", table]).then(
+                () => undefined,
+            ),
+        // `replace` is idempotent: it restores the route whether or not the deletion got through.
+        () =>
+            runAlwaysOrThrow("ip", [
                 "-n",
                 topology.router.netns,
                 "route",
-                ...args,
+                "replace",
+                route.prefix,
+                "via",
+                route.via,
+                "dev",
+                route.dev,
                 "table",
-                String(topology.router.routeTable),
-            ]);
-        results.push(
-            await reachability(`before: ${first.name} pod reaches ${victim.name} pod`, origin, victim.pods[0], true),
-        );
-        await routeCommand("del", route.prefix);
-        try {
-            results.push(
-                await reachability(
-                    `route ${route.prefix} removed: ${victim.name} pod unreachable`,
-                    origin,
-                    victim.pods[0],
-                    false,
-                ),
-            );
-            if (bystander)
-                results.push(
-                    await reachability(
-                        `route ${route.prefix} removed: ${bystander.name} pod still reachable`,
-                        origin,
-                        bystander.pods[0],
-                        true,
-                    ),
-                );
-            if (victim.pods.length > 1)
-                results.push(
-                    await reachability(
-                        `route ${route.prefix} removed: ${victim.name}'s own pods still talk`,
-                        victim.pods[0],
-                        victim.pods[1],
-                        true,
-                    ),
-                );
-        } finally {
-            await routeCommand("add", route.prefix, "via", route.via, "dev", route.dev);
-        }
-        results.push(
-            await reachability(
-                `route ${route.prefix} restored: ${victim.name} pod reachable again`,
+                table,
+            ]).then(() => undefined),
+        async () => {
+            await run.reachability(
+                `route ${route.prefix} removed: ${victim.name} pod unreachable`,
                 origin,
                 victim.pods[0],
-                true,
-            ),
-        );
-    }
+                false,
+            );
+            if (bystander) {
+                await run.reachability(
+                    `route ${route.prefix} removed: ${bystander.name} pod still reachable`,
+                    origin,
+                    bystander.pods[0],
+                    true,
+                );
+            }
+            if (victim.pods.length > 1) {
+                await run.reachability(
+                    `route ${route.prefix} removed: ${victim.name}'s own pods still talk`,
+                    victim.pods[0],
+                    victim.pods[1],
+                    true,
+                );
+            }
+        },
+    );
+    await run.reachability(
+        `route ${route.prefix} restored: ${victim.name} pod reachable again`,
+        origin,
+        victim.pods[0],
+        true,
+    );
+}
 
-    // ClusterIP: new connections until every endpoint has answered (bounded).
+/** ClusterIP: new connections until every endpoint has answered (bounded), many at a time. */
+async function clusterIpCheck(run: Run, origin: Sender & { ip: string }, first: LabNode): Promise<void> {
+    const { topology } = run;
     const endpoints = topology.nodes.flatMap((node) => node.pods.map((pod) => pod.name));
     const seen = new Set<string>();
     const attempts = endpoints.length * 20;
@@ -186,116 +180,154 @@ async function kubenetChecks(topology: LabTopology): Promise<CheckResult[]> {
     // The caller's own pod sees the bridge address (hairpin SNAT); every other pod sees the caller.
     const expectedClient = (server: string) => (server === origin.name ? first.bridgeIp : origin.ip);
     let sourceKept = true;
-    while (seen.size < endpoints.length && tries < attempts) {
-        const batch = await Promise.all(
-            Array.from({ length: Math.min(8, attempts - tries) }, () =>
-                probe(origin.netns, topology.service.clusterIp, topology.service.port),
-            ),
-        );
-        tries += batch.length;
-        for (const answer of batch) {
+    const tick = run.ticker(`ClusterIP ${topology.service.clusterIp}`);
+    const worker = async () => {
+        while (seen.size < endpoints.length && tries < attempts) {
+            tries += 1;
+            const answer = await run.probe(origin, topology.service.clusterIp, topology.service.port);
             if (!answer) continue;
             seen.add(answer.server);
             if (answer.client !== expectedClient(answer.server)) sourceKept = false;
+            tick(`${seen.size} of ${endpoints.length} pods in ${tries} connections`);
         }
-    }
-    results.push({
+    };
+    await Promise.all(Array.from({ length: 32 }, worker));
+    run.record({
         check: `ClusterIP ${topology.service.clusterIp}:${topology.service.port} reaches every pod (DNAT)`,
         expected: `${endpoints.length} of ${endpoints.length} pods, client ${origin.ip} (own pod: ${first.bridgeIp})`,
         observed: `${seen.size} of ${endpoints.length} pods in ${tries} connections, ${sourceKept ? "client as expected" : "unexpected client address"}`,
         passed: seen.size === endpoints.length && sourceKept,
     });
+}
+
+async function mainClusterChecks(run: Run): Promise<void> {
+    const { topology } = run;
+    const [first, second] = topology.nodes;
+    const origin = first.pods[0];
+    if (second) {
+        const target = second.pods[0];
+        await run.sourceCheck(
+            `pod->pod across nodes (${first.name} -> ${second.name}) keeps the pod IP`,
+            origin,
+            target.ip,
+            target.name,
+            origin.ip,
+        );
+    }
+    if (first.pods.length > 1) {
+        const target = first.pods[1];
+        await run.sourceCheck(
+            `pod->pod on one node (${first.name}) keeps the pod IP`,
+            origin,
+            target.ip,
+            target.name,
+            origin.ip,
+        );
+    }
+    await run.sourceCheck(
+        "pod->external arrives from the node IP (SNAT)",
+        origin,
+        topology.external.ip,
+        "internet",
+        first.ip,
+    );
+    // A route table is something a user can break; Overlay has none (its slices are the SDN's).
+    if (second && topology.plugin === "kubenet") await routeTableChecks(run, origin, first);
+    await clusterIpCheck(run, origin, first);
 
     // kubenet: the route table belongs to the kubenet subnet. Overlay: pod IPs are the cluster's own.
     // Either way nobody else is routed to pod IPs.
     const vm = topology.vnetHost;
     const internet = { name: "internet", netns: topology.external.netns };
     const kind = mainClusterLabel(topology);
-    results.push(
-        await sourceCheck(`${kind} pod -> VM: the VM sees the node IP (SNAT)`, origin, vm.ip, vm.name, first.ip),
+    await run.sourceCheck(`${kind} pod -> VM: the VM sees the node IP (SNAT)`, origin, vm.ip, vm.name, first.ip);
+    await run.reachability(
+        topology.plugin === "overlay"
+            ? "VM -> Overlay pod IP: no answer (pod IPs are known to the cluster's own nodes only)"
+            : "VM -> kubenet pod IP: no answer (the route table is only on the kubenet subnet)",
+        vm,
+        origin,
+        false,
     );
-    results.push(
-        await reachability(
-            topology.plugin === "overlay"
-                ? "VM -> Overlay pod IP: no answer (pod IPs are known to the cluster's own nodes only)"
-                : "VM -> kubenet pod IP: no answer (the route table is only on the kubenet subnet)",
-            vm,
-            origin,
-            false,
-        ),
-    );
-    results.push(await reachability(`internet -> ${kind} pod IP: no answer`, internet, origin, false));
-    return results;
+    await run.reachability(`internet -> ${kind} pod IP: no answer`, internet, origin, false);
 }
 
-async function azureCniChecks(topology: LabTopology): Promise<CheckResult[]> {
+async function azureCniChecks(run: Run): Promise<void> {
+    const { topology } = run;
     const cni = topology.azureCni!;
     const [first, second] = cni.nodes;
     const origin = first.pods[0];
     const vm = topology.vnetHost;
-    const results: CheckResult[] = [
-        await sourceCheck(
-            "Azure CNI pod -> VM: the VM sees the pod IP (no SNAT inside the VNet)",
+    await run.sourceCheck(
+        "Azure CNI pod -> VM: the VM sees the pod IP (no SNAT inside the VNet)",
+        origin,
+        vm.ip,
+        vm.name,
+        origin.ip,
+    );
+    await run.sourceCheck(
+        "Azure CNI pod -> internet: arrives from the node IP (ip-masq-agent)",
+        origin,
+        topology.external.ip,
+        "internet",
+        first.ip,
+    );
+    await run.sourceCheck(
+        "VM -> Azure CNI pod: answered (Azure's SDN knows every pod)",
+        vm,
+        origin.ip,
+        origin.name,
+        vm.ip,
+    );
+    if (second) {
+        const target = second.pods[0];
+        await run.sourceCheck(
+            `Azure CNI pod -> pod on another node (${first.name} -> ${second.name}) keeps the pod IP`,
             origin,
-            vm.ip,
-            vm.name,
+            target.ip,
+            target.name,
             origin.ip,
-        ),
-        await sourceCheck(
-            "Azure CNI pod -> internet: arrives from the node IP (ip-masq-agent)",
-            origin,
-            topology.external.ip,
-            "internet",
-            first.ip,
-        ),
-        await sourceCheck(
-            "VM -> Azure CNI pod: answered (Azure's SDN knows every pod)",
-            vm,
-            origin.ip,
-            origin.name,
-            vm.ip,
-        ),
-    ];
-    if (second)
-        results.push(
-            await sourceCheck(
-                `Azure CNI pod -> pod on another node (${first.name} -> ${second.name}) keeps the pod IP`,
-                origin,
-                second.pods[0].ip,
-                second.pods[0].name,
-                origin.ip,
-            ),
-        );
-    if (topology.nodes.length > 0) {
-        const kubenetNode = topology.nodes[0];
-        const kubenetPod = kubenetNode.pods[0];
-        const main = mainClusterLabel(topology);
-        results.push(
-            await sourceCheck(
-                `${main} pod -> Azure CNI pod: answered, seen from the ${main} node IP`,
-                kubenetPod,
-                origin.ip,
-                origin.name,
-                kubenetNode.ip,
-            ),
-        );
-        results.push(
-            await reachability(
-                `Azure CNI pod -> ${main} pod IP: no answer (the azurecni subnet has no route to the pod CIDR)`,
-                origin,
-                kubenetPod,
-                false,
-            ),
         );
     }
-    return results;
+    if (topology.nodes.length > 0) {
+        const mainNode = topology.nodes[0];
+        const mainPod = mainNode.pods[0];
+        const main = mainClusterLabel(topology);
+        await run.sourceCheck(
+            `${main} pod -> Azure CNI pod: answered, seen from the ${main} node IP`,
+            mainPod,
+            origin.ip,
+            origin.name,
+            mainNode.ip,
+        );
+        await run.reachability(
+            `Azure CNI pod -> ${main} pod IP: no answer (the azurecni subnet has no route to the pod CIDR)`,
+            origin,
+            mainPod,
+            false,
+        );
+    }
 }
 
-export async function verify(topology: LabTopology): Promise<CheckResult[]> {
-    return [
-        ...(topology.nodes.length > 0 ? await kubenetChecks(topology) : []),
-        ...(topology.azureCni ? await azureCniChecks(topology) : []),
-    ];
+export async function verify(topology: LabTopology, progress: Progress = () => {}): Promise<CheckResult[]> {
+    const run = new Run(topology, progress, checkCount(topology));
+    try {
+        if (topology.nodes.length > 0) await mainClusterChecks(run);
+        if (topology.azureCni) await azureCniChecks(run);
+    } finally {
+        await run.probers.close();
+    }
+    return run.results;
+}
+
+/** One probe from a namespace, outside a verify run (tests, the control of the route-table check). */
+export async function probe(netns: string, ip: string, port = POD_HTTP_PORT): Promise<Answer | undefined> {
+    const probers = new Probers();
+    try {
+        return await probers.probe(netns, urlOf(ip, port));
+    } finally {
+        await probers.close();
+    }
 }
 
 export function formatTable(results: readonly CheckResult[]): string {

@@ -8,10 +8,10 @@ import * as path from "path";
 import * as fs from "fs";
 import * as os from "os";
 import { runInProcess } from "../cli/shell";
-import { down, labNetns, show, snapshot, STATE_DIR, up } from "../lab/lab";
+import { down as downLab, labNetns, show, snapshot, STATE_DIR, up } from "../lab/lab";
 import { main as verifyMain } from "../verify/cli";
 import { main as labMain } from "../lab/cli";
-import { probe, verify } from "../lab/verify";
+import { checkCount, probe, verify } from "../lab/verify";
 import { runTool } from "./helpers/cli";
 
 const has = (tool: string) => {
@@ -45,6 +45,43 @@ function rootNamespaceSnapshot(): string {
 }
 
 const runCli = (args: string[], env?: NodeJS.ProcessEnv) => runTool("lab/cli.ts", args, { env });
+/** The tests remove their own labs by name (as `down --name` does). */
+const down = (labName: string) => downLab({ name: labName, stack: "dev", explicitName: true });
+const lab = (...args: string[]) => runInProcess("lab", labMain, args);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The routes in the lab router's slice table, as `ip route` prints them. */
+const sliceTable = (labName: string) =>
+    execFileSync("ip", ["-n", `akl-${labName}-vnet`, "route", "show", "table", "100"], { encoding: "utf8" });
+
+/** Processes of a lab (its CLI, its servers, its probers) found by the lab's name on their command line. */
+function labProcesses(labName: string): string[] {
+    return fs
+        .readdirSync("/proc")
+        .filter((pid) => /^\d+$/.test(pid) && Number(pid) !== process.pid)
+        .filter((pid) => {
+            try {
+                const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+                return cmdline.includes(labName) || cmdline.some((arg) => arg.includes(`${labName}-www`));
+            } catch {
+                return false;
+            }
+        });
+}
+
+/** Starts the lab CLI as a user would (through ts-node), for the tests that signal it. */
+function startCli(args: string[]) {
+    return spawn(
+        process.execPath,
+        [
+            path.join(REPO, "node_modules", "ts-node", "dist", "bin.js"),
+            "--transpile-only",
+            path.join(REPO, "lab", "cli.ts"),
+            ...args,
+        ],
+        { cwd: REPO, stdio: ["ignore", "ignore", "pipe"] },
+    );
+}
 
 describeWithRoot("the lab on this machine (root)", () => {
     let before: string;
@@ -55,6 +92,7 @@ describeWithRoot("the lab on this machine (root)", () => {
         await down(name).catch(() => undefined);
         await down(`${name}x`).catch(() => undefined);
         await down(`${name}o`).catch(() => undefined);
+        await down(`${name}n`).catch(() => undefined);
     });
 
     // Speed is measured by `npm run lab:bench` (README), never by a timed test.
@@ -107,8 +145,11 @@ describeWithRoot("the lab on this machine (root)", () => {
         expect(cniViews).toMatch(/RETURN .*10\.220\.0\.0\/16 .*ip-masq-agent/);
         expect(cniViews).not.toMatch(/cbr0/);
 
-        const results = await verify(topology);
+        const progress: string[] = [];
+        const results = await verify(topology, (line) => progress.push(line));
         expect(results.filter((result) => !result.passed)).toEqual([]);
+        expect(results).toHaveLength(checkCount(topology));
+        expect(progress[0]).toBe(`[1/${results.length}] PASS ${results[0].check}`);
         expect(results.map((result) => result.check)).toEqual([
             "pod->pod across nodes (node-0 -> node-1) keeps the pod IP",
             "pod->pod on one node (node-0) keeps the pod IP",
@@ -186,6 +227,54 @@ describeWithRoot("the lab on this machine (root)", () => {
         expect([cni.code, JSON.parse(cni.stdout).passed, JSON.parse(cni.stdout).failed]).toEqual([0, 7, 0]);
     }, 60000);
 
+    test("drift: a deleted route and a stopped server are named by status and verify (exit 2), and repair restores them", async () => {
+        execFileSync("ip", ["-n", `akl-${name}-vnet`, "route", "del", "10.100.1.0/24", "table", "100"]);
+        for (const pid of execFileSync("ip", ["netns", "pids", `akl-${name}-node-1-pod-0`], { encoding: "utf8" })
+            .split(/\s+/)
+            .filter(Boolean))
+            process.kill(Number(pid), "SIGKILL");
+        const status = await lab("status", "--name", name);
+        expect(status.stdout).toMatch(
+            /^drift: routes missing from table 100 of akl-.*-vnet: 10\.100\.1\.0\/24 via 10\.220\.1\.5 dev to-node-1$/m,
+        );
+        expect(status.stdout).toMatch(/^drift: servers not running: node-1-pod-0 \(akl-.*-node-1-pod-0\)$/m);
+
+        const refused = await lab("verify", "--name", name);
+        expect(refused.code).toBe(2);
+        expect(refused.stderr.trim()).toMatch(
+            new RegExp(
+                `^lab: lab "${name}" differs from its state file: routes missing .*10\\.100\\.1\\.0/24.*; servers not running: node-1-pod-0 .*; run \`sudo npm run lab -- repair --name ${name}\` first$`,
+            ),
+        );
+
+        const repaired = await lab("repair", "--name", name);
+        expect(repaired).toMatchObject({
+            code: 0,
+            stdout: expect.stringMatching(/repaired: routes missing .*; servers not running: node-1-pod-0/),
+        });
+        expect(sliceTable(name)).toMatch(/^10\.100\.1\.0\/24 via 10\.220\.1\.5 dev to-node-1/m);
+        expect((await lab("status", "--name", name)).stdout).not.toMatch(/drift/);
+        expect((await probe(`akl-${name}-node-0-pod-0`, "10.100.1.2"))?.server).toBe("node-1-pod-0");
+        expect((await lab("repair", "--name", name)).stdout).toMatch(/matches its state file; nothing to repair/);
+    }, 30000);
+
+    test("SIGINT while verify has a route deleted: the route comes back and verify exits 130", async () => {
+        const child = startCli(["verify", "--name", name]);
+        let stderr = "";
+        child.stderr.on("data", (chunk) => (stderr += chunk));
+        const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
+        // The route to node-2's slice is gone while the "removed" checks run (each waits for a probe timeout).
+        const deadline = Date.now() + 20000;
+        while (/10\.100\.2\.0\/24/.test(sliceTable(name)) && Date.now() < deadline) await sleep(10);
+        expect(sliceTable(name)).not.toMatch(/10\.100\.2\.0\/24/);
+        child.kill("SIGINT");
+        expect(await exited).toBe(130);
+        expect(sliceTable(name)).toMatch(/^10\.100\.2\.0\/24 via 10\.220\.1\.6 dev to-node-2/m);
+        expect(stderr).toMatch(/^verify: \[\d+\/18\] PASS /m);
+        expect(stderr).toMatch(/^SIGINT: restoring route 10\.100\.2\.0\/24 via 10\.220\.1\.6/m);
+        expect((await lab("status", "--name", name)).stdout).not.toMatch(/drift/);
+    }, 30000);
+
     test("a second up of the same lab is refused; down removes everything", async () => {
         await expect(up({ stack: "dev", name, podsPerNode: 3 })).rejects.toThrow(/already up/);
         expect(await down(name)).toBe(27);
@@ -254,11 +343,80 @@ describeWithRoot("the lab on this machine (root)", () => {
         expect(await labNetns(`${name}x`)).toEqual([]);
         expect(rootNamespaceSnapshot()).toEqual(before);
     }, 30000);
+
+    test("SIGTERM to npm alone (as a CI runner sends it): within 20 s no namespace and no lab process is left", async () => {
+        const labName = `${name}n`;
+        const npm = spawn(
+            "npm",
+            [
+                "run",
+                "--silent",
+                "lab",
+                "--",
+                "up",
+                "--name",
+                labName,
+                "--cluster",
+                "both",
+                "--nodes",
+                "7",
+                "--pods",
+                "5",
+            ],
+            { cwd: REPO, stdio: "ignore" },
+        );
+        const exited = new Promise((resolve) => npm.on("exit", resolve));
+        const deadline = Date.now() + 15000;
+        while ((await labNetns(labName)).length === 0 && Date.now() < deadline) await sleep(20);
+        expect((await labNetns(labName)).length).toBeGreaterThan(0);
+        npm.kill("SIGTERM");
+        await exited;
+        // npm is gone at once and does not pass the signal on; the lab notices its launcher is gone.
+        const within = Date.now() + 20000;
+        while (((await labNetns(labName)).length > 0 || labProcesses(labName).length > 0) && Date.now() < within)
+            await sleep(100);
+        expect([await labNetns(labName), labProcesses(labName)]).toEqual([[], []]);
+        expect(rootNamespaceSnapshot()).toEqual(before);
+    }, 40000);
+
+    test("down without --name removes only a lab this checkout made for the stack", async () => {
+        // A lab named like a stack ("<name>s"), recorded as made by another checkout.
+        const labName = `${name}s`;
+        execFileSync("ip", ["netns", "add", `akl-${labName}-vnet`]);
+        fs.mkdirSync(STATE_DIR, { recursive: true });
+        const stateFile = path.join(STATE_DIR, `${labName}.json`);
+        fs.writeFileSync(
+            stateFile,
+            JSON.stringify({
+                name: labName,
+                createdBy: {
+                    stack: labName,
+                    checkout: "/home/someone/aks-kubenet",
+                    pid: 1,
+                    startedAt: "2026-11-29T00:00:00.000Z",
+                },
+            }),
+        );
+        try {
+            const refused = await lab("down", "--stack", labName);
+            expect(refused.code).toBe(2);
+            expect(refused.stderr.trim()).toBe(
+                `lab: lab "${labName}" was made by stack ${labName} of /home/someone/aks-kubenet (pid 1, 2026-11-29T00:00:00.000Z), not by stack ${labName} of this checkout (${REPO}); run \`sudo npm run lab -- down --name ${labName}\` to remove it anyway`,
+            );
+            expect(await labNetns(labName)).toEqual([`akl-${labName}-vnet`]);
+            expect(await lab("down", "--stack", labName, "--name", labName)).toMatchObject({
+                code: 0,
+                stdout: `lab "${labName}": removed 1 namespaces`,
+            });
+            expect([await labNetns(labName), fs.existsSync(stateFile)]).toEqual([[], false]);
+        } finally {
+            await down(labName).catch(() => undefined);
+        }
+    });
 });
 
 describe("the CLI's preconditions, on any machine (root or not, with or without the lab's tools)", () => {
     // In process (fast): the same main, output and exit code as the command; one real start below.
-    const lab = (...args: string[]) => runInProcess("lab", labMain, args);
 
     test("verify of a lab that is not up: exit 2, one line saying how to bring it up", async () => {
         const result = await lab("verify", "--name", "nosuchlab");
