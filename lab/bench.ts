@@ -4,14 +4,14 @@
  * (VmRSS) of every process in the lab's namespaces while it is up. Prints a Markdown table.
  */
 import "../cli/nodeVersion"; // first: stops with one line on Node older than package.json's engines
-import { spawn } from "child_process";
+import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { EXIT_OK, parseOptions, runMain, UsageError } from "../cli/shell";
 import { BenchSize, benchLabName, DEFAULT_BENCH_SIZES, parseBenchSizes } from "./benchSizes";
 import { registerUndo, watchLauncher } from "./interrupts";
 import { down, labNetns, up } from "./lab";
-import { pidsInNetns, preflight } from "./system";
+import { labProcesses, pidsInNetns, preflight } from "./system";
 import { LabClusters, validateLabName } from "./topology";
 import { verify } from "./verify";
 
@@ -20,7 +20,8 @@ const USAGE = `usage: sudo npm run lab:bench -- [--sizes LIST] [--stack NAME] [-
                   400 nodes need a stack whose plan holds them: --stack kubenet400 --sizes 400x5
   --stack NAME    the stack whose config and address plan the labs follow (default dev)
   --skip-verify   time up and down only
-  --interrupts    also interrupt an up half-way (SIGINT, SIGTERM) and count what is left
+  --interrupts    also interrupt an up half-way (SIGINT, SIGTERM, and SIGTERM to npm alone) and count
+                  what is left
 Each lab's name is printed before it starts; a signal at any moment removes the lab that is up.
 Exit 0 when every size ran, 1 when a lab failed, 2 when the options or the machine cannot be used.`;
 
@@ -75,6 +76,74 @@ async function benchOne(stack: string, size: BenchSize, withVerify: boolean): Pr
     }
 }
 
+interface Interrupted {
+    /** Namespaces of the lab when the signal was sent. */
+    readonly seen: number;
+    /** The signalled process's exit code (null when a signal ended it). */
+    readonly code: number | null;
+    /** From the signal until no namespace and no process of the lab was left (or 60 s). */
+    readonly cleanAfterMs: number;
+    readonly namespacesLeft: number;
+    readonly processesLeft: number;
+}
+
+/**
+ * Waits until `child`'s `up` of lab `name` is half-way (its first `nodes` namespaces exist), sends
+ * `signal` to `child`, and measures what is left and how soon it is gone. Whatever happens to the
+ * bench, the lab goes too.
+ */
+async function interruptUp(
+    name: string,
+    child: ChildProcess,
+    signal: NodeJS.Signals,
+    nodes: number,
+): Promise<Interrupted> {
+    const unregister = registerUndo(`removing lab "${name}"`, async () => {
+        child.kill("SIGKILL");
+        await downByName(name);
+    });
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    try {
+        const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
+        const deadline = Date.now() + 60000;
+        while ((await labNetns(name)).length < nodes && Date.now() < deadline) await sleep(20);
+        const seen = (await labNetns(name)).length;
+        const signalled = Date.now();
+        child.kill(signal);
+        const code = await exited;
+        // Servers whose namespace was deleted would run on unseen: processes are found by command line.
+        const within = Date.now() + 60000;
+        while (((await labNetns(name)).length > 0 || labProcesses(name).length > 0) && Date.now() < within)
+            await sleep(50);
+        return {
+            seen,
+            code,
+            cleanAfterMs: Date.now() - signalled,
+            namespacesLeft: (await labNetns(name)).length,
+            processesLeft: labProcesses(name).length,
+        };
+    } finally {
+        unregister();
+        await downByName(name).catch(() => undefined);
+    }
+}
+
+const upArgs = (stack: string, name: string, clusters: LabClusters, nodes: number, pods: number) => [
+    "up",
+    "--stack",
+    stack,
+    "--name",
+    name,
+    "--cluster",
+    clusters,
+    "--nodes",
+    String(nodes),
+    "--pods",
+    String(pods),
+];
+
+const left = (result: Interrupted) => `${result.namespacesLeft} namespaces, ${result.processesLeft} lab processes`;
+
 /** Starts `up` as the CLI would, interrupts it half-way with `signal`, and counts what is left. */
 async function interrupted(
     stack: string,
@@ -92,50 +161,29 @@ async function interrupted(
             require.resolve("ts-node/dist/bin.js"),
             "--transpile-only",
             cli,
-            "up",
-            "--stack",
-            stack,
-            "--name",
-            name,
-            "--cluster",
-            clusters,
-            "--nodes",
-            String(nodes),
-            "--pods",
-            String(pods),
+            ...upArgs(stack, name, clusters, nodes, pods),
         ],
-        { stdio: "ignore" },
+        {
+            stdio: "ignore",
+        },
     );
-    // Whatever happens to the bench, the child's lab goes too.
-    const unregister = registerUndo(`removing lab "${name}"`, async () => {
-        child.kill("SIGKILL");
-        await downByName(name);
+    const result = await interruptUp(name, child, signal, nodes);
+    return `| ${signal} during up | ${clusters} ${nodes} x ${pods} | ${result.seen} namespaces when interrupted | exit ${result.code}, clean after ${seconds(result.cleanAfterMs)} | ${left(result)} |`;
+}
+
+/**
+ * `npm run lab -- up` as a user starts it, with SIGTERM sent to npm alone half-way (what a CI
+ * runner or systemd sends): npm ends at once without passing it on; the lab notices.
+ */
+async function npmTerminated(stack: string, nodes: number, pods: number): Promise<string> {
+    const name = `n${nodes}x${pods}`;
+    console.error(`lab:bench: lab "${name}" (main ${nodes} x ${pods}, SIGTERM to npm alone)`);
+    const npm = spawn("npm", ["run", "--silent", "lab", "--", ...upArgs(stack, name, "main", nodes, pods)], {
+        cwd: path.join(__dirname, ".."),
+        stdio: "ignore",
     });
-    try {
-        const deadline = Date.now() + 30000;
-        // Half-way: once the namespaces exist and the build is under way.
-        while ((await labNetns(name)).length < nodes && Date.now() < deadline)
-            await new Promise((resolve) => setTimeout(resolve, 20));
-        const seen = (await labNetns(name)).length;
-        child.kill(signal);
-        const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
-        const left = await labNetns(name);
-        // Servers whose namespace was deleted would run on unseen: look for them by their home directory.
-        const servers = fs
-            .readdirSync("/proc")
-            .filter((pid) => /^\d+$/.test(pid))
-            .filter((pid) => {
-                try {
-                    return fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(`${name}-www`);
-                } catch {
-                    return false;
-                }
-            });
-        return `| ${signal} during up | ${clusters} ${nodes} x ${pods} | ${seen} namespaces when interrupted | exit ${code} | ${left.length} namespaces, ${servers.length} server processes |`;
-    } finally {
-        unregister();
-        await downByName(name).catch(() => undefined);
-    }
+    const result = await interruptUp(name, npm, "SIGTERM", nodes);
+    return `| SIGTERM to npm alone during up | main ${nodes} x ${pods} | ${result.seen} namespaces when interrupted | npm exit ${result.code}, lab clean after ${seconds(result.cleanAfterMs)} | ${left(result)} |`;
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -169,6 +217,7 @@ export async function main(argv: string[]): Promise<number> {
         console.log("\n| interrupt | lab | when | result | left behind |\n| --- | --- | --- | --- | --- |");
         console.log(await interrupted(values.stack, "SIGINT", "main", 100, 5));
         console.log(await interrupted(values.stack, "SIGTERM", "both", 7, 5));
+        console.log(await npmTerminated(values.stack, 100, 5));
     }
     return EXIT_OK;
 }

@@ -305,22 +305,16 @@ function namespacesServing(names: readonly string[]): Set<string> {
     return serving;
 }
 
+/** The router's slice table (kubenet's route table, or Overlay's SDN routes) as `ip -j` prints it. */
+function sliceTableJson(topology: LabTopology): Promise<string> {
+    const { netns, routeTable } = topology.router;
+    return runOrThrow("ip", ["-n", netns, "-j", "route", "show", "table", String(routeTable)]);
+}
+
 /** Reads what is running now: namespaces, the router's slice table, the servers. */
 async function observe(topology: LabTopology): Promise<LiveLab> {
     const namespaces = await labNetns(topology.name);
-    const routes = namespaces.includes(topology.router.netns)
-        ? parseIpRoutes(
-              await runOrThrow("ip", [
-                  "-n",
-                  topology.router.netns,
-                  "-j",
-                  "route",
-                  "show",
-                  "table",
-                  String(topology.router.routeTable),
-              ]),
-          )
-        : [];
+    const routes = namespaces.includes(topology.router.netns) ? parseIpRoutes(await sliceTableJson(topology)) : [];
     return { namespaces, routes, serving: namespacesServing(allServers(topology).map((server) => server.netns)) };
 }
 
@@ -445,20 +439,7 @@ export async function snapshot(topology: LabTopology, dir: string, cluster: Clus
         throw new LabError(
             `lab "${topology.name}" has no ${cluster} cluster; bring it up with --cluster ${cluster} or both`,
         );
-    const routes =
-        cluster === "main"
-            ? (JSON.parse(
-                  await runOrThrow("ip", [
-                      "-n",
-                      topology.router.netns,
-                      "-j",
-                      "route",
-                      "show",
-                      "table",
-                      String(topology.router.routeTable),
-                  ]),
-              ) as IpRoute[])
-            : [];
+    const routes = cluster === "main" ? (JSON.parse(await sliceTableJson(topology)) as IpRoute[]) : [];
     // The lab's own choices over the stack's config, as labTopologyFor made them.
     const expected = expectedFor(
         validatedStackConfig(

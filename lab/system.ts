@@ -262,3 +262,22 @@ export async function deleteNetns(names: readonly string[]): Promise<void> {
     }
     await runAlways("ip", ["-force", "-batch", "-"], names.map((name) => `netns delete ${name}`).join("\n") + "\n");
 }
+
+/**
+ * Processes of lab `name` found by their command line: its CLI (`--name NAME`) and its servers
+ * (their home, NAME-www), even those whose namespace is already gone.
+ */
+export function labProcesses(name: string): number[] {
+    return fs
+        .readdirSync("/proc")
+        .filter((pid) => /^\d+$/.test(pid) && Number(pid) !== process.pid)
+        .filter((pid) => {
+            try {
+                const args = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+                return args.includes(name) || args.some((arg) => arg.includes(`${name}-www`));
+            } catch {
+                return false; // ended meanwhile
+            }
+        })
+        .map(Number);
+}

@@ -3,7 +3,7 @@
  * interrupted up, and the root namespace untouched. Needs root, ip and iptables; CI runs as
  * root and installs them, so there this suite must run, not skip.
  */
-import { execFileSync, spawn } from "child_process";
+import { ChildProcess, execFileSync, spawn } from "child_process";
 import * as path from "path";
 import * as fs from "fs";
 import * as os from "os";
@@ -12,6 +12,7 @@ import { down as downLab, labNetns, show, snapshot, STATE_DIR, up } from "../lab
 import { main as verifyMain } from "../verify/cli";
 import { main as labMain } from "../lab/cli";
 import { checkCount, probe, verify } from "../lab/verify";
+import { labProcesses } from "../lab/system";
 import { runTool } from "./helpers/cli";
 
 const has = (tool: string) => {
@@ -53,21 +54,6 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** The routes in the lab router's slice table, as `ip route` prints them. */
 const sliceTable = (labName: string) =>
     execFileSync("ip", ["-n", `akl-${labName}-vnet`, "route", "show", "table", "100"], { encoding: "utf8" });
-
-/** Processes of a lab (its CLI, its servers, its probers) found by the lab's name on their command line. */
-function labProcesses(labName: string): string[] {
-    return fs
-        .readdirSync("/proc")
-        .filter((pid) => /^\d+$/.test(pid) && Number(pid) !== process.pid)
-        .filter((pid) => {
-            try {
-                const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
-                return cmdline.includes(labName) || cmdline.some((arg) => arg.includes(`${labName}-www`));
-            } catch {
-                return false;
-            }
-        });
-}
 
 /** Starts the lab CLI as a user would (through ts-node), for the tests that signal it. */
 function startCli(args: string[]) {
@@ -313,64 +299,41 @@ describeWithRoot("the lab on this machine (root)", () => {
         expect(rootNamespaceSnapshot()).toEqual(before);
     }, 30000);
 
-    test("an interrupted up leaves nothing behind", async () => {
-        const child = spawn(
-            process.execPath,
-            [
-                path.join(REPO, "node_modules", "ts-node", "dist", "bin.js"),
-                "--transpile-only",
-                path.join(REPO, "lab", "cli.ts"),
-                "up",
-                "--name",
-                `${name}x`,
-                "--cluster",
-                "both",
-                "--nodes",
-                "7",
-                "--pods",
-                "5",
-            ],
-            { cwd: REPO, stdio: "ignore" },
-        );
-        // Interrupt as soon as the first namespaces exist.
+    /** Waits until the lab's first namespaces exist (the build is under way), then sends `signal` to `target`. */
+    async function interruptWhenStarted(labName: string, target: ChildProcess, signal: NodeJS.Signals) {
+        const exited = new Promise<number | null>((resolve) => target.on("exit", resolve));
         const deadline = Date.now() + 15000;
-        while ((await labNetns(`${name}x`)).length === 0 && Date.now() < deadline)
-            await new Promise((resolve) => setTimeout(resolve, 20));
-        expect((await labNetns(`${name}x`)).length).toBeGreaterThan(0);
-        child.kill("SIGTERM");
-        const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
-        expect(code).toBe(143);
-        expect(await labNetns(`${name}x`)).toEqual([]);
+        while ((await labNetns(labName)).length === 0 && Date.now() < deadline) await sleep(20);
+        expect((await labNetns(labName)).length).toBeGreaterThan(0);
+        target.kill(signal);
+        return exited;
+    }
+    const upBoth7x5 = (labName: string) => [
+        "up",
+        "--name",
+        labName,
+        "--cluster",
+        "both",
+        "--nodes",
+        "7",
+        "--pods",
+        "5",
+    ];
+
+    test("an interrupted up leaves nothing behind", async () => {
+        const child = startCli(upBoth7x5(`${name}x`));
+        expect(await interruptWhenStarted(`${name}x`, child, "SIGTERM")).toBe(143);
+        expect([await labNetns(`${name}x`), labProcesses(`${name}x`)]).toEqual([[], []]);
         expect(rootNamespaceSnapshot()).toEqual(before);
     }, 30000);
 
     test("SIGTERM to npm alone (as a CI runner sends it): within 20 s no namespace and no lab process is left", async () => {
         const labName = `${name}n`;
-        const npm = spawn(
-            "npm",
-            [
-                "run",
-                "--silent",
-                "lab",
-                "--",
-                "up",
-                "--name",
-                labName,
-                "--cluster",
-                "both",
-                "--nodes",
-                "7",
-                "--pods",
-                "5",
-            ],
-            { cwd: REPO, stdio: "ignore" },
-        );
-        const exited = new Promise((resolve) => npm.on("exit", resolve));
-        const deadline = Date.now() + 15000;
-        while ((await labNetns(labName)).length === 0 && Date.now() < deadline) await sleep(20);
-        expect((await labNetns(labName)).length).toBeGreaterThan(0);
-        npm.kill("SIGTERM");
-        await exited;
+        const npm = spawn("npm", ["run", "--silent", "lab", "--", ...upBoth7x5(labName)], {
+            cwd: REPO,
+            stdio: "ignore",
+        });
+        await interruptWhenStarted(labName, npm, "SIGTERM");
         // npm is gone at once and does not pass the signal on; the lab notices its launcher is gone.
         const within = Date.now() + 20000;
         while (((await labNetns(labName)).length > 0 || labProcesses(labName).length > 0) && Date.now() < within)

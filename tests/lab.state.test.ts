@@ -198,3 +198,25 @@ describe("verify's progress total is the number of checks it makes", () => {
         expect(checkCount(lab)).toBe(checks);
     });
 });
+
+describe("kubenet's ceiling: the kubenet400 stack plans the lab's 400 x 5", () => {
+    const ceiling = labTopologyFor({ stack: "kubenet400", name: "c", podsPerNode: 5, clusters: "main" });
+
+    test("400 nodes, one route each, 2000 pods with addresses nobody else holds", () => {
+        expect(ceiling.nodes).toHaveLength(400);
+        expect(ceiling.router.routes).toHaveLength(400);
+        const addresses = [
+            ...ceiling.nodes.map((node) => node.ip),
+            ...ceiling.nodes.flatMap((node) => node.pods.map((pod) => pod.ip)),
+        ];
+        expect(addresses).toHaveLength(2400);
+        expect(new Set(addresses).size).toBe(2400);
+        expect(ceiling.nodes[399]).toMatchObject({ ip: "10.220.5.147", podCidr: "10.101.143.0/24" });
+    });
+
+    test("the dev stack's /16 pod CIDR refuses 400 nodes with the rule's message", () => {
+        expect(() => labTopologyFor({ stack: "dev", name: "c", nodes: 400, podsPerNode: 5, clusters: "main" })).toThrow(
+            /podCidr.*--nodes 400|--nodes 400.*podCidr/s,
+        );
+    });
+});
