@@ -157,12 +157,7 @@ async function interrupted(
     const cli = path.join(__dirname, "cli.ts");
     const child = spawn(
         process.execPath,
-        [
-            require.resolve("ts-node/dist/bin.js"),
-            "--transpile-only",
-            cli,
-            ...upArgs(stack, name, clusters, nodes, pods),
-        ],
+        [require.resolve("ts-node/dist/bin.js"), "--swc", cli, ...upArgs(stack, name, clusters, nodes, pods)],
         {
             stdio: "ignore",
         },

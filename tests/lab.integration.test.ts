@@ -13,7 +13,7 @@ import { main as verifyMain } from "../verify/cli";
 import { main as labMain } from "../lab/cli";
 import { checkCount, probe, verify } from "../lab/verify";
 import { labProcesses } from "../lab/system";
-import { runTool } from "./helpers/cli";
+import { REPO, runTool, TS_NODE } from "./helpers/cli";
 
 const has = (tool: string) => {
     try {
@@ -31,7 +31,6 @@ if (process.env.CI && isRoot && !toolsPresent)
     );
 const describeWithRoot = isRoot && toolsPresent ? describe : describe.skip;
 
-const REPO = path.resolve(__dirname, "..");
 const name = `it${process.pid % 100000}`;
 
 /** What the lab must never change: the root namespace's addresses, routes and firewall. */
@@ -57,16 +56,10 @@ const sliceTable = (labName: string) =>
 
 /** Starts the lab CLI as a user would (through ts-node), for the tests that signal it. */
 function startCli(args: string[]) {
-    return spawn(
-        process.execPath,
-        [
-            path.join(REPO, "node_modules", "ts-node", "dist", "bin.js"),
-            "--transpile-only",
-            path.join(REPO, "lab", "cli.ts"),
-            ...args,
-        ],
-        { cwd: REPO, stdio: ["ignore", "ignore", "pipe"] },
-    );
+    return spawn(process.execPath, [...TS_NODE, path.join(REPO, "lab", "cli.ts"), ...args], {
+        cwd: REPO,
+        stdio: ["ignore", "ignore", "pipe"],
+    });
 }
 
 describeWithRoot("the lab on this machine (root)", () => {

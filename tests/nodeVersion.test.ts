@@ -3,7 +3,7 @@ import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { nodeVersionProblem, requiredNodeMajor } from "../cli/nodeVersion";
-import { REPO } from "./helpers/cli";
+import { REPO, TS_NODE } from "./helpers/cli";
 
 test("the minimum is package.json's engines.node; the message names it and the version found", () => {
     expect(requiredNodeMajor()).toBe(22);
@@ -39,20 +39,11 @@ const olderNode = (process.env.PATH ?? "")
     test.each(["lab/cli.ts", "lab/bench.ts", "verify/cli.ts", "migrate/cli.ts", "guard/cli.ts", "tests/e2e/e2e.ts"])(
         "%s exits 2 with one line naming Node 22",
         (script) => {
-            const result = spawnSync(
-                olderNode!,
-                [
-                    path.join(REPO, "node_modules", "ts-node", "dist", "bin.js"),
-                    "--transpile-only",
-                    path.join(REPO, script),
-                    "--help",
-                ],
-                {
-                    cwd: REPO,
-                    encoding: "utf8",
-                    env: { ...process.env, npm_lifecycle_event: "" },
-                },
-            );
+            const result = spawnSync(olderNode!, [...TS_NODE, path.join(REPO, script), "--help"], {
+                cwd: REPO,
+                encoding: "utf8",
+                env: { ...process.env, npm_lifecycle_event: "" },
+            });
             expect(result.status).toBe(2);
             expect(result.stdout).toBe("");
             expect(result.stderr.trim().split("\n")).toEqual([

@@ -12,7 +12,7 @@ import { expectedFor } from "../verify/expected";
 import { readSnapshot, Snapshot } from "../verify/snapshot";
 import { runInProcess } from "../cli/shell";
 import { main as verifyMain } from "../verify/cli";
-import { REPO, runTool } from "./helpers/cli";
+import { REPO, runTool, TS_NODE } from "./helpers/cli";
 import { spawnSync } from "child_process";
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -362,7 +362,7 @@ describe("live access (loopback only)", () => {
             "current-context": "x",
         });
         const script = `require("./cli/live").withKubernetes(${JSON.stringify(kubeconfig)}, (core) => core.listNode()).then(() => console.log("reached?"), (error) => console.log(error.constructor.name + ": " + error.message))`;
-        const result = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "-e", script], {
+        const result = spawnSync(process.execPath, [...TS_NODE, "-e", script], {
             cwd: REPO,
             encoding: "utf8",
         });
