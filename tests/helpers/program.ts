@@ -4,6 +4,7 @@
  * protect), every invoke, and the stack outputs. Each run gets a fresh module registry, so
  * one test file can compare runs with different config.
  */
+import * as fs from "fs";
 import type * as pulumiType from "@pulumi/pulumi";
 import { stackConfig } from "../../stackFiles";
 import { USER_CREDENTIALS_INVOKE } from "../../cluster";
@@ -174,6 +175,19 @@ async function applyTransforms(
     return current;
 }
 
+/** The Error of the realm Node.js's built-ins run in (jest's worker), where jest formats stack traces. */
+function workerErrorConstructor(): { prepareStackTrace?: unknown } {
+    try {
+        fs.readFileSync("/nonexistent/for-the-realm-of-errors");
+    } catch (error) {
+        let constructor = (error as object).constructor as ErrorConstructor;
+        while (Object.getPrototypeOf(constructor) !== Function.prototype && Object.getPrototypeOf(constructor)?.name)
+            constructor = Object.getPrototypeOf(constructor) as ErrorConstructor;
+        return constructor;
+    }
+    return Error;
+}
+
 export async function runProgram(options: RunOptions = {}): Promise<ProgramRun> {
     const stack = options.stack ?? "dev";
     const resources: RecordedResource[] = [];
@@ -187,107 +201,122 @@ export async function runProgram(options: RunOptions = {}): Promise<ProgramRun> 
         options.serviceAddresses ?? { clusterIp: "10.200.12.34", loadBalancerIp: "10.220.3.4" },
     );
 
-    await jest.isolateModulesAsync(async () => {
-        const pulumi: typeof pulumiType = require("@pulumi/pulumi");
-        pulumi.runtime.setAllConfig(stackConfig(stack, options.config ?? {}));
-        await pulumi.runtime.setMocks(
-            {
-                newResource: async (args) => {
-                    const inputs = await applyTransforms(
-                        pulumi,
-                        (args as any).transforms ?? [],
-                        args.type,
-                        args.name,
-                        args.custom ?? true,
-                        args.inputs,
-                    );
-                    const mocked = mockState(args.type, args.name, inputs);
-                    states.set(args.name, { ...mocked.state, id: mocked.id });
-                    return mocked;
-                },
-                call: (args) => {
-                    invokes.push({ token: args.token, inputs: args.inputs });
-                    if (args.token === USER_CREDENTIALS_INVOKE) {
-                        return {
-                            kubeconfigs: [
-                                { name: "clusterUser", value: Buffer.from(MOCK_KUBECONFIG).toString("base64") },
-                            ],
-                        };
-                    }
-                    if (args.token === "azure-native:authorization:getClientConfig") {
-                        return {
-                            subscriptionId: MOCK_SUBSCRIPTION_ID,
-                            tenantId: "tenant",
-                            clientId: "client",
-                            objectId: "object",
-                        };
-                    }
-                    throw new Error(`unexpected invoke ${args.token}`);
-                },
-            },
-            "aks-kubenet",
-            stack,
-            false,
-        );
-
-        // Record the raw registration requests: the mock API does not show parents,
-        // dependencies or protect, the monitor's requests do.
-        const monitor: any = pulumi.runtime.getMonitor();
-        const registerResource = monitor.registerResource.bind(monitor);
-        monitor.registerResource = (req: any, callback: any) => {
-            const name: string = req.getName();
-            const type: string = req.getType();
-            const transforms: Transform[] = req
-                .getTransformsList()
-                .map((callbackRef: any) => monitor.transformCallbacks.get(callbackRef.getToken()))
-                .filter((transform: Transform | undefined) => transform !== undefined);
-            registerResource(req, (err: any, response: any) => {
-                if (err) return callback(err, response);
-                applyTransforms(
-                    pulumi,
-                    transforms,
-                    type,
-                    name,
-                    req.getCustom(),
-                    req.getObject()?.toJavaScript() ?? {},
-                ).then(
-                    (inputs) => {
-                        resources.push({
-                            type,
-                            name,
-                            urn: response.getUrn(),
-                            custom: req.getCustom(),
-                            inputs,
-                            parent: req.getParent(),
-                            provider: req.getProvider(),
-                            dependencies: req.getDependenciesList(),
-                            protect: req.getProtect() === true,
-                            ignoreChanges: req.getIgnorechangesList(),
-                        });
-                        callback(err, response);
+    // The SDK takes a stack trace for every resource and promise it makes (its source positions and
+    // leak reports), and jest rewrites each frame through source maps: a third of a run's time.
+    // V8's own formatting is enough for those; jest's comes back for the assertions. Jest installs
+    // its formatter on the worker's own Error, not the test context's: reach it through an error a
+    // Node.js built-in makes.
+    const workerError = workerErrorConstructor();
+    const jestPrepareStackTrace = workerError.prepareStackTrace;
+    workerError.prepareStackTrace = undefined;
+    try {
+        await isolatedRun();
+    } finally {
+        workerError.prepareStackTrace = jestPrepareStackTrace;
+    }
+    async function isolatedRun() {
+        await jest.isolateModulesAsync(async () => {
+            const pulumi: typeof pulumiType = require("@pulumi/pulumi");
+            pulumi.runtime.setAllConfig(stackConfig(stack, options.config ?? {}));
+            await pulumi.runtime.setMocks(
+                {
+                    newResource: async (args) => {
+                        const inputs = await applyTransforms(
+                            pulumi,
+                            (args as any).transforms ?? [],
+                            args.type,
+                            args.name,
+                            args.custom ?? true,
+                            args.inputs,
+                        );
+                        const mocked = mockState(args.type, args.name, inputs);
+                        states.set(args.name, { ...mocked.state, id: mocked.id });
+                        return mocked;
                     },
-                    (error) => callback(error, response),
-                );
-            });
-        };
+                    call: (args) => {
+                        invokes.push({ token: args.token, inputs: args.inputs });
+                        if (args.token === USER_CREDENTIALS_INVOKE) {
+                            return {
+                                kubeconfigs: [
+                                    { name: "clusterUser", value: Buffer.from(MOCK_KUBECONFIG).toString("base64") },
+                                ],
+                            };
+                        }
+                        if (args.token === "azure-native:authorization:getClientConfig") {
+                            return {
+                                subscriptionId: MOCK_SUBSCRIPTION_ID,
+                                tenantId: "tenant",
+                                clientId: "client",
+                                objectId: "object",
+                            };
+                        }
+                        throw new Error(`unexpected invoke ${args.token}`);
+                    },
+                },
+                "aks-kubenet",
+                stack,
+                false,
+            );
 
-        try {
-            const program = require("../../index");
-            // Secret outputs, top-level or nested in a plain object (azureCni.kubeconfig).
-            const collectSecrets = async (value: unknown, path: string): Promise<void> => {
-                if (pulumi.Output.isInstance(value)) {
-                    if (await pulumi.isSecret(value)) secretOutputs.push(path);
-                } else if (value && typeof value === "object" && !Array.isArray(value)) {
-                    for (const [key, inner] of Object.entries(value)) await collectSecrets(inner, `${path}.${key}`);
-                }
+            // Record the raw registration requests: the mock API does not show parents,
+            // dependencies or protect, the monitor's requests do.
+            const monitor: any = pulumi.runtime.getMonitor();
+            const registerResource = monitor.registerResource.bind(monitor);
+            monitor.registerResource = (req: any, callback: any) => {
+                const name: string = req.getName();
+                const type: string = req.getType();
+                const transforms: Transform[] = req
+                    .getTransformsList()
+                    .map((callbackRef: any) => monitor.transformCallbacks.get(callbackRef.getToken()))
+                    .filter((transform: Transform | undefined) => transform !== undefined);
+                registerResource(req, (err: any, response: any) => {
+                    if (err) return callback(err, response);
+                    applyTransforms(
+                        pulumi,
+                        transforms,
+                        type,
+                        name,
+                        req.getCustom(),
+                        req.getObject()?.toJavaScript() ?? {},
+                    ).then(
+                        (inputs) => {
+                            resources.push({
+                                type,
+                                name,
+                                urn: response.getUrn(),
+                                custom: req.getCustom(),
+                                inputs,
+                                parent: req.getParent(),
+                                provider: req.getProvider(),
+                                dependencies: req.getDependenciesList(),
+                                protect: req.getProtect() === true,
+                                ignoreChanges: req.getIgnorechangesList(),
+                            });
+                            callback(err, response);
+                        },
+                        (error) => callback(error, response),
+                    );
+                });
             };
-            for (const [key, value] of Object.entries(program)) await collectSecrets(value, key);
-            outputs = await resolve(pulumi, { ...program });
-            await pulumi.runtime.disconnect();
-        } catch (thrown) {
-            error = thrown as Error;
-        }
-    });
+
+            try {
+                const program = require("../../index");
+                // Secret outputs, top-level or nested in a plain object (azureCni.kubeconfig).
+                const collectSecrets = async (value: unknown, path: string): Promise<void> => {
+                    if (pulumi.Output.isInstance(value)) {
+                        if (await pulumi.isSecret(value)) secretOutputs.push(path);
+                    } else if (value && typeof value === "object" && !Array.isArray(value)) {
+                        for (const [key, inner] of Object.entries(value)) await collectSecrets(inner, `${path}.${key}`);
+                    }
+                };
+                for (const [key, value] of Object.entries(program)) await collectSecrets(value, key);
+                outputs = await resolve(pulumi, { ...program });
+                await pulumi.runtime.disconnect();
+            } catch (thrown) {
+                error = thrown as Error;
+            }
+        });
+    }
 
     const find = (name: string) => {
         const matches = resources.filter((resource) => resource.name === name);
