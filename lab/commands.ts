@@ -125,13 +125,44 @@ export function routerFilterRules(topology: LabTopology): string {
 
 const prefixLength = (cidrText: string) => cidrText.split("/")[1];
 
+/**
+ * What an interface is to the lab, for its MAC address: a host's eth0 (node, pod, VM, internet),
+ * the router's end of a host's link, a node's cbr0, or an Azure CNI node's end of a pod's veth.
+ */
+export type MacRole = "host" | "router" | "bridge" | "cniVeth";
+const MAC_ROLE_BYTE: Record<MacRole, number> = { host: 0x10, router: 0x20, bridge: 0x30, cniVeth: 0x40 };
+
+/**
+ * A fixed MAC for an interface: locally administered unicast (02), the role, and the IPv4 address
+ * of the host the interface faces (unique within a lab, so no two interfaces on one link share one).
+ * Fixed addresses let the lab write its neighbour entries itself, as permanent entries (below).
+ */
+export function labMac(role: MacRole, ip: string): string {
+    const bytes = [0x02, MAC_ROLE_BYTE[role], ...ip.split(".").map(Number)];
+    return bytes.map((byte) => byte.toString(16).padStart(2, "0")).join(":");
+}
+
+/**
+ * A permanent neighbour entry. The kernel's ARP table is one for all namespaces, and dynamic
+ * entries beyond net.ipv4.neigh.default.gc_thresh3 (1024 by default) are refused ("neighbor table
+ * overflow"): a 100-node lab needs about 2000, and packets to a neighbour that cannot be added
+ * are dropped. Permanent entries are exempt from that limit (kernel commit 58956317c8de,
+ * "neighbor: Improve garbage collection", Linux 4.20), so the lab writes every neighbour its
+ * traffic always uses, and only rare flows resolve ARP on the fly.
+ */
+const neighbour = (ip: string, mac: string, dev: string) =>
+    `neigh replace ${ip} lladdr ${mac} dev ${dev} nud permanent`;
+
 function nodeLinks(node: LabNode): IpBatch {
     return {
         kind: "ip",
         netns: node.netns,
         lines: [
-            "link add cbr0 type bridge",
-            ...node.pods.map((pod, i) => `link add veth${i} type veth peer name eth0 netns ${pod.netns}`),
+            `link add cbr0 address ${labMac("bridge", node.bridgeIp)} type bridge`,
+            ...node.pods.map(
+                (pod, i) =>
+                    `link add veth${i} type veth peer name eth0 address ${labMac("host", pod.ip)} netns ${pod.netns}`,
+            ),
         ],
     };
 }
@@ -140,7 +171,10 @@ function cniNodeLinks(node: LabAzureCniNode): IpBatch {
     return {
         kind: "ip",
         netns: node.netns,
-        lines: node.pods.map((pod) => `link add ${pod.hostInterface} type veth peer name eth0 netns ${pod.netns}`),
+        lines: node.pods.map(
+            (pod) =>
+                `link add ${pod.hostInterface} address ${labMac("cniVeth", pod.ip)} type veth peer name eth0 address ${labMac("host", pod.ip)} netns ${pod.netns}`,
+        ),
     };
 }
 
@@ -161,6 +195,8 @@ function nodeAddresses(topology: LabTopology, node: LabNode): IpBatch {
                 `link set veth${i} up`,
             ]),
             `route add default via ${node.gateway} dev eth0`,
+            neighbour(node.gateway, labMac("router", node.ip), "eth0"),
+            ...node.pods.map((pod) => neighbour(pod.ip, labMac("host", pod.ip), "cbr0")),
         ],
     };
 }
@@ -177,14 +213,22 @@ function cniNodeAddresses(topology: LabTopology, node: LabAzureCniNode): IpBatch
             ...node.pods.flatMap((pod) => [
                 `link set ${pod.hostInterface} up`,
                 `route add ${pod.ip}/32 dev ${pod.hostInterface}`,
+                neighbour(pod.ip, labMac("host", pod.ip), pod.hostInterface),
             ]),
             `route add default via ${node.gateway} dev eth0`,
+            neighbour(node.gateway, labMac("router", node.ip), "eth0"),
         ],
     };
 }
 
-/** A host with one link to the router: eth0 in its subnet, default via the gateway. */
-function hostAddresses(netns: string, ip: string, prefix: number | string, gateway: string): IpBatch {
+/** A host with one link: eth0 in its subnet, default via the gateway, whose MAC is `gatewayMac`. */
+function hostAddresses(
+    netns: string,
+    ip: string,
+    prefix: number | string,
+    gateway: string,
+    gatewayMac: string,
+): IpBatch {
     return {
         kind: "ip",
         netns,
@@ -193,6 +237,7 @@ function hostAddresses(netns: string, ip: string, prefix: number | string, gatew
             `addr add ${ip}/${prefix} dev eth0`,
             "link set eth0 up",
             `route add default via ${gateway} dev eth0`,
+            neighbour(gateway, gatewayMac, "eth0"),
         ],
     };
 }
@@ -207,6 +252,7 @@ function routerConfiguration(topology: LabTopology): IpBatch {
         `addr add ${gateway}/32 dev ${iface}`,
         `link set ${iface} up`,
         `route add ${hostIp}/32 dev ${iface}`,
+        neighbour(hostIp, labMac("host", hostIp), iface),
     ];
     return {
         kind: "ip",
@@ -224,6 +270,7 @@ function routerConfiguration(topology: LabTopology): IpBatch {
             ...link(vnetHost.routerInterface, vnetHost.gateway, vnetHost.ip),
             `addr add ${router.externalGateway}/${external.prefixLength} dev ${router.externalInterface}`,
             `link set ${router.externalInterface} up`,
+            neighbour(external.ip, labMac("host", external.ip), router.externalInterface),
             // The slices (each node's /24 via the node) live in their own table, and only traffic from
             // the cluster's nodes consults it: kubenet's route table acts on its subnet alone, and
             // Overlay's pod addresses are known to the cluster's nodes only (Azure/AKS#4871).
@@ -247,6 +294,10 @@ function routerInterfaces(topology: LabTopology): string[] {
     ];
 }
 
+/** The router's link to a host: the router's end, and the host's eth0 in the host's namespace. */
+const hostLink = (routerInterface: string, hostIp: string, hostNetns: string) =>
+    `link add ${routerInterface} address ${labMac("router", hostIp)} type veth peer name eth0 address ${labMac("host", hostIp)} netns ${hostNetns}`;
+
 /** Everything `up` runs, in order. */
 export function buildCommands(topology: LabTopology): Phase[] {
     const { router, external, vnetHost } = topology;
@@ -260,14 +311,10 @@ export function buildCommands(topology: LabTopology): Phase[] {
             kind: "ip",
             netns: router.netns,
             lines: [
-                ...topology.nodes.map(
-                    (node) => `link add ${node.routerInterface} type veth peer name eth0 netns ${node.netns}`,
+                ...[...topology.nodes, ...cniNodes, vnetHost].map((host) =>
+                    hostLink(host.routerInterface, host.ip, host.netns),
                 ),
-                ...cniNodes.map(
-                    (node) => `link add ${node.routerInterface} type veth peer name eth0 netns ${node.netns}`,
-                ),
-                `link add ${vnetHost.routerInterface} type veth peer name eth0 netns ${vnetHost.netns}`,
-                `link add ${router.externalInterface} type veth peer name eth0 netns ${external.netns}`,
+                hostLink(router.externalInterface, external.ip, external.netns),
             ],
         },
         ...topology.nodes.map(nodeLinks),
@@ -311,7 +358,15 @@ export function buildCommands(topology: LabTopology): Phase[] {
             rules: nodeNatRules(topology),
         })),
         ...topology.nodes.flatMap((node) =>
-            node.pods.map((pod) => hostAddresses(pod.netns, pod.ip, prefixLength(node.podCidr), node.bridgeIp)),
+            node.pods.map((pod) =>
+                hostAddresses(
+                    pod.netns,
+                    pod.ip,
+                    prefixLength(node.podCidr),
+                    node.bridgeIp,
+                    labMac("bridge", node.bridgeIp),
+                ),
+            ),
         ),
         ...cniNodes.map((node) => cniNodeAddresses(topology, node)),
         // The node answers its pods' ARP for the link-local gateway (proxy ARP on each pod's veth).
@@ -344,11 +399,24 @@ export function buildCommands(topology: LabTopology): Phase[] {
                     "link set eth0 up",
                     `route add ${AZURE_CNI_POD_GATEWAY} dev eth0 scope link`,
                     `route add default via ${AZURE_CNI_POD_GATEWAY} dev eth0`,
+                    neighbour(AZURE_CNI_POD_GATEWAY, labMac("cniVeth", pod.ip), "eth0"),
                 ],
             })),
         ),
-        hostAddresses(vnetHost.netns, vnetHost.ip, vnetHost.prefixLength, vnetHost.gateway),
-        hostAddresses(external.netns, external.ip, external.prefixLength, router.externalGateway),
+        hostAddresses(
+            vnetHost.netns,
+            vnetHost.ip,
+            vnetHost.prefixLength,
+            vnetHost.gateway,
+            labMac("router", vnetHost.ip),
+        ),
+        hostAddresses(
+            external.netns,
+            external.ip,
+            external.prefixLength,
+            router.externalGateway,
+            labMac("router", external.ip),
+        ),
     ];
     return [createNamespaces, createLinks, configure];
 }

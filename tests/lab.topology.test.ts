@@ -138,7 +138,61 @@ describe("commands", () => {
             "addr add 10.100.1.4/24 dev eth0",
             "link set eth0 up",
             "route add default via 10.100.1.1 dev eth0",
+            // cbr0's fixed MAC (bridge role 0x30, 10.100.1.1): a permanent entry, exempt from gc_thresh3.
+            "neigh replace 10.100.1.1 lladdr 02:30:0a:64:01:01 dev eth0 nud permanent",
         ]);
+    });
+
+    test("every permanent neighbour entry names the MAC of the interface across its link, and no two interfaces share a MAC", () => {
+        // Both clusters, so every kind of link is there: router-host, bridge-pod, Azure CNI node-pod.
+        const both = labTopologyFor({ stack: "dev", name: "t", podsPerNode: 3, clusters: "both" });
+        const lines = buildCommands(both)
+            .flat()
+            .flatMap((group) =>
+                group.kind === "ip" ? group.lines.map((line) => ({ netns: group.netns ?? "", line })) : [],
+            );
+        // Which MAC each (namespace, interface) gets, from `link add NAME address MAC ... peer name P address MAC netns N`.
+        const macs = new Map<string, string>();
+        for (const { netns, line } of lines) {
+            const made =
+                /^link add (\S+)(?: address (\S+))? type \w+(?: peer name (\S+)(?: address (\S+))? netns (\S+))?/.exec(
+                    line,
+                );
+            if (!made) continue;
+            if (made[2]) macs.set(`${netns}/${made[1]}`, made[2]);
+            if (made[4]) macs.set(`${made[5]}/${made[3]}`, made[4]);
+        }
+        expect(new Set(macs.values()).size).toBe(macs.size);
+        // Which interface answers for an address: the one the address is on (or, for a gateway the
+        // router holds on every link and the Azure CNI node's proxy-ARP gateway, the link's other end).
+        const peerOf = new Map<string, string>();
+        for (const { netns, line } of lines) {
+            const made = /^link add (\S+).* peer name (\S+).* netns (\S+)$/.exec(line);
+            if (made) {
+                peerOf.set(`${netns}/${made[1]}`, `${made[3]}/${made[2]}`);
+                peerOf.set(`${made[3]}/${made[2]}`, `${netns}/${made[1]}`);
+            }
+        }
+        const bridgeOf = new Map<string, string>(); // pod eth0 -> its node's cbr0
+        for (const { netns, line } of lines) {
+            const port = /^link set (veth\d+) master cbr0$/.exec(line);
+            if (port) bridgeOf.set(peerOf.get(`${netns}/${port[1]}`)!, `${netns}/cbr0`);
+        }
+        const entries = lines.filter(({ line }) => line.startsWith("neigh "));
+        expect(entries.length).toBeGreaterThan(0);
+        for (const { netns, line } of entries) {
+            const [, , mac, dev] = /^neigh replace (\S+) lladdr (\S+) dev (\S+) nud permanent$/.exec(line)!;
+            const across = bridgeOf.get(`${netns}/${dev}`) ?? peerOf.get(`${netns}/${dev}`);
+            // On a bridge, the neighbour is a pod's eth0 behind one of the bridge's ports.
+            const behindBridge =
+                dev === "cbr0"
+                    ? [...bridgeOf].filter(([, bridge]) => bridge === `${netns}/cbr0`).map(([pod]) => macs.get(pod))
+                    : [];
+            expect({
+                line,
+                mac: dev === "cbr0" ? behindBridge.find((candidate) => candidate === mac) : macs.get(across!),
+            }).toEqual({ line, mac });
+        }
     });
 
     test("the kubenet SNAT rule, as the tutorial shows it", () => {
@@ -223,11 +277,15 @@ describe("part 2: both clusters on one VNet", () => {
             "link set eth0 up",
             "link set veth0 up",
             "route add 10.220.2.36/32 dev veth0",
+            "neigh replace 10.220.2.36 lladdr 02:10:0a:dc:02:24 dev veth0 nud permanent",
             "link set veth1 up",
             "route add 10.220.2.37/32 dev veth1",
+            "neigh replace 10.220.2.37 lladdr 02:10:0a:dc:02:25 dev veth1 nud permanent",
             "link set veth2 up",
             "route add 10.220.2.38/32 dev veth2",
+            "neigh replace 10.220.2.38 lladdr 02:10:0a:dc:02:26 dev veth2 nud permanent",
             "route add default via 10.220.2.1 dev eth0",
+            "neigh replace 10.220.2.1 lladdr 02:20:0a:dc:02:23 dev eth0 nud permanent",
         ]);
         expect(JSON.stringify(phases)).not.toMatch(/akl-t-cni-node-1"[^}]*cbr0/);
         const sysctl = phases
@@ -244,6 +302,7 @@ describe("part 2: both clusters on one VNet", () => {
             "link set eth0 up",
             "route add 169.254.1.1 dev eth0 scope link",
             "route add default via 169.254.1.1 dev eth0",
+            "neigh replace 169.254.1.1 lladdr 02:40:0a:dc:02:26 dev eth0 nud permanent",
         ]);
     });
 
