@@ -15,6 +15,7 @@ import {
     inNetnsWithSysfs,
     hasTool,
     inNetns,
+    ipIn,
     LabCommandError,
     LabError,
     listNetns,
@@ -308,7 +309,7 @@ function namespacesServing(names: readonly string[]): Set<string> {
 /** The router's slice table (kubenet's route table, or Overlay's SDN routes) as `ip -j` prints it. */
 function sliceTableJson(topology: LabTopology): Promise<string> {
     const { netns, routeTable } = topology.router;
-    return runOrThrow("ip", ["-n", netns, "-j", "route", "show", "table", String(routeTable)]);
+    return runOrThrow(...ipIn(netns, ["-j", "route", "show", "table", String(routeTable)]));
 }
 
 /** Reads what is running now: namespaces, the router's slice table, the servers. */
@@ -339,7 +340,7 @@ export async function repair(state: LabState, log: (line: string) => void = () =
         await build(state, log);
     } else {
         const table = String(state.router.routeTable);
-        const ip = (args: string[]) => runOrThrow("ip", ["-n", state.router.netns, ...args]);
+        const ip = (args: string[]) => runOrThrow(...ipIn(state.router.netns, args));
         for (const route of drift.extraRoutes) await ip(["route", "del", route.prefix, "table", table]);
         for (const route of drift.missingRoutes)
             await ip(["route", "replace", route.prefix, "via", route.via, "dev", route.dev, "table", table]);

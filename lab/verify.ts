@@ -9,7 +9,7 @@ import { formatTable as table } from "../cli/shell";
 import { withUndo } from "./interrupts";
 import { SERVER_PATH } from "./lab";
 import { Answer, Probers } from "./probes";
-import { runAlwaysOrThrow, runOrThrow } from "./system";
+import { ipIn, runAlwaysOrThrow, runOrThrow } from "./system";
 import { LabNode, LabTopology, mainClusterLabel, POD_HTTP_PORT } from "./topology";
 
 export interface CheckResult {
@@ -118,25 +118,23 @@ async function routeTableChecks(run: Run, origin: Sender, first: LabNode): Promi
     // and on a signal at any moment in between (withUndo registers the undo before the change).
     await withUndo(
         `restoring route ${route.prefix} via ${route.via} in lab "${topology.name}"`,
-        () =>
-            runOrThrow("ip", ["-n", topology.router.netns, "route", "del", route.prefix, "table", table]).then(
-                () => undefined,
-            ),
+        async () =>
+            void (await runOrThrow(...ipIn(topology.router.netns, ["route", "del", route.prefix, "table", table]))),
         // `replace` is idempotent: it restores the route whether or not the deletion got through.
-        () =>
-            runAlwaysOrThrow("ip", [
-                "-n",
-                topology.router.netns,
-                "route",
-                "replace",
-                route.prefix,
-                "via",
-                route.via,
-                "dev",
-                route.dev,
-                "table",
-                table,
-            ]).then(() => undefined),
+        async () =>
+            void (await runAlwaysOrThrow(
+                ...ipIn(topology.router.netns, [
+                    "route",
+                    "replace",
+                    route.prefix,
+                    "via",
+                    route.via,
+                    "dev",
+                    route.dev,
+                    "table",
+                    table,
+                ]),
+            )),
         async () => {
             await run.reachability(
                 `route ${route.prefix} removed: ${victim.name} pod unreachable`,
