@@ -99,6 +99,7 @@ export function labTopologyFor(options: UpOptions): LabTopology {
             name: options.name,
             stack: options.stack,
             podsPerNode: options.podsPerNode,
+            nginxReplicas: config.nginxReplicas,
             clusters,
         });
     } catch (error) {

@@ -18,7 +18,7 @@ export interface IpRoute {
     readonly type?: string;
 }
 
-/** The namespace the lab's other pods show in (they answer the lab's own ClusterIP, not nginx's). */
+/** The namespace the lab's other pods show in (they answer direct requests; nginx's ClusterIP is not theirs). */
 export const LAB_WORKLOAD_NAMESPACE = "lab";
 
 /** The lab stands in for this subscription in Azure ids. */
@@ -51,6 +51,8 @@ interface ClusterView {
         pods: ReadonlyArray<{ name: string; ip: string }>;
     }>;
     readonly clusterIp: string;
+    /** The Service's endpoints (the nginx pods' IPs). */
+    readonly endpoints: readonly string[];
     readonly loadBalancerIp: string;
     readonly port: number;
     readonly subnetCidr: string;
@@ -63,6 +65,7 @@ function clusterView(topology: LabTopology, expected: Expected): ClusterView {
         return {
             nodes: cni.nodes,
             clusterIp: cni.service.clusterIp,
+            endpoints: cni.service.endpoints,
             loadBalancerIp: cni.service.loadBalancerIp,
             port: cni.service.port,
             subnetCidr: cni.subnetCidr,
@@ -71,6 +74,7 @@ function clusterView(topology: LabTopology, expected: Expected): ClusterView {
     return {
         nodes: topology.nodes,
         clusterIp: topology.service.clusterIp,
+        endpoints: topology.service.endpoints,
         loadBalancerIp: topology.service.loadBalancerIp,
         port: topology.service.port,
         subnetCidr: topology.subnetCidr,
@@ -94,9 +98,9 @@ export function labSnapshot(topology: LabTopology, expected: Expected, ipRoutes:
             conditions: [{ type: "Ready", status: "True" }],
         },
     }));
-    // As a cluster shows them: the Deployment's replicas one per node (the first pod of each node,
-    // as its spread constraint places them), the other lab pods as another workload, and
-    // kube-proxy on every node's own address (hostNetwork) in kube-system.
+    // As a cluster shows them: the Service's endpoints as the nginx Deployment's pods (topology.ts
+    // placed them), the other lab pods as another workload, and kube-proxy on every node's own
+    // address (hostNetwork) in kube-system.
     const pod = (
         name: string,
         namespace: string,
@@ -115,11 +119,11 @@ export function labSnapshot(topology: LabTopology, expected: Expected, ipRoutes:
         },
         status: { phase: "Running", hostIP: node.ip, podIP: ip, podIPs: [{ ip }] },
     });
-    const replicas = expected.nginx.replicas;
-    const pods: V1Pod[] = view.nodes.flatMap((node, nodeIndex) => [
+    const nginx = new Set(view.endpoints);
+    const pods: V1Pod[] = view.nodes.flatMap((node) => [
         pod(`kube-proxy-${node.name}`, "kube-system", { "k8s-app": "kube-proxy" }, node, node.ip, true),
-        ...node.pods.map((labPod, podIndex) =>
-            podIndex === 0 && nodeIndex < replicas
+        ...node.pods.map((labPod) =>
+            nginx.has(labPod.ip)
                 ? pod(labPod.name, expected.nginx.namespace, { ...expected.nginx.selector }, node, labPod.ip)
                 : pod(labPod.name, LAB_WORKLOAD_NAMESPACE, { "app.kubernetes.io/name": "lab-pod" }, node, labPod.ip),
         ),

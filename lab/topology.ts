@@ -148,8 +148,26 @@ export interface LabOptions {
     readonly name: string;
     readonly stack: string;
     readonly podsPerNode: number;
+    /** The stack's nginxReplicas: which pods are nginx's, the Service's endpoints. */
+    readonly nginxReplicas: number;
     /** Which clusters; default main. A plan without `azureCni` cannot build the Azure CNI one. */
     readonly clusters?: LabClusters;
+}
+
+/**
+ * The nginx Deployment's pods, placed as its topology spread constraint places them: one per node
+ * in node order, then a second round when there are more replicas than nodes (config warns of
+ * that). They are the nginx Service's endpoints in the lab, as in the stack; the lab's other pods
+ * only answer direct requests. So each node's kube-proxy rules hold nginxReplicas endpoints, not
+ * every pod of the cluster (which made every node's rules grow with the cluster: quadratic).
+ */
+export function nginxPods<P>(nodes: ReadonlyArray<{ readonly pods: readonly P[] }>, replicas: number): P[] {
+    const placed: P[] = [];
+    for (let replica = 0; replica < replicas && nodes.length > 0; replica++) {
+        const pod = nodes[replica % nodes.length].pods[Math.floor(replica / nodes.length)];
+        if (pod !== undefined) placed.push(pod);
+    }
+    return placed;
 }
 
 /** The main cluster's short name in check names and status lines: "kubenet" or "Overlay". */
@@ -217,7 +235,7 @@ export function buildLabTopology(plan: AddressPlan, options: LabOptions): LabTop
                   ip: podIpAt(cidr(plan.podCidr), node.index, index),
               })),
           }));
-    const azureCni = withAzureCni ? buildAzureCni(plan, prefix, options.podsPerNode) : undefined;
+    const azureCni = withAzureCni ? buildAzureCni(plan, prefix, options) : undefined;
 
     const labRanges = [plan.vnetCidr, plan.podCidr, plan.serviceCidr, ...RANGES_AKS_FORBIDS].map(cidr);
     const externalNetwork = EXTERNAL_NETWORK_CANDIDATES.map(cidr).find(
@@ -267,13 +285,17 @@ export function buildLabTopology(plan: AddressPlan, options: LabOptions): LabTop
         },
         service: labService(
             plan,
-            nodes.flatMap((node) => node.pods.map((pod) => pod.ip)),
+            nginxPods(nodes, options.nginxReplicas).map((pod) => pod.ip),
         ),
         ...(azureCni ? { azureCni } : {}),
     };
 }
 
-function buildAzureCni(plan: AddressPlan, prefix: string, podsPerNode: number): NonNullable<LabTopology["azureCni"]> {
+function buildAzureCni(
+    plan: AddressPlan,
+    prefix: string,
+    { podsPerNode, nginxReplicas }: LabOptions,
+): NonNullable<LabTopology["azureCni"]> {
     const azureCni = plan.azureCni!;
     const subnet = cidr(azureCni.subnet.cidr);
     const nodes: LabAzureCniNode[] = azureCni.nodes.map((node) => {
@@ -298,7 +320,7 @@ function buildAzureCni(plan: AddressPlan, prefix: string, podsPerNode: number): 
         nodes,
         service: labService(
             plan,
-            nodes.flatMap((node) => node.pods.map((pod) => pod.ip)),
+            nginxPods(nodes, nginxReplicas).map((pod) => pod.ip),
         ),
     };
 }

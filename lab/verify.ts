@@ -29,6 +29,9 @@ interface Sender {
 /** Where verify reports how far it got (the CLI prints it on stderr). */
 export type Progress = (line: string) => void;
 
+/** Connections the ClusterIP check keeps open at once. */
+const CLUSTER_IP_CONNECTIONS_IN_FLIGHT = 8;
+
 const urlOf = (ip: string, port = POD_HTTP_PORT) => `http://${ip}:${port}${SERVER_PATH}`;
 const describe = (answer: Answer | undefined) => (answer ? `${answer.server} saw ${answer.client}` : "no answer");
 
@@ -168,33 +171,40 @@ async function routeTableChecks(run: Run, origin: Sender, first: LabNode): Promi
     );
 }
 
-/** ClusterIP: new connections until every endpoint has answered (bounded), many at a time. */
+/** ClusterIP: new connections until every endpoint (nginx pod) has answered (bounded), several at a time. */
 async function clusterIpCheck(run: Run, origin: Sender & { ip: string }, first: LabNode): Promise<void> {
     const { topology } = run;
-    const endpoints = topology.nodes.flatMap((node) => node.pods.map((pod) => pod.name));
+    const endpoints = new Set(topology.service.endpoints);
+    const names = topology.nodes
+        .flatMap((node) => node.pods)
+        .filter((pod) => endpoints.has(pod.ip))
+        .map((pod) => pod.name);
     const seen = new Set<string>();
-    const attempts = endpoints.length * 20;
+    const attempts = names.length * 20;
     let tries = 0;
     // The caller's own pod sees the bridge address (hairpin SNAT); every other pod sees the caller.
     const expectedClient = (server: string) => (server === origin.name ? first.bridgeIp : origin.ip);
-    let sourceKept = true;
+    let clientsAsExpected = true;
+    let strangers = 0;
     const tick = run.ticker(`ClusterIP ${topology.service.clusterIp}`);
     const worker = async () => {
-        while (seen.size < endpoints.length && tries < attempts) {
+        while (seen.size < names.length && tries < attempts) {
             tries += 1;
             const answer = await run.probe(origin, topology.service.clusterIp, topology.service.port);
             if (!answer) continue;
+            if (!names.includes(answer.server)) strangers += 1;
             seen.add(answer.server);
-            if (answer.client !== expectedClient(answer.server)) sourceKept = false;
-            tick(`${seen.size} of ${endpoints.length} pods in ${tries} connections`);
+            if (answer.client !== expectedClient(answer.server)) clientsAsExpected = false;
+            tick(`${seen.size} of ${names.length} nginx pods in ${tries} connections`);
         }
     };
-    await Promise.all(Array.from({ length: 32 }, worker));
+    await Promise.all(Array.from({ length: Math.min(CLUSTER_IP_CONNECTIONS_IN_FLIGHT, attempts) }, worker));
+    const reached = names.filter((name) => seen.has(name)).length;
     run.record({
-        check: `ClusterIP ${topology.service.clusterIp}:${topology.service.port} reaches every pod (DNAT)`,
-        expected: `${endpoints.length} of ${endpoints.length} pods, client ${origin.ip} (own pod: ${first.bridgeIp})`,
-        observed: `${seen.size} of ${endpoints.length} pods in ${tries} connections, ${sourceKept ? "client as expected" : "unexpected client address"}`,
-        passed: seen.size === endpoints.length && sourceKept,
+        check: `ClusterIP ${topology.service.clusterIp}:${topology.service.port} reaches every nginx pod (DNAT)`,
+        expected: `${names.length} of ${names.length} nginx pods, client ${origin.ip} (own pod: ${first.bridgeIp})`,
+        observed: `${reached} of ${names.length} nginx pods in ${tries} connections${strangers > 0 ? `, ${strangers} answers from other pods` : ""}, ${clientsAsExpected ? "client as expected" : "unexpected client address"}`,
+        passed: reached === names.length && strangers === 0 && clientsAsExpected,
     });
 }
 

@@ -12,7 +12,8 @@ import { downRefusal, LabState, labTopologyFor } from "../lab/lab";
 import { allNetns, allServers, buildLabTopology } from "../lab/topology";
 import { checkCount } from "../lab/verify";
 
-const plan = buildAddressPlan(validateConfig(rawStackConfig("dev")).config!);
+const devConfig = validateConfig(rawStackConfig("dev")).config!;
+const plan = buildAddressPlan(devConfig);
 /** The lab's "both": the lab turns the Azure CNI cluster on, as labTopologyFor does. */
 const topology = labTopologyFor({ stack: "dev", name: "t", podsPerNode: 3, clusters: "both" });
 
@@ -183,7 +184,17 @@ describe("verify's progress total is the number of checks it makes", () => {
     // The integration suite runs verify on real labs and compares the count with checkCount.
     test.each([
         ["both clusters, 3 x 3", topology, 18],
-        ["kubenet, 3 x 2", buildLabTopology(plan, { name: "t", stack: "dev", podsPerNode: 2, clusters: "main" }), 12],
+        [
+            "kubenet, 3 x 2",
+            buildLabTopology(plan, {
+                name: "t",
+                stack: "dev",
+                podsPerNode: 2,
+                nginxReplicas: devConfig.nginxReplicas,
+                clusters: "main",
+            }),
+            12,
+        ],
         [
             "kubenet, 2 x 2 (no bystander node)",
             labTopologyFor({ stack: "dev", name: "t", nodes: 2, podsPerNode: 2, clusters: "main" }),

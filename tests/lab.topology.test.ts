@@ -13,14 +13,16 @@ import {
 } from "../lab/commands";
 import { explainPath } from "../lab/explain";
 import { labTopologyFor } from "../lab/lab";
-import { allNetns, buildLabTopology, KUBENET_SNAT_COMMENT, locate } from "../lab/topology";
+import { allNetns, buildLabTopology, KUBENET_SNAT_COMMENT, locate, nginxPods } from "../lab/topology";
 import { checkSnapshot } from "../verify/checks";
 import { expectedFor } from "../verify/expected";
 import { incompletePodsCapture } from "../verify/snapshot";
 import { labSnapshot } from "../lab/snapshot";
 
-const plan = buildAddressPlan(validateConfig(rawStackConfig("dev")).config!);
-const topology = buildLabTopology(plan, { name: "t", stack: "dev", podsPerNode: 3 });
+const devConfig = validateConfig(rawStackConfig("dev")).config!;
+const plan = buildAddressPlan(devConfig);
+const labOptions = { stack: "dev", podsPerNode: 3, nginxReplicas: devConfig.nginxReplicas };
+const topology = buildLabTopology(plan, { name: "t", ...labOptions });
 
 describe("topology from the dev stack's plan", () => {
     test("nodes are the plan's nodes; pods fill each node's /24 from .2", () => {
@@ -45,15 +47,25 @@ describe("topology from the dev stack's plan", () => {
         for (const range of [plan.vnetCidr, plan.podCidr, plan.serviceCidr])
             expect(overlaps(cidr(`${topology.external.ip}/32`), cidr(range))).toBe(false);
         expect(topology.service.clusterIp).toBe("10.200.0.100");
-        expect(topology.service.endpoints).toHaveLength(9);
+        // The nginx Deployment's pods (3 replicas in the dev stack), one per node: the first pod of each.
+        expect(topology.service.endpoints).toEqual(["10.100.0.2", "10.100.1.2", "10.100.2.2"]);
+    });
+
+    test("nginx's pods: one per node in node order, a second round when replicas outnumber nodes", () => {
+        const nodes = [{ pods: ["a0", "a1"] }, { pods: ["b0", "b1"] }];
+        expect(nginxPods(nodes, 1)).toEqual(["a0"]);
+        expect(nginxPods(nodes, 3)).toEqual(["a0", "b0", "a1"]);
+        // More replicas than the lab has pods: the ones that cannot be placed are not invented.
+        expect(nginxPods(nodes, 6)).toEqual(["a0", "b0", "a1", "b1"]);
+        expect(nginxPods([], 3)).toEqual([]);
     });
 
     test("namespace names carry the lab prefix; two labs share none", () => {
-        const other = buildLabTopology(plan, { name: "u", stack: "dev", podsPerNode: 3 });
+        const other = buildLabTopology(plan, { name: "u", ...labOptions });
         expect(allNetns(topology).every((netns) => netns.startsWith("akl-t-"))).toBe(true);
         expect(allNetns(topology)).toHaveLength(1 + 1 + 1 + 3 + 9); // router, internet, VM, nodes, pods
         expect(allNetns(topology).filter((netns) => allNetns(other).includes(netns))).toEqual([]);
-        expect(() => buildLabTopology(plan, { name: "Bad Name", stack: "dev", podsPerNode: 3 })).toThrow(/lower-case/);
+        expect(() => buildLabTopology(plan, { name: "Bad Name", ...labOptions })).toThrow(/lower-case/);
     });
 
     test("--nodes overrides the stack's nodeCount through the same validation", () => {
@@ -151,7 +163,8 @@ describe("commands", () => {
             .flatMap((group) =>
                 group.kind === "ip" ? group.lines.map((line) => ({ netns: group.netns ?? "", line })) : [],
             );
-        // Which MAC each (namespace, interface) gets, from `link add NAME address MAC ... peer name P address MAC netns N`.
+        // Which MAC each (namespace, interface) gets:
+        // `link add NAME address MAC ... peer name P address MAC netns N`.
         const macs = new Map<string, string>();
         for (const { netns, line } of lines) {
             const made =
@@ -208,6 +221,7 @@ describe("commands", () => {
             expect(rules).toContain(`-j DNAT --to-destination ${endpoint}:8080`);
         expect(endpointProbabilities(3).map(Number)).toEqual([1 / 3, 0.5].map((p) => Number(p.toFixed(11))));
         // Each endpoint's overall share: its own probability times what the earlier rules left over.
+        // Spread even over many endpoints (a Service with nine replicas).
         const shares = [...endpointProbabilities(9).map(Number), 1].reduce<{ left: number; shares: number[] }>(
             (acc, p) => ({ left: acc.left * (1 - p), shares: [...acc.shares, acc.left * p] }),
             { left: 1, shares: [] },
@@ -228,7 +242,9 @@ describe("explain", () => {
     test("outside: SNAT to the node IP", () =>
         expect(say("10.100.1.2", "203.0.113.10")).toMatch(/SNAT: .* to the node IP 10\.220\.1\.5/));
     test("ClusterIP: DNAT", () =>
-        expect(say("10.100.0.2", "10.200.0.100")).toMatch(/ClusterIP .* DNAT: .* 9 endpoints/));
+        expect(say("10.100.0.2", "10.200.0.100")).toMatch(
+            /ClusterIP .* DNAT: .* 3 endpoints at random \(10\.100\.0\.2, 10\.100\.1\.2, 10\.100\.2\.2\)/,
+        ));
     test("a pod CIDR address no node holds: dropped", () =>
         expect(say("10.100.0.2", "10.100.99.5")).toMatch(/no route in the route table/));
     test("an unknown source or a text that is no IP is refused (the CLI exits 2)", () => {
