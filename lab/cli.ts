@@ -162,6 +162,7 @@ export async function main(argv: string[]): Promise<number> {
                 console.log(
                     `made by stack ${current.createdBy.stack} of ${current.createdBy.checkout} (pid ${current.createdBy.pid}, ${current.createdBy.startedAt})`,
                 );
+            if (current.driftUnchecked) console.log(current.driftUnchecked);
             for (const line of current.drift) console.log(`drift: ${line}`);
             if (current.drift.length > 0)
                 console.log(`repair it with: sudo npm run lab -- repair --name ${current.name}`);

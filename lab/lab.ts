@@ -359,16 +359,30 @@ export interface LabStatus extends LabState {
     readonly namespaces: number;
     /** How the live lab differs from the state file, one line per kind (empty: it matches). */
     readonly drift: readonly string[];
+    /** Why drift was not checked (not root), when it was not. */
+    readonly driftUnchecked?: string;
 }
 
 export async function status(name: string): Promise<LabStatus | undefined> {
     const state = readState(name);
     if (!state) return undefined;
+    const namespaces = await labNetns(name);
+    if (process.getuid?.() !== 0) {
+        // Routes and processes inside the namespaces can only be read as root: say so, do not guess.
+        const present = new Set(namespaces);
+        return {
+            ...state,
+            running: allNetns(state).every((netns) => present.has(netns)),
+            namespaces: namespaces.length,
+            drift: [],
+            driftUnchecked: "drift not checked: reading routes and processes inside the lab needs root (sudo)",
+        };
+    }
     const drift = await driftOf(state);
     return {
         ...state,
         running: drift.missingNamespaces.length === 0,
-        namespaces: (await labNetns(name)).length,
+        namespaces: namespaces.length,
         drift: describeDrift(state, drift),
     };
 }

@@ -3,7 +3,7 @@
  * interrupted up, and the root namespace untouched. Needs root, ip and iptables; CI runs as
  * root and installs them, so there this suite must run, not skip.
  */
-import { ChildProcess, execFileSync, spawn } from "child_process";
+import { ChildProcess, execFileSync, spawn, spawnSync } from "child_process";
 import * as path from "path";
 import * as fs from "fs";
 import * as os from "os";
@@ -235,6 +235,28 @@ describeWithRoot("the lab on this machine (root)", () => {
         expect((await lab("status", "--name", name)).stdout).not.toMatch(/drift/);
         expect((await probe(`akl-${name}-node-0-pod-0`, "10.100.1.2"))?.server).toBe("node-1-pod-0");
         expect((await lab("repair", "--name", name)).stdout).toMatch(/matches its state file; nothing to repair/);
+
+        // Without root, status still reads the state file and the namespaces, and says drift was not checked.
+        const asNobody = spawnSync(
+            "setpriv",
+            [
+                "--reuid=65534",
+                "--regid=65534",
+                "--clear-groups",
+                process.execPath,
+                ...TS_NODE,
+                "lab/cli.ts",
+                "status",
+                "--name",
+                name,
+            ],
+            { cwd: REPO, encoding: "utf8" },
+        );
+        expect([asNobody.status, asNobody.stderr]).toEqual([0, ""]);
+        expect(asNobody.stdout).toMatch(/: running, 27 namespaces\n/);
+        expect(asNobody.stdout).toMatch(
+            /^drift not checked: reading routes and processes inside the lab needs root \(sudo\)$/m,
+        );
     }, 30000);
 
     test("SIGINT while verify has a route deleted: the route comes back and verify exits 130", async () => {
