@@ -35,20 +35,27 @@ const olderNode = (process.env.PATH ?? "")
         }
     });
 
-(olderNode ? describe : describe.skip)(`every tool started with an older Node (${olderNode ?? "none on PATH"})`, () => {
-    test.each(["lab/cli.ts", "lab/bench.ts", "verify/cli.ts", "migrate/cli.ts", "guard/cli.ts", "tests/e2e/e2e.ts"])(
-        "%s exits 2 with one line naming Node 22",
-        (script) => {
-            const result = spawnSync(olderNode!, [...TS_NODE, path.join(REPO, script), "--help"], {
-                cwd: REPO,
-                encoding: "utf8",
-                env: { ...process.env, npm_lifecycle_event: "" },
-            });
-            expect(result.status).toBe(2);
-            expect(result.stdout).toBe("");
-            expect(result.stderr.trim().split("\n")).toEqual([
-                expect.stringMatching(/^[\w:.-]+: Node 22 or newer is needed; this is Node 20\./),
-            ]);
-        },
-    );
+const TOOLS = ["lab/cli.ts", "lab/bench.ts", "verify/cli.ts", "migrate/cli.ts", "guard/cli.ts", "tests/e2e/e2e.ts"];
+
+test.each(TOOLS)("%s loads the Node check before any other module", (script) => {
+    const source = fs.readFileSync(path.join(REPO, script), "utf8");
+    const firstImport = /^import .*$/m.exec(source)?.[0];
+    expect(firstImport).toMatch(/^import "(\.\.\/)+cli\/nodeVersion";/);
 });
+
+// What that first import does, in one tool started for real (each start costs a second of CPU).
+(olderNode ? test : test.skip)(
+    `a tool started with an older Node (${olderNode ?? "none on PATH"}) exits 2 with one line naming Node 22`,
+    () => {
+        const result = spawnSync(olderNode!, [...TS_NODE, path.join(REPO, "lab/cli.ts"), "--help"], {
+            cwd: REPO,
+            encoding: "utf8",
+            env: { ...process.env, npm_lifecycle_event: "" },
+        });
+        expect(result.status).toBe(2);
+        expect(result.stdout).toBe("");
+        expect(result.stderr.trim().split("\n")).toEqual([
+            expect.stringMatching(/^[\w:.-]+: Node 22 or newer is needed; this is Node 20\./),
+        ]);
+    },
+);
