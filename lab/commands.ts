@@ -2,6 +2,7 @@
  * The commands that build a lab topology, as data: phases run one after another, the groups
  * of a phase in parallel. Pure, so the exact wiring is unit-tested without root.
  */
+import * as ipaddr from "ipaddr.js";
 import {
     AZURE_CNI_POD_GATEWAY,
     KUBENET_SNAT_COMMENT,
@@ -138,7 +139,7 @@ const MAC_ROLE_BYTE: Record<MacRole, number> = { host: 0x10, router: 0x20, bridg
  * Fixed addresses let the lab write its neighbour entries itself, as permanent entries (below).
  */
 export function labMac(role: MacRole, ip: string): string {
-    const bytes = [0x02, MAC_ROLE_BYTE[role], ...ip.split(".").map(Number)];
+    const bytes = [0x02, MAC_ROLE_BYTE[role], ...ipaddr.IPv4.parse(ip).toByteArray()];
     return bytes.map((byte) => byte.toString(16).padStart(2, "0")).join(":");
 }
 

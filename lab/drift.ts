@@ -3,13 +3,7 @@
  * the router's route table, the servers' processes) and this module compares, so `status`,
  * `verify` and `repair` agree on what "drifted" means.
  */
-import { allNetns, allServers, LabTopology } from "./topology";
-
-export interface LabRoute {
-    readonly prefix: string;
-    readonly via: string;
-    readonly dev: string;
-}
+import { allNetns, allServers, IpRoute, ipRoutePrefix, LabRoute, LabTopology } from "./topology";
 
 /** What is running now, as lab.ts reads it. */
 export interface LiveLab {
@@ -85,15 +79,8 @@ export function describeDrift(topology: LabTopology, drift: LabDrift): string[] 
     return lines;
 }
 
-/**
- * `ip -j route show table N` as LabRoutes. iproute2 prints a host route without its /32; routes
- * without a next hop (unreachable ones) are kept with via "".
- */
+/** `ip -j route show table N` as LabRoutes; routes without a next hop (unreachable ones) get via "". */
 export function parseIpRoutes(json: string): LabRoute[] {
-    const routes = JSON.parse(json || "[]") as Array<{ dst: string; gateway?: string; dev?: string }>;
-    return routes.map((route) => ({
-        prefix: route.dst.includes("/") || route.dst === "default" ? route.dst : `${route.dst}/32`,
-        via: route.gateway ?? "",
-        dev: route.dev ?? "",
-    }));
+    const routes = JSON.parse(json || "[]") as IpRoute[];
+    return routes.map((route) => ({ prefix: ipRoutePrefix(route), via: route.gateway ?? "", dev: route.dev ?? "" }));
 }

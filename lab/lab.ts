@@ -6,7 +6,7 @@ import { REPO_ROOT, validatedStackConfig } from "../stackFiles";
 import { ClusterChoice } from "../names";
 import { expectedFor } from "../verify/expected";
 import { writeSnapshot } from "../verify/snapshot";
-import { IpRoute, labSnapshot } from "./snapshot";
+import { labSnapshot } from "./snapshot";
 import { buildCommands, IP_MASQ_AGENT_CHAIN } from "./commands";
 import { describeDrift, hasDrift, LabDrift, labDrift, LiveLab, parseIpRoutes } from "./drift";
 import { isStopping, registerUndo } from "./interrupts";
@@ -30,6 +30,7 @@ import {
     allNetns,
     allServers,
     buildLabTopology,
+    IpRoute,
     LabClusters,
     LabTopology,
     netnsPrefix,
@@ -293,17 +294,15 @@ export async function down(options: DownOptions): Promise<number> {
 
 /** The namespaces among `names` in which a busybox (the lab's httpd) runs. */
 function namespacesServing(names: readonly string[]): Set<string> {
+    const isServer = (pid: number) => {
+        try {
+            return fs.readFileSync(`/proc/${pid}/comm`, "utf8").trim() === "busybox";
+        } catch {
+            return false; // ended meanwhile
+        }
+    };
     const serving = new Set<string>();
-    for (const [netns, pids] of pidsInNetns(names)) {
-        const isServer = (pid: number) => {
-            try {
-                return fs.readFileSync(`/proc/${pid}/comm`, "utf8").trim() === "busybox";
-            } catch {
-                return false;
-            }
-        };
-        if (pids.some(isServer)) serving.add(netns);
-    }
+    for (const [netns, pids] of pidsInNetns(names)) if (pids.some(isServer)) serving.add(netns);
     return serving;
 }
 

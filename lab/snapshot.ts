@@ -8,15 +8,7 @@ import type { V1Node, V1Pod, V1Service } from "@kubernetes/client-node";
 import { cidr, containsCidr, parseCidr } from "../addressPlan";
 import { Expected } from "../verify/expected";
 import { Snapshot } from "../verify/snapshot";
-import { LabTopology } from "./topology";
-
-/** A route as `ip -j route show` prints it. */
-export interface IpRoute {
-    readonly dst: string;
-    readonly gateway?: string;
-    readonly dev?: string;
-    readonly type?: string;
-}
+import { IpRoute, ipRoutePrefix, LabTopology } from "./topology";
 
 /** The namespace the lab's other pods show in (they answer direct requests; nginx's ClusterIP is not theirs). */
 export const LAB_WORKLOAD_NAMESPACE = "lab";
@@ -32,7 +24,7 @@ export function labRoutes(topology: LabTopology, ipRoutes: readonly IpRoute[]): 
     return ipRoutes
         .filter((route) => route.gateway !== undefined && (route.type ?? "unicast") === "unicast")
         .filter((route) => {
-            const parsed = parseCidr(route.dst.includes("/") ? route.dst : `${route.dst}/32`);
+            const parsed = parseCidr(ipRoutePrefix(route));
             return parsed.ok && containsCidr(podCidr, parsed.value);
         })
         .map((route) => ({

@@ -44,6 +44,26 @@ export function parseLabClusters(text: string): LabClusters | undefined {
     return text.toLowerCase() === "both" ? "both" : parseClusterChoice(text);
 }
 
+/** A route the router holds: a node's slice via the node's address, out of the link to it. */
+export interface LabRoute {
+    readonly prefix: string;
+    readonly via: string;
+    readonly dev: string;
+}
+
+/** A route as `ip -j route show` prints it. */
+export interface IpRoute {
+    readonly dst: string;
+    readonly gateway?: string;
+    readonly dev?: string;
+    readonly type?: string;
+}
+
+/** The destination of an `ip -j` route as a prefix: iproute2 prints a host route without its /32. */
+export function ipRoutePrefix(route: IpRoute): string {
+    return route.dst.includes("/") || route.dst === "default" ? route.dst : `${route.dst}/32`;
+}
+
 export interface LabPod {
     readonly name: string;
     readonly netns: string;
@@ -123,7 +143,7 @@ export interface LabTopology {
          * cluster's nodes: kubenet's route table, or Overlay's SDN routes.
          */
         readonly routeTable: number;
-        readonly routes: readonly { readonly prefix: string; readonly via: string; readonly dev: string }[];
+        readonly routes: readonly LabRoute[];
         /** Ranges answered with "unreachable" unless a more specific route exists. */
         readonly unreachable: readonly string[];
         readonly externalInterface: string;
