@@ -13,10 +13,11 @@ import * as network from "@pulumi/azure-native/network";
 import * as k8s from "@pulumi/kubernetes";
 import * as time from "@pulumiverse/time";
 import { NETWORK_PLUGINS, NetworkPluginName, NetworkPluginSpec } from "./addressPlan";
-import { COMPONENT_TYPES } from "./names";
+import { apiServerOf, entraKubeconfig } from "./kubeconfig";
+import { AZURE_ROLES, ClusterAccess, COMPONENT_TYPES } from "./names";
 
 /** Built-in role "Network Contributor". */
-export const NETWORK_CONTRIBUTOR_ROLE_ID = "4d97b98b-1d4f-4787-a291-c67834d212e7";
+export const NETWORK_CONTRIBUTOR_ROLE_ID = AZURE_ROLES.networkContributor.id;
 /** The system node pool's name (Linux pool names: lower-case letters and digits, at most 12). */
 export const SYSTEM_POOL_NAME = "system";
 /** The invoke that returns the user kubeconfig (mocks answer this token). */
@@ -29,6 +30,13 @@ export const USER_CREDENTIALS_INVOKE = "azure-native:containerservice:listManage
  * the grants are (re)created, never on later updates.
  */
 export const GRANT_PROPAGATION_WAIT = "60s";
+/**
+ * How long the Kubernetes provider waits after the cluster-admin grants are created: "Azure role
+ * assignments for Kubernetes can take up to five minutes to propagate" (learn.microsoft.com/azure/aks/
+ * manage-azure-rbac). Without the wait the first nginx create can be refused with 403. Like the
+ * network wait, it runs again only when a grant is recreated.
+ */
+export const ADMIN_GRANT_PROPAGATION_WAIT = "300s";
 
 export interface ClusterArgs {
     readonly location: string;
@@ -58,6 +66,10 @@ export interface ClusterArgs {
     readonly adminUsername: string;
     /** Protect the cluster, its identity and its grants from deletion. */
     readonly protect: boolean;
+    /** entra: Entra ID + Azure RBAC, local accounts off, an exec kubeconfig; localAccounts: the tutorial's. */
+    readonly access: ClusterAccess;
+    /** entra only: object ids given RBAC Cluster Admin; empty = the principal running the deployment. */
+    readonly admins: readonly string[];
 }
 
 /** AKS DNS prefix from the cluster name: letters, digits and '-', at most 54, ending alphanumeric. */
@@ -109,6 +121,19 @@ export const dropSdkDefaultPodCidr: pulumi.ResourceTransform = ({ props, opts })
 };
 
 /**
+ * An admin may be a user, a group or a service principal, and Azure refuses a role assignment
+ * whose principalType does not match the principal (UnmatchedPrincipalType). Left out, Azure looks
+ * the type up itself. azure-native's SDK fills an unset principalType with "User"
+ * (@pulumi/azure-native authorization/roleAssignment.js: `args?.principalType ?? "User"`), which
+ * would break every admin that is not a user, the deploy identity among them: the transform takes
+ * that default out again, as dropSdkDefaultPodCidr does for the pod CIDR.
+ */
+export const dropSdkDefaultPrincipalType: pulumi.ResourceTransform = ({ props, opts }) => {
+    const { principalType: _sdkDefault, ...rest } = props;
+    return { props: rest, opts };
+};
+
+/**
  * networkProfile fields AKS fills in by itself, which this program never declares. A refresh
  * writes every output that changed into the recorded inputs (azure-native provider.go `Read`:
  * `inputs = applyDiff(inputs, diff)` over old and new outputs), and both are force-new: after the
@@ -129,8 +154,12 @@ export class Cluster extends pulumi.ComponentResource {
     public readonly networkGrants: authorization.RoleAssignment[];
     /** Waits GRANT_PROPAGATION_WAIT after the grants are created; the cluster waits for it. */
     public readonly grantPropagation: time.Sleep;
+    /** entra only: RBAC Cluster Admin on the cluster for each admin. */
+    public readonly adminGrants: authorization.RoleAssignment[];
+    /** entra only: waits ADMIN_GRANT_PROPAGATION_WAIT after the admin grants; the provider waits for it. */
+    public readonly adminGrantPropagation?: time.Sleep;
     public readonly managedCluster: containerservice.ManagedCluster;
-    /** The user kubeconfig, decoded; secret. */
+    /** The provider's kubeconfig (entra: a kubelogin exec config with no credential in it); secret. */
     public readonly kubeconfig: pulumi.Output<string>;
     /** The only Kubernetes provider workloads may use. */
     public readonly provider: k8s.Provider;
@@ -165,8 +194,11 @@ export class Cluster extends pulumi.ComponentResource {
             childOpts,
         );
 
-        const subscriptionId = authorization.getClientConfigOutput({ parent: this }).subscriptionId;
-        const networkContributor = pulumi.interpolate`/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${NETWORK_CONTRIBUTOR_ROLE_ID}`;
+        const clientConfig = authorization.getClientConfigOutput({ parent: this });
+        const subscriptionId = clientConfig.subscriptionId;
+        const roleDefinition = (id: string) =>
+            pulumi.interpolate`/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${id}`;
+        const networkContributor = roleDefinition(NETWORK_CONTRIBUTOR_ROLE_ID);
         const grant = (suffix: string, scope: pulumi.Input<string>) =>
             new authorization.RoleAssignment(
                 `${name}-network-contributor-${suffix}`,
@@ -229,6 +261,7 @@ export class Cluster extends pulumi.ComponentResource {
                         vnetSubnetID: args.nodeSubnet.id,
                     },
                 ],
+                ...(args.access === "entra" ? entraAccessFor(clientConfig.tenantId) : {}),
                 // The infrastructure-as-code form of the tutorial's VMAccessForLinux step.
                 ...(args.sshPublicKey
                     ? {
@@ -254,6 +287,48 @@ export class Cluster extends pulumi.ComponentResource {
         );
         this.nodeResourceGroup = this.managedCluster.nodeResourceGroup;
 
+        // Entra ID: who administers the cluster is an Azure role assignment on it, and Kubernetes
+        // refuses a token whose role has not propagated yet; the provider waits for both.
+        this.adminGrants =
+            args.access === "entra"
+                ? (args.admins.length > 0 ? args.admins : [undefined]).map(
+                      (admin) =>
+                          new authorization.RoleAssignment(
+                              `${name}-rbac-cluster-admin-${admin ?? "deployer"}`,
+                              {
+                                  // No principalType: see dropSdkDefaultPrincipalType.
+                                  principalId: admin ?? clientConfig.objectId,
+                                  roleDefinitionId: roleDefinition(AZURE_ROLES.aksRbacClusterAdmin.id),
+                                  scope: this.managedCluster.id,
+                                  description: `Administers AKS ${args.clusterName} through Azure RBAC${admin ? "" : " (the principal that deployed it: clusterAdmins is empty)"}`,
+                              },
+                              // Azure removes a role assignment with its scope: when the cluster
+                              // goes (or is replaced) the grant goes with it, and is made again.
+                              {
+                                  ...childOpts,
+                                  deletedWith: this.managedCluster,
+                                  transforms: [dropSdkDefaultPrincipalType],
+                              },
+                          ),
+                  )
+                : [];
+        this.adminGrantPropagation =
+            this.adminGrants.length > 0
+                ? new time.Sleep(
+                      `${name}-admin-grant-propagation`,
+                      {
+                          createDuration: ADMIN_GRANT_PROPAGATION_WAIT,
+                          triggers: Object.fromEntries(
+                              this.adminGrants.map((roleAssignment, index) => [`grant${index}`, roleAssignment.id]),
+                          ),
+                      },
+                      { parent: this, dependsOn: this.adminGrants },
+                  )
+                : undefined;
+
+        // The cluster-user credential: never the admin one (listClusterAdminCredential). On a
+        // local-accounts cluster it is a cluster-admin certificate all the same; with Entra ID it is
+        // only the server and its CA, and the provider's kubeconfig is built from those alone.
         const credentials = containerservice.listManagedClusterUserCredentialsOutput(
             {
                 resourceGroupName: args.resourceGroupName,
@@ -261,22 +336,30 @@ export class Cluster extends pulumi.ComponentResource {
             },
             { parent: this },
         );
+        const listed = credentials.kubeconfigs.apply((kubeconfigs) =>
+            Buffer.from(kubeconfigs[0].value, "base64").toString("utf8"),
+        );
         // The invoke's result is not secret by default: wrap it before anything else sees it.
         this.kubeconfig = pulumi.secret(
-            credentials.kubeconfigs.apply((kubeconfigs) =>
-                Buffer.from(kubeconfigs[0].value, "base64").toString("utf8"),
-            ),
+            args.access === "entra"
+                ? pulumi
+                      .all([listed, clientConfig.tenantId])
+                      .apply(([kubeconfig, tenantId]) =>
+                          entraKubeconfig({ clusterName: args.clusterName, tenantId, ...apiServerOf(kubeconfig) }),
+                      )
+                : listed,
         );
 
         // clusterIdentifier makes a kubeconfig change (rotated credentials, unknown during
-        // preview) an update of the provider instead of a replacement of every workload.
+        // preview, the move to Entra ID) an update of the provider instead of a replacement of
+        // every workload.
         this.provider = new k8s.Provider(
             `${name}-k8s`,
             {
                 kubeconfig: this.kubeconfig,
                 clusterIdentifier: this.managedCluster.id,
             },
-            { parent: this },
+            { parent: this, ...(this.adminGrantPropagation ? { dependsOn: [this.adminGrantPropagation] } : {}) },
         );
 
         this.registerOutputs({
@@ -285,4 +368,19 @@ export class Cluster extends pulumi.ComponentResource {
             kubeconfig: this.kubeconfig,
         });
     }
+}
+
+/**
+ * Entra ID integration as AKS manages it, with Azure RBAC deciding what each identity may do in
+ * Kubernetes, and the local accounts (the certificates listClusterUserCredential hands out on
+ * other clusters) turned off. All three update a deployed cluster in place (none is force-new in
+ * azure-native: guard/replacements.ts); Entra ID cannot be turned off again (ONE_WAY_CHANGES).
+ */
+export function entraAccessFor(
+    tenantId: pulumi.Input<string>,
+): Pick<containerservice.ManagedClusterArgs, "aadProfile" | "disableLocalAccounts"> {
+    return {
+        aadProfile: { managed: true, enableAzureRBAC: true, tenantID: tenantId },
+        disableLocalAccounts: true,
+    };
 }

@@ -9,6 +9,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { AddressPlanInput, checkAddressPlan, MAIN_NETWORK_PLUGINS, MainNetworkPlugin, Problem } from "./addressPlan";
+import { CLUSTER_ACCESS_MODES, ClusterAccess } from "./names";
 
 /** The project's keys, as Pulumi.yaml declares them (a test holds the two to the same set and types). */
 export const CONFIG_KEYS = [
@@ -37,6 +38,8 @@ export const CONFIG_KEYS = [
     "azureCniClusterName",
     "azureCniNodeCount",
     "azureCniMaxPods",
+    "clusterAccess",
+    "clusterAdmins",
 ] as const;
 export type ConfigKey = (typeof CONFIG_KEYS)[number];
 
@@ -69,6 +72,10 @@ export interface StackConfig extends AddressPlanInput {
     readonly azureCniClusterName: string;
     readonly azureCniNodeCount: number;
     readonly azureCniMaxPods: number;
+    /** entra: Microsoft Entra ID, Azure RBAC, no local accounts; localAccounts: the tutorial's certificates. */
+    readonly clusterAccess: ClusterAccess;
+    /** Entra object ids given RBAC Cluster Admin; empty = the principal that runs the deployment. */
+    readonly clusterAdmins: readonly string[];
 }
 
 export interface ConfigValidation {
@@ -141,6 +148,23 @@ export const INTEGER_KEYS: readonly ConfigKey[] = [
     "azureCniMaxPods",
 ];
 export const BOOLEAN_KEYS: readonly ConfigKey[] = ["protect", "azureCniCluster"];
+/** The keys Pulumi.yaml types as arrays: the CLI hands them over as JSON text. */
+export const ARRAY_KEYS: readonly ConfigKey[] = ["clusterAdmins"];
+
+/** An array key's items as typed, or undefined when the text is not a JSON array of strings. */
+function arrayItems(text: string): string[] | undefined {
+    try {
+        const value: unknown = JSON.parse(text);
+        return Array.isArray(value) && value.every((item) => typeof item === "string")
+            ? value.map((item) => item.trim())
+            : undefined;
+    } catch {
+        return undefined;
+    }
+}
+
+/** A Microsoft Entra object id (a GUID). */
+const OBJECT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const problem = (rule: string, key: string, values: Problem["values"], message: string): Problem => ({
     rule,
@@ -271,6 +295,73 @@ function clusterNamesDiffer(raw: RawConfig): Problem[] {
     ];
 }
 
+/** Array keys hold a JSON array of strings, as `pulumi config set --path` or Pulumi.yaml's type writes them. */
+function arraysAreArrays(raw: RawConfig): Problem[] {
+    return ARRAY_KEYS.filter((key) => raw[key] !== undefined && arrayItems(raw[key]) === undefined).map((key) =>
+        problem(
+            "arraysAreArrays",
+            key,
+            { [key]: raw[key]! },
+            `"${raw[key]}" is not a list of strings; set it with \`pulumi config set --path '${key}[0]' <value>\` or as a YAML list in Pulumi.<stack>.yaml`,
+        ),
+    );
+}
+
+/** The cluster's access mode is one this program builds. */
+function clusterAccessKnown(raw: RawConfig): Problem[] {
+    const mode = raw.clusterAccess?.trim();
+    if (mode === undefined || CLUSTER_ACCESS_MODES.includes(mode as ClusterAccess)) return [];
+    return [
+        problem(
+            "clusterAccessKnown",
+            "clusterAccess",
+            { clusterAccess: mode },
+            `"${mode}" is not an access mode; use entra (Microsoft Entra ID with Azure RBAC, no local accounts) or localAccounts (the tutorial's certificates)`,
+        ),
+    ];
+}
+
+/**
+ * Cluster admins are Entra object ids, each once, and only where Entra decides: on a
+ * local-accounts cluster nobody is admin by role (everyone with the certificate is).
+ */
+function clusterAdminsAreObjectIds(raw: RawConfig): Problem[] {
+    const admins = raw.clusterAdmins === undefined ? undefined : arrayItems(raw.clusterAdmins);
+    if (!admins) return [];
+    const malformed = admins.filter((admin) => !OBJECT_ID.test(admin));
+    if (malformed.length > 0)
+        return [
+            problem(
+                "clusterAdminsAreObjectIds",
+                "clusterAdmins",
+                { clusterAdmins: admins, malformed },
+                `${malformed.map((admin) => `"${admin}"`).join(", ")} ${malformed.length === 1 ? "is not an object id" : "are not object ids"}; use Entra object ids (az ad signed-in-user show --query id, az ad group show -g NAME --query id)`,
+            ),
+        ];
+    const repeated = admins.filter(
+        (admin, index) => admins.findIndex((other) => other.toLowerCase() === admin.toLowerCase()) !== index,
+    );
+    if (repeated.length > 0)
+        return [
+            problem(
+                "clusterAdminsAreObjectIds",
+                "clusterAdmins",
+                { clusterAdmins: admins, repeated },
+                `${repeated.join(", ")} appears more than once; list each admin once`,
+            ),
+        ];
+    if (admins.length > 0 && raw.clusterAccess?.trim() === "localAccounts")
+        return [
+            problem(
+                "clusterAdminsAreObjectIds",
+                "clusterAdmins",
+                { clusterAdmins: admins, clusterAccess: "localAccounts" },
+                "names admins, but with clusterAccess=localAccounts Kubernetes knows no Entra identity: set clusterAccess to entra, or clear clusterAdmins",
+            ),
+        ];
+    return [];
+}
+
 /** A floating tag changes under the cluster without a deploy. */
 function imagePinned(raw: RawConfig): Problem[] {
     const image = raw.nginxImage?.trim();
@@ -296,6 +387,9 @@ const CONFIG_RULES = [
     networkPluginKnown,
     clusterNamesDiffer,
     imagePinned,
+    arraysAreArrays,
+    clusterAccessKnown,
+    clusterAdminsAreObjectIds,
 ];
 
 /** More replicas than nodes: legal, but some nodes run two. */
@@ -355,6 +449,8 @@ function parse(raw: RawConfig): StackConfig {
         azureCniClusterName: text("azureCniClusterName"),
         azureCniNodeCount: Number(text("azureCniNodeCount")),
         azureCniMaxPods: Number(text("azureCniMaxPods")),
+        clusterAccess: text("clusterAccess") as ClusterAccess,
+        clusterAdmins: arrayItems(text("clusterAdmins")) ?? [],
     };
 }
 

@@ -36,6 +36,8 @@ const shared = {
     sshPublicKey: config.sshPublicKey,
     adminUsername: config.adminUsername,
     protect: config.protect,
+    access: config.clusterAccess,
+    admins: config.clusterAdmins,
 };
 
 // The main cluster, in the kubenet subnet: kubenet, or Azure CNI Overlay after the migration.

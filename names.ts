@@ -33,3 +33,29 @@ export function parseClusterChoice(text: string): ClusterChoice | undefined {
     const lower = text.toLowerCase();
     return CLUSTER_CHOICES.find((choice) => choice === lower) ?? CLUSTER_ALIASES[lower];
 }
+
+/**
+ * The built-in Azure roles the program and its CI identities use, by their role definition ids
+ * (the same in every tenant). The program assigns Network Contributor and, with Entra ID, RBAC
+ * Cluster Admin; deployment/identities.ts gives the CI identities the rest.
+ */
+export const AZURE_ROLES = Object.freeze({
+    networkContributor: { name: "Network Contributor", id: "4d97b98b-1d4f-4787-a291-c67834d212e7" },
+    aksRbacClusterAdmin: {
+        name: "Azure Kubernetes Service RBAC Cluster Admin",
+        id: "b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b",
+    },
+    aksRbacReader: { name: "Azure Kubernetes Service RBAC Reader", id: "7f6c6a51-bcf8-42ba-9220-52d62157d7db" },
+    aksClusterUser: {
+        name: "Azure Kubernetes Service Cluster User Role",
+        id: "4abbcc35-e782-43d8-92c5-2d3f1bd2253f",
+    },
+});
+
+/**
+ * How the cluster's Kubernetes API authenticates and authorizes: Microsoft Entra ID with Azure
+ * RBAC and no local accounts, or the local accounts of the tutorial (a client certificate with
+ * cluster-admin rights, which even the cluster-user credential is on such a cluster).
+ */
+export type ClusterAccess = "entra" | "localAccounts";
+export const CLUSTER_ACCESS_MODES: readonly ClusterAccess[] = ["entra", "localAccounts"];

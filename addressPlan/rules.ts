@@ -45,7 +45,7 @@ import { NETWORK_PLUGINS, NetworkPluginSpec } from "./plugins";
 export interface Problem {
     readonly rule: string;
     readonly key: string;
-    readonly values: Readonly<Record<string, string | number | boolean>>;
+    readonly values: Readonly<Record<string, string | number | boolean | readonly string[]>>;
     readonly message: string;
 }
 

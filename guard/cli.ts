@@ -24,8 +24,10 @@ const USAGE = `usage: npm run --silent preview-guard -- FILE [--allow NAME ...] 
   --json         print {ok, losses: [{name, type, loss, allowed, fields}], unusedAllows}
 Guarded types (replaced delete-first by azure-native): ${GUARDED_TYPES.map((type) => type.split(":").pop()).join(", ")}.
 For a replacement, the output names each input that forces it, and what to do about it.
-Exit 0 when none of them would be replaced or deleted (or every one is allowed), 1 when one
-would be, 2 when FILE is missing or is not preview JSON.`;
+It also refuses, whatever --allow says, an update AKS cannot undo or refuses after creation
+(turning Microsoft Entra ID off, say): docs/configuration.md lists them.
+Exit 0 when none of them would be replaced or deleted (or every one is allowed) and nothing
+irreversible changes, 1 otherwise, 2 when FILE is missing or is not preview JSON.`;
 
 function guard(argv: string[]): number {
     const { values, positionals } = parseOptions({
@@ -60,6 +62,7 @@ function guard(argv: string[]): number {
                         allowed,
                         fields,
                     })),
+                    refusals: verdict.refusals,
                     unusedAllows: verdict.unusedAllows,
                 },
                 null,
@@ -86,14 +89,21 @@ function guard(argv: string[]): number {
         }
         for (const name of verdict.unusedAllows)
             console.error(`preview-guard: --allow ${name} matched no replaced or deleted resource`);
+        for (const refusal of verdict.refusals)
+            console.log(
+                `REFUSED: ${refusal.name} ${refusal.path} would change, and it is ${refusal.kind} in AKS (${refusal.configKey}): ${refusal.why}. --allow does not pass this.`,
+            );
         const blocked = verdict.losses.filter((loss) => !loss.allowed);
-        console.log(
-            blocked.length === 0
-                ? `OK: ${verdict.losses.length === 0 ? "no guarded resource is replaced or deleted" : `${verdict.losses.length} guarded change(s), all allowed`}`
-                : `REFUSED: ${blocked.map((loss) => `${loss.name} (${loss.type.split(":").pop()}) would be ${loss.loss}`).join("; ")}. ` +
-                      "Replacements in Azure delete first: the old resource is gone before the new one exists. " +
-                      "If this is intended, allow each one with --allow NAME (on a pull request: the label allow-replacement).",
-        );
+        if (blocked.length > 0)
+            console.log(
+                `REFUSED: ${blocked.map((loss) => `${loss.name} (${loss.type.split(":").pop()}) would be ${loss.loss}`).join("; ")}. ` +
+                    "Replacements in Azure delete first: the old resource is gone before the new one exists. " +
+                    "If this is intended, allow each one with --allow NAME (on a pull request: the label allow-replacement).",
+            );
+        if (verdict.ok)
+            console.log(
+                `OK: ${verdict.losses.length === 0 ? "no guarded resource is replaced or deleted" : `${verdict.losses.length} guarded change(s), all allowed`}`,
+            );
     }
     return verdict.ok ? EXIT_OK : EXIT_CHECK_FAILED;
 }

@@ -5,7 +5,7 @@
  * must not do that by accident. Pure: the CLI (guard/cli.ts) only reads the file and prints.
  */
 
-import { DELETE_FIRST_TYPES } from "./replacements";
+import { DELETE_FIRST_TYPES, IRREVERSIBLE_CHANGES, irreversibleChangesBetween } from "./replacements";
 
 /**
  * The types whose loss costs the cluster, its network or its identity: every type azure-native
@@ -38,8 +38,9 @@ const KEEPING_OPS = new Set([
 export interface PreviewStep {
     readonly op: string;
     readonly urn: string;
-    readonly oldState?: { readonly type?: string };
-    readonly newState?: { readonly type?: string };
+    /** The engine's resource states; `inputs` are what the guard compares for irreversible changes. */
+    readonly oldState?: { readonly type?: string; readonly inputs?: Readonly<Record<string, unknown>> };
+    readonly newState?: { readonly type?: string; readonly inputs?: Readonly<Record<string, unknown>> };
     /** The keys that cause the replacement (pulumi/pulumi pkg/display/json.go PreviewStep). */
     readonly replaceReasons?: readonly string[];
     /** Per-property differences; kinds ending in "-replace" replace the resource. */
@@ -57,9 +58,20 @@ export interface GuardedLoss {
     readonly fields: readonly string[];
 }
 
+/** A change AKS refuses or cannot undo (guard/replacements.ts IRREVERSIBLE_CHANGES); --allow never passes it. */
+export interface IrreversibleRefusal {
+    readonly name: string;
+    readonly type: string;
+    readonly path: string;
+    readonly kind: "one-way" | "create-only";
+    readonly configKey: string;
+    readonly why: string;
+}
+
 export interface GuardVerdict {
     readonly losses: readonly GuardedLoss[];
-    /** True when every guarded loss is allowed (or there is none). */
+    readonly refusals: readonly IrreversibleRefusal[];
+    /** True when every guarded loss is allowed (or there is none) and nothing irreversible changes. */
     readonly ok: boolean;
     /** --allow names that matched nothing: probably a typo. */
     readonly unusedAllows: readonly string[];
@@ -128,6 +140,38 @@ export function guardPreview(steps: readonly PreviewStep[], allow: readonly stri
         }
     }
     const losses = [...byUrn.values()];
+    const refusals = steps.flatMap(irreversibleIn);
     const unusedAllows = allow.filter((name) => !losses.some((loss) => loss.name === name));
-    return { losses, ok: losses.every((loss) => loss.allowed), unusedAllows };
+    return { losses, refusals, ok: losses.every((loss) => loss.allowed) && refusals.length === 0, unusedAllows };
+}
+
+/**
+ * The irreversible changes an update step makes. With both states' inputs (what `pulumi preview
+ * --json` prints) the values are compared; without them, a detailedDiff that deletes a one-way
+ * input (or anything holding it) or touches a create-only one is refused, the direction unknown.
+ */
+function irreversibleIn(step: PreviewStep): IrreversibleRefusal[] {
+    if (step.op !== "update") return []; // a replacement is the guard's loss; a create has no past
+    const type = step.newState?.type ?? step.oldState?.type ?? parseUrn(step.urn).type;
+    const name = parseUrn(step.urn).name;
+    const refusal = (fact: (typeof IRREVERSIBLE_CHANGES)[number]): IrreversibleRefusal => ({
+        name,
+        type,
+        path: fact.path,
+        kind: fact.kind,
+        configKey: fact.configKey,
+        why: fact.why,
+    });
+    if (step.oldState?.inputs && step.newState?.inputs)
+        return irreversibleChangesBetween(type, step.oldState.inputs, step.newState.inputs).map(refusal);
+    const diffs = Object.entries(step.detailedDiff ?? {});
+    return IRREVERSIBLE_CHANGES.filter((fact) => fact.type === type)
+        .filter((fact) =>
+            diffs.some(([path, diff]) => {
+                const generic = path.replace(/\[\d+\]/g, "[]");
+                const covers = fact.path === generic || fact.path.startsWith(`${generic}.`);
+                return covers && (fact.kind === "create-only" || diff?.kind === "delete");
+            }),
+        )
+        .map(refusal);
 }

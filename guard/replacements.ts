@@ -189,3 +189,69 @@ export function fixFor(field: string): string {
         `make the program declare what Azure reports for ${field} (\`az aks show -o json\`), or add it to the resource's ignoreChanges; never --allow the cluster`
     );
 }
+
+/**
+ * Changes Pulumi would send as ordinary updates but AKS refuses or cannot undo. azure-native does
+ * not mark them force-new, so a preview shows an update, and `pulumi up` either fails at Azure
+ * (create-only) or succeeds once and can never be reversed (one-way). The preview guard refuses
+ * both whatever --allow says, and the config rules and docs/configuration.md read the same table.
+ */
+export interface IrreversibleChange {
+    readonly type: string;
+    /** The input path (array items as `[]`). */
+    readonly path: string;
+    /**
+     * one-way: once the input holds `lockedValue`, no other value (nor its absence) is accepted;
+     * create-only: once set, the value never changes.
+     */
+    readonly kind: "one-way" | "create-only";
+    readonly lockedValue?: unknown;
+    /** The config key that sets it. */
+    readonly configKey: string;
+    /** Why, in one sentence a user can act on. */
+    readonly why: string;
+    /** Where Microsoft says so. */
+    readonly source: string;
+}
+
+export const IRREVERSIBLE_CHANGES: readonly IrreversibleChange[] = Object.freeze([
+    {
+        type: "azure-native:containerservice:ManagedCluster",
+        path: "aadProfile.managed",
+        kind: "one-way",
+        lockedValue: true,
+        configKey: "clusterAccess",
+        why: "AKS cannot turn Microsoft Entra ID integration off once it is on; keep clusterAccess=entra (local accounts can come back with disableLocalAccounts, Entra ID cannot go)",
+        source: "learn.microsoft.com/azure/aks/enable-authentication-microsoft-entra-id: Microsoft Entra integration can't be disabled after it's enabled",
+    },
+]);
+
+/** The value at a dotted path (array items as `[]`: every item's value, as a list). */
+export function valueAt(document: unknown, path: string): unknown {
+    const [head, ...rest] = path.split(".");
+    const arrayHead = head.endsWith("[]");
+    const key = arrayHead ? head.slice(0, -2) : head;
+    const value = document && typeof document === "object" ? (document as Record<string, unknown>)[key] : undefined;
+    if (arrayHead)
+        return Array.isArray(value)
+            ? value.map((item: unknown) => (rest.length ? valueAt(item, rest.join(".")) : item))
+            : undefined;
+    return rest.length === 0 ? value : valueAt(value, rest.join("."));
+}
+
+/** The irreversible changes between two input objects of `type` (either may be undefined). */
+export function irreversibleChangesBetween(
+    type: string,
+    before: unknown,
+    after: unknown,
+): Array<IrreversibleChange & { readonly from: unknown; readonly to: unknown }> {
+    return IRREVERSIBLE_CHANGES.filter((fact) => fact.type === type).flatMap((fact) => {
+        const [from, to] = [valueAt(before, fact.path), valueAt(after, fact.path)];
+        const refused =
+            fact.kind === "one-way"
+                ? JSON.stringify(from) === JSON.stringify(fact.lockedValue) &&
+                  JSON.stringify(to) !== JSON.stringify(fact.lockedValue)
+                : from !== undefined && JSON.stringify(from) !== JSON.stringify(to);
+        return refused ? [{ ...fact, from, to }] : [];
+    });
+}

@@ -1,5 +1,5 @@
 /** Pulumi.yaml is the one source of the keys, their types and defaults; the dev stack adds only its location. */
-import { BOOLEAN_KEYS, CONFIG_KEYS, INTEGER_KEYS, PROJECT_NAME, validateConfig } from "../config";
+import { ARRAY_KEYS, BOOLEAN_KEYS, CONFIG_KEYS, INTEGER_KEYS, PROJECT_NAME, validateConfig } from "../config";
 import { projectConfig, rawStackConfig, readYaml } from "../stackFiles";
 
 const declared = Object.entries(projectConfig()).filter(([key]) => !key.includes(":"));
@@ -11,7 +11,9 @@ test("Pulumi.yaml declares exactly the keys the program reads, each typed as con
             ? "integer"
             : BOOLEAN_KEYS.includes(key as never)
               ? "boolean"
-              : "string";
+              : ARRAY_KEYS.includes(key as never)
+                ? "array"
+                : "string";
         expect([key, entry.type, entry.default !== undefined, (entry.description ?? "").length > 10]).toEqual([
             key,
             parsedAs,

@@ -259,7 +259,59 @@ const badConfigs: Array<[string, RawConfig, string, string, Record<string, unkno
     ],
     ["azureCniMaxPods not a number", { azureCniMaxPods: "lots" }, "azureCniMaxPods", "integersAreWhole"],
     ["azureCniCluster not boolean", { azureCniCluster: "on" }, "azureCniCluster", "booleansAreBoolean"],
+    [
+        "an unknown access mode",
+        { clusterAccess: "aad" },
+        "clusterAccess",
+        "clusterAccessKnown",
+        { clusterAccess: "aad" },
+    ],
+    ["clusterAdmins not a list", { clusterAdmins: "me" }, "clusterAdmins", "arraysAreArrays", { clusterAdmins: "me" }],
+    ["clusterAdmins a list of numbers", { clusterAdmins: "[1]" }, "clusterAdmins", "arraysAreArrays"],
+    [
+        "a cluster admin that is not an object id",
+        { clusterAdmins: '["alice@example.com"]' },
+        "clusterAdmins",
+        "clusterAdminsAreObjectIds",
+        { clusterAdmins: ["alice@example.com"], malformed: ["alice@example.com"] },
+    ],
+    [
+        "a cluster admin twice",
+        { clusterAdmins: '["0b6e1a52-37b4-4d7e-9c55-0a4d7f5a8e01", "0B6E1A52-37B4-4D7E-9C55-0A4D7F5A8E01"]' },
+        "clusterAdmins",
+        "clusterAdminsAreObjectIds",
+    ],
+    [
+        "cluster admins on a local-accounts cluster",
+        { clusterAccess: "localAccounts", clusterAdmins: '["0b6e1a52-37b4-4d7e-9c55-0a4d7f5a8e01"]' },
+        "clusterAdmins",
+        "clusterAdminsAreObjectIds",
+        { clusterAdmins: ["0b6e1a52-37b4-4d7e-9c55-0a4d7f5a8e01"], clusterAccess: "localAccounts" },
+    ],
 ];
+
+describe("cluster access", () => {
+    test("entra with no admins by default; object ids parse to a list; localAccounts is accepted", () => {
+        expect(validateConfig(valid).config).toMatchObject({ clusterAccess: "entra", clusterAdmins: [] });
+        const admins = ["0b6e1a52-37b4-4d7e-9c55-0a4d7f5a8e01", "7c2d9e10-5f4b-4c8a-a1b2-c3d4e5f60718"];
+        expect(validateConfig({ ...valid, clusterAdmins: JSON.stringify(admins) }).config?.clusterAdmins).toEqual(
+            admins,
+        );
+        expect(validateConfig({ ...valid, clusterAccess: "localAccounts" }).config?.clusterAccess).toBe(
+            "localAccounts",
+        );
+    });
+    test("each message names what to type instead", () => {
+        const message = (overrides: RawConfig) => validateConfig({ ...valid, ...overrides }).errors[0].message;
+        expect(message({ clusterAccess: "aad" })).toMatch(/use entra .* or localAccounts/);
+        expect(message({ clusterAdmins: '["bob"]' })).toMatch(
+            /"bob" is not an object id; use Entra object ids \(az ad/,
+        );
+        expect(
+            message({ clusterAccess: "localAccounts", clusterAdmins: '["0b6e1a52-37b4-4d7e-9c55-0a4d7f5a8e01"]' }),
+        ).toMatch(/set clusterAccess to entra, or clear clusterAdmins/);
+    });
+});
 
 describe("the second cluster and the plugin: good configurations", () => {
     test("the defaults fit: 4 x 31 = 124 of 251", () => {

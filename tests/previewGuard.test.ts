@@ -41,6 +41,7 @@ describe("every op on the cluster", () => {
             expect(verdictFor(op)).toEqual({
                 ok: false,
                 unusedAllows: [],
+                refusals: [],
                 losses: [
                     {
                         name: "cluster-aks",
@@ -68,7 +69,7 @@ describe("every op on the cluster", () => {
         "discard-replaced",
         "remove-pending-replace",
     ])("%s keeps it", (op) => {
-        expect(verdictFor(op)).toEqual({ ok: true, losses: [], unusedAllows: [] });
+        expect(verdictFor(op)).toEqual({ ok: true, losses: [], refusals: [], unusedAllows: [] });
     });
 });
 
@@ -84,7 +85,7 @@ describe("which resources are guarded", () => {
             .filter((step) => !GUARDED_TYPES.includes(step.oldState!.type!))
             .map((step) => ({ ...step, op: "replace" }));
         expect(steps.length).toBeGreaterThan(5);
-        expect(guardPreview(steps)).toEqual({ ok: true, losses: [], unusedAllows: [] });
+        expect(guardPreview(steps)).toEqual({ ok: true, losses: [], refusals: [], unusedAllows: [] });
     });
     test("the state's type wins over the URN; without state the URN's last segment counts", () => {
         expect(
@@ -171,6 +172,66 @@ describe("the fields that force a replacement, and their fixes", () => {
     });
 });
 
+describe("changes AKS cannot undo: Microsoft Entra ID off", () => {
+    const entra = { managed: true, enableAzureRBAC: true, tenantID: "t" };
+    const update = (before: object, after: object): PreviewStep => ({
+        op: "update",
+        urn: clusterUrn,
+        oldState: { type: CLUSTER, inputs: { resourceName: "kubenet-cluster", ...before } },
+        newState: { type: CLUSTER, inputs: { resourceName: "kubenet-cluster", ...after } },
+    });
+    const onlyRefusal = expect.objectContaining({
+        name: "cluster-aks",
+        path: "aadProfile.managed",
+        kind: "one-way",
+        configKey: "clusterAccess",
+        why: expect.stringMatching(/cannot turn Microsoft Entra ID integration off/),
+    });
+
+    test("an update that drops aadProfile, or sets managed false, is refused; --allow does not pass it", () => {
+        for (const after of [{}, { aadProfile: { ...entra, managed: false } }]) {
+            const verdict = guardPreview(
+                [update({ aadProfile: entra, disableLocalAccounts: true }, after)],
+                ["cluster-aks"],
+            );
+            expect([after, verdict.ok, verdict.refusals]).toEqual([after, false, [onlyRefusal]]);
+        }
+    });
+
+    test("turning Entra ID on, keeping it on, or changing other fields passes", () => {
+        for (const [before, after] of [
+            [{}, { aadProfile: entra, disableLocalAccounts: true }],
+            [{ aadProfile: entra }, { aadProfile: { ...entra, enableAzureRBAC: false } }],
+            [
+                { aadProfile: entra, disableLocalAccounts: true },
+                { aadProfile: entra, disableLocalAccounts: false },
+            ],
+        ])
+            expect(guardPreview([update(before, after)])).toMatchObject({ ok: true, refusals: [] });
+    });
+
+    test("without the states' inputs, a detailedDiff that deletes aadProfile (or its managed flag) is refused", () => {
+        for (const key of ["aadProfile", "aadProfile.managed"]) {
+            const step: PreviewStep = { op: "update", urn: clusterUrn, detailedDiff: { [key]: { kind: "delete" } } };
+            expect(guardPreview([step]).refusals).toEqual([onlyRefusal]);
+        }
+        const added: PreviewStep = { op: "update", urn: clusterUrn, detailedDiff: { aadProfile: { kind: "add" } } };
+        expect(guardPreview([added]).ok).toBe(true);
+    });
+
+    test("the CLI names the resource, the input, why, and the config key", async () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "guard-entra-"));
+        const file = path.join(dir, "preview.json");
+        fs.writeFileSync(file, JSON.stringify({ steps: [update({ aadProfile: entra }, {})] }));
+        const result = await runInProcess("preview-guard", guardMain, [file, "--allow", "cluster-aks"]);
+        expect(result.code).toBe(1);
+        expect(result.stdout).toMatch(
+            /^REFUSED: cluster-aks aadProfile\.managed would change, and it is one-way in AKS \(clusterAccess\): AKS cannot turn Microsoft Entra ID integration off/m,
+        );
+        expect(result.stdout).not.toMatch(/^OK/m);
+    });
+});
+
 describe("readPreview", () => {
     test("accepts preview JSON, and a preview with no steps", () => {
         expect(readPreview(noChanges)).toEqual({ steps: noChanges.steps });
@@ -209,6 +270,7 @@ describe("the CLI", () => {
                     fields: ["networkProfile.podCidr"],
                 },
             ],
+            refusals: [],
             unusedAllows: [],
         });
         expect((await guard(fixture("no-changes.json"))).stdout).toMatch(/^OK: no guarded resource/m);

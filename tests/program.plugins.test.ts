@@ -9,7 +9,8 @@ import { Deployment } from "kubernetes-models/apps/v1/Deployment";
 import { PodDisruptionBudget } from "kubernetes-models/policy/v1/PodDisruptionBudget";
 import { Namespace } from "kubernetes-models/v1/Namespace";
 import { Service } from "kubernetes-models/v1/Service";
-import { MOCK_KUBECONFIG, MOCK_SUBSCRIPTION_ID, ProgramRun, RecordedResource, runProgram } from "./helpers/program";
+import { replacingPaths } from "../guard/replacements";
+import { MOCK_SUBSCRIPTION_ID, ProgramRun, RecordedResource, runProgram } from "./helpers/program";
 
 /** The serialized form of a secret in a registration request. */
 const SECRET_SIGNATURE = "4dabf18193072939515e22adb298388d";
@@ -39,17 +40,59 @@ beforeAll(async () => {
 });
 const byUrn = (run: ProgramRun) => new Map(run.resources.map((resource) => [resource.urn, resource]));
 
+/** Dotted paths of the leaves that differ between two input objects (array items as [n]). */
+function changedPaths(before: unknown, after: unknown, prefix = ""): string[] {
+    const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null;
+    if (!isObject(before) || !isObject(after)) return JSON.stringify(before) === JSON.stringify(after) ? [] : [prefix];
+    const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])];
+    return keys.flatMap((key) =>
+        changedPaths(
+            before[key],
+            after[key],
+            Array.isArray(after) ? `${prefix}[${key}]` : prefix ? `${prefix}.${key}` : key,
+        ),
+    );
+}
+
 describe("the default stack is the stack as it was deployed", () => {
-    test("every earlier URN is still there with the same inputs; the only addition is the grant wait", () => {
+    const clusterUrn =
+        "urn:pulumi:dev::aks-kubenet::aks-kubenet:cluster:Cluster$azure-native:containerservice:ManagedCluster::cluster-aks";
+
+    test("every earlier URN is still there with the same inputs, but for the cluster's Entra ID access; the additions are the waits and the admin grant", () => {
         const now = byUrn(kubenet);
-        for (const { urn, inputs } of before)
-            expect([urn, now.has(urn) ? plainInputs(now.get(urn)!) : "missing"]).toEqual([urn, inputs]);
+        for (const { urn, inputs } of before) {
+            // Cluster access (clusterAccess=entra by default) adds exactly these to the cluster.
+            const expected =
+                urn === clusterUrn
+                    ? {
+                          ...(inputs as object),
+                          aadProfile: { managed: true, enableAzureRBAC: true, tenantID: expect.any(String) },
+                          disableLocalAccounts: true,
+                      }
+                    : inputs;
+            expect([urn, now.has(urn) ? plainInputs(now.get(urn)!) : "missing"]).toEqual([urn, expected]);
+        }
         const added = kubenet.resources
             .filter((resource) => !before.some((old) => old.urn === resource.urn))
             .map((resource) => resource.urn);
         expect(added).toEqual([
             "urn:pulumi:dev::aks-kubenet::aks-kubenet:cluster:Cluster$time:index/sleep:Sleep::cluster-grant-propagation",
+            "urn:pulumi:dev::aks-kubenet::aks-kubenet:cluster:Cluster$azure-native:authorization:RoleAssignment::cluster-rbac-cluster-admin-deployer",
+            "urn:pulumi:dev::aks-kubenet::aks-kubenet:cluster:Cluster$time:index/sleep:Sleep::cluster-admin-grant-propagation",
         ]);
+    });
+
+    test("the deployed cluster moves to Entra ID in place: none of the inputs that change is force-new or a path parameter", () => {
+        const deployed = before.find(({ urn }) => urn === clusterUrn)!.inputs;
+        const changed = changedPaths(deployed, plainInputs(byUrn(kubenet).get(clusterUrn)!));
+        expect(changed.sort()).toEqual(["aadProfile", "disableLocalAccounts"]);
+        expect(replacingPaths("azure-native:containerservice:ManagedCluster", changed)).toEqual([]);
+        // ...and the provider's new kubeconfig is an update, not a replacement of every workload.
+        expect(
+            byUrn(kubenet).get(
+                "urn:pulumi:dev::aks-kubenet::aks-kubenet:cluster:Cluster$pulumi:providers:kubernetes::cluster-k8s",
+            )!.inputs.clusterIdentifier,
+        ).toBeDefined();
     });
 });
 
@@ -66,6 +109,7 @@ describe("azureCniCluster=true: the tutorial's second cluster", () => {
             .sort();
         expect(added).toEqual([
             "azurecni",
+            "azurecni-admin-grant-propagation",
             "azurecni-aks",
             "azurecni-grant-propagation",
             "azurecni-identity",
@@ -77,6 +121,7 @@ describe("azureCniCluster=true: the tutorial's second cluster", () => {
             "azurecni-nginx-namespace",
             "azurecni-nginx-pdb",
             "azurecni-nginx-service",
+            "azurecni-rbac-cluster-admin-deployer",
         ]);
     });
 
@@ -88,7 +133,7 @@ describe("azureCniCluster=true: the tutorial's second cluster", () => {
         });
         const grants = withAzureCni
             .ofType("azure-native:authorization:RoleAssignment")
-            .filter((grant) => grant.name.startsWith("azurecni-"));
+            .filter((grant) => grant.name.startsWith("azurecni-network-contributor-"));
         expect(grants.map((grant) => grant.inputs.scope).sort()).toEqual([subnetId("azurecni"), subnetId("services")]);
         for (const grant of grants)
             expect(grant.inputs).toMatchObject({
@@ -101,7 +146,7 @@ describe("azureCniCluster=true: the tutorial's second cluster", () => {
         const wait = second("azurecni-grant-propagation");
         const grants = withAzureCni
             .ofType("azure-native:authorization:RoleAssignment")
-            .filter((grant) => grant.name.startsWith("azurecni-"));
+            .filter((grant) => grant.name.startsWith("azurecni-network-contributor-"));
         for (const grant of grants) {
             expect(wait.dependencies).toContain(grant.urn);
             expect(second("azurecni-aks").dependencies).toContain(grant.urn);
@@ -201,7 +246,7 @@ describe("azureCniCluster=true: the tutorial's second cluster", () => {
         expect(withAzureCni.outputs.azureCni).toMatchObject({
             clusterName: "azurecni-cluster",
             nodeResourceGroup: "MC_NetworkLab_azurecni-cluster_eastus",
-            kubeconfig: MOCK_KUBECONFIG,
+            kubeconfig: expect.stringContaining("command: kubelogin"),
             nginxClusterIp: "10.200.12.34",
             nginxLoadBalancerIp: "10.220.3.4",
             nextSteps: {
@@ -210,6 +255,7 @@ describe("azureCniCluster=true: the tutorial's second cluster", () => {
             },
         });
         expect([...withAzureCni.secretOutputs].sort()).toEqual(["azureCni.kubeconfig", "kubeconfig"]);
+        expect(withAzureCni.outputs.azureCni.kubeconfig).toContain("name: azurecni-cluster");
         expect(withAzureCni.outputs.addressPlan.azureCni.nodes.map((node: { ip: string }) => node.ip)).toEqual([
             "10.220.2.4",
             "10.220.2.35",

@@ -2,10 +2,17 @@
 import { buildAddressPlan } from "../addressPlan";
 import { NETWORK_CONTRIBUTOR_ROLE_ID } from "../cluster";
 import { validateConfig } from "../config";
+import { parse } from "yaml";
+import { AKS_ENTRA_SERVER_APP_ID, bearerCredentialsIn } from "../kubeconfig";
+import { AZURE_ROLES } from "../names";
 import {
     KUBECONFIG_MARKER,
+    MOCK_API_SERVER,
+    MOCK_CA_DATA,
+    MOCK_DEPLOYER_OBJECT_ID,
     MOCK_KUBECONFIG,
     MOCK_SUBSCRIPTION_ID,
+    MOCK_TENANT_ID,
     ProgramRun,
     RecordedResource,
     runProgram,
@@ -17,12 +24,22 @@ const SECRET_SIGNATURE = "4dabf18193072939515e22adb298388d";
 const isSecretValue = (value: unknown) => typeof value === "object" && value !== null && SECRET_SIGNATURE in value;
 
 let dev: ProgramRun;
+let localAccounts: ProgramRun;
 beforeAll(async () => {
     dev = await runProgram();
     if (dev.error) throw dev.error;
+    localAccounts = await runProgram({ config: { clusterAccess: "localAccounts" } });
+    if (localAccounts.error) throw localAccounts.error;
 });
 
 const id = (resource: RecordedResource) => resource.urn;
+const roleDefinitionId = (roleId: string) =>
+    `/subscriptions/${MOCK_SUBSCRIPTION_ID}/providers/Microsoft.Authorization/roleDefinitions/${roleId}`;
+/** The Network Contributor grants (the admin grants are Entra's: see "cluster access"). */
+const networkGrantsOf = (run: ProgramRun) =>
+    run
+        .ofType("azure-native:authorization:RoleAssignment")
+        .filter((grant) => grant.inputs.roleDefinitionId === roleDefinitionId(NETWORK_CONTRIBUTOR_ROLE_ID));
 
 describe("network", () => {
     test("resource group and VNet carry the tutorial's names, location and address space", () => {
@@ -86,14 +103,14 @@ describe("cluster", () => {
     });
 
     test("Network Contributor on the kubenet subnet, the route table and the services subnet, as ServicePrincipal", () => {
-        const grants = dev.ofType("azure-native:authorization:RoleAssignment");
+        const grants = networkGrantsOf(dev);
         const scopes = grants.map((grant) => grant.inputs.scope.split("/").slice(-2).join("/")).sort();
         expect(scopes).toEqual(["routeTables/aksvnet-kubenet-routes", "subnets/kubenet", "subnets/services"]);
         for (const grant of grants) {
             expect(grant.inputs).toMatchObject({
                 principalId: "principal-of-kubenet-cluster-control-plane",
                 principalType: "ServicePrincipal",
-                roleDefinitionId: `/subscriptions/${MOCK_SUBSCRIPTION_ID}/providers/Microsoft.Authorization/roleDefinitions/${NETWORK_CONTRIBUTOR_ROLE_ID}`,
+                roleDefinitionId: roleDefinitionId(NETWORK_CONTRIBUTOR_ROLE_ID),
             });
         }
     });
@@ -137,8 +154,7 @@ describe("cluster", () => {
 
     test("the cluster waits for every grant and for the route-table association", () => {
         const waitsFor = cluster().dependencies;
-        for (const grant of dev.ofType("azure-native:authorization:RoleAssignment"))
-            expect(waitsFor).toContain(id(grant));
+        for (const grant of networkGrantsOf(dev)) expect(waitsFor).toContain(id(grant));
         expect(waitsFor).toContain(id(dev.resource("network-kubenet")));
         expect(waitsFor).toContain(id(dev.resource("network-routes")));
     });
@@ -155,7 +171,7 @@ describe("cluster", () => {
 describe("the wait for role assignments to propagate (CustomRouteTableMissingPermission)", () => {
     test("a Sleep after every grant, re-run only when a grant is recreated; the cluster waits for it", () => {
         const wait = dev.resource("cluster-grant-propagation");
-        const grants = dev.ofType("azure-native:authorization:RoleAssignment");
+        const grants = networkGrantsOf(dev);
         expect(wait.type).toBe("time:index/sleep:Sleep");
         expect(wait.parent).toBe(id(dev.resource("cluster")));
         for (const grant of grants) expect(wait.dependencies).toContain(id(grant));
@@ -174,13 +190,51 @@ describe("the wait for role assignments to propagate (CustomRouteTableMissingPer
 });
 
 describe("kubeconfig and the Kubernetes provider", () => {
-    test("the kubeconfig output is decoded and secret", () => {
-        expect(dev.outputs.kubeconfig).toBe(MOCK_KUBECONFIG);
+    test("entra (the default): the kubeconfig output is a kubelogin exec config for the listed server and CA, secret", () => {
+        const kubeconfig = parse(dev.outputs.kubeconfig);
+        expect(kubeconfig.clusters).toEqual([
+            {
+                name: "kubenet-cluster",
+                cluster: { server: MOCK_API_SERVER, "certificate-authority-data": MOCK_CA_DATA },
+            },
+        ]);
+        expect(kubeconfig.users).toEqual([
+            {
+                name: "kubenet-cluster-entra",
+                user: {
+                    exec: expect.objectContaining({
+                        command: "kubelogin",
+                        args: [
+                            "get-token",
+                            "--environment",
+                            "AzurePublicCloud",
+                            "--server-id",
+                            AKS_ENTRA_SERVER_APP_ID,
+                            "--tenant-id",
+                            MOCK_TENANT_ID,
+                            "--login",
+                            "azurecli",
+                        ],
+                        interactiveMode: "Never",
+                    }),
+                },
+            },
+        ]);
+        expect(kubeconfig["current-context"]).toBe("kubenet-cluster");
         expect(dev.secretOutputs).toEqual(["kubeconfig"]);
     });
 
-    test("no other output carries the kubeconfig in clear", () => {
-        const { kubeconfig, ...others } = dev.outputs;
+    test("entra: what AKS listed as the user's credential never reaches an output or the provider", () => {
+        expect(bearerCredentialsIn(MOCK_KUBECONFIG).length).toBeGreaterThan(0); // the mock does hand one out
+        expect(bearerCredentialsIn(dev.outputs.kubeconfig)).toEqual([]);
+        const everything = JSON.stringify([dev.outputs, dev.resources.map((resource) => resource.inputs)]);
+        for (const leaked of [KUBECONFIG_MARKER, "a2V5", "Y2VydA=="]) expect(everything).not.toContain(leaked);
+    });
+
+    test("localAccounts: the kubeconfig output is the listed one, decoded and secret; no other output carries it in clear", () => {
+        expect(localAccounts.outputs.kubeconfig).toBe(MOCK_KUBECONFIG);
+        expect(localAccounts.secretOutputs).toEqual(["kubeconfig"]);
+        const { kubeconfig, ...others } = localAccounts.outputs;
         expect(kubeconfig).toContain(KUBECONFIG_MARKER);
         expect(JSON.stringify(others)).not.toContain(KUBECONFIG_MARKER);
         expect(JSON.stringify(others)).not.toContain(Buffer.from(MOCK_KUBECONFIG).toString("base64"));
@@ -201,6 +255,66 @@ describe("kubeconfig and the Kubernetes provider", () => {
         const providerRef = `${id(dev.resource("cluster-k8s"))}::cluster-k8s-id`;
         for (const resource of kubernetesResources)
             expect([resource.name, resource.provider]).toEqual([resource.name, providerRef]);
+    });
+});
+
+describe("cluster access (clusterAccess)", () => {
+    test("entra, the default: managed Entra ID with Azure RBAC in the deployer's tenant, local accounts off", () => {
+        expect(dev.resource("cluster-aks").inputs).toMatchObject({
+            aadProfile: { managed: true, enableAzureRBAC: true, tenantID: MOCK_TENANT_ID },
+            disableLocalAccounts: true,
+            enableRBAC: true,
+        });
+    });
+
+    test("entra: the deploying principal is RBAC Cluster Admin on the cluster, and the provider waits 5 minutes for it", () => {
+        const admin = dev.resource("cluster-rbac-cluster-admin-deployer");
+        expect(admin.inputs).toEqual({
+            principalId: MOCK_DEPLOYER_OBJECT_ID,
+            roleDefinitionId: roleDefinitionId(AZURE_ROLES.aksRbacClusterAdmin.id),
+            scope: `/subscriptions/${MOCK_SUBSCRIPTION_ID}/resourceGroups/NetworkLab/providers/Microsoft.containerservice/managedClusters/kubenet-cluster`,
+            description: expect.stringMatching(/clusterAdmins is empty/),
+        });
+        const wait = dev.resource("cluster-admin-grant-propagation");
+        expect(wait.inputs).toEqual({ createDuration: "300s", triggers: { grant0: expect.any(String) } });
+        expect(wait.dependencies).toContain(id(admin));
+        expect(dev.resource("cluster-k8s").dependencies).toContain(id(wait));
+    });
+
+    test("entra with clusterAdmins: one grant per object id, named by it; the deployer gets none", async () => {
+        const admins = ["0b6e1a52-37b4-4d7e-9c55-0a4d7f5a8e01", "7c2d9e10-5f4b-4c8a-a1b2-c3d4e5f60718"];
+        const run = await runProgram({ config: { clusterAdmins: JSON.stringify(admins) } });
+        expect(run.error).toBeUndefined();
+        const grants = run
+            .ofType("azure-native:authorization:RoleAssignment")
+            .filter((grant) => grant.inputs.roleDefinitionId === roleDefinitionId(AZURE_ROLES.aksRbacClusterAdmin.id));
+        expect(grants.map((grant) => [grant.name, grant.inputs.principalId])).toEqual(
+            admins.map((admin) => [`cluster-rbac-cluster-admin-${admin}`, admin]),
+        );
+        expect(run.resource("cluster-admin-grant-propagation").inputs.triggers).toEqual({
+            grant0: expect.any(String),
+            grant1: expect.any(String),
+        });
+    });
+
+    test("the admin credential is never fetched: only the cluster-user invoke, on both access modes", () => {
+        for (const run of [dev, localAccounts])
+            expect(run.invokes.map((invoke) => invoke.token).filter((token) => /Credential/i.test(token))).toEqual([
+                "azure-native:containerservice:listManagedClusterUserCredentials",
+            ]);
+    });
+
+    test("localAccounts: the tutorial's cluster, exactly as before Entra: no aadProfile, no admin grant, no wait", () => {
+        const inputs = localAccounts.resource("cluster-aks").inputs;
+        expect(inputs).not.toHaveProperty("aadProfile");
+        expect(inputs).not.toHaveProperty("disableLocalAccounts");
+        expect(localAccounts.resources.map((resource) => resource.name)).toEqual(
+            dev.resources
+                .map((resource) => resource.name)
+                .filter((name) => !/rbac-cluster-admin|admin-grant-propagation/.test(name)),
+        );
+        const waits = localAccounts.ofType("time:index/sleep:Sleep").map((wait) => wait.urn);
+        expect(localAccounts.resource("cluster-k8s").dependencies.filter((urn) => waits.includes(urn))).toEqual([]);
     });
 });
 
@@ -298,6 +412,7 @@ describe("config changes", () => {
             "cluster-network-contributor-kubenet-subnet",
             "cluster-network-contributor-route-table",
             "cluster-network-contributor-services-subnet",
+            "cluster-rbac-cluster-admin-deployer",
             "network-azurecni",
             "network-kubenet",
             "network-rg",

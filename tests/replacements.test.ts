@@ -58,13 +58,21 @@ function leaves(value: unknown, base = ""): Map<string, string> {
 
 /** The resources of `before` that `after` would replace: changed inputs that are replacing for the type. */
 function replacedBetween(before: ProgramRun, after: ProgramRun): RecordedResource[] {
-    return before.resources.filter((resource) => {
+    const replaced = before.resources.filter((resource) => {
         const next = after.resources.find((candidate) => candidate.urn === resource.urn);
         if (!next || !REPLACEMENT_FACTS[resource.type]) return false;
         const [old, now] = [leaves(resource.inputs), leaves(next.inputs)];
         const changed = [...new Set([...old.keys(), ...now.keys()])].filter((key) => old.get(key) !== now.get(key));
         return replacingPaths(resource.type, changed).length > 0;
     });
+    // deletedWith: what goes with a replaced resource is replaced too, and so is the wait on it.
+    const alongside = before.resources.filter((resource) => replaced.some((gone) => gone.urn === resource.deletedWith));
+    const waits = before.resources.filter(
+        (resource) =>
+            resource.type === "time:index/sleep:Sleep" &&
+            alongside.some((grant) => resource.dependencies.includes(grant.urn)),
+    );
+    return [...new Set([...replaced, ...alongside, ...waits])];
 }
 
 const labels = (resources: readonly RecordedResource[]) => [...new Set(resources.map(labelOf))].sort();
@@ -97,7 +105,7 @@ describe("docs/configuration.md says what each config key replaces", () => {
         expect(computed.vnetName).toEqual(expect.arrayContaining(["VNet", "subnets", "route table"]));
         expect(computed.clusterName).toEqual(expect.arrayContaining(["cluster", "identity", "grants", "grant wait"]));
         expect(computed["azure-native:location"]).toEqual(expect.arrayContaining(["resource group", "cluster"]));
-        expect(computed.networkPlugin).toEqual(["cluster", "grant wait"]);
+        expect(computed.networkPlugin).toEqual(["admin grant wait", "admin grants", "cluster", "grant wait"]);
         expect(computed.nodeCount).toEqual([]);
     });
 

@@ -1,7 +1,7 @@
 // Runs the Pulumi program (index.ts) under the SDK's mock runtime with nothing but what
 // `npm ci --omit=dev` installs: @pulumi/pulumi and the program's other dependencies, and
 // ts-node + typescript, which the Pulumi Node.js runtime uses. Plain JavaScript on purpose: no
-// test framework, no YAML parser (both are devDependencies).
+// test framework (a devDependency).
 //
 //   AKS_KUBENET_CONFIG='{"aks-kubenet:...": "..."}' node tests/deployInstall/programUnderMocks.js
 //
@@ -42,7 +42,9 @@ async function main() {
                         kubeconfigs: [
                             {
                                 name: "clusterUser",
-                                value: Buffer.from("apiVersion: v1\nkind: Config\n").toString("base64"),
+                                value: Buffer.from(
+                                    "apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster: {server: 'https://c:443', certificate-authority-data: Q0E=}\n",
+                                ).toString("base64"),
                             },
                         ],
                     };

@@ -31,6 +31,7 @@ export const TAINTED_CONFIG: Readonly<Record<string, string>> = Object.freeze({
     azureCniCluster: "true",
     azureCniNodeCount: "4",
     azureCniMaxPods: "31",
+    clusterAdmins: '["7a1e2b3c-4d5e-4f60-8a9b-0c1d2e3f4a5b"]',
 });
 
 const NUMBER_KEYS = new Set(["nodeCount", "maxPods", "azureCniNodeCount", "azureCniMaxPods"]);
@@ -46,9 +47,10 @@ function leaves(value: unknown, base = ""): Array<[string, unknown]> {
 /** The resources whose replacement the engine would plan; the ones the facts table knows. */
 const tracked = (run: ProgramRun) => run.resources.filter((resource) => REPLACEMENT_FACTS[resource.type] !== undefined);
 
-/** A resource's label in docs: the facts label, "Azure CNI " first for the second cluster's. */
+/** A resource's docs label: the facts label ("admin ..." for Entra's), "Azure CNI " first for the second cluster's. */
 export function labelOf(resource: RecordedResource): string {
-    const label = REPLACEMENT_FACTS[resource.type].label;
+    const base = REPLACEMENT_FACTS[resource.type].label;
+    const label = /rbac-cluster-admin|admin-grant-propagation/.test(resource.name) ? `admin ${base}` : base;
     return resource.name.startsWith("azurecni-") ? `Azure CNI ${label}` : label;
 }
 
@@ -88,13 +90,29 @@ export function replacementsByKey(run: ProgramRun): Record<string, RecordedResou
     const result: Record<string, RecordedResource[]> = {};
     for (const [key, value] of Object.entries(TAINTED_CONFIG)) {
         if (value === "true") continue; // a switch creates or removes resources; it replaces none
-        const needle = NUMBER_KEYS.has(key) ? Number(value) : value;
+        // An array key (clusterAdmins) flows in item by item: follow its one item.
+        const needle = NUMBER_KEYS.has(key)
+            ? Number(value)
+            : value.startsWith("[")
+              ? (JSON.parse(value) as string[])[0]
+              : value;
         const replaced = new Set<RecordedResource>();
         let changed = new Map(tracked(run).map((resource) => [resource, pathsCarrying(resource, needle)]));
         for (;;) {
             const newly = [...changed]
-                .map(([resource, paths]) => [resource, replacingPaths(resource.type, paths)] as const)
+                .map(
+                    ([resource, paths]) =>
+                        [resource, replacingPaths(resource.type, paths)] as [RecordedResource, string[]],
+                )
                 .filter(([resource, replacing]) => !replaced.has(resource) && replacing.length > 0);
+            // deletedWith: a resource goes, and comes back, with the one it names.
+            const alongside = tracked(run).filter(
+                (resource) =>
+                    !replaced.has(resource) &&
+                    newly.some(([gone]) => gone.urn === resource.deletedWith) &&
+                    !newly.some(([listed]) => listed === resource),
+            );
+            newly.push(...alongside.map((resource) => [resource, ["(deletedWith)"]] as [RecordedResource, string[]]));
             if (newly.length === 0) break;
             newly.forEach(([resource]) => replaced.add(resource));
             const outputs = newly.flatMap(([resource, replacing]) => changedOutputs(run, resource, replacing));

@@ -10,6 +10,11 @@ import { stackConfig } from "../../stackFiles";
 import { USER_CREDENTIALS_INVOKE } from "../../cluster";
 
 export const MOCK_SUBSCRIPTION_ID = "00000000-0000-0000-0000-000000000000";
+export const MOCK_API_SERVER = "https://kubenet-cluster.hcp.eastus.azmk8s.io:443";
+/** The cluster CA the mocked credential carries (base64 of a stand-in, not a certificate). */
+export const MOCK_CA_DATA = "Y2x1c3Rlci1jYQ==";
+export const MOCK_TENANT_ID = "11111111-2222-3333-4444-555555555555";
+export const MOCK_DEPLOYER_OBJECT_ID = "99999999-8888-7777-6666-555555555555";
 /** A marker only the mocked kubeconfig contains: it must never show up in clear. */
 export const KUBECONFIG_MARKER = "token-c2VjcmV0LW1hcmtlcg";
 export const MOCK_KUBECONFIG = [
@@ -17,9 +22,10 @@ export const MOCK_KUBECONFIG = [
     "kind: Config",
     "clusters:",
     "- name: kubenet-cluster",
-    "  cluster: {server: 'https://kubenet-cluster.hcp.eastus.azmk8s.io:443'}",
+    `  cluster: {server: '${MOCK_API_SERVER}', certificate-authority-data: ${MOCK_CA_DATA}}`,
     "users:",
-    `- name: clusterUser\n  user: {token: ${KUBECONFIG_MARKER}}`,
+    // What a local-accounts cluster hands out: credentials that grant access by themselves.
+    `- name: clusterUser\n  user: {token: ${KUBECONFIG_MARKER}, client-certificate-data: Y2VydA==, client-key-data: a2V5}`,
 ].join("\n");
 
 export interface RecordedResource {
@@ -37,6 +43,8 @@ export interface RecordedResource {
     readonly protect: boolean;
     /** The ignoreChanges option: inputs the engine keeps at their recorded value. */
     readonly ignoreChanges: readonly string[];
+    /** The deletedWith option: the URN whose deletion (or replacement) takes this resource along. */
+    readonly deletedWith: string;
 }
 
 export interface RecordedInvoke {
@@ -245,9 +253,9 @@ export async function runProgram(options: RunOptions = {}): Promise<ProgramRun> 
                         if (args.token === "azure-native:authorization:getClientConfig") {
                             return {
                                 subscriptionId: MOCK_SUBSCRIPTION_ID,
-                                tenantId: "tenant",
+                                tenantId: MOCK_TENANT_ID,
                                 clientId: "client",
-                                objectId: "object",
+                                objectId: MOCK_DEPLOYER_OBJECT_ID,
                             };
                         }
                         throw new Error(`unexpected invoke ${args.token}`);
@@ -291,6 +299,7 @@ export async function runProgram(options: RunOptions = {}): Promise<ProgramRun> 
                                 dependencies: req.getDependenciesList(),
                                 protect: req.getProtect() === true,
                                 ignoreChanges: req.getIgnorechangesList(),
+                                deletedWith: req.getDeletedwith(),
                             });
                             callback(err, response);
                         },
