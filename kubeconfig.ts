@@ -132,3 +132,37 @@ export function bearerCredentialsIn(kubeconfig: string): string[] {
         return fields;
     });
 }
+
+/**
+ * Every bearer credential anywhere in a document (a stack's state as `pulumi stack export
+ * --show-secrets` prints it, or the inputs and outputs a mocked run records): in each string that
+ * is a kubeconfig, and under any key named as kubeconfig credentials are. Paths say where.
+ */
+export function bearerCredentialsInDocument(document: unknown, at = "$"): string[] {
+    if (typeof document === "string")
+        return /\busers\s*:/.test(document) && /\bclusters\s*:/.test(document)
+            ? bearerCredentialsIn(document).map((field) => `${at} (kubeconfig) ${field}`)
+            : [];
+    if (Array.isArray(document))
+        return document.flatMap((item, index) => bearerCredentialsInDocument(item, `${at}[${index}]`));
+    if (document && typeof document === "object")
+        return Object.entries(document).flatMap(([key, value]) => [
+            ...(BEARER_FIELDS.some((field) => field === key && field !== "token" && field !== "password") &&
+            typeof value === "string" &&
+            value !== ""
+                ? [`${at}.${key}`]
+                : []),
+            ...bearerCredentialsInDocument(value, `${at}.${key}`),
+        ]);
+    return [];
+}
+
+/** The commands a kubeconfig's exec plugins run (kubelogin, for an Entra cluster). */
+export function execCommandsOf(kubeconfig: string): string[] {
+    try {
+        const document = parse(kubeconfig) as { users?: ReadonlyArray<{ user?: { exec?: { command?: string } } }> };
+        return [...new Set((document?.users ?? []).flatMap((entry) => entry?.user?.exec?.command ?? []))];
+    } catch {
+        return [];
+    }
+}

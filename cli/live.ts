@@ -7,6 +7,9 @@
 import { execFileSync } from "child_process";
 import type { CoreV1Api } from "@kubernetes/client-node";
 import type { TokenCredential } from "@azure/identity";
+import * as fs from "fs";
+import * as path from "path";
+import { execCommandsOf, KUBELOGIN_INSTALL_HINT } from "../kubeconfig";
 import { ClusterChoice } from "../names";
 import { REPO_ROOT } from "../stackFiles";
 import { UsageError } from "./shell";
@@ -61,8 +64,40 @@ export async function stackAccess(
     return { kubeconfig: source.kubeconfig, subscriptionId };
 }
 
+/** Whether `command` is a path to a file, or a name found on `searchPath` (PATH's form). */
+export function commandExists(command: string, searchPath = process.env.PATH ?? ""): boolean {
+    const candidates = command.includes("/")
+        ? [command]
+        : searchPath
+              .split(path.delimiter)
+              .filter(Boolean)
+              .map((dir) => path.join(dir, command));
+    return candidates.some((file) => {
+        try {
+            fs.accessSync(file, fs.constants.X_OK);
+            return fs.statSync(file).isFile();
+        } catch {
+            return false;
+        }
+    });
+}
+
+/**
+ * Why the kubeconfig cannot be used on this machine, before anything is sent: an exec plugin that
+ * is not installed (kubelogin, for an Entra ID cluster), or undefined.
+ */
+export function kubeconfigProblem(kubeconfig: string, searchPath = process.env.PATH ?? ""): string | undefined {
+    const missing = execCommandsOf(kubeconfig).filter((command) => !commandExists(command, searchPath));
+    if (missing.length === 0) return undefined;
+    return missing.includes("kubelogin")
+        ? KUBELOGIN_INSTALL_HINT
+        : `the kubeconfig runs ${missing.join(", ")} to sign in, which is not installed here; install it or work from saved files`;
+}
+
 /** Runs `work` against the cluster's API server; connection and auth failures become one clear line. */
 export async function withKubernetes<T>(kubeconfig: string, work: (core: CoreV1Api) => Promise<T>): Promise<T> {
+    const problem = kubeconfigProblem(kubeconfig);
+    if (problem) throw new UsageError(problem);
     const k8s = await import("@kubernetes/client-node");
     const config = new k8s.KubeConfig();
     config.loadFromString(kubeconfig);
@@ -76,9 +111,13 @@ export async function withKubernetes<T>(kubeconfig: string, work: (core: CoreV1A
                 `cannot reach ${server} (${message.split("\n")[0]}); check the network path to the cluster (private clusters need a VNet connection), or work from saved files`,
             );
         }
+        if (/kubelogin|AADSTS|az login|get-token/i.test(message))
+            throw new UsageError(
+                `signing in to ${server} with Microsoft Entra ID failed (${message.split("\n")[0]}); run \`az login\` (or set AAD_LOGIN_METHOD) and retry`,
+            );
         if (/401|403|Unauthorized|Forbidden/.test(message))
             throw new UsageError(
-                `${server} refused the stack's credentials (${message.split("\n")[0]}); run \`pulumi refresh\` and retry`,
+                `${server} refused the stack's credentials (${message.split("\n")[0]}); on an Entra ID cluster ask for an Azure Kubernetes Service RBAC role on it, otherwise run \`pulumi refresh\` and retry`,
             );
         throw new UsageError(`the Kubernetes API at ${server} failed: ${message.split("\n")[0]}`);
     }

@@ -3,7 +3,7 @@ import { buildAddressPlan } from "../addressPlan";
 import { NETWORK_CONTRIBUTOR_ROLE_ID } from "../cluster";
 import { validateConfig } from "../config";
 import { parse } from "yaml";
-import { AKS_ENTRA_SERVER_APP_ID, bearerCredentialsIn } from "../kubeconfig";
+import { AKS_ENTRA_SERVER_APP_ID, bearerCredentialsIn, bearerCredentialsInDocument } from "../kubeconfig";
 import { AZURE_ROLES } from "../names";
 import {
     KUBECONFIG_MARKER,
@@ -229,6 +229,22 @@ describe("kubeconfig and the Kubernetes provider", () => {
         expect(bearerCredentialsIn(dev.outputs.kubeconfig)).toEqual([]);
         const everything = JSON.stringify([dev.outputs, dev.resources.map((resource) => resource.inputs)]);
         for (const leaked of [KUBECONFIG_MARKER, "a2V5", "Y2VydA=="]) expect(everything).not.toContain(leaked);
+    });
+
+    test("entra: the state a run leaves (every resource's inputs and state, every output, secrets revealed) holds no client key, certificate or token", () => {
+        const state = {
+            resources: [...dev.states.values()],
+            inputs: dev.resources.map((r) => r.inputs),
+            outputs: dev.outputs,
+        };
+        expect(bearerCredentialsInDocument(state)).toEqual([]);
+        // The same scan finds the credential a local-accounts cluster hands out, where it is.
+        const local = { outputs: localAccounts.outputs };
+        expect(bearerCredentialsInDocument(local)).toEqual([
+            "$.outputs.kubeconfig (kubeconfig) users[0].user.client-key-data",
+            "$.outputs.kubeconfig (kubeconfig) users[0].user.client-certificate-data",
+            "$.outputs.kubeconfig (kubeconfig) users[0].user.token",
+        ]);
     });
 
     test("localAccounts: the kubeconfig output is the listed one, decoded and secret; no other output carries it in clear", () => {

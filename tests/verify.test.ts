@@ -14,6 +14,9 @@ import { runInProcess } from "../cli/shell";
 import { main as verifyMain } from "../verify/cli";
 import { REPO, runTool, TS_NODE } from "./helpers/cli";
 import { spawnSync } from "child_process";
+import { parse } from "yaml";
+import { kubeconfigProblem } from "../cli/live";
+import { entraKubeconfig } from "../kubeconfig";
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -369,5 +372,56 @@ describe("live access (loopback only)", () => {
         expect(result.stdout.trim()).toMatch(
             /^UsageError: cannot reach https:\/\/127\.0\.0\.1:1 \(.*\); check the network path to the cluster/,
         );
+    });
+
+    test("an Entra ID cluster's kubeconfig without kubelogin installed: one line saying what to install and how to sign in", () => {
+        const kubeconfig = entraKubeconfig({
+            clusterName: "c",
+            server: "https://127.0.0.1:1",
+            certificateAuthorityData: "Q0E=",
+            tenantId: "t",
+        });
+        expect(kubeconfigProblem(kubeconfig, "/nonexistent")).toMatch(
+            /^this cluster signs in with Microsoft Entra ID: install kubelogin \(`az aks install-cli`.*sign in with `az login`/,
+        );
+    });
+
+    test("with the exec plugin installed, the live path signs in with the token it prints (a stand-in kubelogin, a loopback API)", () => {
+        // A stand-in for kubelogin on PATH prints an ExecCredential, as kubelogin does after `az login`;
+        // a loopback server answers GET /api/v1/nodes only with that bearer token.
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "live-exec-"));
+        fs.writeFileSync(
+            path.join(dir, "kubelogin"),
+            '#!/bin/sh\necho \'{"apiVersion":"client.authentication.k8s.io/v1beta1","kind":"ExecCredential","status":{"token":"entra-token-from-exec"}}\'\n',
+            { mode: 0o755 },
+        );
+        const entra = parse(
+            entraKubeconfig({ clusterName: "c", server: "x", certificateAuthorityData: "Q0E=", tenantId: "t" }),
+        );
+        const script = `
+            const http = require("http");
+            const server = http.createServer((request, response) => {
+                const ok = request.headers.authorization === "Bearer entra-token-from-exec" && request.url.startsWith("/api/v1/nodes");
+                response.writeHead(ok ? 200 : 401, { "content-type": "application/json" });
+                response.end(JSON.stringify(ok ? { kind: "NodeList", apiVersion: "v1", items: [{ metadata: { name: "node-a" } }] } : { kind: "Status", code: 401 }));
+            });
+            server.listen(0, "127.0.0.1", () => {
+                const kubeconfig = JSON.parse(process.env.KUBECONFIG_TEMPLATE);
+                kubeconfig.clusters[0].cluster = { server: "http://127.0.0.1:" + server.address().port, "insecure-skip-tls-verify": true };
+                require("./cli/live").withKubernetes(JSON.stringify(kubeconfig), (core) => core.listNode()).then(
+                    (nodes) => { console.log("nodes: " + nodes.items.map((node) => node.metadata.name).join(",")); server.close(); },
+                    (error) => { console.log(error.constructor.name + ": " + error.message); server.close(); },
+                );
+            });`;
+        const result = spawnSync(process.execPath, [...TS_NODE, "-e", script], {
+            cwd: REPO,
+            encoding: "utf8",
+            env: {
+                ...process.env,
+                PATH: `${dir}${path.delimiter}${process.env.PATH}`,
+                KUBECONFIG_TEMPLATE: JSON.stringify(entra),
+            },
+        });
+        expect(result.stdout.trim()).toBe("nodes: node-a");
     });
 });
