@@ -9,7 +9,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { EXIT_OK, parseOptions, runMain, UsageError } from "../cli/shell";
 import { BenchSize, benchLabName, DEFAULT_BENCH_SIZES, parseBenchSizes } from "./benchSizes";
-import { registerUndo, watchLauncher } from "./interrupts";
+import { registerUndo, watchLauncher } from "../cli/interrupts";
 import { down, labNetns, up } from "./lab";
 import { labProcesses, pidsInNetns, preflight } from "./system";
 import { LabClusters, validateLabName } from "./topology";

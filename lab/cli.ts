@@ -12,7 +12,7 @@ import {
     STACK_TOOL_OPTIONS,
 } from "../cli/shell";
 import { explainPath } from "./explain";
-import { watchLauncher } from "./interrupts";
+import { watchLauncher } from "../cli/interrupts";
 import { down, driftOf, labTopologyFor, LabState, readState, repair, show, snapshot, status, up } from "./lab";
 import { describeDrift } from "./drift";
 import { LabError, preflight } from "./system";

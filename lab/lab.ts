@@ -2,14 +2,15 @@
 import * as fs from "fs";
 import * as path from "path";
 import { buildAddressPlan, MainNetworkPlugin } from "../addressPlan";
-import { REPO_ROOT, validatedStackConfig } from "../stackFiles";
+import { validatedStackConfig } from "../stackFiles";
+import { Maker, makerNow, readJson, removalRefusal, writeJsonAtomically } from "../cli/ownership";
 import { ClusterChoice } from "../names";
 import { expectedFor } from "../verify/expected";
 import { writeSnapshot } from "../verify/snapshot";
 import { labSnapshot } from "./snapshot";
 import { buildCommands, IP_MASQ_AGENT_CHAIN } from "./commands";
 import { describeDrift, hasDrift, LabDrift, labDrift, LiveLab, parseIpRoutes } from "./drift";
-import { isStopping, registerUndo } from "./interrupts";
+import { isStopping, registerUndo } from "../cli/interrupts";
 import {
     deleteNetns,
     inNetnsWithSysfs,
@@ -112,13 +113,7 @@ const statePath = (name: string) => path.join(STATE_DIR, `${name}.json`);
 const wwwDir = (name: string) => path.join(STATE_DIR, `${name}-www`);
 
 /** Who made a lab: `down` without --name removes only labs its own checkout's stack made. */
-export interface LabMaker {
-    readonly stack: string;
-    /** The repository checkout whose lab CLI ran `up`. */
-    readonly checkout: string;
-    readonly pid: number;
-    readonly startedAt: string;
-}
+export type LabMaker = Maker;
 
 /** The state file: the topology the lab was built from, and who built it. */
 export interface LabState extends LabTopology {
@@ -126,19 +121,11 @@ export interface LabState extends LabTopology {
 }
 
 export function readState(name: string): LabState | undefined {
-    try {
-        return JSON.parse(fs.readFileSync(statePath(name), "utf8")) as LabState;
-    } catch {
-        return undefined;
-    }
+    return readJson<LabState>(statePath(name));
 }
 
 function writeState(state: LabState): void {
-    fs.mkdirSync(STATE_DIR, { recursive: true });
-    // Written whole, then renamed: an interrupted write never leaves half a state file.
-    const temporary = `${statePath(state.name)}.${process.pid}.tmp`;
-    fs.writeFileSync(temporary, JSON.stringify(state, null, 2));
-    fs.renameSync(temporary, statePath(state.name));
+    writeJsonAtomically(statePath(state.name), state);
 }
 
 /** Namespaces of this lab that exist now. */
@@ -220,13 +207,7 @@ export async function up(options: UpOptions, log: (line: string) => void = () =>
             `lab "${options.name}" is already up (${existing.length} namespaces named ${topology.prefix}*); run \`npm run lab -- down --name ${options.name}\` first (or \`repair --name ${options.name}\` if it drifted), or pick another --name`,
         );
     }
-    const createdBy: LabMaker = {
-        stack: options.stack,
-        checkout: REPO_ROOT,
-        pid: process.pid,
-        startedAt: new Date().toISOString(),
-    };
-    await build({ ...topology, createdBy }, log);
+    await build({ ...topology, createdBy: makerNow(options.stack) }, log);
     return topology;
 }
 
@@ -246,18 +227,14 @@ export function downRefusal(
     state: LabState | undefined,
     namespaces: number,
 ): string | undefined {
-    const hint = `run \`sudo npm run lab -- down --name ${name}\` to remove it anyway`;
-    if (!state) {
-        return namespaces > 0
-            ? `lab "${name}" has ${namespaces} namespaces but no state file, so nobody is known to have made it; ${hint}`
-            : undefined;
-    }
-    const maker = state.createdBy;
-    if (!maker) return `lab "${name}" does not record who made it; ${hint}`;
-    if (maker.checkout !== REPO_ROOT || maker.stack !== stack) {
-        return `lab "${name}" was made by stack ${maker.stack} of ${maker.checkout} (pid ${maker.pid}, ${maker.startedAt}), not by stack ${stack} of this checkout (${REPO_ROOT}); ${hint}`;
-    }
-    return undefined;
+    return removalRefusal({
+        subject: `lab "${name}"`,
+        stack,
+        maker: state?.createdBy,
+        hasState: state !== undefined,
+        leftovers: namespaces > 0 ? `${namespaces} namespaces` : undefined,
+        hint: `run \`sudo npm run lab -- down --name ${name}\` to remove it anyway`,
+    });
 }
 
 export interface DownOptions {

@@ -17,6 +17,7 @@ import {
     RANGES_AKS_FORBIDS,
 } from "../addressPlan";
 import { CLUSTER_CHOICES, ClusterChoice, parseClusterChoice } from "../names";
+import { validateName } from "../cli/ownership";
 
 /** Namespace names carry this prefix plus the lab's name, so labs never collide and `down` finds its own. */
 export const LAB_NETNS_PREFIX = "akl-";
@@ -202,11 +203,7 @@ export function sliceRoutesHolder(topology: LabTopology): string {
         : "Route table (kubenet subnet)";
 }
 
-export function validateLabName(name: string): string | undefined {
-    return /^[a-z0-9][a-z0-9-]{0,11}$/.test(name)
-        ? undefined
-        : `lab name "${name}" must be 1-12 lower-case letters, digits or '-'`;
-}
+export const validateLabName = (name: string): string | undefined => validateName("lab", name);
 
 export function netnsPrefix(name: string): string {
     return `${LAB_NETNS_PREFIX}${name}-`;

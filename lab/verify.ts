@@ -3,10 +3,10 @@
  * connections. kubenet's claims (part 1), then, with the VM and the Azure CNI cluster, the contrasts
  * of part 2. Probes go through one prober per source namespace (lab/probes.ts). The one change a
  * check makes to the lab, deleting a route, is undone on any error and on SIGINT, SIGTERM or SIGHUP
- * (lab/interrupts.ts), so an interrupted verify never leaves the lab half-changed.
+ * (cli/interrupts.ts), so an interrupted verify never leaves the lab half-changed.
  */
 import { formatTable as table } from "../cli/shell";
-import { withUndo } from "./interrupts";
+import { withUndo } from "../cli/interrupts";
 import { SERVER_PATH } from "./lab";
 import { Answer, Probers } from "./probes";
 import { ipIn, runAlwaysOrThrow, runOrThrow } from "./system";

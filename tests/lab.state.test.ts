@@ -7,7 +7,7 @@ import { buildAddressPlan } from "../addressPlan";
 import { validateConfig } from "../config";
 import { rawStackConfig, REPO_ROOT } from "../stackFiles";
 import { describeDrift, hasDrift, labDrift, LiveLab, parseIpRoutes } from "../lab/drift";
-import { ancestorsOf, launcherChain, parseProcStat, ProcessEntry } from "../lab/interrupts";
+import { ancestorsOf, launcherChain, parseProcStat, ProcessEntry } from "../cli/interrupts";
 import { downRefusal, LabState, labTopologyFor } from "../lab/lab";
 import { allNetns, allServers, buildLabTopology } from "../lab/topology";
 import { checkCount } from "../lab/verify";

@@ -1,9 +1,10 @@
 /**
- * One place that decides what happens when the lab's process is told to stop: SIGINT (Ctrl-C),
- * SIGTERM (a CI runner, systemd, `kill`), SIGHUP (a closed terminal). Whatever the lab has
- * changed registers an undo here while the change is live (a namespace built, a route deleted,
- * a bench lab up); on a signal every registered undo runs, newest first, then the process exits
- * with 128 + the signal's number. Nothing is left half-changed, whichever moment the signal hits.
+ * One place that decides what happens when a tool's process is told to stop: SIGINT (Ctrl-C),
+ * SIGTERM (a CI runner, systemd, `kill`), SIGHUP (a closed terminal). Whatever the lab or the
+ * engine has changed registers an undo here while the change is live (a namespace built, a route
+ * deleted, a bench lab up, a control plane starting, a tool half-built); on a signal every
+ * registered undo runs, newest first, then the process exits with 128 + the signal's number.
+ * Nothing is left half-changed, whichever moment the signal hits.
  */
 import * as fs from "fs";
 import { constants } from "os";

@@ -1,0 +1,475 @@
+/**
+ * A local Kubernetes control plane for the engine, as data: the files of a control plane's folder,
+ * each component's command line, the certificates, kubeconfigs, kwok's stages, the nodes AKS would
+ * register for the stack, and the environment a user evaluates. Pure; engine/plane.ts runs it.
+ *
+ * Everything listens on 127.0.0.1 only, on ports the state file records.
+ */
+import { createHash } from "crypto";
+import * as path from "path";
+import { stringify } from "yaml";
+import type { AddressPlan } from "../addressPlan";
+import type { StackConfig } from "../config";
+
+/** The node pool the program creates (cluster.ts's SYSTEM_POOL_NAME, not imported: that loads azure-native). */
+export const AKS_SYSTEM_POOL_NAME = "system";
+
+/** The components in start order, each with the loopback port it listens on. */
+export const COMPONENTS = ["storage", "apiserver", "controllerManager", "scheduler", "kwok"] as const;
+export type Component = (typeof COMPONENTS)[number];
+export type Ports = Readonly<Record<Component, number>>;
+
+/** Everything a control plane keeps, under its own folder (removed whole by `down`). */
+export function planeFiles(dir: string) {
+    const pki = path.join(dir, "pki");
+    return {
+        dir,
+        state: path.join(dir, "state.json"),
+        logs: path.join(dir, "logs"),
+        storage: path.join(dir, "storage"),
+        pki,
+        caCert: path.join(pki, "ca.crt"),
+        caKey: path.join(pki, "ca.key"),
+        serviceAccountKey: path.join(pki, "service-account.key"),
+        serviceAccountPublicKey: path.join(pki, "service-account.pub"),
+        cert: (identity: Identity) => path.join(pki, `${identity}.crt`),
+        key: (identity: Identity) => path.join(pki, `${identity}.key`),
+        config: (identity: Identity) => path.join(pki, `${identity}.cnf`),
+        kubeconfig: (identity: KubeconfigUser) => path.join(dir, `${identity}.kubeconfig`),
+        kwokConfig: path.join(dir, "kwok.yaml"),
+        nodes: path.join(dir, "nodes.yaml"),
+        pulumiHome: path.join(dir, "pulumi-home"),
+        pulumiBackend: path.join(dir, "pulumi-state"),
+    };
+}
+export type PlaneFiles = ReturnType<typeof planeFiles>;
+
+/**
+ * Who talks to the API server, each with its certificate. The admin is in system:masters (the
+ * user's kubeconfig, kwok standing in for every kubelet, and the load balancer stand-in); the
+ * controller manager and scheduler have the identities their built-in RBAC roles name.
+ */
+export const KUBECONFIG_USERS = ["admin", "kube-controller-manager", "kube-scheduler"] as const;
+export type KubeconfigUser = (typeof KUBECONFIG_USERS)[number];
+export type Identity = KubeconfigUser | "apiserver";
+
+export const IDENTITY_SUBJECTS: Readonly<Record<Identity, { cn: string; o?: string }>> = {
+    apiserver: { cn: "kube-apiserver" },
+    admin: { cn: "aks-kubenet-admin", o: "system:masters" },
+    "kube-controller-manager": { cn: "system:kube-controller-manager" },
+    "kube-scheduler": { cn: "system:kube-scheduler" },
+};
+
+/**
+ * openssl's config for the CA or a leaf: no system defaults, only what these certificates need.
+ * The serving certificate names the `kubernetes` Service's address, as in-cluster clients use it.
+ */
+export function opensslConfig(identity: Identity | "ca", kubernetesServiceIp: string): string {
+    const subject = identity === "ca" ? { cn: "aks-kubenet-engine-ca", o: undefined } : IDENTITY_SUBJECTS[identity];
+    const dn = [...(subject.o ? [`O = ${subject.o}`] : []), `CN = ${subject.cn}`];
+    const extensions =
+        identity === "ca"
+            ? ["basicConstraints = critical,CA:TRUE", "keyUsage = critical,keyCertSign,cRLSign,digitalSignature"]
+            : [
+                  "basicConstraints = critical,CA:FALSE",
+                  "keyUsage = critical,digitalSignature,keyEncipherment",
+                  `extendedKeyUsage = ${identity === "apiserver" ? "serverAuth" : "clientAuth"}`,
+                  "authorityKeyIdentifier = keyid",
+                  ...(identity === "apiserver"
+                      ? [
+                            `subjectAltName = IP:127.0.0.1,IP:${kubernetesServiceIp},DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local`,
+                        ]
+                      : []),
+              ];
+    return [
+        "[req]",
+        "distinguished_name = dn",
+        "prompt = no",
+        "x509_extensions = ext",
+        "[dn]",
+        ...dn,
+        "[ext]",
+        "subjectKeyIdentifier = hash",
+        ...extensions,
+        "",
+    ].join("\n");
+}
+
+/** Certificates live as long as a lab session needs, not longer. */
+const CERT_DAYS = "30";
+const EC_KEY = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
+
+/** openssl's arguments for the CA (self-signed) or a leaf signed by it. */
+export function opensslArgs(files: PlaneFiles, identity: Identity | "ca"): string[] {
+    if (identity === "ca") {
+        return ["req", "-x509", "-new", "-config", path.join(files.pki, "ca.cnf"), ...EC_KEY,
+            "-keyout", files.caKey, "-out", files.caCert, "-days", CERT_DAYS]; // prettier-ignore
+    }
+    return ["req", "-x509", "-new", "-config", files.config(identity), ...EC_KEY,
+        "-keyout", files.key(identity), "-out", files.cert(identity), "-days", CERT_DAYS,
+        "-CA", files.caCert, "-CAkey", files.caKey]; // prettier-ignore
+}
+
+/** A kubeconfig with everything embedded: one file a user can copy or point KUBECONFIG at. */
+export function kubeconfigText(options: {
+    name: string;
+    server: string;
+    caPem: string;
+    certPem: string;
+    keyPem: string;
+    user: string;
+}): string {
+    const b64 = (pem: string) => Buffer.from(pem).toString("base64");
+    return stringify({
+        apiVersion: "v1",
+        kind: "Config",
+        clusters: [
+            {
+                name: options.name,
+                cluster: { server: options.server, "certificate-authority-data": b64(options.caPem) },
+            },
+        ],
+        users: [
+            {
+                name: options.user,
+                user: { "client-certificate-data": b64(options.certPem), "client-key-data": b64(options.keyPem) },
+            },
+        ],
+        contexts: [{ name: options.name, context: { cluster: options.name, user: options.user } }],
+        "current-context": options.name,
+    });
+}
+
+/** The issuer and audience of service-account tokens, as AKS (without OIDC issuer) uses them. */
+export const SERVICE_ACCOUNT_ISSUER = "https://kubernetes.default.svc.cluster.local";
+
+export function storageArgs(files: PlaneFiles, ports: Ports): string[] {
+    return [
+        `--endpoint=sqlite://${path.join(files.storage, "state.db")}?_journal=WAL&cache=shared&_busy_timeout=30000`,
+        `--listen-address=127.0.0.1:${ports.storage}`,
+        // kine's metrics listener defaults to all interfaces: off.
+        "--metrics-bind-address=0",
+    ];
+}
+
+/**
+ * kube-apiserver: loopback only, RBAC (and Node authorization, as AKS), service-account tokens,
+ * Pod Security admission (on by default since 1.25; named so it cannot be lost). The endpoint
+ * reconciler is off: the `kubernetes` Service's endpoint would be 127.0.0.1, which endpoint
+ * validation refuses.
+ */
+export function apiserverArgs(files: PlaneFiles, ports: Ports, plan: AddressPlan): string[] {
+    return [
+        `--etcd-servers=http://127.0.0.1:${ports.storage}`,
+        "--bind-address=127.0.0.1",
+        "--advertise-address=127.0.0.1",
+        `--secure-port=${ports.apiserver}`,
+        `--tls-cert-file=${files.cert("apiserver")}`,
+        `--tls-private-key-file=${files.key("apiserver")}`,
+        `--client-ca-file=${files.caCert}`,
+        "--authorization-mode=Node,RBAC",
+        "--enable-admission-plugins=NodeRestriction,PodSecurity",
+        `--service-account-issuer=${SERVICE_ACCOUNT_ISSUER}`,
+        `--service-account-key-file=${files.serviceAccountPublicKey}`,
+        `--service-account-signing-key-file=${files.serviceAccountKey}`,
+        `--service-cluster-ip-range=${plan.serviceCidr}`,
+        "--endpoint-reconciler-type=none",
+        "--profiling=false",
+    ];
+}
+
+export function controllerManagerArgs(files: PlaneFiles, ports: Ports, plan: AddressPlan): string[] {
+    const kubeconfig = files.kubeconfig("kube-controller-manager");
+    return [
+        `--kubeconfig=${kubeconfig}`,
+        `--authentication-kubeconfig=${kubeconfig}`,
+        `--authorization-kubeconfig=${kubeconfig}`,
+        "--bind-address=127.0.0.1",
+        `--secure-port=${ports.controllerManager}`,
+        "--leader-elect=false",
+        "--use-service-account-credentials=true",
+        `--service-account-private-key-file=${files.serviceAccountKey}`,
+        `--root-ca-file=${files.caCert}`,
+        `--cluster-signing-cert-file=${files.caCert}`,
+        `--cluster-signing-key-file=${files.caKey}`,
+        `--service-cluster-ip-range=${plan.serviceCidr}`,
+        // kubenet's /24 per node comes from the address plan, written into each Node: no IPAM here.
+        "--allocate-node-cidrs=false",
+        // Pods of a node kwok stops heart-beating are evicted as on AKS, after the usual 5 minutes.
+        "--profiling=false",
+    ];
+}
+
+export function schedulerArgs(files: PlaneFiles, ports: Ports): string[] {
+    const kubeconfig = files.kubeconfig("kube-scheduler");
+    return [
+        `--kubeconfig=${kubeconfig}`,
+        `--authentication-kubeconfig=${kubeconfig}`,
+        `--authorization-kubeconfig=${kubeconfig}`,
+        "--bind-address=127.0.0.1",
+        `--secure-port=${ports.scheduler}`,
+        "--leader-elect=false",
+        "--profiling=false",
+    ];
+}
+
+/** The annotation that marks a Node as kwok's (kwok manages no other node). */
+export const KWOK_NODE_ANNOTATION = "kwok.x-k8s.io/node";
+/** Where a Node keeps the VNet address the plan gives it, for the node-initialize stage. */
+export const NODE_IP_ANNOTATION = "aks-kubenet.local/internal-ip";
+
+export function kwokArgs(files: PlaneFiles, ports: Ports): string[] {
+    return [
+        `--kubeconfig=${files.kubeconfig("admin")}`,
+        `--config=${files.kwokConfig}`,
+        `--manage-nodes-with-annotation-selector=${KWOK_NODE_ANNOTATION}=fake`,
+        `--server-address=127.0.0.1:${ports.kwok}`,
+        "--node-ip=127.0.0.1",
+    ];
+}
+
+/** The conditions a Ready node reports (kwok's NodeConditions function supplies the same set). */
+const NODE_CONDITIONS_TEMPLATE = `{{ $now := Now }}
+{{ $lastTransitionTime := or .metadata.creationTimestamp $now }}
+conditions:
+{{ range NodeConditions }}
+- lastHeartbeatTime: {{ $now | Quote }}
+  lastTransitionTime: {{ $lastTransitionTime | Quote }}
+  message: {{ .message | Quote }}
+  reason: {{ .reason | Quote }}
+  status: {{ .status | Quote }}
+  type: {{ .type | Quote }}
+{{ end }}`;
+
+const readyCondition = `.status.conditions.[] | select( .type == "Ready" ) | .status`;
+
+/**
+ * kwok's stages, written for this control plane: a node becomes Ready with the address the plan
+ * gives it (an annotation, since kwok knows one --node-ip only) and renews its lease; a pod is
+ * Ready as soon as it is scheduled, with an address from its node's podCIDR (kubenet's /24);
+ * Job pods complete; deleted pods go. Semantics follow kwok's own fast stages.
+ */
+export function kwokStages(): object[] {
+    const stage = (name: string, kind: string, spec: object) => ({
+        apiVersion: "kwok.x-k8s.io/v1alpha1",
+        kind: "Stage",
+        metadata: { name },
+        spec: { resourceRef: { apiGroup: "v1", kind }, ...spec },
+    });
+    const nodeStatus = `${NODE_CONDITIONS_TEMPLATE}
+addresses:
+- address: {{ or (index .metadata.annotations "${NODE_IP_ANNOTATION}") NodeIP | Quote }}
+  type: InternalIP
+- address: {{ .metadata.name | Quote }}
+  type: Hostname
+{{ with NodePort }}
+daemonEndpoints:
+  kubeletEndpoint:
+    Port: {{ . }}
+{{ end }}
+allocatable:
+{{ with .status.allocatable }}{{ YAML . 1 }}{{ else }}
+  cpu: "2"
+  memory: 7Gi
+  pods: "110"
+{{ end }}
+capacity:
+{{ with .status.capacity }}{{ YAML . 1 }}{{ else }}
+  cpu: "2"
+  memory: 7Gi
+  pods: "110"
+{{ end }}
+nodeInfo:
+  architecture: amd64
+  containerRuntimeVersion: {{ printf "kwok-%s" Version | Quote }}
+  kernelVersion: {{ printf "kwok-%s" Version | Quote }}
+  kubeProxyVersion: {{ printf "kwok-%s" Version | Quote }}
+  kubeletVersion: {{ printf "kwok-%s" Version | Quote }}
+  operatingSystem: linux
+  osImage: "kwok stand-in for an AKS node"
+phase: Running`;
+    return [
+        stage("node-initialize", "Node", {
+            selector: { matchExpressions: [{ key: readyCondition, operator: "NotIn", values: ["True"] }] },
+            next: { statusTemplate: nodeStatus },
+        }),
+        stage("node-heartbeat-with-lease", "Node", {
+            selector: {
+                matchExpressions: [
+                    { key: ".status.phase", operator: "In", values: ["Running"] },
+                    { key: readyCondition, operator: "In", values: ["True"] },
+                ],
+            },
+            delay: { durationMilliseconds: 600000, jitterDurationMilliseconds: 610000 },
+            next: { statusTemplate: nodeStatus },
+        }),
+        stage("pod-ready", "Pod", {
+            selector: {
+                matchExpressions: [
+                    { key: ".metadata.deletionTimestamp", operator: "DoesNotExist" },
+                    { key: ".status.phase", operator: "In", values: ["Pending"] },
+                    { key: readyCondition, operator: "NotIn", values: ["True"] },
+                ],
+            },
+            next: {
+                statusTemplate: `{{ $now := Now }}
+conditions:
+- lastTransitionTime: {{ $now | Quote }}
+  status: "True"
+  type: Initialized
+- lastTransitionTime: {{ $now | Quote }}
+  status: "True"
+  type: Ready
+- lastTransitionTime: {{ $now | Quote }}
+  status: "True"
+  type: ContainersReady
+- lastTransitionTime: {{ $now | Quote }}
+  status: "True"
+  type: PodScheduled
+{{ range .spec.readinessGates }}
+- lastTransitionTime: {{ $now | Quote }}
+  status: "True"
+  type: {{ .conditionType | Quote }}
+{{ end }}
+containerStatuses:
+{{ range .spec.containers }}
+- image: {{ .image | Quote }}
+  name: {{ .name | Quote }}
+  ready: true
+  started: true
+  restartCount: 0
+  state:
+    running:
+      startedAt: {{ $now | Quote }}
+{{ end }}
+initContainerStatuses:
+{{ range .spec.initContainers }}
+- image: {{ .image | Quote }}
+  name: {{ .name | Quote }}
+  ready: true
+  restartCount: 0
+  state:
+    terminated:
+      exitCode: 0
+      finishedAt: {{ $now | Quote }}
+      reason: Completed
+      startedAt: {{ $now | Quote }}
+{{ end }}
+{{ with NodeIPWith .spec.nodeName }}
+hostIP: {{ . | Quote }}
+hostIPs:
+- ip: {{ . | Quote }}
+{{ end }}
+{{ with PodIPWith .spec.nodeName ( or .spec.hostNetwork false ) ( or .metadata.uid "" ) ( or .metadata.name "" ) ( or .metadata.namespace "" ) }}
+podIP: {{ . | Quote }}
+podIPs:
+- ip: {{ . | Quote }}
+{{ end }}
+phase: Running
+startTime: {{ $now | Quote }}`,
+            },
+        }),
+        stage("pod-complete", "Pod", {
+            selector: {
+                matchExpressions: [
+                    { key: ".metadata.deletionTimestamp", operator: "DoesNotExist" },
+                    { key: ".status.phase", operator: "In", values: ["Running"] },
+                    { key: ".metadata.ownerReferences.[].kind", operator: "In", values: ["Job"] },
+                ],
+            },
+            next: {
+                statusTemplate: `{{ $now := Now }}
+containerStatuses:
+{{ range .spec.containers }}
+- image: {{ .image | Quote }}
+  name: {{ .name | Quote }}
+  ready: false
+  restartCount: 0
+  started: false
+  state:
+    terminated:
+      exitCode: 0
+      finishedAt: {{ $now | Quote }}
+      reason: Completed
+      startedAt: {{ $now | Quote }}
+{{ end }}
+phase: Succeeded`,
+            },
+        }),
+        stage("pod-delete", "Pod", {
+            selector: { matchExpressions: [{ key: ".metadata.deletionTimestamp", operator: "Exists" }] },
+            next: { delete: true },
+        }),
+    ];
+}
+
+/** kwok's --config file: its stages, one YAML document each. */
+export const kwokConfigText = () =>
+    kwokStages()
+        .map((stage) => stringify(stage))
+        .join("---\n");
+
+/**
+ * The VMSS instance names AKS gives a pool's nodes: aks-<pool>-<8 digits>-vmss<6 base-36 digits>.
+ * The digits are a hash AKS derives per cluster; here, from the cluster's name, so they are stable.
+ */
+export function aksNodeName(pool: string, clusterName: string, index: number): string {
+    const digits = String(
+        parseInt(createHash("sha256").update(clusterName).digest("hex").slice(0, 8), 16) % 1e8,
+    ).padStart(8, "0");
+    return `aks-${pool}-${digits}-vmss${index.toString(36).padStart(6, "0")}`;
+}
+
+/**
+ * The Nodes AKS registers for the stack's system pool: its labels (as AKS sets them on a pool
+ * without availability zones, whose zone label is the fault domain "0"), the VNet address and
+ * kubenet /24 of each from the address plan, and kwok's annotation so kwok runs them.
+ */
+export function nodeManifests(plan: AddressPlan, config: StackConfig): object[] {
+    return plan.nodes.map((node) => {
+        const name = aksNodeName(AKS_SYSTEM_POOL_NAME, config.clusterName, node.index);
+        return {
+            apiVersion: "v1",
+            kind: "Node",
+            metadata: {
+                name,
+                annotations: { [KWOK_NODE_ANNOTATION]: "fake", [NODE_IP_ANNOTATION]: node.ip },
+                labels: {
+                    "kubernetes.azure.com/agentpool": AKS_SYSTEM_POOL_NAME,
+                    "kubernetes.azure.com/mode": "system",
+                    "kubernetes.azure.com/role": "agent",
+                    "kubernetes.azure.com/cluster": `MC_${config.resourceGroupName}_${config.clusterName}_${config.location}`,
+                    "kubernetes.io/os": "linux",
+                    "kubernetes.io/arch": "amd64",
+                    "kubernetes.io/hostname": name,
+                    "kubernetes.io/role": "agent",
+                    "node.kubernetes.io/instance-type": config.nodeVmSize,
+                    "topology.kubernetes.io/region": config.location,
+                    "topology.kubernetes.io/zone": "0",
+                    type: "kwok",
+                },
+            },
+            spec: { podCIDR: node.podCidr, podCIDRs: [node.podCidr], providerID: `kwok://${name}` },
+        };
+    });
+}
+
+/** The `export` lines `engine env` prints, quoted for a POSIX shell. */
+export function envLines(options: {
+    tools: string;
+    files: PlaneFiles;
+    passphrase: string;
+    currentPath: string;
+}): string[] {
+    const quote = (value: string) => `'${value.replace(/'/g, `'\\''`)}'`;
+    const pathEntries = options.currentPath.split(":").filter((entry) => entry && entry !== options.tools);
+    return [
+        ["PATH", [options.tools, ...pathEntries].join(":")],
+        ["KUBECONFIG", options.files.kubeconfig("admin")],
+        ["PULUMI_HOME", options.files.pulumiHome],
+        ["PULUMI_BACKEND_URL", `file://${options.files.pulumiBackend}`],
+        ["PULUMI_SKIP_UPDATE_CHECK", "true"],
+        ["PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION", "true"],
+        ["PULUMI_CONFIG_PASSPHRASE", options.passphrase],
+    ].map(([key, value]) => `export ${key}=${quote(value)}`);
+}
