@@ -1,22 +1,29 @@
 /**
- * The two Azure identities CI uses, as data: what each may do and which OIDC subjects it trusts.
+ * The three Azure identities CI uses, as data: what each may do and which OIDC subjects it trusts.
  * docs/ci.md shows them (a test keeps the two in step) and the workflow names each one's client
  * id variable. Pure: nothing here talks to Azure; an administrator creates them once.
  *
  * Entra ID matches a federated credential's subject exactly, with no wildcards
  * (learn.microsoft.com/entra/workload-id/workload-identity-federation), so every subject is listed.
+ * A GitHub job with `environment: NAME` gets the subject `repo:O/R:environment:NAME`, whatever its
+ * branch; the environment's required reviewers and branch policy decide who can run it.
  */
+import { AZURE_ROLES } from "../names";
 
 export const GITHUB_ISSUER = "https://token.actions.githubusercontent.com";
 export const GITHUB_AUDIENCE = "api://AzureADTokenExchange";
 /** Pulumi Deployments' OIDC issuer for Azure; the audience is the Pulumi organization's name. */
 export const PULUMI_DEPLOYMENTS_ISSUER = "https://api.pulumi.com/oidc";
+/** The GitHub environment the end-to-end job runs in (required reviewers, main only). */
+export const E2E_ENVIRONMENT = "e2e";
 
 export interface RoleAssignment {
     /** A built-in Azure role, by its name. */
     readonly role: string;
     readonly scope: string;
     readonly why: string;
+    /** An Azure ABAC condition (version 2.0) that narrows what the role allows. */
+    readonly condition?: string;
 }
 
 export interface FederatedCredential {
@@ -32,6 +39,8 @@ export interface CiIdentity {
     readonly clientIdVariable: string;
     readonly roles: readonly RoleAssignment[];
     readonly federatedCredentials: readonly FederatedCredential[];
+    /** What this identity cannot do, in a sentence each (docs/ci.md shows them). */
+    readonly cannot: readonly string[];
 }
 
 /** The Deployments operations the deploy identity serves. Never `preview`: see deployIdentity. */
@@ -49,13 +58,38 @@ export interface CiNames {
 }
 
 /**
- * The preview identity, for pull requests: it reads. Reader shows the preview what exists; the
- * Kubernetes provider needs a kubeconfig, which the program gets from
- * Microsoft.ContainerService/managedClusters/listClusterUserCredential/action, granted by the
- * built-in "Azure Kubernetes Service Cluster User Role". On a cluster without Entra ID
- * integration (this program's), user credentials ARE admin credentials: whoever holds them is
- * cluster-admin inside Kubernetes. So pull-request code can change the cluster's workloads, but
- * no Azure resource and no role assignment (docs/ci.md says what narrows it further).
+ * The condition on an identity's "Role Based Access Control Administrator" assignment: it may
+ * create or delete only the role assignments the program makes, Network Contributor for the
+ * cluster's own identity (always a service principal: cluster.ts sets principalType) and RBAC
+ * Cluster Admin for the clusterAdmins (users, groups or service principals, which the program
+ * cannot type: cluster.ts leaves principalType out). It can never grant Owner, Contributor, User
+ * Access Administrator or itself more. The form is Microsoft's "constrain roles" example
+ * (learn.microsoft.com/azure/role-based-access-control/delegate-role-assignments-examples).
+ */
+export function roleAssignmentCondition(): string {
+    const guids = (...ids: string[]) => `{${ids.join(", ")}}`;
+    const allowed = (source: "Request" | "Resource") =>
+        [
+            `(@${source}[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAnyValues:GuidEquals ${guids(AZURE_ROLES.networkContributor.id)}`,
+            ` AND @${source}[Microsoft.Authorization/roleAssignments:PrincipalType] ForAnyOfAnyValues:StringEqualsIgnoreCase {'ServicePrincipal'})`,
+            ` OR @${source}[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAnyValues:GuidEquals ${guids(AZURE_ROLES.aksRbacClusterAdmin.id)}`,
+        ].join("");
+    return [
+        `((!(ActionMatches{'Microsoft.Authorization/roleAssignments/write'})) OR (${allowed("Request")}))`,
+        "AND",
+        `((!(ActionMatches{'Microsoft.Authorization/roleAssignments/delete'})) OR (${allowed("Resource")}))`,
+    ].join(" ");
+}
+
+/**
+ * The preview identity, for pull requests: it reads, in Azure and in Kubernetes. Reader shows the
+ * preview what exists; the Kubernetes provider needs the cluster's server and CA, which
+ * listClusterUserCredential returns ("Azure Kubernetes Service Cluster User Role"); on an Entra ID
+ * cluster (clusterAccess=entra, the default) that credential holds no secret, and what the
+ * identity may do inside Kubernetes is "Azure Kubernetes Service RBAC Reader": read namespaced
+ * objects except Secrets. Its writes are refused with 403, dry runs included ("authorization for
+ * dry-run and non-dry-run requests is identical"), and the Kubernetes provider then previews
+ * client-side (proven on a real API server by the engine tier, tests/engine).
  */
 export function previewIdentity(names: CiNames): CiIdentity {
     return {
@@ -68,9 +102,14 @@ export function previewIdentity(names: CiNames): CiIdentity {
                 why: "the preview reads every resource's state",
             },
             {
-                role: "Azure Kubernetes Service Cluster User Role",
+                role: AZURE_ROLES.aksClusterUser.name,
                 scope: `cluster ${names.clusterName}`,
-                why: "listClusterUserCredential: the kubeconfig the Kubernetes provider previews with (cluster-admin on a cluster without Entra ID)",
+                why: "listClusterUserCredential: the API server and its CA the Kubernetes provider previews with (with Entra ID, no credential)",
+            },
+            {
+                role: AZURE_ROLES.aksRbacReader.name,
+                scope: `cluster ${names.clusterName}`,
+                why: "inside Kubernetes: read the workload's objects (not Secrets); every write is refused",
             },
         ],
         federatedCredentials: [
@@ -78,18 +117,27 @@ export function previewIdentity(names: CiNames): CiIdentity {
                 issuer: GITHUB_ISSUER,
                 audience: GITHUB_AUDIENCE,
                 subject: `repo:${names.repository}:pull_request`,
-                who: "the preview job of every pull request",
+                who: "the preview job of a pull request from a branch of this repository (forks get no token)",
             },
+        ],
+        cannot: [
+            "create, change or delete any Azure resource or role assignment",
+            "write any Kubernetes object, or read a Secret (Entra ID clusters; on a localAccounts cluster the cluster-user credential is cluster-admin)",
+            "deploy: Pulumi Cloud gives the preview job a team token with Stack Read on dev only",
         ],
     };
 }
 
 /**
- * The deploy identity: today's rights (create everything, and grant the cluster identity Network
- * Contributor). It trusts main and Pulumi Deployments' update, refresh and destroy, never a pull
- * request and never a Deployments preview: if Deployments were ever to preview pull requests
- * (pulumi-pulumiservice drops `previewPullRequests: false`, see deployment/settings.ts), that run
- * gets no Azure token instead of the deploy identity's.
+ * The deploy identity, for Pulumi Deployments only: create the stack's resources, and grant the
+ * cluster's identity Network Contributor and the admins RBAC Cluster Admin (nothing else: the
+ * condition). It trusts Deployments' update, refresh and destroy of dev, and no GitHub subject:
+ * no workflow job deploys. Deployments' subject names the stack and the operation, not a branch
+ * or a commit, so who may start a deployment or change its settings decides which code runs as
+ * this identity: deployment/access.ts keeps that to one small team. If Deployments ever previewed
+ * a pull request (pulumi-pulumiservice drops `previewPullRequests: false`, see
+ * deployment/settings.ts), that run would get no Azure token: there is no `operation:preview`
+ * credential.
  */
 export function deployIdentity(names: CiNames): CiIdentity {
     const deployments = DEPLOYMENTS_OPERATIONS.map((operation): FederatedCredential => ({
@@ -110,17 +158,56 @@ export function deployIdentity(names: CiNames): CiIdentity {
             {
                 role: "Role Based Access Control Administrator",
                 scope: `resource group ${names.resourceGroup}`,
-                why: "the program grants the cluster identity Network Contributor; a condition can limit it to that role",
+                why: "the program grants the cluster identity Network Contributor and the admins RBAC Cluster Admin; the condition allows only those",
+                condition: roleAssignmentCondition(),
+            },
+        ],
+        federatedCredentials: deployments,
+        cannot: [
+            "grant any role but Network Contributor (to a service principal) and Azure Kubernetes Service RBAC Cluster Admin",
+            "sign in from GitHub Actions: it trusts no repository subject",
+            "preview a pull request in Deployments: it has no operation:preview credential",
+        ],
+    };
+}
+
+/**
+ * The end-to-end identity: the throwaway stacks of `npm run test:e2e`, never dev's resources. The
+ * job runs in the GitHub environment `e2e` (required reviewers, main only), whose subject is the
+ * only one it trusts. Its scope is a subscription of its own: the test creates and deletes its own
+ * resource groups (suffixed names), and Azure RBAC has no scope for groups that do not exist yet,
+ * so the boundary is a subscription that holds nothing else.
+ */
+export function e2eIdentity(names: CiNames): CiIdentity {
+    return {
+        name: "aks-kubenet-e2e",
+        clientIdVariable: "ARM_E2E_CLIENT_ID",
+        roles: [
+            {
+                role: "Contributor",
+                scope: "the end-to-end subscription (ARM_E2E_SUBSCRIPTION_ID), which holds only the test's throwaway resource groups",
+                why: "create and delete a throwaway stack",
+            },
+            {
+                role: "Role Based Access Control Administrator",
+                scope: "the end-to-end subscription",
+                why: "the program's grants, as for the deploy identity; the same condition",
+                condition: roleAssignmentCondition(),
             },
         ],
         federatedCredentials: [
             {
                 issuer: GITHUB_ISSUER,
                 audience: GITHUB_AUDIENCE,
-                subject: `repo:${names.repository}:ref:refs/heads/main`,
-                who: "the end-to-end job, started by hand on main",
+                subject: `repo:${names.repository}:environment:${E2E_ENVIRONMENT}`,
+                who: `the end-to-end job, in the GitHub environment ${E2E_ENVIRONMENT} (required reviewers, main only)`,
             },
-            ...deployments,
+        ],
+        cannot: [
+            `touch the dev stack's subscription or resource group ${names.resourceGroup}`,
+            "run from a pull request or any branch but main (the environment's branch policy)",
         ],
     };
 }
+
+export const CI_IDENTITIES = [previewIdentity, deployIdentity, e2eIdentity] as const;

@@ -27,6 +27,25 @@ export const EXECUTOR_IMAGE = "pulumi/pulumi-nodejs-22:3.270.0";
  */
 export const DEPLOY_INSTALL_COMMAND = "npm ci --omit=dev";
 
+/** The kubelogin release Deployments installs (the same as the workflow's azure/use-kubelogin). */
+export const KUBELOGIN_VERSION = "v0.2.19";
+/** Where the pre-run commands leave Deployments' OIDC token for kubelogin (a file, as it reads one). */
+export const FEDERATED_TOKEN_FILE = "/tmp/aks-kubenet-federated-token";
+
+/**
+ * The program's Kubernetes provider signs in through kubelogin (an Entra ID cluster: kubeconfig.ts),
+ * which the executor image lacks: the release zip from GitHub, checked against the checksum the
+ * release publishes beside it. kubelogin's workloadidentity login reads the federated token from a
+ * file; Deployments' Azure OIDC hands the token over as ARM_OIDC_TOKEN, so the last command writes
+ * it there (mode 600). Neither command was run from here (no GitHub, no Deployments).
+ */
+export const KUBELOGIN_COMMANDS = [
+    `curl -fsSL -o /tmp/kubelogin.zip https://github.com/Azure/kubelogin/releases/download/${KUBELOGIN_VERSION}/kubelogin-linux-amd64.zip` +
+        ` && curl -fsSL https://github.com/Azure/kubelogin/releases/download/${KUBELOGIN_VERSION}/kubelogin-linux-amd64.zip.sha256 | awk '{print $1"  /tmp/kubelogin.zip"}' | sha256sum -c -` +
+        " && unzip -o -q /tmp/kubelogin.zip -d /tmp/kubelogin && install -m 755 /tmp/kubelogin/bin/linux_amd64/kubelogin /usr/local/bin/kubelogin",
+    `umask 077 && printf '%s' "$ARM_OIDC_TOKEN" > ${FEDERATED_TOKEN_FILE}`,
+] as const;
+
 export function deploymentSettingsArgs(inputs: DeploymentInputs): service.DeploymentSettingsArgs {
     return {
         organization: inputs.organization,
@@ -51,7 +70,7 @@ export function deploymentSettingsArgs(inputs: DeploymentInputs): service.Deploy
         },
         executorContext: { executorImage: EXECUTOR_IMAGE },
         operationContext: {
-            preRunCommands: [DEPLOY_INSTALL_COMMAND],
+            preRunCommands: [DEPLOY_INSTALL_COMMAND, ...KUBELOGIN_COMMANDS],
             options: { skipInstallDependencies: true },
             // Azure by OIDC: Deployments exchanges its token for an Entra ID one; no client secret.
             oidc: {
@@ -61,7 +80,15 @@ export function deploymentSettingsArgs(inputs: DeploymentInputs): service.Deploy
                     subscriptionId: inputs.azureSubscriptionId,
                 },
             },
-            environmentVariables: { ARM_USE_OIDC: "true", PULUMI_NODEJS_TRANSPILE_ONLY: "true" },
+            environmentVariables: {
+                ARM_USE_OIDC: "true",
+                PULUMI_NODEJS_TRANSPILE_ONLY: "true",
+                // kubelogin, as the deploy identity, with the token the pre-run commands saved.
+                AAD_LOGIN_METHOD: "workloadidentity",
+                AZURE_CLIENT_ID: inputs.azureClientId,
+                AZURE_TENANT_ID: inputs.azureTenantId,
+                AZURE_FEDERATED_TOKEN_FILE: FEDERATED_TOKEN_FILE,
+            },
         },
     };
 }

@@ -8,7 +8,15 @@ import * as os from "os";
 import * as path from "path";
 import type * as pulumiType from "@pulumi/pulumi";
 import { runInProcess } from "../cli/shell";
-import { deployIdentity, previewIdentity } from "../deployment/identities";
+import {
+    CI_IDENTITIES,
+    deployIdentity,
+    e2eIdentity,
+    E2E_ENVIRONMENT,
+    previewIdentity,
+    roleAssignmentCondition,
+} from "../deployment/identities";
+import { AZURE_ROLES } from "../names";
 import { readYaml, REPO_ROOT, stackConfig } from "../stackFiles";
 
 const workflow = readYaml<any>(".github/workflows/preview.yml");
@@ -45,17 +53,33 @@ describe("the workflow: least privilege", () => {
         }
     });
 
-    test("the pull-request job signs in with the preview identity, whose client id differs from every deploying job's", () => {
+    test("the pull-request job signs in with the preview identity; the e2e job with its own, in its environment", () => {
         const pullRequestJobs = signingIn.filter(([, job]) => String(job.if).includes("pull_request"));
-        const deployingJobs = signingIn.filter(([, job]) => !String(job.if).includes("pull_request"));
+        const otherJobs = signingIn.filter(([, job]) => !String(job.if).includes("pull_request"));
         expect(pullRequestJobs.map(([name]) => name)).toEqual(["preview"]);
-        expect(deployingJobs.length).toBeGreaterThan(0);
-        const preview = previewIdentity(ciNames);
-        const deploy = deployIdentity(ciNames);
-        expect(jobs.preview.env.ARM_CLIENT_ID).toBe(`\${{ vars.${preview.clientIdVariable} }}`);
-        for (const [name, job] of deployingJobs) {
-            expect([name, job.env.ARM_CLIENT_ID]).toEqual([name, `\${{ vars.${deploy.clientIdVariable} }}`]);
-            expect(job.env.ARM_CLIENT_ID).not.toBe(jobs.preview.env.ARM_CLIENT_ID);
+        expect(otherJobs.map(([name]) => name)).toEqual(["e2e"]);
+        expect(jobs.preview.env.ARM_CLIENT_ID).toBe(`\${{ vars.${previewIdentity(ciNames).clientIdVariable} }}`);
+        expect(jobs.preview.env.AZURE_CLIENT_ID).toBe(jobs.preview.env.ARM_CLIENT_ID); // kubelogin's
+        expect(jobs.e2e.env.ARM_CLIENT_ID).toBe(`\${{ vars.${e2eIdentity(ciNames).clientIdVariable} }}`);
+        expect(jobs.e2e.env.AZURE_CLIENT_ID).toBe(jobs.e2e.env.ARM_CLIENT_ID);
+        expect(jobs.e2e.environment).toBe(E2E_ENVIRONMENT);
+        // No job signs in as the deploy identity: only Pulumi Deployments does.
+        expect(JSON.stringify(workflow)).not.toContain(deployIdentity(ciNames).clientIdVariable);
+    });
+
+    test("the preview runs only for branches of this repository, never a fork's", () => {
+        expect(jobs.preview.if).toBe(
+            "github.event_name == 'pull_request' && github.event.pull_request.head.repo.full_name == github.repository",
+        );
+    });
+
+    test("jobs whose kubeconfig runs kubelogin install it first and choose workload identity", () => {
+        for (const name of ["preview", "e2e"]) {
+            const steps = stepsOf(jobs[name]);
+            const install = steps.findIndex((step) => uses(step, "azure/use-kubelogin"));
+            const pulumi = steps.findIndex((step) => uses(step, "pulumi/actions"));
+            expect([name, install >= 0 && install < pulumi]).toEqual([name, true]);
+            expect(jobs[name].env.AAD_LOGIN_METHOD).toBe("workloadidentity");
         }
     });
 
@@ -84,7 +108,7 @@ describe("the workflow: jobs that start", () => {
         }
     });
 
-    test("the end-to-end job runs only when started by hand on main, after npm ci and the CLI", () => {
+    test("the end-to-end job runs only when started by hand on main, in its environment, after npm ci and the CLI", () => {
         expect(jobs.e2e.if).toMatch(/github\.event_name == 'workflow_dispatch'/);
         expect(jobs.e2e.if).toMatch(/github\.ref == 'refs\/heads\/main'/);
         const steps = stepsOf(jobs.e2e);
@@ -119,37 +143,71 @@ const ciNames = {
     clusterName: "kubenet-cluster",
 };
 
-describe("the two identities (deployment/identities.ts) and docs/ci.md", () => {
+describe("the three identities (deployment/identities.ts) and docs/ci.md", () => {
     const preview = previewIdentity(ciNames);
     const deploy = deployIdentity(ciNames);
+    const e2e = e2eIdentity(ciNames);
     const page = fs.readFileSync(path.join(REPO_ROOT, "docs/ci.md"), "utf8");
     const generic = (text: string) =>
         text.replace(/acme\/aks-kubenet/g, "<owner>/<repo>").replace(/org:acme:/g, "org:<org>:");
 
-    test("the preview identity reads, and trusts pull requests only", () => {
-        expect(preview.roles.map((role) => role.role)).toEqual([
-            "Reader",
-            "Azure Kubernetes Service Cluster User Role",
+    test("the preview identity reads in Azure and in Kubernetes, and trusts pull requests only", () => {
+        expect(preview.roles.map((role) => [role.role, role.scope])).toEqual([
+            ["Reader", "resource group NetworkLab"],
+            [AZURE_ROLES.aksClusterUser.name, "cluster kubenet-cluster"],
+            [AZURE_ROLES.aksRbacReader.name, "cluster kubenet-cluster"],
         ]);
         expect(preview.federatedCredentials.map((credential) => credential.subject)).toEqual([
             "repo:acme/aks-kubenet:pull_request",
         ]);
     });
 
-    test("the deploy identity never trusts a pull request, nor a Deployments preview", () => {
+    test("the deploy identity trusts Deployments' update, refresh and destroy only: no GitHub subject, no preview", () => {
         const subjects = deploy.federatedCredentials.map((credential) => credential.subject);
-        expect(subjects.some((subject) => subject.endsWith(":pull_request"))).toBe(false);
-        expect(subjects.some((subject) => subject.includes(":operation:preview:"))).toBe(false);
-        expect(subjects).toContain("repo:acme/aks-kubenet:ref:refs/heads/main");
+        expect(subjects).toEqual(
+            ["update", "refresh", "destroy"].map(
+                (operation) =>
+                    `pulumi:deploy:org:acme:project:aks-kubenet:stack:dev:operation:${operation}:scope:write`,
+            ),
+        );
     });
 
-    test("docs/ci.md names every role and every subject of both identities", () => {
-        for (const identity of [preview, deploy]) {
+    test("the e2e identity trusts its environment's subject only, on a subscription of its own", () => {
+        expect(e2e.federatedCredentials.map((credential) => credential.subject)).toEqual([
+            "repo:acme/aks-kubenet:environment:e2e",
+        ]);
+        expect(e2e.roles.every((role) => /subscription/.test(role.scope))).toBe(true);
+        expect(e2e.clientIdVariable).not.toBe(deploy.clientIdVariable);
+    });
+
+    test("RBAC Administrator is conditioned: only the program's two roles, Network Contributor only to service principals", () => {
+        const condition = roleAssignmentCondition();
+        for (const identity of [deploy, e2e]) {
+            const admin = identity.roles.find((role) => role.role === "Role Based Access Control Administrator");
+            expect(admin?.condition).toBe(condition);
+        }
+        const guids = [...condition.matchAll(/GuidEquals \{([^}]*)\}/g)].map((match) => match[1]);
+        expect(new Set(guids)).toEqual(
+            new Set([AZURE_ROLES.networkContributor.id, AZURE_ROLES.aksRbacClusterAdmin.id]),
+        );
+        expect(condition).toMatch(
+            /^\(\(!\(ActionMatches\{'Microsoft\.Authorization\/roleAssignments\/write'\}\)\) OR .*\) AND \(\(!\(ActionMatches\{'Microsoft\.Authorization\/roleAssignments\/delete'\}\)\) OR .*\)$/,
+        );
+        expect(condition).toContain(
+            `GuidEquals {${AZURE_ROLES.networkContributor.id}} AND @Request[Microsoft.Authorization/roleAssignments:PrincipalType] ForAnyOfAnyValues:StringEqualsIgnoreCase {'ServicePrincipal'}`,
+        );
+    });
+
+    test("docs/ci.md names every role, condition, subject and limit of every identity", () => {
+        for (const identity of CI_IDENTITIES.map((make) => make(ciNames))) {
             expect(page).toContain(identity.clientIdVariable);
             for (const role of identity.roles) expect(page).toContain(`| ${role.role} |`);
             for (const credential of identity.federatedCredentials)
                 expect(page).toContain(`\`${generic(credential.subject)}\``);
+            for (const limit of identity.cannot)
+                expect([identity.name, page.includes(generic(limit))]).toEqual([identity.name, true]);
         }
+        expect(page).toContain(roleAssignmentCondition());
     });
 });
 
@@ -240,6 +298,7 @@ describe("the end-to-end test's throwaway stack", () => {
 
 describe("Pulumi Deployments settings (deployment/) under mocks", () => {
     let inputs: any;
+    const registered: Array<{ type: string; name: string; inputs: any }> = [];
     beforeAll(async () => {
         await jest.isolateModulesAsync(async () => {
             const pulumi: typeof pulumiType = require("@pulumi/pulumi");
@@ -249,11 +308,13 @@ describe("Pulumi Deployments settings (deployment/) under mocks", () => {
                 "aks-kubenet-deployment:azureClientId": "client",
                 "aks-kubenet-deployment:azureTenantId": "tenant",
                 "aks-kubenet-deployment:azureSubscriptionId": "subscription",
+                "aks-kubenet-deployment:deployers": JSON.stringify(["alice", "bob"]),
             });
             await pulumi.runtime.setMocks(
                 {
                     newResource: (args) => {
                         if (args.type === "pulumiservice:index:DeploymentSettings") inputs = args.inputs;
+                        registered.push({ type: args.type, name: args.name, inputs: args.inputs });
                         return { id: `${args.name}-id`, state: args.inputs };
                     },
                     call: () => ({}),
@@ -279,18 +340,69 @@ describe("Pulumi Deployments settings (deployment/) under mocks", () => {
         expect(inputs.github).toMatchObject({ repository: "acme/aks-kubenet", deployCommits: true });
     });
 
+    test("only the deployers team may deploy dev or change its settings; the preview team reads; nobody else is granted", () => {
+        const teams = registered.filter((resource) => resource.type === "pulumiservice:index:Team");
+        expect(teams.map((team) => [team.inputs.name, team.inputs.members]).sort()).toEqual([
+            ["aks-kubenet-deployers", ["alice", "bob"]],
+            ["aks-kubenet-previews", []],
+        ]);
+        const permissions = registered.filter(
+            (resource) => resource.type === "pulumiservice:index:TeamStackPermission",
+        );
+        expect(
+            permissions.map((grant) => [grant.inputs.team, grant.inputs.stack, grant.inputs.permission]).sort(),
+        ).toEqual([
+            ["aks-kubenet-deployers", "dev", 103],
+            ["aks-kubenet-previews", "dev", 101],
+        ]);
+    });
+
+    test("GitHub's OIDC tokens: a pull request gets the preview team's token, the e2e environment a standard organization token, nothing else", () => {
+        const issuer = registered.find((resource) => resource.type === "pulumiservice:index:OidcIssuer")!.inputs;
+        expect(issuer.url).toBe("https://token.actions.githubusercontent.com");
+        expect(issuer.policies).toEqual([
+            {
+                decision: "allow",
+                tokenType: "team",
+                teamName: "aks-kubenet-previews",
+                rules: { aud: "urn:pulumi:org:acme", sub: "repo:acme/aks-kubenet:pull_request" },
+            },
+            {
+                decision: "allow",
+                tokenType: "organization",
+                authorizedPermissions: ["standard"],
+                rules: { aud: "urn:pulumi:org:acme", sub: "repo:acme/aks-kubenet:environment:e2e" },
+            },
+        ]);
+        // The workflow's preview job asks for exactly that team.
+        expect(jobs.preview.steps.find((step: any) => uses(step, "pulumi/auth-actions")).with.scope).toBe(
+            "team:${{ vars.PULUMI_PREVIEW_TEAM }}",
+        );
+    });
+
     test("the executor is pulumi/pulumi-nodejs-22 at the CLI release of the SDK in package.json", () => {
         expect(inputs.executorContext.executorImage).toBe(`pulumi/pulumi-nodejs-22:${sdkVersion}`);
     });
 
-    test("only the program is installed: npm ci --omit=dev, and Deployments' own install skipped", () => {
-        expect(inputs.operationContext.preRunCommands).toEqual(["npm ci --omit=dev"]);
+    test("only the program is installed: npm ci --omit=dev, and Deployments' own install skipped; then kubelogin, checked", () => {
+        expect(inputs.operationContext.preRunCommands[0]).toBe("npm ci --omit=dev");
+        expect(inputs.operationContext.preRunCommands).toHaveLength(3);
+        expect(inputs.operationContext.preRunCommands[1]).toMatch(
+            /kubelogin\/releases\/download\/v0\.2\.19\/.*sha256sum -c/,
+        );
+        // The same kubelogin release as the workflow's.
+        expect(JSON.stringify(workflow)).toContain('kubelogin-version":"v0.2.19');
         expect(inputs.operationContext.options).toEqual({ skipInstallDependencies: true });
     });
 
-    test("Azure by OIDC with the deploy identity's client id; nothing secret", () => {
+    test("Azure by OIDC with the deploy identity's client id, for the provider and for kubelogin; nothing secret", () => {
         expect(inputs.operationContext.oidc).toEqual({
             azure: { clientId: "client", tenantId: "tenant", subscriptionId: "subscription" },
+        });
+        expect(inputs.operationContext.environmentVariables).toMatchObject({
+            AAD_LOGIN_METHOD: "workloadidentity",
+            AZURE_CLIENT_ID: "client",
+            AZURE_TENANT_ID: "tenant",
         });
         expect(JSON.stringify(inputs)).not.toMatch(/secret/i);
     });

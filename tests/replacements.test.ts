@@ -7,7 +7,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { GUARDED_TYPES } from "../guard/previewGuard";
-import { DELETE_FIRST_TYPES, REPLACEMENT_FACTS, replacingPaths } from "../guard/replacements";
+import { DELETE_FIRST_TYPES, IRREVERSIBLE_CHANGES, REPLACEMENT_FACTS, replacingPaths } from "../guard/replacements";
 import { projectConfig, REPO_ROOT } from "../stackFiles";
 import { labelOf, replacementsByKey, TAINTED_CONFIG } from "./helpers/configFeeds";
 import { ProgramRun, RecordedResource, runProgram } from "./helpers/program";
@@ -117,6 +117,16 @@ describe("docs/configuration.md says what each config key replaces", () => {
 });
 
 describe("the per-type table and the guard follow guard/replacements.ts", () => {
+    test("docs/configuration.md's table of changes AKS refuses or cannot undo is IRREVERSIBLE_CHANGES", () => {
+        expect(tableRows("| Resource type | Input | Kind |")).toEqual(
+            IRREVERSIBLE_CHANGES.map((fact) => [`\`${fact.type}\``, fact.path, fact.kind, fact.configKey, fact.why]),
+        );
+    });
+
+    test("no irreversible input is also force-new: the guard would see a replacement, not an update", () => {
+        for (const fact of IRREVERSIBLE_CHANGES) expect(replacingPaths(fact.type, [fact.path])).toEqual([]);
+    });
+
     test("docs/configuration.md's type table is the facts table", () => {
         const rows = tableRows("| Type |");
         const list = (cell: string) => (cell === "(none)" ? [] : cell.split(",").map((item) => item.trim()));
