@@ -100,7 +100,7 @@ export async function main(argv: string[]): Promise<number> {
         }
         case "down": {
             watchLauncher();
-            const removed = await down({ name, stack, explicitName: values.name !== undefined });
+            const removed = await down({ name, stack, explicitName: values.name !== undefined }, log);
             console.log(
                 removed
                     ? `control plane "${name}" is down: no process, port or file left`

@@ -225,6 +225,9 @@ export function kwokArgs(files: PlaneFiles, ports: Ports): string[] {
         `--manage-nodes-with-annotation-selector=${KWOK_NODE_ANNOTATION}=fake`,
         `--server-address=127.0.0.1:${ports.kwok}`,
         "--node-ip=127.0.0.1",
+        // kwok renews each node's Lease (the heartbeat the node lifecycle controller reads); without
+        // it the nodes turn NotReady after the grace period and their pods stay NotReady.
+        "--node-lease-duration-seconds=40",
     ];
 }
 

@@ -163,10 +163,11 @@ export function processesNaming(dir: string): number[] {
     return found;
 }
 
+/** Running: present in /proc and not a zombie (an ended process its new parent has not reaped yet). */
 const isAlive = (pid: number) => {
     try {
-        process.kill(pid, 0);
-        return true;
+        const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+        return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
     } catch {
         return false;
     }
@@ -195,14 +196,27 @@ async function stopProcesses(pids: readonly number[], graceMs = 10000): Promise<
     while (pids.some(isAlive)) await sleep(50);
 }
 
-/** Stops every process of the folder and removes it; then checks nothing listens on its ports. */
-async function removePlane(dir: string, ports?: Ports): Promise<void> {
-    // The stand-in first: it talks to the API server; then the rest, all at once.
+/**
+ * Stops every process of the folder, the last started first (the stand-in and kwok before the API
+ * server, the API server before its storage: each stops cleanly while what it talks to is still
+ * there), then whatever else names the folder; removes the folder; checks its ports are free.
+ */
+async function removePlane(
+    dir: string,
+    known: { processes: readonly PlaneProcess[]; ports?: Ports } | undefined,
+    log: (line: string) => void = () => {},
+): Promise<void> {
+    for (const entry of [...(known?.processes ?? [])].reverse()) {
+        if (!isAlive(entry.pid) || !processesNaming(dir).includes(entry.pid)) continue;
+        const started = Date.now();
+        await stopProcesses([entry.pid]);
+        log(`stopped ${entry.component} (pid ${entry.pid}) in ${Date.now() - started} ms`);
+    }
     await stopProcesses(processesNaming(dir));
     fs.rmSync(dir, { recursive: true, force: true });
-    if (ports) {
+    if (known?.ports) {
         const busy: number[] = [];
-        for (const port of Object.values(ports)) if (await portInUse(port)) busy.push(port);
+        for (const port of Object.values(known.ports)) if (await portInUse(port)) busy.push(port);
         if (busy.length > 0)
             throw new CheckFailedError(`ports ${busy.join(", ")} on 127.0.0.1 are still in use after down`);
     }
@@ -394,7 +408,7 @@ export async function up(options: UpOptions, log: (line: string) => void): Promi
     const ports = await choosePorts(options.portBase);
     const processes: PlaneProcess[] = [];
     const unregister = registerUndo(`stopping control plane "${options.name}" and removing ${files.dir}`, () =>
-        removePlane(files.dir),
+        removePlane(files.dir, { processes }),
     );
     try {
         fs.mkdirSync(files.logs, { recursive: true });
@@ -461,7 +475,7 @@ export async function up(options: UpOptions, log: (line: string) => void): Promi
             process.execPath,
             [
                 "-r",
-                "ts-node/register",
+                require.resolve("ts-node/register"),
                 path.join(__dirname, "cli.ts"),
                 "lb-stand-in",
                 "--dir",
@@ -489,7 +503,7 @@ export async function up(options: UpOptions, log: (line: string) => void): Promi
         return state;
     } catch (error) {
         if (isStopping()) await new Promise(() => {});
-        await removePlane(files.dir);
+        await removePlane(files.dir, { processes });
         throw error;
     } finally {
         unregister();
@@ -503,7 +517,7 @@ export interface DownOptions {
 }
 
 /** Stops every process of the control plane and removes its folder; false when there was none. */
-export async function down(options: DownOptions): Promise<boolean> {
+export async function down(options: DownOptions, log: (line: string) => void = () => {}): Promise<boolean> {
     const invalid = validateName("control plane", options.name);
     if (invalid) throw new UsageError(invalid);
     const files = planeFiles(planeDir(options.name));
@@ -523,7 +537,7 @@ export async function down(options: DownOptions): Promise<boolean> {
     }
     if (!exists && running.length === 0) return false;
     // A removal cut short would leave processes behind: a signal waits for it instead.
-    const removal = removePlane(files.dir, state?.ports);
+    const removal = removePlane(files.dir, state, log);
     const unregister = registerUndo(`finishing the removal of control plane "${options.name}"`, () => removal);
     try {
         await removal;
