@@ -1,11 +1,11 @@
 /**
  * The in-place move to Overlay survives `pulumi refresh`: in every scenario built from real AKS
  * captures, the program's Overlay cluster shows no replacement under a model of azure-native's
- * Read and Diff and the engine's ignoreChanges (tests/helpers/azureNativeDiff.ts). Controls show
+ * Read and Diff and the engine's ignoreChanges (rehearsal/azureModel.ts). Controls show
  * that the model does replace the cluster without the mechanism, and with the alternative one.
  */
 import { NETWORK_PROFILE_FIELDS_AKS_SETS } from "../cluster";
-import { JsonObject, providerDiff, refreshedInputs, withIgnoredChanges } from "./helpers/azureNativeDiff";
+import { JsonObject, providerDiff, refreshedInputs, withIgnoredChanges } from "../rehearsal/azureModel";
 import { RecordedResource, runProgram } from "./helpers/program";
 import { describeWithRealdata, readCapture } from "./helpers/realdata";
 import captures from "./fixtures/overlay-move/plugin-fields.json";

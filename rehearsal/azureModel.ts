@@ -1,11 +1,13 @@
 /**
- * A model of what decides "replace" for an azure-native resource between a refresh and the next
- * preview, written from the sources named in guard/replacements.ts (PROVIDER_SOURCES). Each rule
- * quotes the line it follows. It covers plain objects and positional arrays; keyed arrays
- * (x-ms-identifiers), defaults and read-only projection are left out because the scenarios that
- * use it change none of them.
+ * A model of azure-native's Diff and Read and of the engine's ignoreChanges, written from the
+ * sources named in guard/replacements.ts (PROVIDER_SOURCES). Each rule quotes the line it follows.
+ * Two users: tests/overlayRefresh.test.ts (the Overlay move on real captures) and the rehearsal's
+ * Azure stand-in (rehearsal/standIn), which answers the real engine with it, so that the model the
+ * tests trust is also the one the real engine meets. It covers plain objects and positional arrays;
+ * keyed arrays (x-ms-identifiers) and defaults are left out (the stand-in lists its departures in
+ * rehearsal/standIn/departures.ts).
  */
-import { REPLACEMENT_FACTS } from "../../guard/replacements";
+import { REPLACEMENT_FACTS } from "../guard/replacements";
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
@@ -239,9 +241,9 @@ const getPath = (object: Json, path: string[]): { has: boolean; value?: Json } =
 
 /**
  * The engine before it calls Diff: pulumi/pulumi pkg/resource/deploy/step_generator.go
- * processIgnoreChanges: `case hasOld && hasNew: ok = path.Set(ignoredInputs, oldValue)`,
- * `case hasOld && !hasNew: ok = path.Set(ignoredInputs, oldValue)`,
- * `case !hasOld && hasNew: ok = path.Delete(ignoredInputs)`.
+ * processIgnoreChanges, `ok := path.Reset(oldInputs, ignoredInputs)` (commit 1b5949891b3c, after
+ * v3.259.0): PropertyPath.Reset sets the path to the old value where the old inputs have one, and
+ * deletes it from the new inputs where they do not.
  */
 export function withIgnoredChanges(
     newInputs: JsonObject,
@@ -251,20 +253,14 @@ export function withIgnoredChanges(
     const result = JSON.parse(JSON.stringify(newInputs)) as JsonObject;
     for (const dotted of ignoreChanges) {
         const path = dotted.split(".");
-        const old = getPath(recordedInputs, path);
-        const parentPath = path.slice(0, -1);
         const last = path[path.length - 1];
-        const parent = getPath(result, parentPath);
-        if (old.has) {
-            let container: JsonObject = result;
-            for (const part of parentPath) {
-                if (!isObject(container[part])) container[part] = {};
-                container = container[part];
-            }
-            container[last] = old.value!;
-        } else if (parent.has && isObject(parent.value)) {
-            delete parent.value[last];
-        }
+        // Reset "will not create intermediate locations": an intermediate object missing from the
+        // new inputs is a path error (the engine logs it) and changes nothing.
+        const parent = getPath(result, path.slice(0, -1));
+        if (!parent.has || !isObject(parent.value)) continue;
+        const old = getPath(recordedInputs, path);
+        if (old.has) parent.value[last] = old.value!;
+        else delete parent.value[last];
     }
     return result;
 }
