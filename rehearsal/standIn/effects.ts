@@ -1,0 +1,235 @@
+/**
+ * What the stand-in's AKS does to the rehearsal's local control plane, through its kubectl and
+ * admin kubeconfig: register the pools' nodes (kwok runs them), bind Azure RBAC role assignments
+ * as Kubernetes RBAC, and write the kubeconfig listManagedClusterUserCredentials returns.
+ * The manifests are pure functions; the kubectl calls are the only side effects.
+ */
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import { stringify } from "yaml";
+import { cidr, nodeIpAt, podSliceAt } from "../../addressPlan";
+import { aksNodeName, KWOK_NODE_ANNOTATION, NODE_IP_ANNOTATION } from "../../engine/controlPlane";
+import { AKS_ENTRA_SERVER_APP_ID } from "../../kubeconfig";
+import type { ClusterEffects, ClusterNodes, RoleBinding } from "./provider";
+
+/** What the stand-in needs of the local control plane (written by `rehearse`, read at start). */
+export interface PlaneLink {
+    readonly server: string;
+    /** base64 of the control plane's CA certificate. */
+    readonly certificateAuthorityData: string;
+    /** The admin kubeconfig file (system:masters): what AKS's own components would use. */
+    readonly adminKubeconfig: string;
+    readonly kubectl: string;
+}
+
+export const STAND_IN_LABEL = "aks-kubenet.local/stand-in";
+/** The ClusterRole the stand-in binds for "Azure Kubernetes Service RBAC Reader". */
+export const AZURE_RBAC_READER_ROLE = "aks-kubenet-azure-rbac-reader";
+
+/**
+ * "Azure Kubernetes Service RBAC Reader": read most objects in a namespace, never Secrets, Roles or
+ * RoleBindings (learn.microsoft.com/azure/aks/manage-azure-rbac, built-in roles); no write verb.
+ */
+export const AZURE_RBAC_READER_RULES = [
+    {
+        apiGroups: [""],
+        resources: [
+            "configmaps",
+            "endpoints",
+            "events",
+            "limitranges",
+            "namespaces",
+            "persistentvolumeclaims",
+            "pods",
+            "pods/log",
+            "replicationcontrollers",
+            "resourcequotas",
+            "serviceaccounts",
+            "services",
+        ],
+        verbs: ["get", "list", "watch"],
+    },
+    {
+        apiGroups: ["apps"],
+        resources: ["daemonsets", "deployments", "replicasets", "statefulsets"],
+        verbs: ["get", "list", "watch"],
+    },
+    { apiGroups: ["batch"], resources: ["cronjobs", "jobs"], verbs: ["get", "list", "watch"] },
+    { apiGroups: ["policy"], resources: ["poddisruptionbudgets"], verbs: ["get", "list", "watch"] },
+    { apiGroups: ["networking.k8s.io"], resources: ["ingresses", "networkpolicies"], verbs: ["get", "list", "watch"] },
+    { apiGroups: ["discovery.k8s.io"], resources: ["endpointslices"], verbs: ["get", "list", "watch"] },
+] as const;
+
+/** The Nodes AKS registers for a cluster's pools, as the engine's system pool nodes are labelled. */
+export function poolNodeManifests(cluster: ClusterNodes): object[] {
+    let addressIndex = 0;
+    return cluster.pools.flatMap((pool) =>
+        Array.from({ length: pool.count }, (_, index) => {
+            const name = aksNodeName(pool.name, cluster.clusterName, index);
+            const zone = pool.zones.length > 0 ? `${cluster.location}-${pool.zones[index % pool.zones.length]}` : "0";
+            const slot = addressIndex++;
+            const ip = cluster.subnetCidr ? nodeIpAt(cidr(cluster.subnetCidr), slot) : undefined;
+            // kubenet and Overlay: each node's /24 of the pod CIDR, in the address plan's order.
+            const podCidr = cluster.podCidr ? podSliceAt(cidr(cluster.podCidr), slot).text : undefined;
+            return {
+                apiVersion: "v1",
+                kind: "Node",
+                metadata: {
+                    name,
+                    annotations: { [KWOK_NODE_ANNOTATION]: "fake", ...(ip ? { [NODE_IP_ANNOTATION]: ip } : {}) },
+                    labels: {
+                        ...pool.labels,
+                        [STAND_IN_LABEL]: cluster.clusterName,
+                        "kubernetes.azure.com/agentpool": pool.name,
+                        "kubernetes.azure.com/mode": pool.mode.toLowerCase(),
+                        "kubernetes.azure.com/role": "agent",
+                        "kubernetes.azure.com/cluster": cluster.nodeResourceGroup,
+                        "kubernetes.io/os": "linux",
+                        "kubernetes.io/arch": "amd64",
+                        "kubernetes.io/hostname": name,
+                        "kubernetes.io/role": "agent",
+                        "node.kubernetes.io/instance-type": pool.vmSize,
+                        "topology.kubernetes.io/region": cluster.location,
+                        "topology.kubernetes.io/zone": zone,
+                        type: "kwok",
+                    },
+                },
+                spec: {
+                    providerID: `kwok://${name}`,
+                    ...(podCidr ? { podCIDR: podCidr, podCIDRs: [podCidr] } : {}),
+                    taints: pool.taints.map((taint) => {
+                        const [keyValue, effect] = taint.split(":");
+                        const [key, value] = keyValue.split("=");
+                        return { key, ...(value ? { value } : {}), effect };
+                    }),
+                },
+            };
+        }),
+    );
+}
+
+/** The ClusterRoleBinding an Azure RBAC role assignment on the cluster stands for. */
+export function roleBindingManifest(binding: RoleBinding): object {
+    return {
+        apiVersion: "rbac.authorization.k8s.io/v1",
+        kind: "ClusterRoleBinding",
+        metadata: { name: `azure-rbac-${binding.name}`, labels: { [STAND_IN_LABEL]: "azure-rbac" } },
+        roleRef: {
+            apiGroup: "rbac.authorization.k8s.io",
+            kind: "ClusterRole",
+            name: binding.role === "cluster-admin" ? "cluster-admin" : AZURE_RBAC_READER_ROLE,
+        },
+        subjects: [{ apiGroup: "rbac.authorization.k8s.io", kind: "User", name: binding.principalId }],
+    };
+}
+
+export function readerRoleManifest(): object {
+    return {
+        apiVersion: "rbac.authorization.k8s.io/v1",
+        kind: "ClusterRole",
+        metadata: { name: AZURE_RBAC_READER_ROLE, labels: { [STAND_IN_LABEL]: "azure-rbac" } },
+        rules: AZURE_RBAC_READER_RULES,
+    };
+}
+
+/**
+ * The kubeconfig AKS lists for a cluster's user. With Entra ID it carries no credential, only
+ * kubelogin's exec form as AKS writes it (`--login devicecode` baked in: pulumi/pulumi-azure-native
+ * #2399); with local accounts, the certificate (here the local admin's, as AKS's is cluster-admin).
+ */
+export function userKubeconfigText(
+    link: PlaneLink,
+    cluster: { name: string; entra: boolean; tenantId: string },
+): string {
+    const clusterEntry = {
+        name: cluster.name,
+        cluster: { server: link.server, "certificate-authority-data": link.certificateAuthorityData },
+    };
+    const user = `clusterUser_${cluster.name}`;
+    if (!cluster.entra) {
+        const admin = fs.readFileSync(link.adminKubeconfig, "utf8");
+        const certificate = /client-certificate-data: (\S+)/.exec(admin)?.[1];
+        const key = /client-key-data: (\S+)/.exec(admin)?.[1];
+        return stringify({
+            apiVersion: "v1",
+            kind: "Config",
+            clusters: [clusterEntry],
+            users: [{ name: user, user: { "client-certificate-data": certificate, "client-key-data": key } }],
+            contexts: [{ name: cluster.name, context: { cluster: cluster.name, user } }],
+            "current-context": cluster.name,
+        });
+    }
+    return stringify({
+        apiVersion: "v1",
+        kind: "Config",
+        clusters: [clusterEntry],
+        users: [
+            {
+                name: user,
+                user: {
+                    exec: {
+                        apiVersion: "client.authentication.k8s.io/v1beta1",
+                        command: "kubelogin",
+                        args: [
+                            "get-token",
+                            "--environment",
+                            "AzurePublicCloud",
+                            "--server-id",
+                            AKS_ENTRA_SERVER_APP_ID,
+                            "--client-id",
+                            "80faf920-1908-4b52-b5ef-a8e7bedfc67a",
+                            "--tenant-id",
+                            cluster.tenantId,
+                            "--login",
+                            "devicecode",
+                        ],
+                        provideClusterInfo: false,
+                    },
+                },
+            },
+        ],
+        contexts: [{ name: cluster.name, context: { cluster: cluster.name, user } }],
+        "current-context": cluster.name,
+    });
+}
+
+/** The effects, applied with kubectl against the local control plane. */
+export function kubectlEffects(link: PlaneLink): ClusterEffects {
+    const kubectl = (args: string[], input?: string) =>
+        execFileSync(link.kubectl, ["--kubeconfig", link.adminKubeconfig, ...args], {
+            input,
+            encoding: "utf8",
+            stdio: ["pipe", "pipe", "pipe"],
+            timeout: 60000,
+        });
+    const apply = (objects: object[]) => {
+        if (objects.length > 0)
+            kubectl(["apply", "-f", "-"], objects.map((object) => JSON.stringify(object)).join("\n"));
+    };
+    return {
+        reconcileNodes: (cluster) => {
+            const wanted = poolNodeManifests(cluster) as Array<{ metadata: { name: string } }>;
+            const existing = kubectl(["get", "nodes", "-l", `${STAND_IN_LABEL}=${cluster.clusterName}`, "-o", "name"])
+                .split("\n")
+                .filter(Boolean)
+                .map((line) => line.replace(/^node\//, ""));
+            const extra = existing.filter((name) => !wanted.some((node) => node.metadata.name === name));
+            if (extra.length > 0) kubectl(["delete", "node", "--wait=false", ...extra]);
+            apply(wanted);
+            return Promise.resolve();
+        },
+        removeNodes: (clusterName) => {
+            kubectl(["delete", "nodes", "-l", `${STAND_IN_LABEL}=${clusterName}`, "--wait=false"]);
+            return Promise.resolve();
+        },
+        bindRole: (binding) => {
+            apply([...(binding.role === "reader" ? [readerRoleManifest()] : []), roleBindingManifest(binding)]);
+            return Promise.resolve();
+        },
+        unbindRole: (name) => {
+            kubectl(["delete", "clusterrolebinding", `azure-rbac-${name}`, "--ignore-not-found"]);
+            return Promise.resolve();
+        },
+        userKubeconfig: (cluster) => userKubeconfigText(link, cluster),
+    };
+}
