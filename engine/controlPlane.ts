@@ -178,15 +178,25 @@ export function apiserverArgs(files: PlaneFiles, ports: Ports, plan: AddressPlan
     ];
 }
 
-export function controllerManagerArgs(files: PlaneFiles, ports: Ports, plan: AddressPlan): string[] {
-    const kubeconfig = files.kubeconfig("kube-controller-manager");
+/**
+ * What the controller manager and the scheduler share: their identity's kubeconfig for the API,
+ * and for checking who calls their own health endpoint; loopback; one instance, no election.
+ */
+function controllerFlags(kubeconfig: string, port: number): string[] {
     return [
         `--kubeconfig=${kubeconfig}`,
         `--authentication-kubeconfig=${kubeconfig}`,
         `--authorization-kubeconfig=${kubeconfig}`,
         "--bind-address=127.0.0.1",
-        `--secure-port=${ports.controllerManager}`,
+        `--secure-port=${port}`,
         "--leader-elect=false",
+        "--profiling=false",
+    ];
+}
+
+export function controllerManagerArgs(files: PlaneFiles, ports: Ports, plan: AddressPlan): string[] {
+    return [
+        ...controllerFlags(files.kubeconfig("kube-controller-manager"), ports.controllerManager),
         "--use-service-account-credentials=true",
         `--service-account-private-key-file=${files.serviceAccountKey}`,
         `--root-ca-file=${files.caCert}`,
@@ -195,23 +205,11 @@ export function controllerManagerArgs(files: PlaneFiles, ports: Ports, plan: Add
         `--service-cluster-ip-range=${plan.serviceCidr}`,
         // kubenet's /24 per node comes from the address plan, written into each Node: no IPAM here.
         "--allocate-node-cidrs=false",
-        // Pods of a node kwok stops heart-beating are evicted as on AKS, after the usual 5 minutes.
-        "--profiling=false",
     ];
 }
 
-export function schedulerArgs(files: PlaneFiles, ports: Ports): string[] {
-    const kubeconfig = files.kubeconfig("kube-scheduler");
-    return [
-        `--kubeconfig=${kubeconfig}`,
-        `--authentication-kubeconfig=${kubeconfig}`,
-        `--authorization-kubeconfig=${kubeconfig}`,
-        "--bind-address=127.0.0.1",
-        `--secure-port=${ports.scheduler}`,
-        "--leader-elect=false",
-        "--profiling=false",
-    ];
-}
+export const schedulerArgs = (files: PlaneFiles, ports: Ports): string[] =>
+    controllerFlags(files.kubeconfig("kube-scheduler"), ports.scheduler);
 
 /** The annotation that marks a Node as kwok's (kwok manages no other node). */
 export const KWOK_NODE_ANNOTATION = "kwok.x-k8s.io/node";

@@ -68,6 +68,22 @@ function mergeReplaces(...lists: readonly GoReplace[][]): GoReplace[] {
     return [...seen.values()];
 }
 
+/** `go build` of a Pulumi main package as the release builds it: its tags and its version flag. */
+const pulumiBuild = (pkg: string): RecipeStep => ({
+    kind: "go",
+    cwd: WORK,
+    env: STATIC,
+    args: [
+        "build",
+        ...BUILD_FLAGS,
+        "-tags=osusergo,grpcnotrace",
+        ldflags(pulumiLdflags(PULUMI.version)),
+        "-o",
+        `${OUT}/`,
+        pkg,
+    ],
+});
+
 /**
  * The Pulumi CLI from a go.mod of our own requiring pkg/v3 and sdk/v3 at one version (pkg's own
  * go.mod replaces sdk with ../sdk), with the release build's tags and version flag.
@@ -88,20 +104,7 @@ export function pulumiRecipe(upstream: { pkg: GoModFile; sdk: GoModFile }): Reci
         modules: [PULUMI, PULUMI_SDK],
         steps: [
             { kind: "write", path: `${WORK}/go.mod`, text: goMod },
-            {
-                kind: "go",
-                cwd: WORK,
-                env: STATIC,
-                args: [
-                    "build",
-                    ...BUILD_FLAGS,
-                    "-tags=osusergo,grpcnotrace",
-                    ldflags(pulumiLdflags(PULUMI.version)),
-                    "-o",
-                    `${OUT}/`,
-                    `${PULUMI.module}/cmd/pulumi`,
-                ],
-            },
+            pulumiBuild(`${PULUMI.module}/cmd/pulumi`),
             // The release ships this 2-line script for dynamic providers: it runs the SDK's provider.
             {
                 kind: "write",
@@ -129,23 +132,7 @@ export function languageHostRecipe(upstream: GoModFile): Recipe {
         component: "pulumi-language-nodejs",
         binaries: ["pulumi-language-nodejs"],
         modules: [PULUMI_LANGUAGE_NODEJS],
-        steps: [
-            { kind: "write", path: `${WORK}/go.mod`, text: goMod },
-            {
-                kind: "go",
-                cwd: WORK,
-                env: STATIC,
-                args: [
-                    "build",
-                    ...BUILD_FLAGS,
-                    "-tags=osusergo,grpcnotrace",
-                    ldflags(pulumiLdflags(PULUMI.version)),
-                    "-o",
-                    `${OUT}/`,
-                    PULUMI_LANGUAGE_NODEJS.module,
-                ],
-            },
-        ],
+        steps: [{ kind: "write", path: `${WORK}/go.mod`, text: goMod }, pulumiBuild(PULUMI_LANGUAGE_NODEJS.module)],
     };
 }
 
