@@ -9,12 +9,28 @@ import * as pulumi from "@pulumi/pulumi";
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as containerservice from "@pulumi/azure-native/containerservice";
 import * as managedidentity from "@pulumi/azure-native/managedidentity";
+import * as monitor from "@pulumi/azure-native/monitor";
 import * as network from "@pulumi/azure-native/network";
 import * as k8s from "@pulumi/kubernetes";
 import * as time from "@pulumiverse/time";
 import { NETWORK_PLUGINS, NetworkPluginName, NetworkPluginSpec } from "./addressPlan";
 import { apiServerOf, entraKubeconfig } from "./kubeconfig";
 import { AZURE_ROLES, ClusterAccess, COMPONENT_TYPES } from "./names";
+import {
+    IMAGE_CLEANER_INTERVAL_HOURS,
+    MAINTENANCE_CONFIG_NAMES,
+    MaintenanceWindow,
+    NetworkPolicy,
+    NodeOsUpgradeChannel,
+    OsDiskType,
+    POD_SECURITY_BASELINE_INITIATIVE,
+    POSTURE_TAG,
+    PRODUCTION_POSTURE,
+    SkuTier,
+    SYSTEM_POOL_TAINT,
+    UpgradeChannel,
+    USER_POOL_NAME,
+} from "./posture";
 
 /** Built-in role "Network Contributor". */
 export const NETWORK_CONTRIBUTOR_ROLE_ID = AZURE_ROLES.networkContributor.id;
@@ -70,6 +86,33 @@ export interface ClusterArgs {
     readonly access: ClusterAccess;
     /** entra only: object ids given RBAC Cluster Admin; empty = the principal running the deployment. */
     readonly admins: readonly string[];
+    /** The production posture; every field unset or off adds no input (the tutorial's cluster). */
+    readonly posture?: ClusterPosture;
+}
+
+/** The production settings of one cluster (config.ts PostureConfig, resolved for this cluster). */
+export interface ClusterPosture {
+    /** Tags the cluster for the policy pack's production rules. */
+    readonly production?: boolean;
+    readonly skuTier?: SkuTier;
+    /** The system pool autoscales from nodeCount to this. */
+    readonly autoscaleMaxCount?: number;
+    readonly zones?: readonly string[];
+    readonly upgradeChannel?: UpgradeChannel;
+    readonly nodeOsUpgradeChannel?: NodeOsUpgradeChannel;
+    /** Both AKS schedules (aksManagedAutoUpgradeSchedule, aksManagedNodeOSUpgradeSchedule) use it. */
+    readonly maintenanceWindow?: MaintenanceWindow;
+    /** A separate AgentPool (mode User); the system pool is tainted CriticalAddonsOnly only with it. */
+    readonly userPool?: { readonly nodeCount: number; readonly vmSize: string; readonly autoscaleMaxCount?: number };
+    readonly osDiskType?: OsDiskType;
+    /** Declared: never ignored, so a change shows as the replacement it is. */
+    readonly networkPolicy?: NetworkPolicy;
+    /** Container insights into this Log Analytics workspace. */
+    readonly monitoringWorkspaceId?: pulumi.Input<string>;
+    readonly workloadIdentity?: boolean;
+    readonly imageCleaner?: boolean;
+    readonly azurePolicy?: boolean;
+    readonly apiServerAuthorizedIps?: readonly string[];
 }
 
 /** AKS DNS prefix from the cluster name: letters, digits and '-', at most 54, ending alphanumeric. */
@@ -81,7 +124,15 @@ export function dnsPrefixFor(clusterName: string): string {
 export function networkProfileFor(
     plugin: NetworkPluginSpec,
     args: Pick<ClusterArgs, "podCidr" | "serviceCidr" | "dnsServiceIp">,
-): containerservice.ManagedClusterArgs["networkProfile"] {
+): {
+    networkPlugin: string;
+    networkPluginMode?: string;
+    podCidr?: string;
+    serviceCidr: string;
+    dnsServiceIP: string;
+    loadBalancerSku: string;
+    outboundType: string;
+} {
     // podCidr, serviceCidr, dnsServiceIP, networkPlugin(Mode) and outboundType force a replacement
     // of the cluster (pulumi/pulumi-azure-native#4771). dockerBridgeCidr is never set: it is
     // ignored since 1.19 and gone from API 2023-04-01 (Azure/AKS#3534).
@@ -134,19 +185,117 @@ export const dropSdkDefaultPrincipalType: pulumi.ResourceTransform = ({ props, o
 };
 
 /**
- * networkProfile fields AKS fills in by itself, which this program never declares. A refresh
- * writes every output that changed into the recorded inputs (azure-native provider.go `Read`:
- * `inputs = applyDiff(inputs, diff)` over old and new outputs), and both are force-new: after the
+ * networkProfile fields AKS fills in by itself, which this program does not declare unless
+ * networkPolicy is set. A refresh writes what changed into the recorded inputs (azure-native
+ * provider.go `Read`: the diff of the old and new outputs' input-shaped properties, after defaults
+ * and sub-resources are reset, applied with `inputs = applyDiff(inputs, diff)`), and both are force-new: after the
  * move to Overlay AKS reports networkDataplane "azure" (null on kubenet) and, on recent API
  * versions, networkPolicy "none", so the next preview would replace the cluster. Ignoring them
  * makes the engine keep the recorded value (pulumi/pulumi pkg/resource/deploy/step_generator.go
- * `processIgnoreChanges`), whether or not the refresh recorded one: declaring the values instead
+ * `processIgnoreChanges`, `path.Reset` at commit 1b5949891b3c), whether or not the refresh
+ * recorded one: declaring the values instead
  * would replace a cluster whose refresh recorded nothing (tests/overlayRefresh.test.ts).
  */
 export const NETWORK_PROFILE_FIELDS_AKS_SETS = [
     "networkProfile.networkDataplane",
     "networkProfile.networkPolicy",
 ] as const;
+
+/**
+ * The networkProfile fields the cluster ignores: those AKS sets, minus any the program declares.
+ * A declared networkPolicy (and cilium's dataplane) is never ignored: a changed value shows as the
+ * replacement it is in azure-native, and the preview guard refuses it with the in-place runbook.
+ */
+export function ignoredNetworkProfileFields(networkPolicy?: NetworkPolicy): string[] {
+    const declared = new Set<string>(
+        networkPolicy
+            ? [
+                  "networkProfile.networkPolicy",
+                  ...(networkPolicy === "cilium" ? ["networkProfile.networkDataplane"] : []),
+              ]
+            : [],
+    );
+    return NETWORK_PROFILE_FIELDS_AKS_SETS.filter((field) => !declared.has(field));
+}
+
+/** The networkProfile fields a declared networkPolicy adds: cilium is both a policy and a dataplane. */
+export function networkPolicyFields(networkPolicy?: NetworkPolicy): {
+    networkPolicy?: NetworkPolicy;
+    networkDataplane?: "cilium";
+} {
+    if (!networkPolicy) return {};
+    return {
+        networkPolicy,
+        ...(networkPolicy === "cilium" ? { networkDataplane: containerservice.NetworkDataplane.Cilium } : {}),
+    };
+}
+
+/** A pool's size: a fixed count, or an autoscaler from that count to its maximum (count then drifts: ignored). */
+export function poolScaling(
+    nodeCount: number,
+    autoscaleMaxCount?: number,
+): Pick<containerservice.AgentPoolArgs, "count" | "enableAutoScaling" | "minCount" | "maxCount"> {
+    return autoscaleMaxCount
+        ? { count: nodeCount, enableAutoScaling: true, minCount: nodeCount, maxCount: autoscaleMaxCount }
+        : { count: nodeCount };
+}
+
+/** The cluster-level inputs of the posture; each absent when unset, so the tutorial's cluster gets none. */
+export function postureClusterInputs(posture: ClusterPosture = {}): Partial<containerservice.ManagedClusterArgs> {
+    const securityProfile = {
+        ...(posture.workloadIdentity ? { workloadIdentity: { enabled: true } } : {}),
+        ...(posture.imageCleaner
+            ? { imageCleaner: { enabled: true, intervalHours: IMAGE_CLEANER_INTERVAL_HOURS } }
+            : {}),
+    };
+    const addonProfiles = {
+        ...(posture.monitoringWorkspaceId
+            ? {
+                  // Container insights with managed-identity authentication; the data collection rule
+                  // and its association (below) tell the agent what to send where.
+                  omsagent: {
+                      enabled: true,
+                      config: { logAnalyticsWorkspaceResourceID: posture.monitoringWorkspaceId, useAADAuth: "true" },
+                  },
+              }
+            : {}),
+        ...(posture.azurePolicy ? { azurepolicy: { enabled: true } } : {}),
+    };
+    const channels = {
+        ...(posture.upgradeChannel ? { upgradeChannel: posture.upgradeChannel } : {}),
+        ...(posture.nodeOsUpgradeChannel ? { nodeOSUpgradeChannel: posture.nodeOsUpgradeChannel } : {}),
+    };
+    return {
+        ...(posture.skuTier
+            ? {
+                  sku: { name: containerservice.ManagedClusterSKUName.Base, tier: posture.skuTier },
+                  // Premium's long-term support is a support plan too; leaving Premium sets it back.
+                  supportPlan:
+                      posture.skuTier === "Premium"
+                          ? containerservice.KubernetesSupportPlan.AKSLongTermSupport
+                          : containerservice.KubernetesSupportPlan.KubernetesOfficial,
+              }
+            : {}),
+        ...(Object.keys(channels).length > 0 ? { autoUpgradeProfile: channels } : {}),
+        ...(posture.workloadIdentity ? { oidcIssuerProfile: { enabled: true } } : {}),
+        ...(Object.keys(securityProfile).length > 0 ? { securityProfile } : {}),
+        ...(Object.keys(addonProfiles).length > 0 ? { addonProfiles } : {}),
+        ...(posture.apiServerAuthorizedIps?.length
+            ? { apiServerAccessProfile: { authorizedIPRanges: [...posture.apiServerAuthorizedIps] } }
+            : {}),
+        ...(posture.production ? { tags: { [POSTURE_TAG]: PRODUCTION_POSTURE } } : {}),
+    };
+}
+
+/** The pool-level inputs both pools share: zones and the OS disk type, each absent when unset. */
+export function posturePoolInputs(
+    posture: ClusterPosture = {},
+): Pick<containerservice.AgentPoolArgs, "availabilityZones" | "osDiskType"> {
+    return {
+        ...(posture.zones?.length ? { availabilityZones: [...posture.zones] } : {}),
+        ...(posture.osDiskType ? { osDiskType: posture.osDiskType } : {}),
+    };
+}
 
 export class Cluster extends pulumi.ComponentResource {
     public readonly plugin: NetworkPluginSpec;
@@ -159,6 +308,14 @@ export class Cluster extends pulumi.ComponentResource {
     /** entra only: waits ADMIN_GRANT_PROPAGATION_WAIT after the admin grants; the provider waits for it. */
     public readonly adminGrantPropagation?: time.Sleep;
     public readonly managedCluster: containerservice.ManagedCluster;
+    /** posture.userPool: the user pool (mode User), where the workloads run. */
+    public readonly userPool?: containerservice.AgentPool;
+    /** posture.maintenanceWindow: aksManagedAutoUpgradeSchedule and aksManagedNodeOSUpgradeSchedule. */
+    public readonly maintenanceConfigurations: containerservice.MaintenanceConfiguration[];
+    /** posture.monitoringWorkspaceId: the data collection rule and its association with the cluster. */
+    public readonly containerInsights: pulumi.CustomResource[];
+    /** posture.azurePolicy: the pod security baseline, audit only. */
+    public readonly policyAssignment?: authorization.PolicyAssignment;
     /** The provider's kubeconfig (entra: a kubelogin exec config with no credential in it); secret. */
     public readonly kubeconfig: pulumi.Output<string>;
     /** The only Kubernetes provider workloads may use. */
@@ -180,6 +337,7 @@ export class Cluster extends pulumi.ComponentResource {
             );
         }
         const childOpts = { parent: this, protect: args.protect };
+        const posture = args.posture ?? {};
 
         // With a bring-your-own subnet and route table, clients other than the az CLI must use a
         // user-assigned identity granted before the cluster exists (Azure/AKS#2333); the move to
@@ -246,8 +404,8 @@ export class Cluster extends pulumi.ComponentResource {
                     type: containerservice.ResourceIdentityType.UserAssigned,
                     userAssignedIdentities: [this.identity.id],
                 },
-                networkProfile: networkProfileFor(plugin, args),
-                // One inline System pool; further pools would be AgentPool resources, since the API
+                networkProfile: { ...networkProfileFor(plugin, args), ...networkPolicyFields(posture.networkPolicy) },
+                // One inline System pool; the user pool is an AgentPool resource, since the API
                 // cannot add inline pools to an existing cluster (pulumi/pulumi-azure-native#579).
                 agentPoolProfiles: [
                     {
@@ -255,12 +413,16 @@ export class Cluster extends pulumi.ComponentResource {
                         mode: containerservice.AgentPoolMode.System,
                         type: containerservice.AgentPoolType.VirtualMachineScaleSets,
                         osType: containerservice.OSType.Linux,
-                        count: args.nodeCount,
+                        ...poolScaling(args.nodeCount, posture.autoscaleMaxCount),
                         vmSize: args.nodeVmSize,
                         maxPods: args.maxPods,
                         vnetSubnetID: args.nodeSubnet.id,
+                        ...posturePoolInputs(posture),
+                        // Only with a user pool to go to: tainting the only pool leaves nginx nowhere to run.
+                        ...(posture.userPool ? { nodeTaints: [SYSTEM_POOL_TAINT] } : {}),
                     },
                 ],
+                ...postureClusterInputs(posture),
                 ...(args.access === "entra" ? entraAccessFor(clientConfig.tenantId) : {}),
                 // The infrastructure-as-code form of the tutorial's VMAccessForLinux step.
                 ...(args.sshPublicKey
@@ -275,7 +437,11 @@ export class Cluster extends pulumi.ComponentResource {
             {
                 ...childOpts,
                 ...(plugin.podAddresses === "nodeSubnet" ? { transforms: [dropSdkDefaultPodCidr] } : {}),
-                ignoreChanges: [...NETWORK_PROFILE_FIELDS_AKS_SETS],
+                ignoreChanges: [
+                    ...ignoredNetworkProfileFields(posture.networkPolicy),
+                    // The autoscaler moves the count; the program's count is only where it starts.
+                    ...(posture.autoscaleMaxCount ? ["agentPoolProfiles[0].count"] : []),
+                ],
                 // The route table must be on the subnet, and the grants in place and propagated, before AKS looks.
                 dependsOn: [
                     this.grantPropagation,
@@ -286,6 +452,133 @@ export class Cluster extends pulumi.ComponentResource {
             },
         );
         this.nodeResourceGroup = this.managedCluster.nodeResourceGroup;
+        const inCluster = {
+            resourceGroupName: args.resourceGroupName,
+            resourceName: this.managedCluster.name,
+        };
+
+        // The user pool: never also declared inline (the API cannot add inline pools in place, and
+        // two declarations of one pool fight, pulumi/pulumi-azure-native#579).
+        this.userPool = posture.userPool
+            ? new containerservice.AgentPool(
+                  `${name}-user-pool`,
+                  {
+                      ...inCluster,
+                      agentPoolName: USER_POOL_NAME,
+                      mode: containerservice.AgentPoolMode.User,
+                      type: containerservice.AgentPoolType.VirtualMachineScaleSets,
+                      osType: containerservice.OSType.Linux,
+                      ...poolScaling(posture.userPool.nodeCount, posture.userPool.autoscaleMaxCount),
+                      vmSize: posture.userPool.vmSize,
+                      maxPods: args.maxPods,
+                      vnetSubnetID: args.nodeSubnet.id,
+                      ...posturePoolInputs(posture),
+                  },
+                  {
+                      ...childOpts,
+                      // Azure deletes a cluster's pools with it: the pool goes, and comes back, with the cluster.
+                      deletedWith: this.managedCluster,
+                      ...(posture.userPool.autoscaleMaxCount ? { ignoreChanges: ["count"] } : {}),
+                  },
+              )
+            : undefined;
+
+        // AKS's two fixed schedules, one window for both: when the channels may upgrade the
+        // cluster and when they may upgrade the node OS (learn.microsoft.com/azure/aks/planned-maintenance).
+        const window = posture.maintenanceWindow;
+        this.maintenanceConfigurations = window
+            ? (
+                  [
+                      ["auto-upgrade", MAINTENANCE_CONFIG_NAMES.autoUpgrade],
+                      ["node-os-upgrade", MAINTENANCE_CONFIG_NAMES.nodeOsUpgrade],
+                  ] as const
+              ).map(
+                  ([suffix, configName]) =>
+                      new containerservice.MaintenanceConfiguration(
+                          `${name}-maintenance-${suffix}`,
+                          {
+                              ...inCluster,
+                              configName,
+                              maintenanceWindow: {
+                                  schedule: { weekly: { intervalWeeks: 1, dayOfWeek: window.dayOfWeek } },
+                                  durationHours: window.durationHours,
+                                  startTime: window.startTime,
+                                  utcOffset: window.utcOffset,
+                              },
+                          },
+                          { parent: this, deletedWith: this.managedCluster },
+                      ),
+              )
+            : [];
+
+        // Container insights: the rule says what the agent collects and where it goes
+        // (Microsoft's onboarding template: the ContainerInsights extension stream into the
+        // workspace); the association ties it to this cluster under AKS's fixed name.
+        if (posture.monitoringWorkspaceId) {
+            const rule = new monitor.DataCollectionRule(
+                `${name}-container-insights`,
+                {
+                    resourceGroupName: args.resourceGroupName,
+                    location: args.location,
+                    dataCollectionRuleName: `MSCI-${args.location}-${args.clusterName}`,
+                    kind: "Linux",
+                    description: `Container insights for AKS ${args.clusterName}`,
+                    dataSources: {
+                        extensions: [
+                            {
+                                name: "ContainerInsightsExtension",
+                                extensionName: "ContainerInsights",
+                                streams: ["Microsoft-ContainerInsights-Group-Default"],
+                                extensionSettings: {
+                                    dataCollectionSettings: {
+                                        interval: "1m",
+                                        namespaceFilteringMode: "Off",
+                                        enableContainerLogV2: true,
+                                    },
+                                },
+                            },
+                        ],
+                    },
+                    destinations: {
+                        logAnalytics: [{ name: "workspace", workspaceResourceId: posture.monitoringWorkspaceId }],
+                    },
+                    dataFlows: [
+                        { streams: ["Microsoft-ContainerInsights-Group-Default"], destinations: ["workspace"] },
+                    ],
+                },
+                { parent: this },
+            );
+            this.containerInsights = [
+                rule,
+                new monitor.DataCollectionRuleAssociation(
+                    `${name}-container-insights-association`,
+                    {
+                        resourceUri: this.managedCluster.id,
+                        associationName: "ContainerInsightsExtension",
+                        dataCollectionRuleId: rule.id,
+                        description: "Ties the Container insights rule to the cluster",
+                    },
+                    { parent: this, deletedWith: this.managedCluster },
+                ),
+            ];
+        } else {
+            this.containerInsights = [];
+        }
+
+        // Azure Policy for Kubernetes, auditing the pod security baseline: findings, no denials.
+        this.policyAssignment = posture.azurePolicy
+            ? new authorization.PolicyAssignment(
+                  `${name}-pod-security-baseline`,
+                  {
+                      scope: this.managedCluster.id,
+                      policyAssignmentName: "pod-security-baseline-audit",
+                      displayName: `Pod security baseline (audit) on AKS ${args.clusterName}`,
+                      policyDefinitionId: POD_SECURITY_BASELINE_INITIATIVE,
+                      parameters: { effect: { value: "audit" } },
+                  },
+                  { parent: this, deletedWith: this.managedCluster },
+              )
+            : undefined;
 
         // Entra ID: who administers the cluster is an Azure role assignment on it, and Kubernetes
         // refuses a token whose role has not propagated yet; the provider waits for both.

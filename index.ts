@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { buildAddressPlan, NETWORK_PLUGINS } from "./addressPlan";
 import { Cluster } from "./cluster";
 import { loadStackConfig } from "./config";
+import { Monitoring } from "./monitoring";
 import { Network, SUBNET_NAMES } from "./network";
 import { deployWorkloads } from "./workloads";
 
@@ -23,6 +24,37 @@ const network = new Network("network", {
     mainClusterPlugin: NETWORK_PLUGINS[config.networkPlugin],
     protect: config.protect,
 });
+
+// Container insights' workspace: the one named by logAnalyticsWorkspaceId, or one made here.
+const { posture } = config;
+const monitoring =
+    posture.monitoring && !posture.monitoring.workspaceId
+        ? new Monitoring("monitoring", {
+              location: config.location,
+              resourceGroupName: network.resourceGroup.name,
+              workspaceName: `${config.clusterName}-logs`,
+              protect: config.protect,
+          })
+        : undefined;
+const monitoringWorkspaceId = posture.monitoring
+    ? (posture.monitoring.workspaceId ?? monitoring!.workspaceId)
+    : undefined;
+
+/** The posture both clusters share; the pools' sizes and the network policy are the main cluster's. */
+const sharedPosture = {
+    production: posture.production,
+    skuTier: posture.skuTier,
+    zones: posture.zones,
+    upgradeChannel: posture.upgradeChannel,
+    nodeOsUpgradeChannel: posture.nodeOsUpgradeChannel,
+    maintenanceWindow: posture.maintenanceWindow,
+    osDiskType: posture.osDiskType,
+    monitoringWorkspaceId,
+    workloadIdentity: posture.workloadIdentity,
+    imageCleaner: posture.imageCleaner,
+    azurePolicy: posture.azurePolicy,
+    apiServerAuthorizedIps: posture.apiServerAuthorizedIps,
+};
 
 /** What both clusters share: place, ranges for services, node OS settings, protection. */
 const shared = {
@@ -52,11 +84,18 @@ const cluster = new Cluster("cluster", {
     clusterName: config.clusterName,
     nodeCount: config.nodeCount,
     maxPods: config.maxPods,
+    posture: {
+        ...sharedPosture,
+        autoscaleMaxCount: posture.autoscaleMaxCount,
+        userPool: posture.userPool,
+        networkPolicy: posture.networkPolicy,
+    },
 });
 const { nginx } = deployWorkloads({
     config,
     provider: cluster.provider,
     loadBalancerSubnetName: network.servicesSubnetName,
+    userPool: cluster.userPool,
 });
 
 // The tutorial's part 2: classic Azure CNI in the azurecni subnet (opt-in).
@@ -69,6 +108,7 @@ const azureCniCluster = config.azureCniCluster
           clusterName: config.azureCniClusterName,
           nodeCount: config.azureCniNodeCount,
           maxPods: config.azureCniMaxPods,
+          posture: sharedPosture,
       })
     : undefined;
 const azureCniWorkloads = azureCniCluster
@@ -100,6 +140,8 @@ export const serviceCidr = plan.serviceCidr;
 export const dnsServiceIp = plan.dnsServiceIp;
 export const addressPlan = plan;
 export const nginxNamespace = config.nginxNamespace;
+/** monitoring=true: where Container insights writes (the stack's workspace, or the one named). */
+export const logAnalyticsWorkspaceId = monitoringWorkspaceId;
 export const nginxClusterIp = nginx.clusterIp;
 export const nginxLoadBalancerIp = nginx.loadBalancerIp;
 export const nextSteps = {

@@ -17,6 +17,7 @@ export const COMPONENT_TYPES = Object.freeze({
     network: "aks-kubenet:network:Network",
     cluster: "aks-kubenet:cluster:Cluster",
     nginx: "aks-kubenet:workloads:Nginx",
+    monitoring: "aks-kubenet:monitoring:Monitoring",
 });
 
 /**

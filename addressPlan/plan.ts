@@ -29,6 +29,22 @@ export interface AddressPlanInput {
     readonly azureCniCluster?: boolean;
     readonly azureCniNodeCount?: number;
     readonly azureCniMaxPods?: number;
+    /** The main cluster's system pool autoscales from nodeCount to this; unset = no autoscaler. */
+    readonly autoscaleMaxCount?: number;
+    /** The main cluster's user pool; unset = none. */
+    readonly userPoolNodeCount?: number;
+    /** The user pool autoscales from userPoolNodeCount to this; unset = no autoscaler. */
+    readonly userPoolAutoscaleMaxCount?: number;
+}
+
+/**
+ * The most nodes the main cluster can have at once: each pool at its autoscaler's maximum (or its
+ * fixed count), plus the upgrade surge node. AKS upgrades one pool at a time, so one surge node.
+ */
+export function peakNodes(input: Partial<AddressPlanInput>): { system: number; user: number; total: number } {
+    const system = input.autoscaleMaxCount ?? input.nodeCount ?? 0;
+    const user = input.userPoolNodeCount ? (input.userPoolAutoscaleMaxCount ?? input.userPoolNodeCount) : 0;
+    return { system, user, total: system + user + UPGRADE_SURGE_NODES };
 }
 
 /** A node as kubenet lays it out: its VNet address and its /24 of the pod CIDR. */

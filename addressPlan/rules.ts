@@ -33,10 +33,11 @@ import {
     azureCniAddressesPerNode,
     azureCniMaxNodes,
     azureCniMaxPodsFor,
+    peakNodes,
     podSliceCount,
     usableSubnetAddresses,
 } from "./plan";
-import { NETWORK_PLUGINS, NetworkPluginSpec } from "./plugins";
+import { NETWORK_PLUGINS, NetworkPluginSpec, NODES_PER_POOL_LIMIT } from "./plugins";
 
 /**
  * One finding: the rule that found it, the setting to change as the user types it, the values
@@ -418,6 +419,86 @@ function azureCniSubnetHoldsEveryPod({ input, ranges }: RuleContext): Finding[] 
     ];
 }
 
+/** The system pool's autoscaler starts at nodeCount and stops at most at a pool's 1,000 nodes. */
+function autoscalerRange({ input }: RuleContext): Finding[] {
+    const { autoscaleMaxCount: max, nodeCount } = input;
+    if (max === undefined || nodeCount === undefined) return [];
+    if (max < nodeCount)
+        return [
+            error(
+                "autoscalerRange",
+                "autoscaleMaxCount",
+                { autoscaleMaxCount: max, nodeCount },
+                `${max} is below nodeCount ${nodeCount}, where the autoscaler starts: use ${nodeCount} or more, or 0 for no autoscaler`,
+            ),
+        ];
+    if (max > NODES_PER_POOL_LIMIT)
+        return [
+            error(
+                "autoscalerRange",
+                "autoscaleMaxCount",
+                { autoscaleMaxCount: max, max: NODES_PER_POOL_LIMIT },
+                `${max} is out of range; an AKS node pool holds at most ${NODES_PER_POOL_LIMIT} nodes`,
+            ),
+        ];
+    return [];
+}
+
+/**
+ * The main cluster at its peak (every pool at its autoscaler's maximum, plus the surge node) fits
+ * the plan: kubenet's route table (400 routes, one per node), one /24 of the pod CIDR per node,
+ * and one address of the node subnet per node. Only when an autoscaler or a user pool raises the
+ * peak above nodeCount; nodeCount alone is the rules above. The error names the largest
+ * autoscaleMaxCount that fits.
+ */
+function peakNodesFitPlan({ input, ranges, plugin }: RuleContext): Finding[] {
+    if (input.nodeCount === undefined || (input.autoscaleMaxCount === undefined && !input.userPoolNodeCount)) return [];
+    const peak = peakNodes(input);
+    const pods = ranges.get("podCidr");
+    const subnet = ranges.get("kubenetSubnetCidr");
+    const limits: Array<[string, number]> = [
+        ...(plugin.routeTable ? ([["the route table's routes", plugin.maxNodes]] as Array<[string, number]>) : []),
+        ...(pods && plugin.podAddresses === "podCidrSlices"
+            ? ([[`podCidr ${pods.text}'s /${NODE_POD_SLICE_PREFIX} slices`, podSliceCount(pods)]] as Array<
+                  [string, number]
+              >)
+            : []),
+        ...(subnet
+            ? ([[`kubenetSubnetCidr ${subnet.text}'s addresses`, usableSubnetAddresses(subnet)]] as Array<
+                  [string, number]
+              >)
+            : []),
+    ];
+    const exceeded = limits.filter(([, limit]) => peak.total > limit);
+    if (exceeded.length === 0) return [];
+    const room = Math.min(...limits.map(([, limit]) => limit)) - peak.user - UPGRADE_SURGE_NODES;
+    const key =
+        input.autoscaleMaxCount !== undefined
+            ? "autoscaleMaxCount"
+            : input.userPoolAutoscaleMaxCount
+              ? "userPoolAutoscaleMaxCount"
+              : "userPoolNodeCount";
+    return [
+        error(
+            "peakNodesFitPlan",
+            key,
+            {
+                peakNodes: peak.total,
+                systemPool: peak.system,
+                userPool: peak.user,
+                limit: Math.min(...exceeded.map(([, limit]) => limit)),
+                largestAutoscaleMaxCount: Math.max(0, room),
+                plugin: plugin.name,
+            },
+            `at its peak the ${plugin.title} cluster has ${peak.system} system + ${peak.user} user + ${UPGRADE_SURGE_NODES} surge = ${peak.total} nodes, more than ${exceeded.map(([what, limit]) => `${what} (${limit})`).join(" and ")}; ` +
+                (room >= (input.nodeCount ?? 1)
+                    ? `the largest autoscaleMaxCount that fits is ${room}`
+                    : "lower the user pool's counts") +
+                ", or widen the plan",
+        ),
+    ];
+}
+
 /** Every rule, in the order their problems are reported. */
 export const ADDRESS_PLAN_RULES: readonly Rule[] = [
     rangesParse,
@@ -436,6 +517,8 @@ export const ADDRESS_PLAN_RULES: readonly Rule[] = [
     maxPodsWithinBounds,
     azureCniCountsWithinBounds,
     azureCniSubnetHoldsEveryPod,
+    autoscalerRange,
+    peakNodesFitPlan,
 ];
 
 /** Runs every rule over `input`; the ranges that do not parse are left out of the others. */

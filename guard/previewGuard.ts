@@ -39,7 +39,12 @@ export interface PreviewStep {
     readonly op: string;
     readonly urn: string;
     /** The engine's resource states; `inputs` are what the guard compares for irreversible changes. */
-    readonly oldState?: { readonly type?: string; readonly inputs?: Readonly<Record<string, unknown>> };
+    readonly oldState?: {
+        readonly type?: string;
+        readonly inputs?: Readonly<Record<string, unknown>>;
+        /** What the provider recorded, AKS's values included: a create-only input never declared has its value here. */
+        readonly outputs?: Readonly<Record<string, unknown>>;
+    };
     readonly newState?: { readonly type?: string; readonly inputs?: Readonly<Record<string, unknown>> };
     /** The keys that cause the replacement (pulumi/pulumi pkg/display/json.go PreviewStep). */
     readonly replaceReasons?: readonly string[];
@@ -163,13 +168,19 @@ function irreversibleIn(step: PreviewStep): IrreversibleRefusal[] {
         why: fact.why,
     });
     if (step.oldState?.inputs && step.newState?.inputs)
-        return irreversibleChangesBetween(type, step.oldState.inputs, step.newState.inputs).map(refusal);
+        return irreversibleChangesBetween(type, step.oldState.inputs, step.newState.inputs, step.oldState.outputs).map(
+            refusal,
+        );
     const diffs = Object.entries(step.detailedDiff ?? {});
     return IRREVERSIBLE_CHANGES.filter((fact) => fact.type === type)
         .filter((fact) =>
             diffs.some(([path, diff]) => {
                 const generic = path.replace(/\[\d+\]/g, "[]");
-                const covers = fact.path === generic || fact.path.startsWith(`${generic}.`);
+                const covers =
+                    fact.path === generic ||
+                    fact.path.startsWith(`${generic}.`) ||
+                    (fact.kind === "create-only" &&
+                        (generic.startsWith(`${fact.path}.`) || generic.startsWith(`${fact.path}[`)));
                 return covers && (fact.kind === "create-only" || diff?.kind === "delete");
             }),
         )

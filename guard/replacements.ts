@@ -4,10 +4,16 @@
  * replacement test all read this table; nothing else lists these properties.
  *
  * azure-native (the version in package-lock.json, 3.28.0, published 2026-09-21):
- * - force-new properties: pulumi/pulumi-azure-native provider/pkg/gen/replacement.go, `forceNewMap`,
- *   read at commit 1b7112af33c62b247daed1028686bf279f4d5e69. That is the per-field networkProfile
- *   list of pulumi/pulumi-azure-native#4771 (merged 2026-07-16, before 3.28.0); the search index
- *   does not tie the commit to the v3.28.0 tag.
+ * - force-new properties: pulumi/pulumi-azure-native provider/pkg/gen/replacement.go, `forceNewMap`.
+ *   No source reachable here ties a version of that file to the v3.28.0 tag: the repository's
+ *   snapshot is too large to fetch, and the stored versions carry no tag. Two stored versions
+ *   differ: commit 1b7112af33c62b247daed1028686bf279f4d5e69 (the per-field networkProfile list of
+ *   pulumi/pulumi-azure-native#4771, merged 2026-07-16) and a later one that adds
+ *   networkProfile.podCidrs and networkProfile.ipFamilies ("single-stack -> dual-stack" beside
+ *   CNI -> Overlay). This table takes the later, larger list: a field that may replace the
+ *   cluster is treated as one that does. The generator matches forceNewMap by property name
+ *   (`properties.Has(propertyName)` in gen/properties.go), so nodePublicIPTags is force-new
+ *   inside agentPoolProfiles[].networkProfile and AgentPool's networkProfile.
  * - path parameters: provider/pkg/provider/diff.go `calculateDetailedDiff`: "All the parameters that
  *   are part of the resource path cause a replacement" (`if p.Location == "path" { ... replaceKeys.Add(name) }`).
  *   The paths are the Azure REST API's PUT paths of each type, with the SDK's argument names.
@@ -36,7 +42,15 @@ export const PROVIDER_SOURCES = Object.freeze({
     azureNative: {
         repository: "pulumi/pulumi-azure-native",
         version: "3.28.0",
-        forceNewMap: { path: "provider/pkg/gen/replacement.go", commit: "1b7112af33c62b247daed1028686bf279f4d5e69" },
+        forceNewMap: {
+            path: "provider/pkg/gen/replacement.go",
+            /** Not tied to the v3.28.0 tag by any source reachable here (see above). */
+            taggedRelease: false,
+            commits: {
+                perFieldNetworkProfile: "1b7112af33c62b247daed1028686bf279f4d5e69",
+                withPodCidrsAndIpFamilies: "(a later stored version; its commit is not shown by the index)",
+            },
+        },
         diff: {
             path: "provider/pkg/provider/diff.go",
             functions: ["diff", "objectDiff", "calculateDetailedDiff", "calculateChangesAndReplacements", "applyDiff"],
@@ -50,15 +64,20 @@ export const PROVIDER_SOURCES = Object.freeze({
     engine: {
         repository: "pulumi/pulumi",
         path: "pkg/resource/deploy/step_generator.go",
-        commit: "1a16857a44f16e46a9dce29f184c511062a70f80",
+        /** processIgnoreChanges: `ok := path.Reset(oldInputs, ignoredInputs)` (Reset since c881441890, 2023). */
+        commit: "1b5949891b3cefcb9974752b24a5ecef0acc86c8",
         functions: ["processIgnoreChanges"],
     },
 });
 
-/** ManagedCluster's networkProfile entries of forceNewMap (pulumi/pulumi-azure-native#4771). */
+/**
+ * ManagedCluster's networkProfile entries of forceNewMap (pulumi/pulumi-azure-native#4771), with
+ * podCidrs and ipFamilies of the later stored version (see above).
+ */
 export const MANAGED_CLUSTER_NETWORK_PROFILE_FORCE_NEW = [
     "serviceCidr",
     "serviceCidrs",
+    "podCidrs",
     "dnsServiceIP",
     "networkMode",
     "networkPlugin",
@@ -67,6 +86,7 @@ export const MANAGED_CLUSTER_NETWORK_PROFILE_FORCE_NEW = [
     "networkDataplane",
     "networkPolicy",
     "outboundType",
+    "ipFamilies",
 ] as const;
 
 export const REPLACEMENT_FACTS: Readonly<Record<string, ReplacementFacts>> = Object.freeze({
@@ -121,7 +141,47 @@ export const REPLACEMENT_FACTS: Readonly<Record<string, ReplacementFacts>> = Obj
             "nodeResourceGroup",
             "windowsProfile",
             ...MANAGED_CLUSTER_NETWORK_PROFILE_FORCE_NEW.map((field) => `networkProfile.${field}`),
+            "agentPoolProfiles[].networkProfile.nodePublicIPTags",
         ],
+        deleteFirst: true,
+    },
+    // forceNewMap "AgentPool": gpuInstanceProfile, vmSize, nodePublicIPTags (in networkProfile).
+    "azure-native:containerservice:AgentPool": {
+        label: "user pool",
+        pathParameters: ["resourceGroupName", "resourceName", "agentPoolName"],
+        forceNew: ["gpuInstanceProfile", "vmSize", "networkProfile.nodePublicIPTags"],
+        deleteFirst: true,
+    },
+    // Not in forceNewMap: only its path replaces it; configName is one of AKS's two fixed names.
+    "azure-native:containerservice:MaintenanceConfiguration": {
+        label: "maintenance windows",
+        pathParameters: ["resourceGroupName", "resourceName", "configName"],
+        forceNew: [],
+        deleteFirst: true,
+    },
+    // Not in forceNewMap. Replacing or deleting it loses the logs it holds.
+    "azure-native:operationalinsights:Workspace": {
+        label: "Log Analytics workspace",
+        pathParameters: ["resourceGroupName", "workspaceName"],
+        forceNew: [],
+        deleteFirst: true,
+    },
+    "azure-native:monitor:DataCollectionRule": {
+        label: "data collection rule",
+        pathParameters: ["resourceGroupName", "dataCollectionRuleName"],
+        forceNew: [],
+        deleteFirst: true,
+    },
+    "azure-native:monitor:DataCollectionRuleAssociation": {
+        label: "data collection rule association",
+        pathParameters: ["resourceUri", "associationName"],
+        forceNew: [],
+        deleteFirst: true,
+    },
+    "azure-native:authorization:PolicyAssignment": {
+        label: "policy assignment",
+        pathParameters: ["scope", "policyAssignmentName"],
+        forceNew: [],
         deleteFirst: true,
     },
     "time:index/sleep:Sleep": {
@@ -171,9 +231,9 @@ export const REPLACEMENT_FIXES: Readonly<Record<string, string>> = Object.freeze
     "networkProfile.dnsServiceIP":
         "the DNS service IP cannot change in place: set dnsServiceIp to the cluster's (`az aks show --query networkProfile.dnsServiceIp`)",
     "networkProfile.networkDataplane":
-        "AKS sets it by itself (azure after the Overlay move); this program ignores it (ignoreChanges in cluster.ts): a program without that option replaces the cluster, so update it",
+        "with networkPolicy unset this program ignores it (AKS sets azure after the Overlay move); with networkPolicy=cilium the dataplane changes in place only by `az aks update -g RG -n NAME --network-dataplane cilium`, then `pulumi refresh`, then preview again (docs/configuration.md, networkPolicy)",
     "networkProfile.networkPolicy":
-        "AKS reports it by itself on recent API versions (none); this program ignores it (ignoreChanges in cluster.ts): a program without that option replaces the cluster, so update it",
+        "a declared networkPolicy changes in place only outside Pulumi: `az aks update -g RG -n NAME --network-policy <value>` (it reimages every pool), then `pulumi refresh`, then preview again: the refresh records the new policy and nothing is replaced (docs/configuration.md, networkPolicy)",
     "networkProfile.outboundType":
         "the outbound type changed outside Pulumi: set it back with `az aks update --outbound-type loadBalancer`",
     linuxProfile:
@@ -202,10 +262,12 @@ export interface IrreversibleChange {
     readonly path: string;
     /**
      * one-way: once the input holds `lockedValue`, no other value (nor its absence) is accepted;
-     * create-only: once set, the value never changes.
+     * create-only: what the resource was created with never changes (declared, or as AKS reported it).
      */
     readonly kind: "one-way" | "create-only";
     readonly lockedValue?: unknown;
+    /** create-only: what an undeclared input means (no zones: []); without it, undeclared changes nothing. */
+    readonly absentValue?: unknown;
     /** The config key that sets it. */
     readonly configKey: string;
     /** Why, in one sentence a user can act on. */
@@ -214,9 +276,20 @@ export interface IrreversibleChange {
     readonly source: string;
 }
 
+const CLUSTER_TYPE = "azure-native:containerservice:ManagedCluster";
+const POOL_TYPE = "azure-native:containerservice:AgentPool";
+const ZONES_WHY =
+    "AKS cannot change a node pool's availability zones after the pool is created (\"You can't change the number of availability zones after you create a node pool\"); add a new pool with the zones you want and move the workloads";
+const ZONES_SOURCE = "learn.microsoft.com/azure/aks/availability-zones-overview";
+const OS_DISK_TYPE_WHY =
+    "AKS sets a node pool's OS disk type when the pool is created and refuses to change it; add a new pool with the disk type you want and move the workloads";
+const OS_DISK_SIZE_WHY =
+    "AKS refuses to change a node pool's OS disk size after the pool is created (\"You can't change the OS disk size after cluster or node pool creation\"); add a new pool";
+const OS_DISK_SOURCE = "learn.microsoft.com/azure/aks/concepts-storage (Ephemeral OS disk; OS disk size)";
+
 export const IRREVERSIBLE_CHANGES: readonly IrreversibleChange[] = Object.freeze([
     {
-        type: "azure-native:containerservice:ManagedCluster",
+        type: CLUSTER_TYPE,
         path: "aadProfile.managed",
         kind: "one-way",
         lockedValue: true,
@@ -224,7 +297,46 @@ export const IRREVERSIBLE_CHANGES: readonly IrreversibleChange[] = Object.freeze
         why: "AKS cannot turn Microsoft Entra ID integration off once it is on; keep clusterAccess=entra (local accounts can come back with disableLocalAccounts, Entra ID cannot go)",
         source: "learn.microsoft.com/azure/aks/enable-authentication-microsoft-entra-id: Microsoft Entra integration can't be disabled after it's enabled",
     },
+    {
+        type: CLUSTER_TYPE,
+        path: "oidcIssuerProfile.enabled",
+        kind: "one-way",
+        lockedValue: true,
+        configKey: "workloadIdentity",
+        why: "AKS cannot turn the OIDC issuer off once it is on; keep workloadIdentity=true (workload identity itself can be turned off with az aks update --disable-workload-identity, the issuer cannot)",
+        source: "learn.microsoft.com/azure/aks/use-oidc-issuer: after the OIDC issuer is enabled on a cluster, disabling it isn't supported",
+    },
+    ...(["agentPoolProfiles[].availabilityZones", "availabilityZones"] as const).map((path) => ({
+        type: path === "availabilityZones" ? POOL_TYPE : CLUSTER_TYPE,
+        path,
+        kind: "create-only" as const,
+        absentValue: [],
+        configKey: "zones",
+        why: ZONES_WHY,
+        source: ZONES_SOURCE,
+    })),
+    ...(["agentPoolProfiles[].osDiskType", "osDiskType"] as const).map((path) => ({
+        type: path === "osDiskType" ? POOL_TYPE : CLUSTER_TYPE,
+        path,
+        kind: "create-only" as const,
+        configKey: "osDiskType",
+        why: OS_DISK_TYPE_WHY,
+        source: OS_DISK_SOURCE,
+    })),
+    ...(["agentPoolProfiles[].osDiskSizeGB", "osDiskSizeGB"] as const).map((path) => ({
+        type: path === "osDiskSizeGB" ? POOL_TYPE : CLUSTER_TYPE,
+        path,
+        kind: "create-only" as const,
+        configKey: "osDiskType",
+        why: OS_DISK_SIZE_WHY,
+        source: OS_DISK_SOURCE,
+    })),
 ]);
+
+/** The facts about one config key: what the config rules and docs say about its traps. */
+export function irreversibleFactsFor(configKey: string): IrreversibleChange[] {
+    return IRREVERSIBLE_CHANGES.filter((fact) => fact.configKey === configKey);
+}
 
 /** The value at a dotted path (array items as `[]`: every item's value, as a list). */
 export function valueAt(document: unknown, path: string): unknown {
@@ -239,19 +351,48 @@ export function valueAt(document: unknown, path: string): unknown {
     return rest.length === 0 ? value : valueAt(value, rest.join("."));
 }
 
-/** The irreversible changes between two input objects of `type` (either may be undefined). */
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * A create-only value changed: `from` is what the cluster has (the recorded input, or where the
+ * program never declared it, what AKS reported), `to` what the program now declares. Leaving it
+ * undeclared changes nothing, unless its absence is itself a value (no zones).
+ */
+function createOnlyChanged(fact: IrreversibleChange, from: unknown, reported: unknown, to: unknown): boolean {
+    const absent = (value: unknown) => value === undefined || value === null;
+    const normal = (value: unknown) => (absent(value) && fact.absentValue !== undefined ? fact.absentValue : value);
+    const had = normal(absent(from) ? reported : from);
+    const wants = normal(to);
+    return !absent(had) && !absent(wants) && !same(had, wants);
+}
+
+/**
+ * The irreversible changes between two input objects of `type` (either may be undefined).
+ * `reported` is the resource's recorded outputs, where a preview has them: for a create-only input
+ * the program never declared, they say what the resource has.
+ */
 export function irreversibleChangesBetween(
     type: string,
     before: unknown,
     after: unknown,
+    reported?: unknown,
 ): Array<IrreversibleChange & { readonly from: unknown; readonly to: unknown }> {
     return IRREVERSIBLE_CHANGES.filter((fact) => fact.type === type).flatMap((fact) => {
         const [from, to] = [valueAt(before, fact.path), valueAt(after, fact.path)];
-        const refused =
-            fact.kind === "one-way"
-                ? JSON.stringify(from) === JSON.stringify(fact.lockedValue) &&
-                  JSON.stringify(to) !== JSON.stringify(fact.lockedValue)
-                : from !== undefined && JSON.stringify(from) !== JSON.stringify(to);
+        let refused: boolean;
+        if (fact.kind === "one-way") {
+            refused = same(from, fact.lockedValue) && !same(to, fact.lockedValue);
+        } else if (fact.path.includes("[]")) {
+            // One value per pool, by position: inline pools cannot be added or removed in place.
+            const [froms, tos, reports] = [from, to, valueAt(reported, fact.path)].map((list) =>
+                Array.isArray(list) ? (list as unknown[]) : [],
+            );
+            refused = tos.some(
+                (wants, index) => index < froms.length && createOnlyChanged(fact, froms[index], reports[index], wants),
+            );
+        } else {
+            refused = before !== undefined && createOnlyChanged(fact, from, valueAt(reported, fact.path), to);
+        }
         return refused ? [{ ...fact, from, to }] : [];
     });
 }

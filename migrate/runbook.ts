@@ -92,7 +92,7 @@ export function migrationRunbook(stack: string, project: string, config: StackCo
             title: "Bring Pulumi's state up to date",
             commands: [`pulumi refresh ${s} --yes`],
             notes: [
-                "The refresh writes every output that changed into the recorded inputs (azure-native provider.go Read): networkPlugin azure, networkPluginMode overlay, networkDataplane azure and, on recent API versions, networkPolicy none.",
+                "The refresh writes the changed, input-shaped properties of the outputs into the recorded inputs (azure-native provider.go Read): networkPlugin azure, networkPluginMode overlay, networkDataplane azure and, on recent API versions, networkPolicy none.",
                 "The last two are fields AKS sets by itself; the program ignores them (ignoreChanges), so they cannot force a replacement (tests/overlayRefresh.test.ts).",
             ],
             evidence: "partly",

@@ -11,11 +11,15 @@
  */
 import type { PolicyResource, ReportViolation, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { checkAddressPlan, NETWORK_PLUGINS, NetworkPluginSpec, pluginOfProfile } from "../addressPlan";
+import { MAINTENANCE_CONFIG_NAMES, POSTURE_TAG, PRODUCTION_POSTURE } from "../posture";
 import { INTERNAL_LB_ANNOTATION } from "../workloads/nginxManifests";
 
 const MANAGED_CLUSTER = "azure-native:containerservice:ManagedCluster";
 const SUBNET = "azure-native:network:Subnet";
 const ROLE_ASSIGNMENT = "azure-native:authorization:RoleAssignment";
+const IDENTITY = "azure-native:managedidentity:UserAssignedIdentity";
+const AGENT_POOL = "azure-native:containerservice:AgentPool";
+const MAINTENANCE = "azure-native:containerservice:MaintenanceConfiguration";
 const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
 const SERVICE = "kubernetes:core/v1:Service";
 
@@ -33,10 +37,30 @@ interface PoolProps {
     readonly count?: number;
     readonly maxPods?: number;
     readonly vnetSubnetID?: string;
+    readonly availabilityZones?: readonly string[];
+    readonly enableAutoScaling?: boolean;
+    readonly maxCount?: number;
 }
 interface ClusterProps {
+    readonly resourceName?: string;
+    readonly resourceGroupName?: string;
     readonly networkProfile?: NetworkProfileProps;
     readonly agentPoolProfiles?: readonly PoolProps[];
+    readonly aadProfile?: { readonly managed?: boolean; readonly enableAzureRBAC?: boolean };
+    readonly disableLocalAccounts?: boolean;
+    readonly sku?: { readonly tier?: string };
+    readonly tags?: Readonly<Record<string, string>>;
+}
+/** An AgentPool resource: a pool, and the cluster it belongs to. */
+interface AgentPoolProps extends PoolProps {
+    readonly agentPoolName?: string;
+    readonly resourceName?: string;
+    readonly resourceGroupName?: string;
+}
+interface MaintenanceProps {
+    readonly configName?: string;
+    readonly resourceName?: string;
+    readonly resourceGroupName?: string;
 }
 interface SubnetProps {
     readonly id?: string;
@@ -221,18 +245,31 @@ export const overlaySubnetWithoutRouteTable: StackValidationPolicy = {
     },
 };
 
-export const roleAssignmentPrincipalType: ResourceValidationPolicy = {
+export const roleAssignmentPrincipalType: StackValidationPolicy = {
     name: "role-assignment-sets-principal-type",
     description:
-        "Role assignments set principalType, so a freshly created managed identity is not refused with PrincipalNotFound.",
+        "Role assignments to a managed identity of this stack set principalType, so a freshly created identity is not refused with PrincipalNotFound.",
     enforcementLevel: "mandatory",
-    validateResource: (args, reportViolation) => {
-        if (args.type !== ROLE_ASSIGNMENT) return;
-        if (!propsOf<{ principalType?: string }>(args).principalType) {
-            reportViolation(
-                "principalType is not set: set it (ServicePrincipal for a managed identity), or Azure may answer " +
-                    "PrincipalNotFound while a new identity replicates.",
-            );
+    validateStack: (args, reportViolation) => {
+        // Only a principal created in this stack may not have replicated yet. Grants to existing
+        // Entra principals (the cluster admins: users, groups, the deployer) leave principalType
+        // out on purpose, so that Azure looks the type up (cluster.ts dropSdkDefaultPrincipalType).
+        const fresh = new Set(
+            args.resources
+                .filter((resource) => resource.type === IDENTITY)
+                .map((identity) => text(propsOf<{ principalId?: string }>(identity).principalId))
+                .filter((id): id is string => id !== undefined),
+        );
+        for (const grant of args.resources.filter((resource) => resource.type === ROLE_ASSIGNMENT)) {
+            const props = propsOf<{ principalId?: string; principalType?: string }>(grant);
+            const principal = text(props.principalId);
+            if (principal !== undefined && fresh.has(principal) && !props.principalType) {
+                reportViolation(
+                    `${grant.name}: principalType is not set for the stack's managed identity: set it (ServicePrincipal), ` +
+                        "or Azure may answer PrincipalNotFound while the new identity replicates.",
+                    grant.urn,
+                );
+            }
         }
     },
 };
@@ -312,6 +349,153 @@ export const kubenetRetirement: ResourceValidationPolicy = {
     },
 };
 
+/* Production rules: only for clusters the program tagged production (production=true). */
+
+const isProduction = (cluster: PolicyResource) =>
+    propsOf<ClusterProps>(cluster).tags?.[POSTURE_TAG] === PRODUCTION_POSTURE;
+const productionClusters = (resources: readonly PolicyResource[]) =>
+    resources.filter((resource) => resource.type === MANAGED_CLUSTER && isProduction(resource));
+/** A resource of the cluster (AgentPool, MaintenanceConfiguration): same cluster name and resource group. */
+const belongsTo = (cluster: PolicyResource) => (resource: PolicyResource) => {
+    const [own, theirs] = [propsOf<ClusterProps>(cluster), propsOf<AgentPoolProps>(resource)];
+    return theirs.resourceName === own.resourceName && theirs.resourceGroupName === own.resourceGroupName;
+};
+/** Every pool of a cluster: the inline ones and its AgentPool resources. */
+function allPools(resources: readonly PolicyResource[], cluster: PolicyResource) {
+    return [
+        ...(propsOf<ClusterProps>(cluster).agentPoolProfiles ?? []).map((pool) => ({ name: pool?.name, pool })),
+        ...resources
+            .filter((resource) => resource.type === AGENT_POOL && belongsTo(cluster)(resource))
+            .map((resource) => ({
+                name: propsOf<AgentPoolProps>(resource).agentPoolName,
+                pool: propsOf<AgentPoolProps>(resource),
+            })),
+    ];
+}
+
+export const productionEntra: ResourceValidationPolicy = {
+    name: "production-entra-no-local-accounts",
+    description: "A production cluster uses Microsoft Entra ID with Azure RBAC and has its local accounts off.",
+    enforcementLevel: "mandatory",
+    validateResource: (args, reportViolation) => {
+        if (args.type !== MANAGED_CLUSTER) return;
+        const props = propsOf<ClusterProps>(args);
+        if (props.tags?.[POSTURE_TAG] !== PRODUCTION_POSTURE) return;
+        if (props.aadProfile?.managed !== true || props.aadProfile?.enableAzureRBAC !== true)
+            reportViolation("production: Microsoft Entra ID with Azure RBAC is off: set clusterAccess entra.");
+        if (props.disableLocalAccounts !== true)
+            reportViolation(
+                "production: local accounts are on (a certificate grants cluster-admin): set clusterAccess entra.",
+            );
+    },
+};
+
+export const productionTier: ResourceValidationPolicy = {
+    name: "production-tier-standard",
+    description: "A production cluster runs on the Standard tier (the API server's SLA) or Premium.",
+    enforcementLevel: "mandatory",
+    validateResource: (args, reportViolation) => {
+        if (args.type !== MANAGED_CLUSTER) return;
+        const props = propsOf<ClusterProps>(args);
+        if (props.tags?.[POSTURE_TAG] !== PRODUCTION_POSTURE) return;
+        const tier = props.sku?.tier;
+        if (tier !== "Standard" && tier !== "Premium")
+            reportViolation(
+                `production: the tier is ${tier ?? "not declared (Free)"}, without the API server's SLA: set skuTier Standard.`,
+            );
+    },
+};
+
+export const productionZones: StackValidationPolicy = {
+    name: "production-zones",
+    description: "Every pool of a production cluster spans at least 2 availability zones.",
+    enforcementLevel: "mandatory",
+    validateStack: (args, reportViolation) => {
+        for (const cluster of productionClusters(args.resources))
+            for (const { name, pool } of allPools(args.resources, cluster)) {
+                const zones = pool?.availabilityZones ?? [];
+                if (zones.length < 2)
+                    reportViolation(
+                        `production: pool ${name} of ${cluster.name} is in ${zones.length === 0 ? "no zone" : `zone ${zones.join(", ")} only`}: set zones (at least 2) before the pool is created; AKS cannot add zones to an existing pool.`,
+                        cluster.urn,
+                    );
+            }
+    },
+};
+
+export const productionAutoscalerWithinPlan: StackValidationPolicy = {
+    name: "production-autoscaler-within-plan",
+    description:
+        "An autoscaling pool of a production cluster names its maximum, and the cluster at every pool's maximum fits the address plan (route table, pod CIDR, subnet).",
+    enforcementLevel: "mandatory",
+    validateStack: (args, reportViolation) => {
+        const subnets = args.resources.filter((resource) => resource.type === SUBNET);
+        for (const cluster of productionClusters(args.resources)) {
+            const props = propsOf<ClusterProps>(cluster);
+            const plugin = pluginOf(props);
+            const pools = allPools(args.resources, cluster);
+            const unbounded = pools.filter(({ pool }) => pool?.enableAutoScaling === true && !pool.maxCount);
+            for (const { name } of unbounded)
+                reportViolation(
+                    `production: pool ${name} of ${cluster.name} autoscales with no maxCount.`,
+                    cluster.urn,
+                );
+            if (!plugin || unbounded.length > 0) continue;
+            const [system, ...others] = pools.map(
+                ({ pool }) => (pool?.enableAutoScaling ? pool.maxCount : pool?.count) ?? 0,
+            );
+            const subnetId = text(props.agentPoolProfiles?.[0]?.vnetSubnetID);
+            const prefix = text(
+                subnets.find((subnet) => propsOf<SubnetProps>(subnet).id === subnetId)?.props.addressPrefix,
+            );
+            const userTotal = others.reduce((sum, count) => sum + count, 0);
+            // The address plan's own peak rule (addressPlan/rules.ts), not a copy of it.
+            const findings =
+                plugin.podAddresses === "nodeSubnet"
+                    ? checkAddressPlan({
+                          azureCniCluster: true,
+                          azureCniSubnetCidr: prefix,
+                          azureCniNodeCount: system + userTotal,
+                          azureCniMaxPods: props.agentPoolProfiles?.[0]?.maxPods ?? plugin.defaultMaxPods,
+                      })
+                    : checkAddressPlan({
+                          networkPlugin: plugin.name === "azureCni" ? undefined : plugin.name,
+                          podCidr: text(props.networkProfile?.podCidr),
+                          kubenetSubnetCidr: prefix,
+                          nodeCount: 1,
+                          autoscaleMaxCount: system,
+                          ...(userTotal > 0 ? { userPoolNodeCount: userTotal } : {}),
+                      });
+            for (const problem of findings.errors.filter((found) =>
+                ["peakNodesFitPlan", "autoscalerRange", "azureCniSubnetHoldsEveryPod"].includes(found.rule),
+            ))
+                reportViolation(
+                    `production: ${cluster.name} at its autoscalers' maximum: ${problem.message}`,
+                    cluster.urn,
+                );
+        }
+    },
+};
+
+export const productionMaintenanceWindows: StackValidationPolicy = {
+    name: "production-maintenance-windows",
+    description: `A production cluster has both maintenance configurations, ${MAINTENANCE_CONFIG_NAMES.autoUpgrade} and ${MAINTENANCE_CONFIG_NAMES.nodeOsUpgrade}.`,
+    enforcementLevel: "mandatory",
+    validateStack: (args, reportViolation) => {
+        for (const cluster of productionClusters(args.resources)) {
+            const present = args.resources
+                .filter((resource) => resource.type === MAINTENANCE && belongsTo(cluster)(resource))
+                .map((resource) => propsOf<MaintenanceProps>(resource).configName);
+            const missing = Object.values(MAINTENANCE_CONFIG_NAMES).filter((name) => !present.includes(name));
+            if (missing.length > 0)
+                reportViolation(
+                    `production: ${cluster.name} has no ${missing.join(" or ")}: set maintenanceWindow, so upgrades run in a window you chose.`,
+                    cluster.urn,
+                );
+        }
+    },
+};
+
 export const policies = [
     kubenetNetworkProfile,
     kubenetSubnetHasRouteTable,
@@ -321,4 +505,9 @@ export const policies = [
     loadBalancersInternal,
     kubenetRetirement,
     overlaySubnetWithoutRouteTable,
+    productionEntra,
+    productionTier,
+    productionZones,
+    productionAutoscalerWithinPlan,
+    productionMaintenanceWindows,
 ];

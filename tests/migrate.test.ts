@@ -336,7 +336,7 @@ describe("the CLI", () => {
                 ["check", "--cluster", fixture("cluster"), "--subnets", fixture("configmaps")],
                 /^migrate: --subnets .*configmaps\.json holds no subnet, not a subnet as az or ARM print it; write it with `az network vnet subnet list/,
             ],
-            [["plan", "--stack", "prod"], /stack "prod" has no Pulumi\.prod\.yaml/],
+            [["plan", "--stack", "nosuchstack"], /stack "nosuchstack" has no Pulumi\.nosuchstack\.yaml/],
             [["upgrade"], /unknown command "upgrade"; use check or plan/],
             [[], /give a command: check or plan/],
         ];

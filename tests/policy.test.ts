@@ -32,7 +32,7 @@ const tutorialProfile = {
     dnsServiceIP: "10.200.0.10",
 };
 
-test("the pack: six mandatory policies, the retirement notice and the Overlay route-table note advisory", () => {
+test("the pack: six mandatory policies, the retirement notice and the Overlay route-table note advisory, five production rules", () => {
     expect(policies.map((policy) => [policy.name, policy.enforcementLevel])).toEqual([
         ["network-profile-consistent", "mandatory"],
         ["kubenet-subnet-has-route-table", "mandatory"],
@@ -42,6 +42,11 @@ test("the pack: six mandatory policies, the retirement notice and the Overlay ro
         ["loadbalancer-services-internal", "mandatory"],
         ["kubenet-retirement-notice", "advisory"],
         ["overlay-subnet-without-route-table", "advisory"],
+        ["production-entra-no-local-accounts", "mandatory"],
+        ["production-tier-standard", "mandatory"],
+        ["production-zones", "mandatory"],
+        ["production-autoscaler-within-plan", "mandatory"],
+        ["production-maintenance-windows", "mandatory"],
     ]);
     expect(readYaml<any>("policy/PulumiPolicy.yaml").runtime).toBe("nodejs");
     expect(readYaml<any>("policy/package.json").version).toMatch(/^\d+\.\d+\.\d+$/);
@@ -225,19 +230,28 @@ describe("Overlay subnets carry no route table (advisory)", () => {
     });
 });
 
-describe("role assignments set principalType", () => {
-    const grant = (props: any): Resource => ({ type: "azure-native:authorization:RoleAssignment", props });
+describe("role assignments to the stack's managed identities set principalType", () => {
+    const identity: Resource = {
+        type: "azure-native:managedidentity:UserAssignedIdentity",
+        name: "identity",
+        props: { principalId: "fresh-principal" },
+    };
+    const grant = (props: any): Resource => ({ type: "azure-native:authorization:RoleAssignment", name: "g", props });
     test("passes with ServicePrincipal", () =>
         expect(
-            violationsOf(
-                roleAssignmentPrincipalType,
-                grant({ principalId: undefined, principalType: "ServicePrincipal" }),
-            ),
+            stackViolationsOf(roleAssignmentPrincipalType, [
+                identity,
+                grant({ principalId: "fresh-principal", principalType: "ServicePrincipal" }),
+            ]),
         ).toEqual([]));
-    test("fails without", () =>
-        expect(violationsOf(roleAssignmentPrincipalType, grant({ principalId: undefined }))).toEqual([
-            expect.stringMatching(/PrincipalNotFound/),
-        ]));
+    test("fails without, for the stack's identity", () =>
+        expect(
+            stackViolationsOf(roleAssignmentPrincipalType, [identity, grant({ principalId: "fresh-principal" })]),
+        ).toEqual([expect.stringMatching(/PrincipalNotFound/)]));
+    test("a grant to an existing Entra principal (a cluster admin) may leave it out: Azure looks the type up", () =>
+        expect(
+            stackViolationsOf(roleAssignmentPrincipalType, [identity, grant({ principalId: "some-group" })]),
+        ).toEqual([]));
 });
 
 describe("Deployments meet the restricted standard", () => {

@@ -164,7 +164,7 @@ describe("the fields that force a replacement, and their fixes", () => {
             /cluster-aks +azure-native:containerservice:ManagedCluster +replaced +networkProfile\.networkDataplane +NO/,
         );
         expect(result.stdout).toMatch(
-            /^ {2}cluster-aks networkProfile\.networkDataplane: AKS sets it by itself \(azure after the Overlay move\); this program ignores it \(ignoreChanges in cluster\.ts\)/m,
+            /^ {2}cluster-aks networkProfile\.networkDataplane: with networkPolicy unset this program ignores it \(AKS sets azure after the Overlay move\)/m,
         );
         expect(fixFor("networkProfile.somethingNew")).toMatch(
             /declare what Azure reports for networkProfile\.somethingNew .*never --allow the cluster/,

@@ -266,7 +266,7 @@ describe("the CLI", () => {
         const cases: Array<[string[], RegExp]> = [
             [["--from", dir], /^verify: .*pods\.json is not JSON/],
             [["--from", path.join(dir, "nope")], /is not a directory/],
-            [["--from", TUTORIAL, "--stack", "prod"], /stack "prod" has no Pulumi\.prod\.yaml/],
+            [["--from", TUTORIAL, "--stack", "nosuchstack"], /stack "nosuchstack" has no Pulumi\.nosuchstack\.yaml/],
             [["--from", TUTORIAL, "--cluster", "cilium"], /--cluster cilium: use main or azurecni/],
             [["--from", TUTORIAL, "--save", dir], /give one of them/],
             [["--frm", TUTORIAL], /Unknown option '--frm'/],

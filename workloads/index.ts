@@ -1,5 +1,7 @@
 /** The workloads that run on a cluster, wired for the stack's index.ts. */
+import type * as containerservice from "@pulumi/azure-native/containerservice";
 import * as k8s from "@pulumi/kubernetes";
+import { POOL_MODE_LABEL } from "../posture";
 import { StackConfig } from "../config";
 import { Nginx } from "./nginx";
 import { NGINX_NAME } from "./nginxManifests";
@@ -16,6 +18,11 @@ export interface WorkloadsArgs {
      * first cluster, whose names must not change.
      */
     readonly namePrefix?: string;
+    /**
+     * The cluster's user pool, if it has one: nginx then runs there (the system pool is tainted
+     * CriticalAddonsOnly), and waits for it.
+     */
+    readonly userPool?: containerservice.AgentPool;
 }
 
 export function deployWorkloads(args: WorkloadsArgs) {
@@ -26,6 +33,7 @@ export function deployWorkloads(args: WorkloadsArgs) {
         image: args.config.nginxImage,
         replicas: args.config.nginxReplicas,
         loadBalancerSubnetName: args.loadBalancerSubnetName,
+        ...(args.userPool ? { nodeSelector: { [POOL_MODE_LABEL]: "user" }, dependsOn: [args.userPool] } : {}),
     });
     return { nginx };
 }

@@ -15,6 +15,8 @@ export interface NginxArgs extends Omit<NginxManifestInput, "name"> {
     readonly provider: k8s.Provider;
     /** The objects' name in Kubernetes; defaults to the component's name. */
     readonly objectName?: string;
+    /** What the workload waits for before its pods can be scheduled (the user pool). */
+    readonly dependsOn?: pulumi.Input<pulumi.Resource>[];
 }
 
 export class Nginx extends pulumi.ComponentResource {
@@ -29,12 +31,12 @@ export class Nginx extends pulumi.ComponentResource {
 
     constructor(name: string, args: NginxArgs, opts?: pulumi.ComponentResourceOptions) {
         super(COMPONENT_TYPES.nginx, name, {}, opts);
-        const { provider, objectName, ...manifest } = args;
+        const { provider, objectName, dependsOn, ...manifest } = args;
         const input: NginxManifestInput = { ...manifest, name: objectName ?? name };
         const childOpts = { provider, parent: this };
 
         this.namespace = new k8s.core.v1.Namespace(`${name}-namespace`, namespaceManifest(input), childOpts);
-        const inNamespace = { ...childOpts, dependsOn: [this.namespace] };
+        const inNamespace = { ...childOpts, dependsOn: [this.namespace, ...(dependsOn ?? [])] };
         this.deployment = new k8s.apps.v1.Deployment(`${name}-deployment`, deploymentManifest(input), inNamespace);
         this.podDisruptionBudget = new k8s.policy.v1.PodDisruptionBudget(
             `${name}-pdb`,

@@ -13,6 +13,8 @@ export interface NginxManifestInput {
     readonly replicas: number;
     /** The subnet the internal load balancer takes its address from. */
     readonly loadBalancerSubnetName: string;
+    /** Where the pods may run (the user pool's mode label); unset = any node that admits them. */
+    readonly nodeSelector?: Readonly<Record<string, string>>;
 }
 
 /** The nginx objects' name in Kubernetes, on every cluster (kubectl get svc -n nginx nginx). */
@@ -92,6 +94,7 @@ export function deploymentManifest(input: NginxManifestInput): k8s.apps.v1.Deplo
             template: {
                 metadata: { labels },
                 spec: {
+                    ...(input.nodeSelector ? { nodeSelector: { ...input.nodeSelector } } : {}),
                     automountServiceAccountToken: false,
                     securityContext: {
                         runAsNonRoot: true,

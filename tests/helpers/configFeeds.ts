@@ -32,9 +32,11 @@ export const TAINTED_CONFIG: Readonly<Record<string, string>> = Object.freeze({
     azureCniNodeCount: "4",
     azureCniMaxPods: "31",
     clusterAdmins: '["7a1e2b3c-4d5e-4f60-8a9b-0c1d2e3f4a5b"]',
+    userPoolNodeCount: "2",
+    userPoolVmSize: "Standard_TaintH",
 });
 
-const NUMBER_KEYS = new Set(["nodeCount", "maxPods", "azureCniNodeCount", "azureCniMaxPods"]);
+const NUMBER_KEYS = new Set(["nodeCount", "maxPods", "azureCniNodeCount", "azureCniMaxPods", "userPoolNodeCount"]);
 
 /** Every leaf of an input object as [dotted path, value]; arrays as [n]. */
 function leaves(value: unknown, base = ""): Array<[string, unknown]> {
