@@ -16,7 +16,9 @@ import {
     kubernetesProviderRecipe,
     kubernetesRecipe,
     kwokRecipe,
+    languageHostFromSourceRecipe,
     languageHostRecipe,
+    LanguageHostSource,
     pulumiRecipe,
     Recipe,
     recipeFolder,
@@ -27,6 +29,7 @@ import {
 } from "./recipes";
 import {
     KUBERNETES,
+    LANGUAGE_HOST_LIBRARIES,
     MINIMUM_GO,
     ModulePin,
     PULUMI,
@@ -117,6 +120,34 @@ function readGoMod(pin: ModulePin, env: NodeJS.ProcessEnv) {
     return parseGoMod(fs.readFileSync(download.goMod, "utf8"));
 }
 
+export interface BuildOptions {
+    /** A pulumi/pulumi checkout's sdk/nodejs/cmd/pulumi-language-nodejs: the language host's source. */
+    readonly languageHostSource?: string;
+}
+
+/**
+ * The language host's package from a checkout: its .go files without tests, and its go.mod.
+ * Anything else there is a UsageError naming what is wrong.
+ */
+export function readLanguageHostSource(dir: string): LanguageHostSource {
+    const goModPath = path.join(dir, "go.mod");
+    if (!fs.existsSync(goModPath))
+        throw new UsageError(
+            `--language-host-source ${dir} has no go.mod; give the folder sdk/nodejs/cmd/pulumi-language-nodejs of a pulumi/pulumi checkout`,
+        );
+    const goMod = parseGoMod(fs.readFileSync(goModPath, "utf8"));
+    if (goMod.module !== PULUMI_LANGUAGE_NODEJS.module)
+        throw new UsageError(
+            `--language-host-source ${dir} holds module ${goMod.module}, not ${PULUMI_LANGUAGE_NODEJS.module}`,
+        );
+    const files = fs
+        .readdirSync(dir)
+        .filter((name) => name.endsWith(".go") && !name.endsWith("_test.go"))
+        .sort()
+        .map((name) => ({ name, text: fs.readFileSync(path.join(dir, name), "utf8") }));
+    return { files, goMod };
+}
+
 /** A component the cache cannot have: why, in one line. */
 export interface Unbuildable {
     readonly component: string;
@@ -127,7 +158,11 @@ export interface Unbuildable {
  * The recipes, with the upstream go.mod files they are generated from. The language host and the
  * time provider are known to be refused by the proxy: asked once more, and reported if still refused.
  */
-export function planRecipes(env: NodeJS.ProcessEnv, log: Log): { recipes: Recipe[]; unbuildable: Unbuildable[] } {
+export function planRecipes(
+    env: NodeJS.ProcessEnv,
+    log: Log,
+    options: BuildOptions = {},
+): { recipes: Recipe[]; unbuildable: Unbuildable[] } {
     const recipes: Recipe[] = [];
     const unbuildable: Unbuildable[] = [];
     log(`reading go.mod files from the Go module proxy`);
@@ -135,10 +170,18 @@ export function planRecipes(env: NodeJS.ProcessEnv, log: Log): { recipes: Recipe
     const languageHost = downloadModule(PULUMI_LANGUAGE_NODEJS, env);
     if (languageHost.goMod) {
         recipes.push(languageHostRecipe(parseGoMod(fs.readFileSync(languageHost.goMod, "utf8"))));
+    } else if (options.languageHostSource) {
+        log(`the proxy refuses the language host's module: building it from ${options.languageHostSource}`);
+        recipes.push(
+            languageHostFromSourceRecipe(readLanguageHostSource(options.languageHostSource), {
+                pkg: readGoMod(LANGUAGE_HOST_LIBRARIES, env),
+                sdk: readGoMod({ ...PULUMI_SDK, version: LANGUAGE_HOST_LIBRARIES.version }, env),
+            }),
+        );
     } else {
         unbuildable.push({
             component: "pulumi-language-nodejs",
-            reason: refusal(PULUMI_LANGUAGE_NODEJS, languageHost.error ?? ""),
+            reason: `${refusal(PULUMI_LANGUAGE_NODEJS, languageHost.error ?? "")}; or build it from a pulumi/pulumi checkout with --language-host-source DIR (its sdk/nodejs/cmd/pulumi-language-nodejs)`,
         });
     }
     recipes.push(kubernetesProviderRecipe());
@@ -272,12 +315,16 @@ export interface BuildResult {
  * Builds every missing tool, in order, and returns the tools folder. A recipe whose folder exists
  * is found without asking Go anything but the go.mod files of the modules (from the module cache).
  */
-export async function build(log: Log, env: NodeJS.ProcessEnv = process.env): Promise<BuildResult> {
+export async function build(
+    log: Log,
+    options: BuildOptions = {},
+    env: NodeJS.ProcessEnv = process.env,
+): Promise<BuildResult> {
     const goVersion = checkGo(env);
     const root = toolsCacheRoot(env);
     fs.mkdirSync(root, { recursive: true });
     log(`tools cache ${root} (go ${goVersion})`);
-    const { recipes, unbuildable } = planRecipes(env, log);
+    const { recipes, unbuildable } = planRecipes(env, log, options);
     const built: string[] = [];
     const found: string[] = [];
     const folders: Array<{ folder: string; recipe: Recipe }> = [];

@@ -23,11 +23,14 @@ import { runStandIn } from "./loadBalancerStandIn";
 import { down, LATEST_TOOLS_FILE, planeDir, requireUp, status, up } from "./plane";
 
 const USAGE = `usage: npm run engine -- <build|up|down|status|env> [--stack dev] [--name NAME]
-  build                  build the Pulumi CLI, the Kubernetes provider, kube-apiserver,
+  build [--language-host-source DIR]
+                         build the Pulumi CLI, the Kubernetes provider, kube-apiserver,
                          kube-controller-manager, kube-scheduler, kubectl, kine and kwok from the Go
                          module proxy into the tools cache (AKS_KUBENET_TOOLS, default
                          ~/.cache/aks-kubenet), or find them there; progress on stderr, the tools
-                         folder as the last line of stdout
+                         folder as the last line of stdout; the proxy refuses the Node.js language
+                         host's module: DIR (or AKS_KUBENET_LANGUAGE_HOST_SOURCE) is a pulumi/pulumi
+                         checkout's sdk/nodejs/cmd/pulumi-language-nodejs to build it from
   up [--port-base N] [--tools DIR]
                          start a control plane on 127.0.0.1: kine, the API server (RBAC, Pod
                          Security, service-account tokens), controller manager, scheduler, kwok
@@ -61,6 +64,7 @@ export async function main(argv: string[]): Promise<number> {
             "port-base": { type: "string" },
             tools: { type: "string" },
             dir: { type: "string" },
+            "language-host-source": { type: "string" },
         },
     });
     const [command, ...rest] = positionals;
@@ -78,7 +82,8 @@ export async function main(argv: string[]): Promise<number> {
         case "build": {
             watchLauncher();
             const started = Date.now();
-            const result = await build(log);
+            const languageHostSource = values["language-host-source"] ?? process.env.AKS_KUBENET_LANGUAGE_HOST_SOURCE;
+            const result = await build(log, { languageHostSource });
             fs.writeFileSync(path.join(toolsCacheRoot(), LATEST_TOOLS_FILE), `${result.tools}\n`);
             log(
                 `engine tools ready in ${((Date.now() - started) / 1000).toFixed(1)} s: built ${result.built.join(", ") || "nothing"}; found ${result.found.join(", ") || "nothing"}${result.unbuildable.length > 0 ? `; not built: ${result.unbuildable.map((entry) => entry.component).join(", ")}` : ""}`,

@@ -23,6 +23,7 @@ import {
     KUBERNETES_PROVIDER_REPORTED_VERSION,
     KUBERNETES_PROVIDER_SDK,
     KWOK,
+    LANGUAGE_HOST_LIBRARIES,
     ModulePin,
     PULUMI,
     PULUMI_LANGUAGE_NODEJS,
@@ -69,7 +70,7 @@ function mergeReplaces(...lists: readonly GoReplace[][]): GoReplace[] {
 }
 
 /** `go build` of a Pulumi main package as the release builds it: its tags and its version flag. */
-const pulumiBuild = (pkg: string): RecipeStep => ({
+const pulumiBuild = (pkg: string, version = PULUMI.version): RecipeStep => ({
     kind: "go",
     cwd: WORK,
     env: STATIC,
@@ -77,7 +78,7 @@ const pulumiBuild = (pkg: string): RecipeStep => ({
         "build",
         ...BUILD_FLAGS,
         "-tags=osusergo,grpcnotrace",
-        ldflags(pulumiLdflags(PULUMI.version)),
+        ldflags(pulumiLdflags(version)),
         "-o",
         `${OUT}/`,
         pkg,
@@ -133,6 +134,52 @@ export function languageHostRecipe(upstream: GoModFile): Recipe {
         binaries: ["pulumi-language-nodejs"],
         modules: [PULUMI_LANGUAGE_NODEJS],
         steps: [{ kind: "write", path: `${WORK}/go.mod`, text: goMod }, pulumiBuild(PULUMI_LANGUAGE_NODEJS.module)],
+    };
+}
+
+/** A language host source: the package's .go files (tests left out) and its go.mod. */
+export interface LanguageHostSource {
+    readonly files: ReadonlyArray<{ readonly name: string; readonly text: string }>;
+    readonly goMod: GoModFile;
+}
+
+/**
+ * The language host from a checkout's source (the proxy refuses its module): the package's files
+ * in a module of the same path, built against LANGUAGE_HOST_LIBRARIES' pkg/v3 and sdk/v3 (the
+ * source's own go.mod replaces both with the checkout's folders). The files are part of the
+ * recipe, so other source builds again.
+ */
+export function languageHostFromSourceRecipe(
+    source: LanguageHostSource,
+    libraries: { pkg: GoModFile; sdk: GoModFile },
+): Recipe {
+    const goMod = renderGoMod({
+        module: PULUMI_LANGUAGE_NODEJS.module,
+        go: maxGoVersion(source.goMod.go ?? "1.21", libraries.pkg.go ?? "1.21", libraries.sdk.go ?? "1.21"),
+        requires: [
+            { path: PULUMI.module, version: LANGUAGE_HOST_LIBRARIES.version },
+            { path: PULUMI_SDK.module, version: LANGUAGE_HOST_LIBRARIES.version },
+        ],
+        replaces: mergeReplaces(
+            inheritedReplaces(libraries.sdk),
+            inheritedReplaces(libraries.pkg),
+            inheritedReplaces(source.goMod),
+        ),
+    });
+    return {
+        component: "pulumi-language-nodejs",
+        binaries: ["pulumi-language-nodejs"],
+        modules: [LANGUAGE_HOST_LIBRARIES],
+        steps: [
+            ...source.files.map((file): RecipeStep => ({
+                kind: "write",
+                path: `${WORK}/${file.name}`,
+                text: file.text,
+            })),
+            { kind: "write", path: `${WORK}/go.mod`, text: goMod },
+            // Marked as built from source: it is not the libraries' release.
+            pulumiBuild(".", `${LANGUAGE_HOST_LIBRARIES.version}-source`),
+        ],
     };
 }
 

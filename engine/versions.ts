@@ -43,6 +43,18 @@ export const PULUMI_LANGUAGE_NODEJS: ModulePin = {
 };
 
 /**
+ * The language host built from a checkout's source instead (`build --language-host-source DIR`,
+ * since the proxy refuses the module): the pkg/v3 and sdk/v3 release it builds against. v3.259.0's
+ * host, the newest source known here, compiles with v3.260.0 (the next release the proxy serves);
+ * against v3.274.1 it does not (the resource monitor gained ExistsResource, which it lacks).
+ */
+export const LANGUAGE_HOST_LIBRARIES: ModulePin = {
+    module: PULUMI.module,
+    version: "v3.260.0",
+    why: "the nearest release after v3.259.0 the proxy serves; v3.259.0's host does not compile against v3.274.1",
+};
+
+/**
  * The Kubernetes provider. package-lock pins @pulumi/kubernetes 4.34.2, but provider/v4 exists only
  * as pseudo-versions and the proxy serves exactly one: f47bc2d6f199 of 15 January 2026 (between
  * v4.25.0 and v4.26.0). Plugins on PATH are used whatever their version, so this one serves the

@@ -5,7 +5,7 @@ import * as os from "os";
 import * as path from "path";
 import { runInProcess, UsageError } from "../cli/shell";
 import { REPO_ROOT } from "../stackFiles";
-import { checkGo } from "../engine/build";
+import { checkGo, readLanguageHostSource } from "../engine/build";
 import { main } from "../engine/cli";
 import { choosePorts, PLANE_TOOLS } from "../engine/plane";
 
@@ -111,6 +111,21 @@ describe("engine command line", () => {
         }
         const free = await choosePorts();
         expect(new Set(Object.values(free)).size).toBe(5);
+    });
+
+    it("a language host source that is not one is one line saying what to give", () => {
+        expect(() => readLanguageHostSource(tools)).toThrow(
+            /has no go.mod; give the folder sdk\/nodejs\/cmd\/pulumi-language-nodejs/,
+        );
+        fs.writeFileSync(path.join(tools, "go.mod"), "module example.com/other\n");
+        expect(() => readLanguageHostSource(tools)).toThrow(/holds module example.com\/other, not github.com\/pulumi/);
+        fs.writeFileSync(
+            path.join(tools, "go.mod"),
+            "module github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3\n",
+        );
+        fs.writeFileSync(path.join(tools, "main.go"), "package main\n");
+        fs.writeFileSync(path.join(tools, "main_test.go"), "package main\n");
+        expect(readLanguageHostSource(tools).files.map((file) => file.name)).toEqual(["main.go"]);
     });
 
     it("no Go on PATH is one line saying what to install", () => {

@@ -16,6 +16,7 @@ import {
     kubernetesProviderRecipe,
     kubernetesRecipe,
     kwokRecipe,
+    languageHostFromSourceRecipe,
     OUT,
     pulumiRecipe,
     recipeFolder,
@@ -186,6 +187,35 @@ describe("recipes", () => {
         const [build] = goRun(recipe);
         expect(build.args.slice(-4)).toEqual(recipe.binaries.map((binary) => `k8s.io/kubernetes/cmd/${binary}`));
         expect(build.env?.CGO_ENABLED).toBe("0");
+    });
+
+    it("builds the language host from a checkout's files in a module of its path, against the pinned libraries", () => {
+        const source = {
+            files: [{ name: "main.go", text: "package main\n" }],
+            goMod: parseGoMod(
+                "module github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3\n\ngo 1.25.11\n\nreplace (\n\tgithub.com/pulumi/pulumi/pkg/v3 => ../../../../pkg\n\tgithub.com/atotto/clipboard => github.com/tgummerer/clipboard v0.0.0-20241001131231-d02d263e614e\n)\n",
+            ),
+        };
+        const recipe = languageHostFromSourceRecipe(source, {
+            pkg: parseGoMod(PKG_GO_MOD),
+            sdk: parseGoMod(SDK_GO_MOD),
+        });
+        expect(recipe.steps[0]).toEqual({ kind: "write", path: `${WORK}/main.go`, text: "package main\n" });
+        const goMod = parseGoMod((recipe.steps[1] as { text: string }).text);
+        expect(goMod.module).toBe(versions.PULUMI_LANGUAGE_NODEJS.module);
+        expect(goMod.go).toBe("1.26.6");
+        expect(goMod.requires.map((require) => require.version)).toEqual([
+            versions.LANGUAGE_HOST_LIBRARIES.version,
+            versions.LANGUAGE_HOST_LIBRARIES.version,
+        ]);
+        expect(goMod.replaces.every((replace) => replace.toVersion)).toBe(true);
+        const [build] = goRun(recipe);
+        expect(build.args.join(" ")).toContain(`Version=${versions.LANGUAGE_HOST_LIBRARIES.version}-source`);
+        const other = languageHostFromSourceRecipe(
+            { ...source, files: [{ name: "main.go", text: "package main // changed\n" }] },
+            { pkg: parseGoMod(PKG_GO_MOD), sdk: parseGoMod(SDK_GO_MOD) },
+        );
+        expect(recipeFolder(other)).not.toBe(recipeFolder(recipe));
     });
 
     it("installs kine and kwok as published, static", () => {
