@@ -185,3 +185,12 @@ describe("under the mock runtime", () => {
         expect(run.outputs.nextSteps.viewPods).toBe("kubectl get pods -n web -o wide --sort-by=.spec.nodeName");
     });
 });
+
+describe("placement on the user pool", () => {
+    test("a nodeSelector only when given (the user pool's mode label); none by default", () => {
+        expect(plain(deploymentManifest(input)).spec.template.spec).not.toHaveProperty("nodeSelector");
+        const placed = plain(deploymentManifest({ ...input, nodeSelector: { "kubernetes.azure.com/mode": "user" } }));
+        expect(placed.spec.template.spec.nodeSelector).toEqual({ "kubernetes.azure.com/mode": "user" });
+        expect(() => new Deployment(placed).validate()).not.toThrow();
+    });
+});

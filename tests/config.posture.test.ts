@@ -1,0 +1,301 @@
+/** The production posture's config rules: each on the data it reports, and what stays legal. */
+import { RawConfig, validateConfig } from "../config";
+import { parseMaintenanceWindow } from "../posture";
+import { rawStackConfig } from "../stackFiles";
+
+const valid: RawConfig = rawStackConfig("dev");
+const errorsOf = (overrides: RawConfig) => validateConfig({ ...valid, ...overrides }).errors;
+const warningsOf = (overrides: RawConfig) => validateConfig({ ...valid, ...overrides }).warnings;
+const json = (value: unknown) => JSON.stringify(value);
+
+/** Each bad setting: the key its error names, the rule, the values it reports, and a word of the fix. */
+const bad: Array<[string, RawConfig, string, string, Record<string, unknown>, RegExp]> = [
+    [
+        "an unknown tier",
+        { skuTier: "Gold" },
+        "skuTier",
+        "skuTierKnown",
+        { skuTier: "Gold" },
+        /use Free, Standard, Premium/,
+    ],
+    ["zone 4", { zones: json(["1", "4"]) }, "zones", "zonesAreZones", { unknown: ["4"] }, /set at creation only/],
+    ["a zone twice", { zones: json(["1", "1"]) }, "zones", "zonesAreZones", { repeated: ["1"] }, /each zone once/],
+    ["zones not a list", { zones: "1,2" }, "zones", "arraysAreArrays", { zones: "1,2" }, /--path 'zones\[0\]'/],
+    [
+        "an unknown channel",
+        { upgradeChannel: "weekly" },
+        "upgradeChannel",
+        "upgradeChannelKnown",
+        { upgradeChannel: "weekly" },
+        /rapid, stable, patch, node-image, none/,
+    ],
+    [
+        "an unknown node OS channel",
+        { nodeOsUpgradeChannel: "nodeimage" },
+        "nodeOsUpgradeChannel",
+        "nodeOsUpgradeChannelKnown",
+        { nodeOsUpgradeChannel: "nodeimage" },
+        /NodeImage/,
+    ],
+    [
+        "a pinned version under stable",
+        { kubernetesVersion: "1.34", upgradeChannel: "stable" },
+        "kubernetesVersion",
+        "pinnedVersionFitsChannel",
+        { kubernetesVersion: "1.34", upgradeChannel: "stable" },
+        /downgrade.*Leave kubernetesVersion empty/,
+    ],
+    [
+        "a pinned patch under patch",
+        { kubernetesVersion: "1.34.2", upgradeChannel: "patch" },
+        "kubernetesVersion",
+        "pinnedVersionFitsChannel",
+        { kubernetesVersion: "1.34.2", upgradeChannel: "patch" },
+        /minor alias 1\.34/,
+    ],
+    [
+        "node-image with another node OS channel",
+        { upgradeChannel: "node-image", nodeOsUpgradeChannel: "SecurityPatch" },
+        "nodeOsUpgradeChannel",
+        "nodeImageChannelsAgree",
+        { nodeOsUpgradeChannel: "SecurityPatch" },
+        /NodeImage/,
+    ],
+    [
+        "a window that is not one",
+        { maintenanceWindow: "weekends" },
+        "maintenanceWindow",
+        "maintenanceWindowParses",
+        { maintenanceWindow: "weekends" },
+        /Sunday 02:00 4h/,
+    ],
+    [
+        "a window of 2 hours",
+        { maintenanceWindow: "Sunday 02:00 2h" },
+        "maintenanceWindow",
+        "maintenanceWindowParses",
+        { maintenanceWindow: "Sunday 02:00 2h" },
+        /4 to 24/,
+    ],
+    ["an unknown disk type", { osDiskType: "Premium" }, "osDiskType", "osDiskTypeKnown", {}, /Managed, Ephemeral/],
+    [
+        "Ephemeral on a size without a cache or temp disk",
+        { osDiskType: "Ephemeral" },
+        "nodeVmSize",
+        "ephemeralFitsVmSizes",
+        { nodeVmSize: "Standard_D2s_v5", capacityGiB: 0, osDiskGiB: 100 },
+        /Standard_D4ds_v5.*or osDiskType Managed/,
+    ],
+    [
+        "Ephemeral on a user pool whose cache is too small",
+        {
+            osDiskType: "Ephemeral",
+            nodeVmSize: "Standard_D4ds_v5",
+            userPoolNodeCount: "2",
+            userPoolVmSize: "Standard_DS2_v2",
+        },
+        "userPoolVmSize",
+        "ephemeralFitsVmSizes",
+        { userPoolVmSize: "Standard_DS2_v2", capacityGiB: 86 },
+        /86 GiB of cache/,
+    ],
+    [
+        "an unknown network policy",
+        { networkPolicy: "weave" },
+        "networkPolicy",
+        "networkPolicyKnown",
+        { networkPolicy: "weave" },
+        /none, calico, azure, cilium/,
+    ],
+    [
+        "cilium on kubenet",
+        { networkPolicy: "cilium" },
+        "networkPolicy",
+        "networkPolicyFitsPlugin",
+        { networkPolicy: "cilium", networkPlugin: "kubenet" },
+        /networkPlugin=overlay; on kubenet use calico/,
+    ],
+    [
+        "Azure NPM on kubenet",
+        { networkPolicy: "azure" },
+        "networkPolicy",
+        "networkPolicyFitsPlugin",
+        { networkPolicy: "azure" },
+        /use calico/,
+    ],
+    [
+        "a workspace id that is not one",
+        { monitoring: "true", logAnalyticsWorkspaceId: "central" },
+        "logAnalyticsWorkspaceId",
+        "workspaceIdIsResourceId",
+        { logAnalyticsWorkspaceId: "central" },
+        /Microsoft\.OperationalInsights\/workspaces/,
+    ],
+    [
+        "a workspace without monitoring",
+        {
+            logAnalyticsWorkspaceId:
+                "/subscriptions/1/resourceGroups/g/providers/Microsoft.OperationalInsights/workspaces/w",
+        },
+        "logAnalyticsWorkspaceId",
+        "workspaceIdIsResourceId",
+        { monitoring: false },
+        /set monitoring true/,
+    ],
+    [
+        "an authorized range with host bits",
+        { apiServerAuthorizedIps: json(["203.0.113.7/24"]) },
+        "apiServerAuthorizedIps",
+        "authorizedIpsAreCidrs",
+        { malformed: ["203.0.113.7/24"] },
+        /IPv4 CIDR/,
+    ],
+    [
+        "an autoscaler below nodeCount",
+        { autoscaleMaxCount: "2" },
+        "autoscaleMaxCount",
+        "autoscalerRange",
+        { autoscaleMaxCount: 2, nodeCount: 3 },
+        /use 3 or more/,
+    ],
+    [
+        "an autoscaler past kubenet's route table",
+        {
+            autoscaleMaxCount: "450",
+            podCidr: "10.96.0.0/14",
+            kubenetSubnetCidr: "10.220.4.0/22",
+        },
+        "autoscaleMaxCount",
+        "peakNodesFitPlan",
+        { peakNodes: 451, limit: 400, largestAutoscaleMaxCount: 399, plugin: "kubenet" },
+        /route table's routes \(400\).*largest autoscaleMaxCount that fits is 399/,
+    ],
+    [
+        "a peak past the pod CIDR's slices",
+        { autoscaleMaxCount: "10", userPoolNodeCount: "3", userPoolAutoscaleMaxCount: "10", podCidr: "10.100.0.0/20" },
+        "autoscaleMaxCount",
+        "peakNodesFitPlan",
+        { peakNodes: 21, systemPool: 10, userPool: 10, limit: 16, largestAutoscaleMaxCount: 5 },
+        /\/24 slices \(16\)/,
+    ],
+    [
+        "Overlay: a peak past the subnet's addresses",
+        { networkPlugin: "overlay", autoscaleMaxCount: "260", podCidr: "10.96.0.0/14" },
+        "autoscaleMaxCount",
+        "peakNodesFitPlan",
+        { peakNodes: 261, limit: 251, plugin: "overlay" },
+        /kubenetSubnetCidr 10\.220\.1\.0\/24's addresses \(251\)/,
+    ],
+    [
+        "a user pool autoscaler without a pool",
+        { userPoolAutoscaleMaxCount: "5" },
+        "userPoolAutoscaleMaxCount",
+        "userPoolCountsAgree",
+        { userPoolNodeCount: 0 },
+        /set userPoolNodeCount/,
+    ],
+    [
+        "a user pool autoscaler below its count",
+        { userPoolNodeCount: "4", userPoolAutoscaleMaxCount: "3" },
+        "userPoolAutoscaleMaxCount",
+        "userPoolCountsAgree",
+        { userPoolNodeCount: 4 },
+        /use 4 or more/,
+    ],
+    ["a bad user pool size", { userPoolVmSize: "D4" }, "userPoolVmSize", "namesFollowRules", {}, /Azure VM size/],
+    [
+        "production without a tier",
+        { production: "true", zones: json(["1", "2"]), maintenanceWindow: "Sunday 02:00 4h" },
+        "skuTier",
+        "productionPosture",
+        { production: true },
+        /skuTier Standard/,
+    ],
+];
+
+describe("bad settings: one error each, naming the key, the value and the fix", () => {
+    test.each(bad)("%s", (_, overrides, key, rule, values, fix) => {
+        const found = errorsOf(overrides);
+        expect(found).toEqual([expect.objectContaining({ key, rule, values: expect.objectContaining(values) })]);
+        expect(found[0].message).toMatch(fix);
+        expect(found[0].message).not.toContain("\n");
+    });
+});
+
+describe("production=true", () => {
+    test("names every missing piece: Entra ID, the tier, 2 zones, the window", () => {
+        const found = errorsOf({ production: "true", clusterAccess: "localAccounts", zones: json(["1"]) });
+        expect(found.map((problem) => [problem.rule, problem.key])).toEqual([
+            ["productionPosture", "clusterAccess"],
+            ["productionPosture", "skuTier"],
+            ["productionPosture", "zones"],
+            ["productionPosture", "maintenanceWindow"],
+        ]);
+    });
+    test("Pulumi.prod.yaml meets it, with no warning", () => {
+        const result = validateConfig(rawStackConfig("prod"));
+        expect([result.errors, result.warnings]).toEqual([[], []]);
+        expect(result.config!.posture).toMatchObject({ production: true, skuTier: "Standard", zones: ["1", "2", "3"] });
+    });
+});
+
+describe("legal, with a warning", () => {
+    test.each<[string, RawConfig, string, RegExp]>([
+        [
+            "Ephemeral on a size the table does not know",
+            { osDiskType: "Ephemeral", nodeVmSize: "Standard_L8s_v3" },
+            "nodeVmSize",
+            /could not be checked/,
+        ],
+        ["calico on kubenet", { networkPolicy: "calico" }, "networkPolicy", /remove it first/],
+        [
+            "authorized ranges",
+            { apiServerAuthorizedIps: json(["203.0.113.0/24"]) },
+            "apiServerAuthorizedIps",
+            /GitHub-hosted runners and Pulumi Deployments runners have no fixed addresses/,
+        ],
+        ["a channel without a window", { upgradeChannel: "patch" }, "maintenanceWindow", /may upgrade at any hour/],
+    ])("%s", (_, overrides, key, message) => {
+        expect(errorsOf(overrides)).toEqual([]);
+        expect(warningsOf(overrides)).toEqual([
+            expect.objectContaining({ key, message: expect.stringMatching(message) }),
+        ]);
+    });
+});
+
+describe("good settings", () => {
+    test("Ephemeral on a size whose temp disk holds the OS disk; cilium on Overlay; patch with a minor alias", () => {
+        expect(errorsOf({ osDiskType: "Ephemeral", nodeVmSize: "Standard_D4ds_v5" })).toEqual([]);
+        expect(errorsOf({ networkPlugin: "overlay", networkPolicy: "cilium" })).toEqual([]);
+        expect(
+            errorsOf({ kubernetesVersion: "1.34", upgradeChannel: "patch", maintenanceWindow: "Sunday 02:00 4h" }),
+        ).toEqual([]);
+    });
+    test("the largest autoscaleMaxCount the error names does fit", () => {
+        expect(
+            errorsOf({ autoscaleMaxCount: "399", podCidr: "10.96.0.0/14", kubenetSubnetCidr: "10.220.4.0/22" }),
+        ).toEqual([]);
+        expect(
+            errorsOf({
+                autoscaleMaxCount: "5",
+                userPoolNodeCount: "3",
+                userPoolAutoscaleMaxCount: "10",
+                podCidr: "10.100.0.0/20",
+            }),
+        ).toEqual([]);
+    });
+    test("the window's format", () => {
+        expect(parseMaintenanceWindow("saturday 22:30 6h -05:00")).toEqual({
+            ok: true,
+            value: { dayOfWeek: "Saturday", startTime: "22:30", durationHours: 6, utcOffset: "-05:00" },
+        });
+        expect(parseMaintenanceWindow("Sunday 25:00 4h")).toMatchObject({
+            ok: false,
+            reason: expect.stringMatching(/no time of day/),
+        });
+        expect(parseMaintenanceWindow("Funday 02:00 4h")).toMatchObject({
+            ok: false,
+            reason: expect.stringMatching(/no day of the week/),
+        });
+    });
+});

@@ -1,0 +1,158 @@
+/** The production policies: a passing and a failing fixture each; untagged clusters are not theirs to judge. */
+import {
+    productionAutoscalerWithinPlan,
+    productionEntra,
+    productionMaintenanceWindows,
+    productionTier,
+    productionZones,
+} from "../policy/policies";
+import { Resource, stackViolationsOf, violationsOf } from "./helpers/policy";
+
+const SUBNET_ID = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v/subnets/kubenet";
+const subnet: Resource = {
+    type: "azure-native:network:Subnet",
+    name: "network-kubenet",
+    props: { id: SUBNET_ID, addressPrefix: "10.220.1.0/24", routeTable: { id: "rt" } },
+};
+const systemPool = {
+    name: "system",
+    count: 3,
+    enableAutoScaling: true,
+    minCount: 3,
+    maxCount: 5,
+    availabilityZones: ["1", "2", "3"],
+    vnetSubnetID: SUBNET_ID,
+};
+const production = (extra: Record<string, unknown> = {}, pool: Record<string, unknown> = {}): Resource => ({
+    type: "azure-native:containerservice:ManagedCluster",
+    name: "cluster-aks",
+    props: {
+        resourceName: "prod-cluster",
+        resourceGroupName: "rg",
+        tags: { "aks-kubenet-posture": "production" },
+        aadProfile: { managed: true, enableAzureRBAC: true },
+        disableLocalAccounts: true,
+        sku: { name: "Base", tier: "Standard" },
+        networkProfile: {
+            networkPlugin: "kubenet",
+            podCidr: "10.100.0.0/16",
+            serviceCidr: "10.200.0.0/16",
+            dnsServiceIP: "10.200.0.10",
+        },
+        agentPoolProfiles: [{ ...systemPool, ...pool }],
+        ...extra,
+    },
+});
+const userPool = (props: Record<string, unknown> = {}): Resource => ({
+    type: "azure-native:containerservice:AgentPool",
+    name: "cluster-user-pool",
+    props: {
+        resourceName: "prod-cluster",
+        resourceGroupName: "rg",
+        agentPoolName: "user",
+        count: 3,
+        enableAutoScaling: true,
+        maxCount: 6,
+        availabilityZones: ["1", "2", "3"],
+        ...props,
+    },
+});
+const window = (configName: string): Resource => ({
+    type: "azure-native:containerservice:MaintenanceConfiguration",
+    name: configName,
+    props: { resourceName: "prod-cluster", resourceGroupName: "rg", configName },
+});
+const windows = [window("aksManagedAutoUpgradeSchedule"), window("aksManagedNodeOSUpgradeSchedule")];
+const untagged = (resource: Resource): Resource => ({ ...resource, props: { ...resource.props, tags: {} } });
+
+describe("production-entra-no-local-accounts", () => {
+    test("passes with Entra ID, Azure RBAC and local accounts off", () =>
+        expect(violationsOf(productionEntra, production())).toEqual([]));
+    test("fails with local accounts, or without Entra ID", () => {
+        expect(violationsOf(productionEntra, production({ disableLocalAccounts: false }))).toEqual([
+            expect.stringMatching(/local accounts are on.*clusterAccess entra/),
+        ]);
+        expect(
+            violationsOf(productionEntra, production({ aadProfile: undefined, disableLocalAccounts: undefined })),
+        ).toHaveLength(2);
+    });
+    test("an untagged cluster is not judged", () =>
+        expect(violationsOf(productionEntra, untagged(production({ disableLocalAccounts: false })))).toEqual([]));
+});
+
+describe("production-tier-standard", () => {
+    test("passes with Standard or Premium", () => {
+        expect(violationsOf(productionTier, production())).toEqual([]);
+        expect(violationsOf(productionTier, production({ sku: { tier: "Premium" } }))).toEqual([]);
+    });
+    test("fails with Free or none", () => {
+        expect(violationsOf(productionTier, production({ sku: { tier: "Free" } }))).toEqual([
+            expect.stringMatching(/Free.*skuTier Standard/),
+        ]);
+        expect(violationsOf(productionTier, production({ sku: undefined }))).toEqual([
+            expect.stringMatching(/not declared/),
+        ]);
+    });
+});
+
+describe("production-zones", () => {
+    test("passes when every pool, inline and AgentPool, has 2 zones or more", () =>
+        expect(stackViolationsOf(productionZones, [production(), userPool({ availabilityZones: ["1", "2"] })])).toEqual(
+            [],
+        ));
+    test("fails for a pool in one zone or none, naming it", () => {
+        expect(
+            stackViolationsOf(productionZones, [
+                production({}, { availabilityZones: ["1"] }),
+                userPool({ availabilityZones: undefined }),
+            ]),
+        ).toEqual([
+            expect.stringMatching(/pool system of cluster-aks is in zone 1 only/),
+            expect.stringMatching(/pool user of cluster-aks is in no zone/),
+        ]);
+    });
+    test("another cluster's pool is not counted", () =>
+        expect(
+            stackViolationsOf(productionZones, [
+                production(),
+                userPool({ resourceName: "other", availabilityZones: [] }),
+            ]),
+        ).toEqual([]));
+});
+
+describe("production-autoscaler-within-plan", () => {
+    test("passes when the peak fits the plan", () =>
+        expect(stackViolationsOf(productionAutoscalerWithinPlan, [subnet, production(), userPool()])).toEqual([]));
+    test("fails when the pools' maxima plus the surge node outgrow the subnet, with the plan's own message", () =>
+        expect(
+            stackViolationsOf(productionAutoscalerWithinPlan, [subnet, production(), userPool({ maxCount: 300 })]),
+        ).toEqual([
+            expect.stringMatching(
+                /5 system \+ 300 user \+ 1 surge = 306 nodes.*kubenetSubnetCidr 10\.220\.1\.0\/24's addresses \(251\)/,
+            ),
+        ]));
+    test("fails for an autoscaling pool with no maximum", () =>
+        expect(
+            stackViolationsOf(productionAutoscalerWithinPlan, [subnet, production({}, { maxCount: undefined })]),
+        ).toEqual([expect.stringMatching(/pool system of cluster-aks autoscales with no maxCount/)]));
+    test("classic Azure CNI: the subnet's addresses per pod", () =>
+        expect(
+            stackViolationsOf(productionAutoscalerWithinPlan, [
+                subnet,
+                production({ networkProfile: { networkPlugin: "azure" } }, { maxCount: 10, maxPods: 30 }),
+            ]),
+        ).toEqual([expect.stringMatching(/azureCniNodeCount 10 .* = 341 addresses/)]));
+});
+
+describe("production-maintenance-windows", () => {
+    test("passes with both schedules", () =>
+        expect(stackViolationsOf(productionMaintenanceWindows, [production(), ...windows])).toEqual([]));
+    test("fails naming the missing one; another cluster's window does not count", () => {
+        expect(stackViolationsOf(productionMaintenanceWindows, [production(), windows[0]])).toEqual([
+            expect.stringMatching(/has no aksManagedNodeOSUpgradeSchedule: set maintenanceWindow/),
+        ]);
+        const elsewhere = { ...windows[1], props: { ...windows[1].props, resourceName: "other" } };
+        expect(stackViolationsOf(productionMaintenanceWindows, [production(), windows[0], elsewhere])).toHaveLength(1);
+        expect(stackViolationsOf(productionMaintenanceWindows, [untagged(production())])).toEqual([]);
+    });
+});
