@@ -148,6 +148,40 @@ describe("the Overlay move, then pulumi refresh, then the preview", () => {
     });
 });
 
+describe("a declared networkPolicy on the deployed kubenet cluster (docs/configuration.md's runbook)", () => {
+    let calico: RecordedResource;
+    beforeAll(async () => {
+        calico = (await runProgram({ config: { networkPolicy: "calico" } })).resource("cluster-aks");
+    });
+    // The deployed kubenet cluster, as a 2025 capture reports it: networkPolicy none.
+    const deployed = () => reported(kubenet.inputs as JsonObject, before[1][1].networkProfile);
+
+    test("it is no longer ignored, so setting it alone shows the replacement it is", () => {
+        expect(calico.ignoreChanges).toEqual(["networkProfile.networkDataplane"]);
+        const recorded = refreshedInputs(kubenet.inputs as JsonObject, deployed(), deployed());
+        const result = providerDiff(
+            MANAGED_CLUSTER,
+            recorded,
+            withIgnoredChanges(calico.inputs, recorded, calico.ignoreChanges),
+            deployed(),
+        );
+        expect(result.replaces).toEqual(["networkProfile.networkPolicy"]);
+    });
+
+    test("az aks update --network-policy calico, then pulumi refresh: the preview replaces nothing", () => {
+        const updated = reported(deployed(), { networkPolicy: "calico" });
+        const recorded = refreshedInputs(kubenet.inputs as JsonObject, deployed(), updated);
+        expect(recorded.networkProfile).toMatchObject({ networkPolicy: "calico" });
+        const result = providerDiff(
+            MANAGED_CLUSTER,
+            recorded,
+            withIgnoredChanges(calico.inputs, recorded, calico.ignoreChanges),
+            updated,
+        );
+        expect(result.replaces).toEqual([]);
+    });
+});
+
 const pluginFieldsOf = (document: any): PluginFields => {
     const profile = document.properties?.networkProfile ?? document.networkProfile;
     return Object.fromEntries(Object.keys(after[0][1].networkProfile).map((key) => [key, profile[key] ?? null]));
