@@ -242,6 +242,15 @@ conditions:
   type: {{ .type | Quote }}
 {{ end }}`;
 
+/** A container state that ended well just now (init containers when Ready, a Job's when complete). */
+const TERMINATED_NOW = `  state:
+    terminated:
+      exitCode: 0
+      finishedAt: {{ $now | Quote }}
+      reason: Completed
+      startedAt: {{ $now | Quote }}
+{{ end }}`;
+
 const readyCondition = `.status.conditions.[] | select( .type == "Ready" ) | .status`;
 
 /**
@@ -349,13 +358,7 @@ initContainerStatuses:
   name: {{ .name | Quote }}
   ready: true
   restartCount: 0
-  state:
-    terminated:
-      exitCode: 0
-      finishedAt: {{ $now | Quote }}
-      reason: Completed
-      startedAt: {{ $now | Quote }}
-{{ end }}
+${TERMINATED_NOW}
 {{ with NodeIPWith .spec.nodeName }}
 hostIP: {{ . | Quote }}
 hostIPs:
@@ -387,13 +390,7 @@ containerStatuses:
   ready: false
   restartCount: 0
   started: false
-  state:
-    terminated:
-      exitCode: 0
-      finishedAt: {{ $now | Quote }}
-      reason: Completed
-      startedAt: {{ $now | Quote }}
-{{ end }}
+${TERMINATED_NOW}
 phase: Succeeded`,
             },
         }),

@@ -69,21 +69,17 @@ function mergeReplaces(...lists: readonly GoReplace[][]): GoReplace[] {
     return [...seen.values()];
 }
 
-/** `go build` of a Pulumi main package as the release builds it: its tags and its version flag. */
-const pulumiBuild = (pkg: string, version = PULUMI.version): RecipeStep => ({
+/** `go build` in the work folder into the output folder, static, with the 2-core defaults. */
+const goBuild = (flags: readonly string[], packages: readonly string[]): RecipeStep => ({
     kind: "go",
     cwd: WORK,
     env: STATIC,
-    args: [
-        "build",
-        ...BUILD_FLAGS,
-        "-tags=osusergo,grpcnotrace",
-        ldflags(pulumiLdflags(version)),
-        "-o",
-        `${OUT}/`,
-        pkg,
-    ],
+    args: ["build", ...BUILD_FLAGS, ...flags, "-o", `${OUT}/`, ...packages],
 });
+
+/** `go build` of a Pulumi main package as the release builds it: its tags and its version flag. */
+const pulumiBuild = (pkg: string, version = PULUMI.version): RecipeStep =>
+    goBuild(["-tags=osusergo,grpcnotrace", ldflags(pulumiLdflags(version))], [pkg]);
 
 /**
  * The Pulumi CLI from a go.mod of our own requiring pkg/v3 and sdk/v3 at one version (pkg's own
@@ -258,19 +254,10 @@ export function kubernetesRecipe(upstream: GoModFile): Recipe {
         modules: [KUBERNETES],
         steps: [
             { kind: "write", path: `${WORK}/go.mod`, text: goMod },
-            {
-                kind: "go",
-                cwd: WORK,
-                env: STATIC,
-                args: [
-                    "build",
-                    ...BUILD_FLAGS,
-                    ldflags(kubernetesLdflags(KUBERNETES.version)),
-                    "-o",
-                    `${OUT}/`,
-                    ...KUBERNETES_BINARIES.map((binary) => `${KUBERNETES.module}/cmd/${binary}`),
-                ],
-            },
+            goBuild(
+                [ldflags(kubernetesLdflags(KUBERNETES.version))],
+                KUBERNETES_BINARIES.map((binary) => `${KUBERNETES.module}/cmd/${binary}`),
+            ),
         ],
     };
 }
