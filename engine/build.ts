@@ -4,7 +4,7 @@
  * temporary folder that is renamed into place only when every binary is there, so a failed or
  * interrupted build leaves nothing half-built where the next run would find it.
  */
-import { spawn, spawnSync } from "child_process";
+import { ChildProcess, spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -66,15 +66,36 @@ export function checkGo(env: NodeJS.ProcessEnv = process.env): string {
     return version;
 }
 
+/** The go command running now, if any: a signal stops it (and its compilers) before the clean-up. */
+let running: { child: ChildProcess; done: Promise<unknown> } | undefined;
+
+/** Stops the running go command and everything it started (its own process group). */
+async function stopRunningGo(): Promise<void> {
+    const current = running;
+    if (!current?.child.pid) return;
+    try {
+        process.kill(-current.child.pid, "SIGTERM");
+    } catch {
+        // already gone
+    }
+    await current.done;
+}
+
 /** Runs the go command; its output goes to `logFile`. Resolves with its exit code and output's tail. */
 function runGo(
     args: readonly string[],
     options: { cwd: string; env: NodeJS.ProcessEnv; logFile: string },
 ): Promise<{ code: number; output: string }> {
-    return new Promise((resolve, reject) => {
-        const log = fs.openSync(options.logFile, "a");
-        fs.writeSync(log, `\n$ (cd ${options.cwd} && go ${args.join(" ")})\n`);
-        const child = spawn("go", args, { cwd: options.cwd, env: options.env, stdio: ["ignore", log, log] });
+    const log = fs.openSync(options.logFile, "a");
+    fs.writeSync(log, `\n$ (cd ${options.cwd} && go ${args.join(" ")})\n`);
+    // A process group of its own, so that stopping it stops the compilers and linker it runs.
+    const child = spawn("go", args, {
+        cwd: options.cwd,
+        env: options.env,
+        stdio: ["ignore", log, log],
+        detached: true,
+    });
+    const done = new Promise<{ code: number; output: string }>((resolve, reject) => {
         child.on("error", (error) => {
             fs.closeSync(log);
             reject(error);
@@ -84,6 +105,10 @@ function runGo(
             const text = fs.readFileSync(options.logFile, "utf8");
             resolve({ code: code ?? 1, output: text.slice(-4000) });
         });
+    });
+    running = { child, done: done.catch(() => undefined) };
+    return done.finally(() => {
+        running = undefined;
     });
 }
 
@@ -231,9 +256,10 @@ async function buildRecipe(recipe: Recipe, root: string, env: NodeJS.ProcessEnv,
     fs.rmSync(staging, { recursive: true, force: true });
     fs.mkdirSync(work, { recursive: true });
     fs.mkdirSync(out, { recursive: true });
-    const unregister = registerUndo(`removing the unfinished build of ${recipe.component}`, () =>
-        fs.rmSync(staging, { recursive: true, force: true }),
-    );
+    const unregister = registerUndo(`removing the unfinished build of ${recipe.component}`, async () => {
+        await stopRunningGo();
+        fs.rmSync(staging, { recursive: true, force: true });
+    });
     try {
         for (const step of recipe.steps) {
             if (step.kind === "write") {

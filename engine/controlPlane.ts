@@ -38,6 +38,10 @@ export function planeFiles(dir: string) {
         kubeconfig: (identity: KubeconfigUser) => path.join(dir, `${identity}.kubeconfig`),
         kwokConfig: path.join(dir, "kwok.yaml"),
         nodes: path.join(dir, "nodes.yaml"),
+        /** The API server's static tokens (token,user,uid), one line per LOCAL_IDENTITIES entry. */
+        tokens: path.join(pki, "tokens.csv"),
+        /** One identity's token alone, for an exec plugin to print. */
+        token: (identity: LocalIdentity) => path.join(pki, `${identity}.token`),
         pulumiHome: path.join(dir, "pulumi-home"),
         pulumiBackend: path.join(dir, "pulumi-state"),
     };
@@ -93,6 +97,26 @@ export function opensslConfig(identity: Identity | "ca", kubernetesServiceIp: st
         ...extensions,
         "",
     ].join("\n");
+}
+
+/**
+ * Identities the API server knows by a static token, named as Microsoft Entra ID names principals
+ * (an object id), so that Azure RBAC can be emulated with RBAC bindings for those names: the
+ * deployer (who runs `pulumi up`) and a read-only preview identity. They are stand-ins: no tenant
+ * has these ids. Nothing is bound to them at start; a test or the Azure stand-in binds roles.
+ */
+export const LOCAL_IDENTITIES = Object.freeze({
+    deployer: { user: "d0000000-0000-4000-8000-00000000d001", what: "the deployer (stand-in Entra object id)" },
+    reader: { user: "d0000000-0000-4000-8000-00000000d002", what: "the preview identity (stand-in Entra object id)" },
+});
+export type LocalIdentity = keyof typeof LOCAL_IDENTITIES;
+
+/** The API server's --token-auth-file: token,user,uid per identity. */
+export function tokenAuthFile(tokens: Readonly<Record<LocalIdentity, string>>): string {
+    return (Object.keys(LOCAL_IDENTITIES) as LocalIdentity[])
+        .map((identity) => `${tokens[identity]},${LOCAL_IDENTITIES[identity].user},${LOCAL_IDENTITIES[identity].user}`)
+        .join("\n")
+        .concat("\n");
 }
 
 /** Certificates live as long as a lab session needs, not longer. */
@@ -167,6 +191,7 @@ export function apiserverArgs(files: PlaneFiles, ports: Ports, plan: AddressPlan
         `--tls-cert-file=${files.cert("apiserver")}`,
         `--tls-private-key-file=${files.key("apiserver")}`,
         `--client-ca-file=${files.caCert}`,
+        `--token-auth-file=${files.tokens}`,
         "--authorization-mode=Node,RBAC",
         "--enable-admission-plugins=NodeRestriction,PodSecurity",
         `--service-account-issuer=${SERVICE_ACCOUNT_ISSUER}`,

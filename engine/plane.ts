@@ -37,6 +37,8 @@ import {
     kubeconfigText,
     kwokArgs,
     kwokConfigText,
+    LOCAL_IDENTITIES,
+    LocalIdentity,
     nodeManifests,
     opensslArgs,
     opensslConfig,
@@ -45,6 +47,7 @@ import {
     Ports,
     schedulerArgs,
     storageArgs,
+    tokenAuthFile,
 } from "./controlPlane";
 import { KUBERNETES_BINARIES } from "./recipes";
 
@@ -70,8 +73,15 @@ export interface PlaneProcess {
     readonly pid: number;
 }
 
+/**
+ * What a control plane is for: `engine up` registers the stack's system-pool nodes itself; a
+ * rehearsal's has none at start, since the Azure stand-in's AKS registers the pools' nodes.
+ */
+export type PlanePurpose = "engine" | "rehearsal";
+
 export interface PlaneState {
     readonly name: string;
+    readonly purpose?: PlanePurpose;
     readonly stack: string;
     readonly tools: string;
     readonly ports: Ports;
@@ -248,6 +258,15 @@ function writeCredentials(files: PlaneFiles, kubernetesServiceIp: string, ports:
         fs.writeFileSync(files.config(identity), opensslConfig(identity, kubernetesServiceIp));
         run("openssl", opensslArgs(files, identity), `making the ${identity} certificate`);
     }
+    const tokens = Object.fromEntries(
+        (Object.keys(LOCAL_IDENTITIES) as LocalIdentity[]).map((identity) => [
+            identity,
+            randomBytes(32).toString("base64url"),
+        ]),
+    ) as Record<LocalIdentity, string>;
+    fs.writeFileSync(files.tokens, tokenAuthFile(tokens), { mode: 0o600 });
+    for (const identity of Object.keys(tokens) as LocalIdentity[])
+        fs.writeFileSync(files.token(identity), tokens[identity], { mode: 0o600 });
     const { privateKey, publicKey } = generateKeyPairSync("rsa", {
         modulusLength: 2048,
         privateKeyEncoding: { type: "pkcs8", format: "pem" },
@@ -381,6 +400,8 @@ const httpOk = (port: number, urlPath: string) =>
 export interface UpOptions {
     readonly name: string;
     readonly stack: string;
+    /** Default "engine": with the stack's nodes. */
+    readonly purpose?: PlanePurpose;
     readonly tools?: string;
     readonly portBase?: number;
 }
@@ -441,32 +462,41 @@ export async function up(options: UpOptions, log: (line: string) => void): Promi
         );
         await waitFor("healthy", files, "scheduler", scheduler.pid, () => httpsOk(ports.scheduler, "/healthz"));
 
-        log(`kwok, and ${plan.nodes.length} nodes of pool system`);
+        const purpose = options.purpose ?? "engine";
+        log(
+            purpose === "engine"
+                ? `kwok, and ${plan.nodes.length} nodes of pool system`
+                : "kwok (the rehearsal's AKS stand-in registers the nodes)",
+        );
         const kwok = startDetached(files, "kwok", tool("kwok"), kwokArgs(files, ports));
         processes.push(kwok);
         await waitFor("healthy", files, "kwok", kwok.pid, () => httpOk(ports.kwok, "/healthz"));
-        const kubectl = (...args: string[]) =>
-            run(
-                path.join(tools, "kubectl"),
-                [`--kubeconfig=${files.kubeconfig("admin")}`, ...args],
-                `kubectl ${args[0]}`,
+        if (purpose === "engine") {
+            const kubectl = (...args: string[]) =>
+                run(
+                    path.join(tools, "kubectl"),
+                    [`--kubeconfig=${files.kubeconfig("admin")}`, ...args],
+                    `kubectl ${args[0]}`,
+                );
+            fs.writeFileSync(
+                files.nodes,
+                nodeManifests(plan, config)
+                    .map((node) => JSON.stringify(node))
+                    .join("\n"),
             );
-        fs.writeFileSync(
-            files.nodes,
-            nodeManifests(plan, config)
-                .map((node) => JSON.stringify(node))
-                .join("\n"),
-        );
-        kubectl("apply", "-f", files.nodes);
-        await waitFor("making the nodes Ready", files, "kwok", kwok.pid, () => {
-            const nodes = JSON.parse(kubectl("get", "nodes", "-o", "json")) as {
-                items: Array<{ status?: { conditions?: Array<{ type: string; status: string }> } }>;
-            };
-            const ready = nodes.items.filter((node) =>
-                node.status?.conditions?.some((condition) => condition.type === "Ready" && condition.status === "True"),
-            );
-            return ready.length === plan.nodes.length;
-        });
+            kubectl("apply", "-f", files.nodes);
+            await waitFor("making the nodes Ready", files, "kwok", kwok.pid, () => {
+                const nodes = JSON.parse(kubectl("get", "nodes", "-o", "json")) as {
+                    items: Array<{ status?: { conditions?: Array<{ type: string; status: string }> } }>;
+                };
+                const ready = nodes.items.filter((node) =>
+                    node.status?.conditions?.some(
+                        (condition) => condition.type === "Ready" && condition.status === "True",
+                    ),
+                );
+                return ready.length === plan.nodes.length;
+            });
+        }
 
         log(`load balancer stand-in: addresses from the services subnet ${plan.subnets.services.cidr}`);
         const standIn = startDetached(
@@ -491,6 +521,7 @@ export async function up(options: UpOptions, log: (line: string) => void): Promi
 
         const state: PlaneState = {
             name: options.name,
+            purpose,
             stack: options.stack,
             tools,
             ports,
