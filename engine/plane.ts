@@ -434,6 +434,9 @@ export async function up(options: UpOptions, log: (line: string) => void): Promi
     try {
         fs.mkdirSync(files.logs, { recursive: true });
         fs.mkdirSync(files.storage, { recursive: true });
+        // `env` points Pulumi at these: its file backend refuses a folder that does not exist.
+        fs.mkdirSync(files.pulumiHome, { recursive: true });
+        fs.mkdirSync(files.pulumiBackend, { recursive: true });
         log(`certificates and keys in ${files.pki}`);
         writeCredentials(files, plan.kubernetesServiceIp, ports, options.name);
         fs.writeFileSync(files.kwokConfig, kwokConfigText());
