@@ -38,21 +38,6 @@ export const NETWORK_CONTRIBUTOR_ROLE_ID = AZURE_ROLES.networkContributor.id;
 export const SYSTEM_POOL_NAME = "system";
 /** The invoke that returns the user kubeconfig (mocks answer this token). */
 export const USER_CREDENTIALS_INVOKE = "azure-native:containerservice:listManagedClusterUserCredentials";
-/**
- * How long the cluster waits after its grants are created. A RoleAssignment's PUT returns before
- * Azure RBAC has propagated; AKS pre-checks its rights on the route table and fails the first
- * create with CustomRouteTableMissingPermission (Azure/AKS#1557, Azure/azure-cli#22510).
- * Terraform modules put a time_sleep after such grants; this is the same, and it runs only when
- * the grants are (re)created, never on later updates.
- */
-export const GRANT_PROPAGATION_WAIT = "60s";
-/**
- * How long the Kubernetes provider waits after the cluster-admin grants are created: "Azure role
- * assignments for Kubernetes can take up to five minutes to propagate" (learn.microsoft.com/azure/aks/
- * manage-azure-rbac). Without the wait the first nginx create can be refused with 403. Like the
- * network wait, it runs again only when a grant is recreated.
- */
-export const ADMIN_GRANT_PROPAGATION_WAIT = "300s";
 
 export interface ClusterArgs {
     readonly location: string;
@@ -86,6 +71,21 @@ export interface ClusterArgs {
     readonly access: ClusterAccess;
     /** entra only: object ids given RBAC Cluster Admin; empty = the principal running the deployment. */
     readonly admins: readonly string[];
+    /**
+     * How long the cluster waits after its grants are created (grantPropagationWait). A
+     * RoleAssignment's PUT returns before Azure RBAC has propagated; AKS pre-checks its rights on
+     * the route table and fails the first create with CustomRouteTableMissingPermission
+     * (Azure/AKS#1557, Azure/azure-cli#22510). Terraform modules put a time_sleep after such grants;
+     * this is the same, and it runs only when the grants are (re)created, never on later updates.
+     */
+    readonly grantPropagationWait: string;
+    /**
+     * How long the Kubernetes provider waits after the cluster-admin grants are created
+     * (adminGrantPropagationWait): "Azure role assignments for Kubernetes can take up to five
+     * minutes to propagate" (learn.microsoft.com/azure/aks/manage-azure-rbac). Without the wait the
+     * first nginx create can be refused with 403. It runs again only when a grant is recreated.
+     */
+    readonly adminGrantPropagationWait: string;
     /** The production posture; every field unset or off adds no input (the tutorial's cluster). */
     readonly posture?: ClusterPosture;
 }
@@ -301,11 +301,11 @@ export class Cluster extends pulumi.ComponentResource {
     public readonly plugin: NetworkPluginSpec;
     public readonly identity: managedidentity.UserAssignedIdentity;
     public readonly networkGrants: authorization.RoleAssignment[];
-    /** Waits GRANT_PROPAGATION_WAIT after the grants are created; the cluster waits for it. */
+    /** Waits grantPropagationWait after the grants are created; the cluster waits for it. */
     public readonly grantPropagation: time.Sleep;
     /** entra only: RBAC Cluster Admin on the cluster for each admin. */
     public readonly adminGrants: authorization.RoleAssignment[];
-    /** entra only: waits ADMIN_GRANT_PROPAGATION_WAIT after the admin grants; the provider waits for it. */
+    /** entra only: waits adminGrantPropagationWait after the admin grants; the provider waits for it. */
     public readonly adminGrantPropagation?: time.Sleep;
     public readonly managedCluster: containerservice.ManagedCluster;
     /** posture.userPool: the user pool (mode User), where the workloads run. */
@@ -383,7 +383,7 @@ export class Cluster extends pulumi.ComponentResource {
         this.grantPropagation = new time.Sleep(
             `${name}-grant-propagation`,
             {
-                createDuration: GRANT_PROPAGATION_WAIT,
+                createDuration: args.grantPropagationWait,
                 triggers: Object.fromEntries(
                     this.networkGrants.map((roleAssignment, index) => [`grant${index}`, roleAssignment.id]),
                 ),
@@ -610,7 +610,7 @@ export class Cluster extends pulumi.ComponentResource {
                 ? new time.Sleep(
                       `${name}-admin-grant-propagation`,
                       {
-                          createDuration: ADMIN_GRANT_PROPAGATION_WAIT,
+                          createDuration: args.adminGrantPropagationWait,
                           triggers: Object.fromEntries(
                               this.adminGrants.map((roleAssignment, index) => [`grant${index}`, roleAssignment.id]),
                           ),

@@ -68,6 +68,8 @@ export const CONFIG_KEYS = [
     "azureCniMaxPods",
     "clusterAccess",
     "clusterAdmins",
+    "grantPropagationWait",
+    "adminGrantPropagationWait",
     "production",
     "skuTier",
     "autoscaleMaxCount",
@@ -122,6 +124,10 @@ export interface StackConfig extends AddressPlanInput {
     readonly clusterAccess: ClusterAccess;
     /** Entra object ids given RBAC Cluster Admin; empty = the principal that runs the deployment. */
     readonly clusterAdmins: readonly string[];
+    /** How long the cluster waits after its network grants are created (a Go duration). */
+    readonly grantPropagationWait: string;
+    /** How long the workloads wait after the Entra admin grants are created (a Go duration). */
+    readonly adminGrantPropagationWait: string;
     /** The production posture: every setting below is off or unset by default (the tutorial's dev stack). */
     readonly posture: PostureConfig;
 }
@@ -460,6 +466,48 @@ function clusterAdminsAreObjectIds(raw: RawConfig): Problem[] {
             ),
         ];
     return [];
+}
+
+/** Go's time.ParseDuration, as the time provider reads createDuration ("60s", "5m", "1h30m"), in ms. */
+export function parseGoDuration(text: string): number {
+    const units: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60000, h: 3600000 };
+    const parts = [...text.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g)];
+    if (parts.length === 0 || parts.map((part) => part[0]).join("") !== text)
+        throw new Error(`"${text}" is not a duration (like 30s, 5m or 1h30m)`);
+    return parts.reduce((total, [, amount, unit]) => total + Number(amount) * units[unit], 0);
+}
+
+/** The propagation waits: time's durations, at most an hour (longer is a typo, not a tenant). */
+const WAIT_KEYS = ["grantPropagationWait", "adminGrantPropagationWait"] as const;
+const LONGEST_WAIT_MS = 3600000;
+function waitsAreDurations(raw: RawConfig): Problem[] {
+    return WAIT_KEYS.flatMap((key) => {
+        const text = raw[key]?.trim();
+        if (text === undefined) return [];
+        let ms: number;
+        try {
+            ms = parseGoDuration(text);
+        } catch (error) {
+            return [
+                problem(
+                    "waitsAreDurations",
+                    key,
+                    { [key]: text },
+                    `${(error as Error).message}; e.g. pulumi config set ${key} 120s`,
+                ),
+            ];
+        }
+        return ms > LONGEST_WAIT_MS
+            ? [
+                  problem(
+                      "waitsAreDurations",
+                      key,
+                      { [key]: text },
+                      `${text} is longer than an hour; Azure documents minutes`,
+                  ),
+              ]
+            : [];
+    });
 }
 
 /** A floating tag changes under the cluster without a deploy. */
@@ -875,6 +923,7 @@ const CONFIG_RULES = [
     arraysAreArrays,
     clusterAccessKnown,
     clusterAdminsAreObjectIds,
+    waitsAreDurations,
     skuTierKnown,
     zonesAreZones,
     upgradeChannelKnown,
@@ -959,6 +1008,8 @@ function parse(raw: RawConfig): StackConfig {
         azureCniMaxPods: Number(text("azureCniMaxPods")),
         clusterAccess: text("clusterAccess") as ClusterAccess,
         clusterAdmins: arrayItems(text("clusterAdmins")) ?? [],
+        grantPropagationWait: text("grantPropagationWait"),
+        adminGrantPropagationWait: text("adminGrantPropagationWait"),
         posture: parsePosture(raw),
     };
 }

@@ -70,6 +70,8 @@ const shared = {
     protect: config.protect,
     access: config.clusterAccess,
     admins: config.clusterAdmins,
+    grantPropagationWait: config.grantPropagationWait,
+    adminGrantPropagationWait: config.adminGrantPropagationWait,
 };
 
 // The main cluster, in the kubenet subnet: kubenet, or Azure CNI Overlay after the migration.

@@ -4,7 +4,8 @@ module.exports = {
     roots: ["<rootDir>/tests", "<rootDir>/policy", "<rootDir>/deployment", "<rootDir>/lab"].filter((dir) =>
         require("fs").existsSync(dir.replace("<rootDir>", __dirname)),
     ),
-    testPathIgnorePatterns: ["/node_modules/"],
+    // The engine tier (tests/engine/, `npm run test:engine`) needs the built tools: not part of npm test.
+    testPathIgnorePatterns: ["/node_modules/", "<rootDir>/tests/engine/"],
     transform: { "^.+\\.ts$": ["@swc/jest"] },
     moduleFileExtensions: ["ts", "js", "json"],
     testTimeout: 30000,

@@ -290,6 +290,31 @@ const badConfigs: Array<[string, RawConfig, string, string, Record<string, unkno
     ],
 ];
 
+describe("the propagation waits", () => {
+    test("Go durations up to an hour; anything else is refused naming the key and an example", () => {
+        expect(
+            validateConfig({ ...valid, grantPropagationWait: "2m", adminGrantPropagationWait: "1h" }).config,
+        ).toMatchObject({
+            grantPropagationWait: "2m",
+            adminGrantPropagationWait: "1h",
+        });
+        for (const [key, value, message] of [
+            [
+                "grantPropagationWait",
+                "60",
+                /"60" is not a duration .* e\.g\. pulumi config set grantPropagationWait 120s/,
+            ],
+            ["adminGrantPropagationWait", "5 minutes", /is not a duration/],
+            ["adminGrantPropagationWait", "2h", /2h is longer than an hour/],
+        ] as const) {
+            const errors = validateConfig({ ...valid, [key]: value }).errors;
+            expect(errors).toEqual([
+                expect.objectContaining({ rule: "waitsAreDurations", key, message: expect.stringMatching(message) }),
+            ]);
+        }
+    });
+});
+
 describe("cluster access", () => {
     test("entra with no admins by default; object ids parse to a list; localAccounts is accepted", () => {
         expect(validateConfig(valid).config).toMatchObject({ clusterAccess: "entra", clusterAdmins: [] });

@@ -49,10 +49,11 @@ function routeTableOf(state: AzureState, cluster: AzureResource): AzureResource 
     return typeof tableId === "string" ? state.resources[tableId] : undefined;
 }
 
-const aksRoutes = (table: AzureResource) =>
-    (Array.isArray(table.outputs.routes) ? table.outputs.routes : []).filter(
-        (route) => isObject(route) && typeof route.name === "string" && route.name.startsWith("aks-"),
-    );
+const routesOf = (table: AzureResource): JsonObject[] =>
+    (Array.isArray(table.outputs.routes) ? table.outputs.routes : []).filter(isObject);
+/** The routes AKS wrote (the stand-in names them aks-...), not a user's. */
+const aksRoutes = (table: AzureResource): JsonObject[] =>
+    routesOf(table).filter((route) => typeof route.name === "string" && route.name.startsWith("aks-"));
 
 export const AZURE_CHANGES: readonly AzureChange[] = Object.freeze([
     {
@@ -70,10 +71,7 @@ export const AZURE_CHANGES: readonly AzureChange[] = Object.freeze([
             };
             const table = routeTableOf(state, cluster);
             const removed = table ? aksRoutes(table).length : 0;
-            if (table)
-                table.outputs.routes = (table.outputs.routes as unknown[]).filter(
-                    (route) => !aksRoutes(table).includes(route as JsonObject),
-                );
+            if (table) table.outputs.routes = routesOf(table).filter((route) => !aksRoutes(table).includes(route));
             return [
                 `${cluster.id}: networkProfile now ${Object.entries(OVERLAY_FIELDS_AFTER_UPDATE)
                     .map(([key, value]) => `${key}=${text(value)}`)
@@ -94,9 +92,9 @@ export const AZURE_CHANGES: readonly AzureChange[] = Object.freeze([
             if (!table || routes.length === 0)
                 throw new Error("the cluster's route table holds no AKS route to delete");
             const gone = routes[0];
-            table.outputs.routes = (table.outputs.routes as unknown[]).filter((route) => route !== gone);
+            table.outputs.routes = routesOf(table).filter((route) => route !== gone);
             return [
-                `${table.id}: route ${String(gone.name)} (${String(gone.addressPrefix)} -> ${String(gone.nextHopIpAddress)}) deleted`,
+                `${table.id}: route ${text(gone.name)} (${text(gone.addressPrefix)} -> ${text(gone.nextHopIpAddress)}) deleted`,
             ];
         },
     },

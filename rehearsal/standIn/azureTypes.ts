@@ -10,8 +10,8 @@ import type { JsonObject } from "../azureModel";
 export interface TypeContext {
     readonly subscriptionId: string;
     readonly tenantId: string;
-    /** A stable GUID derived from a seed: the same resource gets the same principalId every run. */
-    guid(seed: string): string;
+    /** A stable GUID derived from a basis: the same resource gets the same principalId every run. */
+    guid(basis: string): string;
 }
 
 export interface StandInType {
@@ -38,8 +38,8 @@ const rgId = (inputs: JsonObject, context: TypeContext) =>
 const inGroup = (provider: string) => (inputs: JsonObject, context: TypeContext) =>
     `${rgId(inputs, context)}/providers/${provider}`;
 
-export const stableGuid = (seed: string): string => {
-    const hex = createHash("sha256").update(seed).digest("hex");
+export const stableGuid = (basis: string): string => {
+    const hex = createHash("sha256").update(basis).digest("hex");
     return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 };
 
@@ -120,13 +120,13 @@ export const STAND_IN_TYPES: Readonly<Record<string, StandInType>> = Object.free
         parentsOf: (inputs, context) => [rgId(inputs, context)],
         subResources: [],
         filledIn: (inputs, context) => {
-            const seed = `${context.subscriptionId}/${text(inputs.resourceGroupName)}/${text(inputs.resourceName)}`;
+            const basis = `${context.subscriptionId}/${text(inputs.resourceGroupName)}/${text(inputs.resourceName)}`;
             return {
                 name: inputs.resourceName,
                 type: "Microsoft.ManagedIdentity/userAssignedIdentities",
                 azureApiVersion: "2023-01-31",
-                principalId: context.guid(`principal:${seed}`),
-                clientId: context.guid(`client:${seed}`),
+                principalId: context.guid(`principal:${basis}`),
+                clientId: context.guid(`client:${basis}`),
                 tenantId: context.tenantId,
             };
         },
@@ -180,6 +180,47 @@ export const STAND_IN_TYPES: Readonly<Record<string, StandInType>> = Object.free
             name: inputs.configName,
             type: "Microsoft.ContainerService/managedClusters/maintenanceConfigurations",
             azureApiVersion: "2025-05-01",
+        }),
+    },
+    "azure-native:monitor:DataCollectionRule": {
+        armType: "Microsoft.Insights/dataCollectionRules",
+        idOf: (inputs, context) =>
+            `${inGroup("Microsoft.Insights")(inputs, context)}/dataCollectionRules/${text(inputs.dataCollectionRuleName)}`,
+        parentsOf: (inputs, context) => [rgId(inputs, context)],
+        subResources: [],
+        filledIn: (inputs) => ({
+            name: inputs.dataCollectionRuleName,
+            type: "Microsoft.Insights/dataCollectionRules",
+            azureApiVersion: "2023-03-11",
+            provisioningState: "Succeeded",
+        }),
+    },
+    "azure-native:monitor:DataCollectionRuleAssociation": {
+        armType: "Microsoft.Insights/dataCollectionRuleAssociations",
+        idOf: (inputs) =>
+            `${text(inputs.resourceUri)}/providers/Microsoft.Insights/dataCollectionRuleAssociations/${text(inputs.associationName)}`,
+        parentsOf: (inputs) => [
+            text(inputs.resourceUri),
+            ...(typeof inputs.dataCollectionRuleId === "string" ? [inputs.dataCollectionRuleId] : []),
+        ],
+        subResources: [],
+        filledIn: (inputs) => ({
+            name: inputs.associationName,
+            type: "Microsoft.Insights/dataCollectionRuleAssociations",
+            azureApiVersion: "2023-03-11",
+            provisioningState: "Succeeded",
+        }),
+    },
+    "azure-native:authorization:PolicyAssignment": {
+        armType: "Microsoft.Authorization/policyAssignments",
+        idOf: (inputs) =>
+            `${text(inputs.scope)}/providers/Microsoft.Authorization/policyAssignments/${text(inputs.policyAssignmentName)}`,
+        parentsOf: (inputs) => [text(inputs.scope)],
+        subResources: [],
+        filledIn: (inputs) => ({
+            name: inputs.policyAssignmentName,
+            type: "Microsoft.Authorization/policyAssignments",
+            azureApiVersion: "2024-04-01",
         }),
     },
     "azure-native:operationalinsights:Workspace": {

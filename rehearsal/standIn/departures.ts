@@ -4,7 +4,7 @@
  */
 export const STAND_IN_DEPARTURES: readonly string[] = Object.freeze([
     "It is not Azure: resources are entries in a JSON file per rehearsal, created at once, with no quotas, regions, SKUs, capacity or billing, and no Azure API version behind them.",
-    "Only the types the program uses are served (resource group, VNet, subnet, route table, user-assigned identity, role assignment, managed cluster, agent pool, maintenance configuration, Log Analytics workspace) and two invokes (getClientConfig, listManagedClusterUserCredentials); anything else fails with a line naming the type.",
+    "Only the types the program uses are served (resource group, VNet, subnet, route table, user-assigned identity, role assignment, managed cluster, agent pool, maintenance configuration, Log Analytics workspace, data collection rule and its association, policy assignment; none of the last four does anything in the stand-in) and two invokes (getClientConfig, listManagedClusterUserCredentials); anything else fails with a line naming the type.",
     "Replacement follows guard/replacements.ts (force-new properties and path parameters) through rehearsal/azureModel.ts; the create-only fields of each API spec that azure-native's generated metadata adds are not known, except those in IRREVERSIBLE_CHANGES, which its AKS refuses as AKS does.",
     "Pulumi's Node.js provider SDK carries no detailedDiff: previews show replaceReasons (the force-new keys) where azure-native would also show a per-property diff.",
     "Defaults and keyed arrays (x-ms-identifiers) are not modelled; positional arrays are.",

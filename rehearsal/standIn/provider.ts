@@ -264,7 +264,7 @@ export class AzureStandIn implements provider.Provider {
         return { outs: checkpoint(outputs, inputs) };
     }
 
-    async delete(id: string, urn: string): Promise<void> {
+    async delete(id: string, urn: string, _props?: unknown): Promise<void> {
         const type = typeOfUrn(urn);
         const state = this.load();
         const resource = state.resources[id];
