@@ -88,14 +88,17 @@ export const TIME_PROVIDER: ModulePin = {
 };
 
 /**
- * Kubernetes: 1.35, a minor AKS supports in November 2026 (1.33 leaves standard support first,
- * 1.36 is the newest); v1.35.4 is the only 1.35 patch the proxy serves. The staging modules
- * (k8s.io/api, client-go, ...) are replaced by their v0.35.4 releases.
+ * Kubernetes 1.35 (upstream December 2025). AKS supports the newest GA minor and the two before it
+ * (N-2), each for 12 months from its AKS GA (learn.microsoft.com's supported-kubernetes-versions;
+ * the copies the search tool holds show no calendar rows for 1.35 onwards, so its dates are not
+ * confirmed here): with 1.36 (April 2026) and 1.37 (August 2026) upstream, 1.35 is within N-2 in
+ * November 2026, 1.34 may not be. v1.35.4 is the only 1.35 patch the proxy serves; the staging
+ * modules (k8s.io/api, client-go, ...) are replaced by their v0.35.4 releases.
  */
 export const KUBERNETES: ModulePin = {
     module: "k8s.io/kubernetes",
     version: "v1.35.4",
-    why: "an AKS-supported minor (1.35); the only 1.35 patch the proxy serves",
+    why: "a minor within AKS's N-2 window in November 2026 (not confirmed against AKS's calendar here); the only 1.35 patch the proxy serves",
 };
 
 /** The storage behind the API server: kine on SQLite, pure Go (Debian's etcd 3.4.23 is too old for 1.35). */
