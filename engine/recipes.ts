@@ -284,9 +284,13 @@ export const kineRecipe = () => installRecipe("kine", KINE, KINE.module, "kine")
 
 export const kwokRecipe = () => installRecipe("kwok", KWOK, `${KWOK.module}/cmd/kwok`, "kwok");
 
-/** The recipe's folder in the cache: its component, version and a hash of everything it does. */
+/**
+ * The recipe's folder in the cache: its component, version and a hash of everything it does (the
+ * modules' reasons are prose, left out: rewording one rebuilds nothing).
+ */
 export function recipeFolder(recipe: Recipe): string {
-    const hash = createHash("sha256").update(JSON.stringify(recipe)).digest("hex").slice(0, 12);
+    const what = { ...recipe, modules: recipe.modules.map(({ module, version }) => ({ module, version })) };
+    const hash = createHash("sha256").update(JSON.stringify(what)).digest("hex").slice(0, 12);
     const version = recipe.modules[0].version.replace(/[^A-Za-z0-9.-]/g, "_");
     return `${recipe.component}-${version}-${hash}`;
 }

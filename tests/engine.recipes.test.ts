@@ -233,6 +233,8 @@ describe("recipes", () => {
         expect(recipeFolder(kine)).toBe(recipeFolder(kineRecipe()));
         const changed = { ...kine, steps: [{ ...kine.steps[0], args: ["install", "-race"] }] };
         expect(recipeFolder(changed as typeof kine)).not.toBe(recipeFolder(kine));
+        const reworded = { ...kine, modules: [{ ...kine.modules[0], why: "another reason" }] };
+        expect(recipeFolder(reworded)).toBe(recipeFolder(kine));
         expect(toolsFolder(["a", "b"])).toBe(toolsFolder(["a", "b"]));
         expect(toolsFolder(["a", "b"])).not.toBe(toolsFolder(["a", "c"]));
         expect(resolvePath(`${WORK}/x ${OUT}/y`, "/w", "/o")).toBe("/w/x /o/y");
