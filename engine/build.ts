@@ -16,6 +16,7 @@ import {
     kubernetesProviderRecipe,
     kubernetesRecipe,
     kwokRecipe,
+    languageHostFromSdkRecipe,
     languageHostFromSourceRecipe,
     languageHostRecipe,
     LanguageHostSource,
@@ -35,6 +36,7 @@ import {
     PULUMI,
     PULUMI_LANGUAGE_NODEJS,
     PULUMI_SDK,
+    SDK_WITH_LANGUAGE_HOST,
     TIME_PROVIDER,
 } from "./versions";
 
@@ -170,7 +172,25 @@ export function readLanguageHostSource(dir: string): LanguageHostSource {
         .filter((name) => name.endsWith(".go") && !name.endsWith("_test.go"))
         .sort()
         .map((name) => ({ name, text: fs.readFileSync(path.join(dir, name), "utf8") }));
-    return { files, goMod };
+    return { files, goMod, goModPath };
+}
+
+/**
+ * Where the cache keeps a language host source once given (outside the checkout, like every
+ * tool): later builds, CI's on this machine among them, build the same host without the flag.
+ */
+export const savedLanguageHostSource = (env: NodeJS.ProcessEnv = process.env) =>
+    path.join(toolsCacheRoot(env), "sources", "pulumi-language-nodejs");
+
+function saveLanguageHostSource(source: LanguageHostSource, env: NodeJS.ProcessEnv): void {
+    const dir = savedLanguageHostSource(env);
+    const temporary = `${dir}.tmp-${process.pid}`;
+    fs.rmSync(temporary, { recursive: true, force: true });
+    fs.mkdirSync(temporary, { recursive: true });
+    for (const file of source.files) fs.writeFileSync(path.join(temporary, file.name), file.text);
+    if (source.goModPath) fs.copyFileSync(source.goModPath, path.join(temporary, "go.mod"));
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.renameSync(temporary, dir);
 }
 
 /** A component the cache cannot have: why, in one line. */
@@ -195,19 +215,23 @@ export function planRecipes(
     const languageHost = downloadModule(PULUMI_LANGUAGE_NODEJS, env);
     if (languageHost.goMod) {
         recipes.push(languageHostRecipe(parseGoMod(fs.readFileSync(languageHost.goMod, "utf8"))));
-    } else if (options.languageHostSource) {
-        log(`the proxy refuses the language host's module: building it from ${options.languageHostSource}`);
+    } else if (options.languageHostSource || fs.existsSync(savedLanguageHostSource(env))) {
+        const source = readLanguageHostSource(options.languageHostSource ?? savedLanguageHostSource(env));
+        if (options.languageHostSource) saveLanguageHostSource(source, env);
+        log(
+            `the proxy refuses the language host's module: building it from ${options.languageHostSource ?? `the source saved in ${savedLanguageHostSource(env)}`}`,
+        );
         recipes.push(
-            languageHostFromSourceRecipe(readLanguageHostSource(options.languageHostSource), {
+            languageHostFromSourceRecipe(source, {
                 pkg: readGoMod(LANGUAGE_HOST_LIBRARIES, env),
                 sdk: readGoMod({ ...PULUMI_SDK, version: LANGUAGE_HOST_LIBRARIES.version }, env),
             }),
         );
     } else {
-        unbuildable.push({
-            component: "pulumi-language-nodejs",
-            reason: `${refusal(PULUMI_LANGUAGE_NODEJS, languageHost.error ?? "")}; or build it from a pulumi/pulumi checkout with --language-host-source DIR (its sdk/nodejs/cmd/pulumi-language-nodejs)`,
-        });
+        log(
+            `the proxy refuses the language host's module: building the one sdk/v3 ${SDK_WITH_LANGUAGE_HOST.version} still carries (or give --language-host-source DIR)`,
+        );
+        recipes.push(languageHostFromSdkRecipe());
     }
     recipes.push(kubernetesProviderRecipe());
     const time = downloadModule(TIME_PROVIDER, env);
@@ -220,7 +244,7 @@ export function planRecipes(
     } else {
         unbuildable.push({
             component: timeProviderRecipe().component,
-            reason: refusal(TIME_PROVIDER, time.error ?? ""),
+            reason: `${refusal(TIME_PROVIDER, time.error ?? "")}; a rehearsal runs the program's Sleep with its own stand-in (rehearsal/timeSleep)`,
         });
     }
     recipes.push(kubernetesRecipe(readGoMod(KUBERNETES, env)));

@@ -194,6 +194,10 @@ export function apiserverArgs(files: PlaneFiles, ports: Ports, plan: AddressPlan
         `--token-auth-file=${files.tokens}`,
         "--authorization-mode=Node,RBAC",
         "--enable-admission-plugins=NodeRestriction,PodSecurity",
+        // As on AKS: the API server allows privileged containers, and Pod Security admission decides
+        // per namespace (the workload's namespace enforces "restricted"). Without it every
+        // privileged pod is refused by validation, before Pod Security is ever asked.
+        "--allow-privileged=true",
         `--service-account-issuer=${SERVICE_ACCOUNT_ISSUER}`,
         `--service-account-key-file=${files.serviceAccountPublicKey}`,
         `--service-account-signing-key-file=${files.serviceAccountKey}`,

@@ -28,6 +28,7 @@ import {
     PULUMI,
     PULUMI_LANGUAGE_NODEJS,
     PULUMI_SDK,
+    SDK_WITH_LANGUAGE_HOST,
     TIME_PROVIDER,
 } from "./versions";
 
@@ -133,10 +134,45 @@ export function languageHostRecipe(upstream: GoModFile): Recipe {
     };
 }
 
+/**
+ * The language host that sdk/v3 v3.68.0 still carries (SDK_WITH_LANGUAGE_HOST): a module of our own
+ * that requires that release, one file importing the package so `go mod tidy` resolves its
+ * dependencies at that release's versions, and the build with the release's version flag.
+ */
+export function languageHostFromSdkRecipe(): Recipe {
+    const hostPackage = `${SDK_WITH_LANGUAGE_HOST.module}/nodejs/cmd/pulumi-language-nodejs`;
+    return {
+        component: "pulumi-language-nodejs",
+        binaries: ["pulumi-language-nodejs"],
+        modules: [SDK_WITH_LANGUAGE_HOST],
+        steps: [
+            {
+                kind: "write",
+                path: `${WORK}/go.mod`,
+                text: renderGoMod({
+                    module: "aks-kubenet.local/pulumi-language-nodejs",
+                    go: "1.20",
+                    requires: [{ path: SDK_WITH_LANGUAGE_HOST.module, version: SDK_WITH_LANGUAGE_HOST.version }],
+                    replaces: [],
+                }),
+            },
+            {
+                kind: "write",
+                path: `${WORK}/tools.go`,
+                text: `//go:build tools\n\npackage tools\n\nimport _ "${hostPackage}"\n`,
+            },
+            { kind: "go", cwd: WORK, args: ["mod", "tidy"] },
+            goBuild([ldflags(pulumiLdflags(SDK_WITH_LANGUAGE_HOST.version))], [hostPackage]),
+        ],
+    };
+}
+
 /** A language host source: the package's .go files (tests left out) and its go.mod. */
 export interface LanguageHostSource {
     readonly files: ReadonlyArray<{ readonly name: string; readonly text: string }>;
     readonly goMod: GoModFile;
+    /** Where its go.mod was read (the build saves a copy of the source in the cache). */
+    readonly goModPath?: string;
 }
 
 /**

@@ -43,6 +43,19 @@ export const PULUMI_LANGUAGE_NODEJS: ModulePin = {
 };
 
 /**
+ * The newest sdk/v3 release whose module still carries the Node.js language host
+ * (nodejs/cmd/pulumi-language-nodejs; later releases moved it into the module above, which the
+ * proxy refuses): the host the build makes when no checkout is given. It speaks the language host
+ * protocol of May 2023, and the v3.274.1 CLI runs the SDK's 3.270.0 programs through it (engine
+ * tier: tests/engine), so CI needs nothing the proxy does not serve.
+ */
+export const SDK_WITH_LANGUAGE_HOST: ModulePin = {
+    module: PULUMI_SDK.module,
+    version: "v3.68.0",
+    why: "the newest sdk/v3 the proxy serves whose module holds nodejs/cmd/pulumi-language-nodejs (v3.69.0 and later do not)",
+};
+
+/**
  * The language host built from a checkout's source instead (`build --language-host-source DIR`,
  * since the proxy refuses the module): the pkg/v3 and sdk/v3 release it builds against. v3.259.0's
  * host, the newest source known here, compiles with v3.260.0 (the next release the proxy serves);

@@ -64,6 +64,7 @@ describe("component command lines", () => {
         const args = apiserverArgs(files, ports, plan);
         expect(args).toContain("--authorization-mode=Node,RBAC");
         expect(args.find((arg) => arg.startsWith("--enable-admission-plugins"))).toContain("PodSecurity");
+        expect(args).toContain("--allow-privileged=true"); // Pod Security, not validation, refuses privileged pods
         expect(args).toContain(`--service-account-signing-key-file=${files.serviceAccountKey}`);
         expect(args).toContain(`--service-account-key-file=${files.serviceAccountPublicKey}`);
         expect(args).toContain(`--service-cluster-ip-range=${plan.serviceCidr}`);

@@ -16,6 +16,7 @@ import {
     kubernetesProviderRecipe,
     kubernetesRecipe,
     kwokRecipe,
+    languageHostFromSdkRecipe,
     languageHostFromSourceRecipe,
     OUT,
     pulumiRecipe,
@@ -146,6 +147,31 @@ describe("go.mod reading and writing", () => {
 describe("recipes", () => {
     const goRun = (recipe: ReturnType<typeof pulumiRecipe>) =>
         recipe.steps.flatMap((step) => (step.kind === "go" ? [step] : []));
+
+    it("builds the language host sdk/v3 v3.68.0 carries when the proxy refuses its own module: that release only, its version flag", () => {
+        const recipe = languageHostFromSdkRecipe();
+        expect(recipe.modules).toEqual([versions.SDK_WITH_LANGUAGE_HOST]);
+        expect(versions.SDK_WITH_LANGUAGE_HOST).toMatchObject({
+            module: "github.com/pulumi/pulumi/sdk/v3",
+            version: "v3.68.0",
+        });
+        const goMod = recipe.steps.find((step) => step.kind === "write" && step.path === `${WORK}/go.mod`);
+        expect(parseGoMod((goMod as { text: string }).text).requires).toEqual([
+            { path: "github.com/pulumi/pulumi/sdk/v3", version: "v3.68.0" },
+        ]);
+        const tools = recipe.steps.find((step) => step.kind === "write" && step.path === `${WORK}/tools.go`);
+        expect((tools as { text: string }).text).toContain(
+            'import _ "github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs"',
+        );
+        const [tidy, build] = goRun(recipe);
+        expect(tidy.args).toEqual(["mod", "tidy"]);
+        expect(build.args).toEqual(
+            expect.arrayContaining([
+                expect.stringContaining("common/version.Version=v3.68.0"),
+                "github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs",
+            ]),
+        );
+    });
 
     it("builds the CLI from a go.mod of its own: pkg and sdk at one version, upstream's released replaces, release tags and version", () => {
         const recipe = pulumiRecipe({ pkg: parseGoMod(PKG_GO_MOD), sdk: parseGoMod(SDK_GO_MOD) });
