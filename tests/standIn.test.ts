@@ -326,8 +326,16 @@ describe("update and delete: what AKS and Azure refuse", () => {
         await expect(provider.delete(subnet.id, urn(TYPES.subnet, "s"), subnet.outs)).rejects.toThrow(
             /InUseSubnetCannotBeDeleted/,
         );
+        const admin = await make(provider, TYPES.grant, "admin", {
+            principalId: "d0000000-0000-4000-8000-000000000001",
+            roleDefinitionId: `/x/${AZURE_ROLES.aksRbacClusterAdmin.id}`,
+            scope: cluster.id,
+        });
         await provider.delete(cluster.id, urn(TYPES.cluster, "c"), cluster.outs);
         expect(recorded.removed).toEqual(["kubenet-cluster"]);
+        // Azure removes role assignments scoped to the cluster with it: their bindings go too.
+        expect(recorded.unbound).toEqual([admin.inputs.roleAssignmentName]);
+        expect(readAzureState(statePath).resources[admin.id]).toBeUndefined();
         expect(readAzureState(statePath).resources[routes.id].outputs.routes).toEqual([]);
     });
 });

@@ -293,8 +293,15 @@ export class AzureStandIn implements provider.Provider {
         const under = Object.keys(state.resources).filter(
             (other) => other === id || other.toLowerCase().startsWith(`${id.toLowerCase()}/`),
         );
-        for (const gone of under) delete state.resources[gone];
+        const gone = under.map((other) => state.resources[other]);
+        for (const other of under) delete state.resources[other];
         writeAzureState(this.statePath, state);
+        // Role assignments scoped to it go with it (a cluster's admin grants, which the program
+        // marks deletedWith the cluster: Pulumi never deletes them itself), and so do their bindings.
+        for (const assignment of gone.filter(
+            (other) => other.id !== id && other.type === "azure-native:authorization:RoleAssignment",
+        ))
+            await this.effects.unbindRole(text(assignment.inputs.roleAssignmentName));
         if (type === "azure-native:containerservice:ManagedCluster") {
             await this.effects.removeNodes(text(resource.inputs.resourceName));
             this.writeRoutes(state, resource, 0);
