@@ -1,7 +1,8 @@
 /**
  * The stack's own program (index.ts) with one stack transform, for the engine tier's control
- * cases. The rehearsal test copies it to the root of its copy of the checkout and makes it the
- * project's main there (same project, stack, program directory and URNs): hence `./index`. AKS_KUBENET_TEST_TRANSFORM chooses it:
+ * cases. The rehearsal test copies it to the root of its copy of the checkout and makes it
+ * the project's main there (same project, stack, program directory and URNs): hence `./index`.
+ * AKS_KUBENET_TEST_TRANSFORM chooses the transform:
  * - public-service: the nginx Service loses its internal load balancer annotation (a change the
  *   policy pack must refuse);
  * - no-ignore-changes: the clusters lose their ignoreChanges (the control case of the Overlay
@@ -23,5 +24,4 @@ pulumi.runtime.registerResourceTransform(({ type, props, opts }) => {
     return undefined;
 });
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 module.exports = require("./index");
