@@ -52,6 +52,22 @@ export function stackConfig(stack = "dev", overrides: Record<string, string> = {
     return result;
 }
 
+/**
+ * Only what Pulumi.<stack>.yaml itself sets (`<namespace>:<key>` -> its value as the CLI takes it
+ * on the command line): the defaults stay Pulumi.yaml's, for the CLI to apply with their types.
+ */
+export function stackFileConfig(stack = "dev"): Record<string, string> {
+    const stackPath = `Pulumi.${stack}.yaml`;
+    if (!fs.existsSync(path.join(REPO_ROOT, stackPath)))
+        throw new UsageError(
+            `stack "${stack}" has no ${stackPath} in ${REPO_ROOT}; create it with pulumi stack init ${stack}`,
+        );
+    const stackFile = readYaml<{ config?: Record<string, unknown> }>(stackPath);
+    return Object.fromEntries(
+        Object.entries(stackFile.config ?? {}).map(([key, value]) => [key, asConfigString(value)]),
+    );
+}
+
 /** The stack's config in the form config.ts validates (project keys without their namespace). */
 export function rawStackConfig(stack = "dev", overrides: Record<string, string> = {}): Record<string, string> {
     const project = readYaml<{ name: string }>("Pulumi.yaml").name;

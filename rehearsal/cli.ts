@@ -8,6 +8,7 @@ import { watchLauncher } from "../cli/interrupts";
 import { EXIT_CHECK_FAILED, EXIT_OK, parseOptions, runMain, UsageError } from "../cli/shell";
 import { planeDir, readPlaneState } from "../engine/plane";
 import { REPO_ROOT, stackConfig } from "../stackFiles";
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { prepareRehearsal, REHEARSAL_BANNER, rehearsalFiles, runPulumi } from "./rehearsal";
@@ -22,12 +23,15 @@ const PULUMI_COMMANDS: Readonly<Record<string, readonly string[]>> = {
     destroy: ["destroy", "--yes"],
 };
 
-const USAGE = `usage: npm run rehearse -- <preview|up|refresh|destroy|env|azure CHANGE> [--stack dev] [--name NAME] [-- PULUMI ARGS]
+const USAGE = `usage: npm run rehearse -- <preview|up|refresh|destroy|env|e2e|azure CHANGE> [--stack dev] [--name NAME] [-- PULUMI ARGS]
   preview|up|refresh|destroy   run the real pulumi on the stack, in a copy of this checkout, with a
                                local file backend, the Azure stand-in as azure-native and the
                                local control plane NAME as the AKS cluster (started if it is not
                                up: needs \`npm run engine -- build\` first); arguments after -- go to
                                pulumi (e.g. -- --json, -- --policy-pack policy)
+  e2e                          npm run test:e2e against the rehearsal: a throwaway stack up,
+                               verify (Kubernetes live, Azure from the stand-in), destroy; the
+                               control plane must hold no other stack's cluster
   env                          export lines for eval, to run pulumi and kubectl on the rehearsal
                                yourself: pulumi -C "$AKS_KUBENET_REHEARSAL_PROJECT" preview
   azure CHANGE                 change the stand-in's "Azure" outside Pulumi, as az would:
@@ -88,8 +92,10 @@ export async function main(argv: string[]): Promise<number> {
         for (const line of lines) console.log(`Azure stand-in: ${line}`);
         return EXIT_OK;
     }
-    if (command !== "env" && !PULUMI_COMMANDS[command])
-        throw new UsageError(`unknown command "${command}"; use preview, up, refresh, destroy, env or azure CHANGE`);
+    if (command !== "env" && command !== "e2e" && !PULUMI_COMMANDS[command])
+        throw new UsageError(
+            `unknown command "${command}"; use preview, up, refresh, destroy, env, e2e or azure CHANGE`,
+        );
     if (rest.length > 0) throw new UsageError(`${command} takes no argument "${rest[0]}"; pulumi's go after --`);
 
     watchLauncher();
@@ -100,6 +106,20 @@ export async function main(argv: string[]): Promise<number> {
         for (const [key, value] of Object.entries(rehearsal.env)) console.log(`export ${key}=${quote(value)}`);
         console.log(`# then: pulumi -C "$AKS_KUBENET_REHEARSAL_PROJECT" preview --stack ${stack}; kubectl get nodes`);
         return EXIT_OK;
+    }
+    if (command === "e2e") {
+        // The copy's own e2e, so that its stack files and REPO_ROOT are the rehearsal's.
+        const e2e = spawnSync(
+            process.execPath,
+            [
+                "-r",
+                path.join(REPO_ROOT, "node_modules", "ts-node", "register", "transpile-only.js"),
+                path.join(rehearsal.files.project, "tests", "e2e", "e2e.ts"),
+                "--rehearsal",
+            ],
+            { stdio: "inherit", env: { ...process.env, ...rehearsal.env }, cwd: rehearsal.files.project },
+        );
+        return e2e.status === 0 ? EXIT_OK : EXIT_CHECK_FAILED;
     }
     const result = runPulumi(rehearsal, [...PULUMI_COMMANDS[command], "--stack", stack, ...passThrough], {
         inherit: true,

@@ -30,6 +30,7 @@ const TYPES = {
 interface Recorded {
     nodes: ClusterNodes[];
     removed: string[];
+    addons: string[];
     bound: RoleBinding[];
     unbound: string[];
 }
@@ -44,10 +45,12 @@ function standIn(): { provider: AzureStandIn; statePath: string; recorded: Recor
             reader: "d0000000-0000-4000-8000-000000000002",
         }),
     );
-    const recorded: Recorded = { nodes: [], removed: [], bound: [], unbound: [] };
+    const recorded: Recorded = { nodes: [], removed: [], addons: [], bound: [], unbound: [] };
     const effects: ClusterEffects = {
         reconcileNodes: (nodes) => Promise.resolve(void recorded.nodes.push(nodes)),
         removeNodes: (name) => Promise.resolve(void recorded.removed.push(name)),
+        ensureAddons: ({ dnsServiceIp }) => Promise.resolve(void recorded.addons.push(dnsServiceIp)),
+        removeAddons: () => Promise.resolve(void recorded.addons.push("removed")),
         bindRole: (binding) => Promise.resolve(void recorded.bound.push(binding)),
         unbindRole: (name) => Promise.resolve(void recorded.unbound.push(name)),
         userKubeconfig: (cluster) => `kubeconfig of ${cluster.name}, entra ${cluster.entra}`,
@@ -141,6 +144,7 @@ describe("create: what Azure and AKS fill in and do", () => {
             aadProfile: { managed: true, enableAzureRBAC: true },
         });
         // AKS brought up 3 system nodes and wrote one route per node: the address plan's.
+        expect(recorded.addons).toEqual(["10.200.0.10"]); // kube-dns at the DNS service IP, as AKS's CoreDNS
         expect(recorded.nodes.at(-1)).toMatchObject({
             clusterName: "kubenet-cluster",
             subnetCidr: "10.220.1.0/24",

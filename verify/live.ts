@@ -3,10 +3,10 @@ import { asJson, stackAccess, withAzure, withKubernetes } from "../cli/live";
 import { Expected } from "./expected";
 import { Snapshot } from "./snapshot";
 
-export async function gatherLive(stack: string, expected: Expected): Promise<Snapshot> {
-    const { kubeconfig, subscriptionId } = await stackAccess(stack, expected.cluster);
+/** The Kubernetes half: nodes, pods and services, through the stack's kubeconfig output. */
+export function gatherKubernetes(kubeconfig: string): Promise<Pick<Snapshot, "nodes" | "pods" | "services">> {
     const list = <T>(value: T): T => ({ apiVersion: "v1", kind: "List", ...asJson(value) });
-    const kubernetes = withKubernetes(kubeconfig, async (core) => {
+    return withKubernetes(kubeconfig, async (core) => {
         const [nodes, pods, services] = await Promise.all([
             core.listNode(),
             core.listPodForAllNamespaces(),
@@ -14,6 +14,11 @@ export async function gatherLive(stack: string, expected: Expected): Promise<Sna
         ]);
         return { nodes: list(nodes), pods: list(pods), services: list(services) };
     });
+}
+
+export async function gatherLive(stack: string, expected: Expected): Promise<Snapshot> {
+    const { kubeconfig, subscriptionId } = await stackAccess(stack, expected.cluster);
+    const kubernetes = gatherKubernetes(kubeconfig);
     const where = `${expected.resourceGroupName}/${expected.vnetName}/${expected.subnetName}${expected.routeTableName ? ` or route table ${expected.routeTableName}` : ""} in subscription ${subscriptionId}`;
     const azure = withAzure(where, async (credential) => {
         const { NetworkManagementClient } = await import("@azure/arm-network");

@@ -108,6 +108,36 @@ export function poolNodeManifests(cluster: ClusterNodes): object[] {
     );
 }
 
+/**
+ * The kube-dns Service AKS's CoreDNS add-on runs at the cluster's DNS service IP (kube-system),
+ * labelled as AKS labels it; the stand-in runs no CoreDNS pods behind it.
+ */
+export function kubeDnsManifest(dnsServiceIp: string): object {
+    return {
+        apiVersion: "v1",
+        kind: "Service",
+        metadata: {
+            name: "kube-dns",
+            namespace: "kube-system",
+            labels: {
+                [STAND_IN_LABEL]: "aks-addon",
+                "k8s-app": "kube-dns",
+                "kubernetes.io/cluster-service": "true",
+                "kubernetes.io/name": "CoreDNS",
+                "addonmanager.kubernetes.io/mode": "Reconcile",
+            },
+        },
+        spec: {
+            clusterIP: dnsServiceIp,
+            selector: { "k8s-app": "kube-dns" },
+            ports: [
+                { name: "dns", port: 53, protocol: "UDP", targetPort: 53 },
+                { name: "dns-tcp", port: 53, protocol: "TCP", targetPort: 53 },
+            ],
+        },
+    };
+}
+
 /** The ClusterRoleBinding an Azure RBAC role assignment on the cluster stands for. */
 export function roleBindingManifest(binding: RoleBinding): object {
     return {
@@ -220,6 +250,14 @@ export function kubectlEffects(link: PlaneLink): ClusterEffects {
         },
         removeNodes: (clusterName) => {
             kubectl(["delete", "nodes", "-l", `${STAND_IN_LABEL}=${clusterName}`, "--wait=false"]);
+            return Promise.resolve();
+        },
+        ensureAddons: ({ dnsServiceIp }) => {
+            apply([kubeDnsManifest(dnsServiceIp)]);
+            return Promise.resolve();
+        },
+        removeAddons: () => {
+            kubectl(["delete", "services", "-n", "kube-system", "-l", `${STAND_IN_LABEL}=aks-addon`, "--wait=false"]);
             return Promise.resolve();
         },
         bindRole: (binding) => {

@@ -23,6 +23,9 @@ export interface ClusterEffects {
     reconcileNodes(cluster: ClusterNodes): Promise<void>;
     /** Removes every node of the cluster. */
     removeNodes(clusterName: string): Promise<void>;
+    /** The add-ons AKS runs in kube-system; the one verify looks at is kube-dns at the DNS service IP. */
+    ensureAddons(addons: { dnsServiceIp: string }): Promise<void>;
+    removeAddons(): Promise<void>;
     /** Azure RBAC for Kubernetes: the binding a role assignment on the cluster stands for. */
     bindRole(binding: RoleBinding): Promise<void>;
     unbindRole(name: string): Promise<void>;
@@ -304,6 +307,7 @@ export class AzureStandIn implements provider.Provider {
             await this.effects.unbindRole(text(assignment.inputs.roleAssignmentName));
         if (type === "azure-native:containerservice:ManagedCluster") {
             await this.effects.removeNodes(text(resource.inputs.resourceName));
+            await this.effects.removeAddons();
             this.writeRoutes(state, resource, 0);
             writeAzureState(this.statePath, state);
         }
@@ -473,6 +477,9 @@ export class AzureStandIn implements provider.Provider {
             if (!cluster) return;
             const nodes = this.nodesOf(state, cluster);
             await this.effects.reconcileNodes(nodes);
+            const profile = isObject(cluster.outputs.networkProfile) ? cluster.outputs.networkProfile : {};
+            if (typeof profile.dnsServiceIP === "string")
+                await this.effects.ensureAddons({ dnsServiceIp: profile.dnsServiceIP });
             const systemCount = nodes.pools.reduce((sum, pool) => sum + pool.count, 0);
             this.writeRoutes(state, cluster, systemCount);
             writeAzureState(this.statePath, state);

@@ -7,13 +7,21 @@
  *   3. always runs `destroy` and removes the stack, even when a step fails or the run is interrupted.
  * It prints the time of each phase. Without the Pulumi CLI or Azure credentials it stops at once,
  * naming what is missing.
+ *
+ * With --rehearsal (started by `npm run rehearse -- e2e`, in the rehearsal's copy of the checkout)
+ * the same phases run against the rehearsal: the real Pulumi CLI, the Azure stand-in, the local
+ * control plane. verify then reads Kubernetes live and Azure's two documents from the stand-in,
+ * as az would print them (rehearsal/standIn/azDocuments.ts): nothing reaches Azure.
  */
 import "../../cli/nodeVersion"; // first: stops with one line on Node older than package.json's engines
 import { execFileSync } from "child_process";
 import { randomBytes } from "crypto";
 import { hasPulumiCli } from "../../cli/live";
 import { EXIT_CHECK_FAILED, EXIT_OK, EXIT_UNUSABLE_INPUT, parseOptions, runInProcess, runMain } from "../../cli/shell";
-import { REPO_ROOT, stackConfig } from "../../stackFiles";
+import { REPO_ROOT, stackConfig, stackFileConfig } from "../../stackFiles";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import { main as verifyMain } from "../../verify/cli";
 
 const azCliLoggedIn = () => {
@@ -42,38 +50,54 @@ export function missingPrerequisites(env: NodeJS.ProcessEnv = process.env): stri
     return missing;
 }
 
-/** The throwaway stack's config: the dev stack's, with every Azure name suffixed. */
+/**
+ * The throwaway stack's config: what Pulumi.dev.yaml sets, and every Azure name suffixed. Only
+ * those: the CLI applies Pulumi.yaml's defaults with their types, whereas a default copied here
+ * would go in as text, which the CLI refuses for an array key ("must be of type array<string>",
+ * as the engine tier found).
+ */
 export function e2eConfig(suffix: string): Record<string, string> {
-    const dev = stackConfig("dev");
-    const named = ["resourceGroupName", "clusterName", "azureCniClusterName"];
-    return Object.fromEntries(
-        Object.entries(dev).map(([key, value]) => [
-            key,
-            named.some((name) => key === `aks-kubenet:${name}`) ? `${value}-${suffix}` : value,
-        ]),
-    );
+    const defaults = stackConfig("dev");
+    const named = ["resourceGroupName", "clusterName", "azureCniClusterName"].map((name) => `aks-kubenet:${name}`);
+    return {
+        ...stackFileConfig("dev"),
+        ...Object.fromEntries(named.map((key) => [key, `${defaults[key]}-${suffix}`])),
+    };
 }
 
-const USAGE = `usage: npm run test:e2e [-- --help]
+const USAGE = `usage: npm run test:e2e [-- --help | --rehearsal]
 Deploys a throwaway copy of the dev stack to YOUR Azure subscription (a unique stack name, every
 Azure name suffixed), runs verify against it, then always destroys it and removes the stack, even
 on failure or Ctrl-C. It is billable: an AKS cluster for about 20 minutes. It prints each phase's time.
 Needs the Pulumi CLI (logged in) and Azure credentials (az login, or ARM_CLIENT_ID, ARM_TENANT_ID,
 ARM_SUBSCRIPTION_ID with OIDC, MSI or a secret); without them it stops before creating anything.
-Exit 0 when verify passes, 1 when a phase fails, 2 when something it needs is missing.`;
+Exit 0 when verify passes, 1 when a phase fails, 2 when something it needs is missing.
+--rehearsal runs it against a rehearsal instead (npm run rehearse -- e2e starts it so): no Azure, no cost.`;
 
 export async function main(argv: string[]): Promise<number> {
     // Arguments first: --help, a typo or an unknown option must never start a billable deploy.
     const { values } = parseOptions({
         args: argv,
         allowPositionals: false,
-        options: { help: { type: "boolean", short: "h", default: false } },
+        options: {
+            help: { type: "boolean", short: "h", default: false },
+            rehearsal: { type: "boolean", default: false },
+        },
     });
     if (values.help) {
         console.log(USAGE);
         return EXIT_OK;
     }
-    const missing = missingPrerequisites();
+    const standIn = process.env.AKS_KUBENET_STAND_IN;
+    if (values.rehearsal && !standIn) {
+        console.error("test:e2e: --rehearsal runs inside a rehearsal: start it with `npm run rehearse -- e2e`");
+        return EXIT_UNUSABLE_INPUT;
+    }
+    const missing = values.rehearsal
+        ? hasPulumiCli()
+            ? []
+            : ["the Pulumi CLI of the rehearsal (npm run engine -- build)"]
+        : missingPrerequisites();
     if (missing.length > 0) {
         console.error(`test:e2e: cannot run: missing ${missing.join("; ")}`);
         return EXIT_UNUSABLE_INPUT;
@@ -111,7 +135,11 @@ export async function main(argv: string[]): Promise<number> {
     let code: number = EXIT_CHECK_FAILED;
     try {
         await phase("up", () => stack.up({ onOutput: (line) => process.stdout.write(line) }));
-        const verified = await phase("verify", () => runInProcess("verify", verifyMain, ["--stack", stackName]));
+        const verified = await phase("verify", () =>
+            standIn && values.rehearsal
+                ? verifyRehearsal(stackName, standIn)
+                : runInProcess("verify", verifyMain, ["--stack", stackName]),
+        );
         console.log(verified.stdout);
         if (verified.stderr) console.error(verified.stderr);
         code = interrupted ? EXIT_CHECK_FAILED : verified.code === EXIT_OK ? EXIT_OK : EXIT_CHECK_FAILED;
@@ -133,6 +161,41 @@ export async function main(argv: string[]): Promise<number> {
     }
     console.log(timings.map(([name, ms]) => `${name}: ${(ms / 1000).toFixed(1)} s`).join(", "));
     return code;
+}
+
+/**
+ * verify on a rehearsal: the Kubernetes documents live, through the stack's own kubeconfig output
+ * (the kubelogin stand-in signs in), Azure's from the stand-in; then verify checks the snapshot.
+ */
+async function verifyRehearsal(stackName: string, standIn: string) {
+    const [{ stackAccess }, { gatherKubernetes }, { expectedFor }, { validatedStackConfig }, { writeSnapshot }] =
+        await Promise.all([
+            import("../../cli/live"),
+            import("../../verify/live"),
+            import("../../verify/expected"),
+            import("../../stackFiles"),
+            import("../../verify/snapshot"),
+        ]);
+    const { azDocumentsOf } = await import("../../rehearsal/standIn/azDocuments");
+    const { readAzureState } = await import("../../rehearsal/standIn/azureState");
+    const expected = expectedFor(validatedStackConfig(stackName), "main");
+    const { kubeconfig } = await stackAccess(stackName, "main");
+    const azure = azDocumentsOf(readAzureState(path.join(standIn, "azure.json")), {
+        namespace: expected.nginx.namespace,
+        resourceGroup: expected.resourceGroupName,
+        vnet: expected.vnetName,
+        subnet: expected.subnetName,
+        routeTable: expected.routeTableName,
+    });
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "e2e-rehearsal-"));
+    try {
+        writeSnapshot(dir, { ...(await gatherKubernetes(kubeconfig)), ...(azure as object) } as Parameters<
+            typeof writeSnapshot
+        >[1]);
+        return await runInProcess("verify", verifyMain, ["--stack", stackName, "--from", dir]);
+    } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+    }
 }
 
 runMain("test:e2e", main, module);
