@@ -15,6 +15,7 @@ import { newAzureState, readAzureState, writeAzureState } from "../rehearsal/sta
 import { poolNodeManifests, roleBindingManifest, userKubeconfigText } from "../rehearsal/standIn/effects";
 import { AzureStandIn, ClusterEffects, ClusterNodes, RoleBinding, unwrapSecrets } from "../rehearsal/standIn/provider";
 import { parseSdkShape, sdkFileOf } from "../rehearsal/standIn/sdkShapes";
+import { STAND_IN_DEPARTURES } from "../rehearsal/standIn/departures";
 
 const urn = (type: string, name: string) => `urn:pulumi:dev::aks-kubenet::aks-kubenet:cluster:Cluster$${type}::${name}`;
 const TYPES = {
@@ -443,6 +444,12 @@ describe("the control plane's side, as manifests", () => {
         const local = parse(userKubeconfigText(link, { name: "c", entra: false, tenantId: "t" }));
         expect(local.users[0].user).toEqual({ "client-certificate-data": "Q0VSVA==", "client-key-data": "S0VZ" });
     });
+});
+
+test("docs/engine.md lists every departure of the stand-in, word for word", () => {
+    const page = fs.readFileSync(path.join(__dirname, "..", "docs", "engine.md"), "utf8");
+    for (const departure of STAND_IN_DEPARTURES)
+        expect([departure, page.includes(`- ${departure}`)]).toEqual([departure, true]);
 });
 
 test("the SDK's own modules tell inputs from outputs", () => {

@@ -13,5 +13,6 @@ export const STAND_IN_DEPARTURES: readonly string[] = Object.freeze([
     "Azure RBAC for Kubernetes is emulated with RBAC bindings on the local API server for the role assignments on the cluster (RBAC Cluster Admin, RBAC Reader), applied at once, without the minutes Azure takes to propagate.",
     "Entra ID is emulated: the deployer and the preview identity are fixed stand-in object ids with static tokens on the local API server, and the rehearsal's kubelogin is a stand-in that prints such a token.",
     "listManagedClusterUserCredentials returns a kubeconfig for the local control plane: the kubelogin exec form for an Entra ID cluster (with --login devicecode, as AKS writes it), the local admin certificate for a local-accounts cluster.",
+    "Of AKS's add-ons only the kube-dns Service exists, at the DNS service IP, with no CoreDNS pods behind it.",
     "The internal load balancer's address comes from the engine's load balancer stand-in (the services subnet of the stack's address plan), not from Azure's cloud controller.",
 ]);
