@@ -56,9 +56,18 @@ export interface EntraKubeconfigArgs {
     readonly tenantId: string;
 }
 
-/** A kubeconfig whose only credential is a kubelogin exec plugin: nothing in it grants access. */
-export function entraKubeconfig(args: EntraKubeconfigArgs): string {
-    const user = `${args.clusterName}-entra`;
+/**
+ * A kubeconfig with one cluster, one user and one context (what AKS lists and kubectl writes), as
+ * YAML. The cluster's name names the context too.
+ */
+export function singleClusterKubeconfig(args: {
+    readonly clusterName: string;
+    readonly server: string;
+    readonly certificateAuthorityData: string;
+    readonly userName: string;
+    /** The user's entry: an exec plugin, or a credential (client-certificate-data, token, ...). */
+    readonly user: Readonly<Record<string, unknown>>;
+}): string {
     return stringify({
         apiVersion: "v1",
         kind: "Config",
@@ -68,34 +77,46 @@ export function entraKubeconfig(args: EntraKubeconfigArgs): string {
                 cluster: { server: args.server, "certificate-authority-data": args.certificateAuthorityData },
             },
         ],
-        users: [
-            {
-                name: user,
-                user: {
-                    exec: {
-                        apiVersion: "client.authentication.k8s.io/v1beta1",
-                        command: "kubelogin",
-                        args: [
-                            "get-token",
-                            "--environment",
-                            "AzurePublicCloud",
-                            "--server-id",
-                            AKS_ENTRA_SERVER_APP_ID,
-                            "--tenant-id",
-                            args.tenantId,
-                            "--login",
-                            DEFAULT_KUBELOGIN_METHOD,
-                        ],
-                        // Never a prompt: the engine and CI have no one to answer it.
-                        interactiveMode: "Never",
-                        provideClusterInfo: false,
-                        installHint: KUBELOGIN_INSTALL_HINT,
-                    },
-                },
-            },
-        ],
-        contexts: [{ name: args.clusterName, context: { cluster: args.clusterName, user } }],
+        users: [{ name: args.userName, user: args.user }],
+        contexts: [{ name: args.clusterName, context: { cluster: args.clusterName, user: args.userName } }],
         "current-context": args.clusterName,
+    });
+}
+
+/** kubelogin's exec plugin for an AKS API server in `tenantId`, with a login method (and its client id). */
+export function kubeloginExec(args: { tenantId: string; login: string; clientId?: string }) {
+    return {
+        apiVersion: "client.authentication.k8s.io/v1beta1",
+        command: "kubelogin",
+        args: [
+            "get-token",
+            "--environment",
+            "AzurePublicCloud",
+            "--server-id",
+            AKS_ENTRA_SERVER_APP_ID,
+            ...(args.clientId ? ["--client-id", args.clientId] : []),
+            "--tenant-id",
+            args.tenantId,
+            "--login",
+            args.login,
+        ],
+        provideClusterInfo: false,
+    };
+}
+
+/** A kubeconfig whose only credential is a kubelogin exec plugin: nothing in it grants access. */
+export function entraKubeconfig(args: EntraKubeconfigArgs): string {
+    return singleClusterKubeconfig({
+        ...args,
+        userName: `${args.clusterName}-entra`,
+        user: {
+            exec: {
+                ...kubeloginExec({ tenantId: args.tenantId, login: DEFAULT_KUBELOGIN_METHOD }),
+                // Never a prompt: the engine and CI have no one to answer it.
+                interactiveMode: "Never",
+                installHint: KUBELOGIN_INSTALL_HINT,
+            },
+        },
     });
 }
 

@@ -10,6 +10,7 @@ import * as path from "path";
 import { stringify } from "yaml";
 import type { AddressPlan } from "../addressPlan";
 import type { StackConfig } from "../config";
+import { singleClusterKubeconfig } from "../kubeconfig";
 
 /** The node pool the program creates (cluster.ts's SYSTEM_POOL_NAME, not imported: that loads azure-native). */
 export const AKS_SYSTEM_POOL_NAME = "system";
@@ -144,23 +145,12 @@ export function kubeconfigText(options: {
     user: string;
 }): string {
     const b64 = (pem: string) => Buffer.from(pem).toString("base64");
-    return stringify({
-        apiVersion: "v1",
-        kind: "Config",
-        clusters: [
-            {
-                name: options.name,
-                cluster: { server: options.server, "certificate-authority-data": b64(options.caPem) },
-            },
-        ],
-        users: [
-            {
-                name: options.user,
-                user: { "client-certificate-data": b64(options.certPem), "client-key-data": b64(options.keyPem) },
-            },
-        ],
-        contexts: [{ name: options.name, context: { cluster: options.name, user: options.user } }],
-        "current-context": options.name,
+    return singleClusterKubeconfig({
+        clusterName: options.name,
+        server: options.server,
+        certificateAuthorityData: b64(options.caPem),
+        userName: options.user,
+        user: { "client-certificate-data": b64(options.certPem), "client-key-data": b64(options.keyPem) },
     });
 }
 

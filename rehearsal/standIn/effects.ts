@@ -6,10 +6,9 @@
  */
 import { execFileSync } from "child_process";
 import * as fs from "fs";
-import { stringify } from "yaml";
 import { cidr, nodeIpAt, podSliceAt } from "../../addressPlan";
 import { aksNodeName, KWOK_NODE_ANNOTATION, NODE_IP_ANNOTATION } from "../../engine/controlPlane";
-import { AKS_ENTRA_SERVER_APP_ID } from "../../kubeconfig";
+import { kubeloginExec, singleClusterKubeconfig } from "../../kubeconfig";
 import type { ClusterEffects, ClusterNodes, RoleBinding } from "./provider";
 
 /** What the stand-in needs of the local control plane (written by `rehearse`, read at start). */
@@ -171,57 +170,32 @@ export function userKubeconfigText(
     link: PlaneLink,
     cluster: { name: string; entra: boolean; tenantId: string },
 ): string {
-    const clusterEntry = {
-        name: cluster.name,
-        cluster: { server: link.server, "certificate-authority-data": link.certificateAuthorityData },
+    const common = {
+        clusterName: cluster.name,
+        server: link.server,
+        certificateAuthorityData: link.certificateAuthorityData,
+        userName: `clusterUser_${cluster.name}`,
     };
-    const user = `clusterUser_${cluster.name}`;
-    if (!cluster.entra) {
-        const admin = fs.readFileSync(link.adminKubeconfig, "utf8");
-        const certificate = /client-certificate-data: (\S+)/.exec(admin)?.[1];
-        const key = /client-key-data: (\S+)/.exec(admin)?.[1];
-        return stringify({
-            apiVersion: "v1",
-            kind: "Config",
-            clusters: [clusterEntry],
-            users: [{ name: user, user: { "client-certificate-data": certificate, "client-key-data": key } }],
-            contexts: [{ name: cluster.name, context: { cluster: cluster.name, user } }],
-            "current-context": cluster.name,
-        });
-    }
-    return stringify({
-        apiVersion: "v1",
-        kind: "Config",
-        clusters: [clusterEntry],
-        users: [
-            {
-                name: user,
-                user: {
-                    exec: {
-                        apiVersion: "client.authentication.k8s.io/v1beta1",
-                        command: "kubelogin",
-                        args: [
-                            "get-token",
-                            "--environment",
-                            "AzurePublicCloud",
-                            "--server-id",
-                            AKS_ENTRA_SERVER_APP_ID,
-                            "--client-id",
-                            "80faf920-1908-4b52-b5ef-a8e7bedfc67a",
-                            "--tenant-id",
-                            cluster.tenantId,
-                            "--login",
-                            "devicecode",
-                        ],
-                        provideClusterInfo: false,
-                    },
-                },
+    if (cluster.entra)
+        return singleClusterKubeconfig({
+            ...common,
+            // The Azure CLI's public client id, which AKS's exec kubeconfig names for devicecode.
+            user: {
+                exec: kubeloginExec({ tenantId: cluster.tenantId, login: "devicecode", clientId: AZURE_CLI_CLIENT_ID }),
             },
-        ],
-        contexts: [{ name: cluster.name, context: { cluster: cluster.name, user } }],
-        "current-context": cluster.name,
+        });
+    const admin = fs.readFileSync(link.adminKubeconfig, "utf8");
+    return singleClusterKubeconfig({
+        ...common,
+        user: {
+            "client-certificate-data": /client-certificate-data: (\S+)/.exec(admin)?.[1],
+            "client-key-data": /client-key-data: (\S+)/.exec(admin)?.[1],
+        },
     });
 }
+
+/** The Azure CLI's application id, the client of kubelogin's devicecode login in AKS's kubeconfig. */
+const AZURE_CLI_CLIENT_ID = "80faf920-1908-4b52-b5ef-a8e7bedfc67a";
 
 /** The effects, applied with kubectl against the local control plane. */
 export function kubectlEffects(link: PlaneLink): ClusterEffects {

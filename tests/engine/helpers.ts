@@ -9,6 +9,7 @@ import * as path from "path";
 import { LOCAL_IDENTITIES, LocalIdentity, planeFiles } from "../../engine/controlPlane";
 import { down, findTools, planeDir, PlanePurpose, PlaneState, up } from "../../engine/plane";
 import { prepareRehearsal, Rehearsal, rehearsalFiles, runPulumi, syncProject } from "../../rehearsal/rehearsal";
+import { singleClusterKubeconfig } from "../../kubeconfig";
 import { REPO_ROOT } from "../../stackFiles";
 
 /** The tools `npm run engine -- build` made: the tier cannot run without them, and says so. */
@@ -98,32 +99,14 @@ export function identityKubeconfig(plane: TestPlane, identity: LocalIdentity, di
     const file = path.join(dir, `${identity}.kubeconfig`);
     fs.writeFileSync(
         file,
-        JSON.stringify({
-            apiVersion: "v1",
-            kind: "Config",
-            clusters: [
-                {
-                    name: plane.name,
-                    cluster: {
-                        server: `https://127.0.0.1:${plane.state.ports.apiserver}`,
-                        "certificate-authority-data": fs.readFileSync(plane.files.caCert).toString("base64"),
-                    },
-                },
-            ],
-            users: [
-                {
-                    name: LOCAL_IDENTITIES[identity].user,
-                    user: {
-                        exec: {
-                            apiVersion: "client.authentication.k8s.io/v1beta1",
-                            command: plugin,
-                            interactiveMode: "Never",
-                        },
-                    },
-                },
-            ],
-            contexts: [{ name: plane.name, context: { cluster: plane.name, user: LOCAL_IDENTITIES[identity].user } }],
-            "current-context": plane.name,
+        singleClusterKubeconfig({
+            clusterName: plane.name,
+            server: `https://127.0.0.1:${plane.state.ports.apiserver}`,
+            certificateAuthorityData: fs.readFileSync(plane.files.caCert).toString("base64"),
+            userName: LOCAL_IDENTITIES[identity].user,
+            user: {
+                exec: { apiVersion: "client.authentication.k8s.io/v1beta1", command: plugin, interactiveMode: "Never" },
+            },
         }),
         { mode: 0o600 },
     );
