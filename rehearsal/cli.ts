@@ -63,7 +63,7 @@ export async function main(argv: string[]): Promise<number> {
     const stack = values.stack;
     const name = values.name ?? stack;
     if (!command)
-        throw new UsageError("give a command: preview, up, refresh, destroy, env or azure CHANGE; see --help");
+        throw new UsageError("give a command: preview, up, refresh, destroy, env, e2e or azure CHANGE; see --help");
     if (!fs.existsSync(path.join(REPO_ROOT, `Pulumi.${stack}.yaml`)))
         throw new UsageError(`stack "${stack}" has no Pulumi.${stack}.yaml in ${REPO_ROOT}; see pulumi stack ls`);
     stackConfig(stack); // reads the stack's files: unusable YAML is exit 2 here, before anything starts
