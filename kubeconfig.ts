@@ -160,10 +160,21 @@ export function bearerCredentialsIn(kubeconfig: string): string[] {
  * is a kubeconfig, and under any key named as kubeconfig credentials are. Paths say where.
  */
 export function bearerCredentialsInDocument(document: unknown, at = "$"): string[] {
-    if (typeof document === "string")
+    if (typeof document === "string") {
+        // `stack export --show-secrets` prints a secret's value JSON-encoded ("plaintext": "\"...\""):
+        // a string that is JSON text is scanned for what it encodes.
+        if (/^\s*["{[]/.test(document)) {
+            try {
+                const decoded: unknown = JSON.parse(document);
+                if (decoded !== document) return bearerCredentialsInDocument(decoded, at);
+            } catch {
+                // not JSON: scanned as it is
+            }
+        }
         return /\busers\s*:/.test(document) && /\bclusters\s*:/.test(document)
             ? bearerCredentialsIn(document).map((field) => `${at} (kubeconfig) ${field}`)
             : [];
+    }
     if (Array.isArray(document))
         return document.flatMap((item, index) => bearerCredentialsInDocument(item, `${at}[${index}]`));
     if (document && typeof document === "object")

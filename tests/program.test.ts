@@ -239,6 +239,19 @@ describe("kubeconfig and the Kubernetes provider", () => {
         };
         expect(bearerCredentialsInDocument(state)).toEqual([]);
         // The same scan finds the credential a local-accounts cluster hands out, where it is.
+        // ...also where `pulumi stack export --show-secrets` puts a secret: JSON text in "plaintext".
+        expect(
+            bearerCredentialsInDocument({
+                outputs: {
+                    kubeconfig: {
+                        "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270",
+                        plaintext: JSON.stringify(MOCK_KUBECONFIG),
+                    },
+                },
+            }),
+        ).toEqual(
+            expect.arrayContaining(["$.outputs.kubeconfig.plaintext (kubeconfig) users[0].user.client-key-data"]),
+        );
         const local = { outputs: localAccounts.outputs };
         expect(bearerCredentialsInDocument(local)).toEqual([
             "$.outputs.kubeconfig (kubeconfig) users[0].user.client-key-data",
