@@ -1,7 +1,9 @@
 /**
  * The engine tier (`npm run test:engine`): the real Pulumi CLI, the real Kubernetes provider and a
- * local control plane, built by `npm run engine -- build`. Not part of `npm test`. Suites run one
- * at a time (each starts control planes and real pulumi processes; 2 cores).
+ * local control plane, built by `npm run engine -- build`. Not part of `npm test`. Two suites at a
+ * time: much of a suite is waiting (plugins starting, the provider's await), so on 2 cores two
+ * workers take 4.5 minutes where one took 6.75. Each suite names its control planes after its own
+ * process id, so two never share one.
  */
 module.exports = {
     testEnvironment: "node",
@@ -10,7 +12,7 @@ module.exports = {
     transform: { "^.+\\.ts$": ["@swc/jest"] },
     moduleFileExtensions: ["ts", "js", "json"],
     testTimeout: 15 * 60 * 1000,
-    maxWorkers: 1,
+    maxWorkers: 2,
     // Real pulumi runs print a lot; the test names and failures are what matter.
     verbose: true,
 };

@@ -27,12 +27,22 @@ export function engineTools(): string {
  * the CLI running packs through its language host, and answers "not supported".
  */
 export function policyPacksRunnable(tools: string): { readonly ok: boolean; readonly reason: string } {
+    return newerHostNeeded(tools, "cannot start policy packs");
+}
+
+/**
+ * Whether the language host in `tools` runs a program's stack transforms
+ * (pulumi.runtime.registerResourceTransform): sdk/v3 v3.68.0's fails the program
+ * ("Cannot read properties of undefined (reading 'name')"), as the cold CI run found.
+ */
+export function stackTransformsRunnable(tools: string): { readonly ok: boolean; readonly reason: string } {
+    return newerHostNeeded(tools, "cannot run stack transforms");
+}
+
+function newerHostNeeded(tools: string, what: string): { readonly ok: boolean; readonly reason: string } {
     const host = fs.realpathSync(path.join(tools, "pulumi-language-nodejs"));
     return /pulumi-language-nodejs-v3\.68\.0-/.test(host)
-        ? {
-              ok: false,
-              reason: `skipped: ${host} (sdk/v3 v3.68.0's) cannot start policy packs; build with --language-host-source DIR`,
-          }
+        ? { ok: false, reason: `skipped: ${host} (sdk/v3 v3.68.0's) ${what}; build with --language-host-source DIR` }
         : { ok: true, reason: "" };
 }
 
