@@ -241,14 +241,14 @@ export class AzureStandIn implements provider.Provider {
         return Promise.resolve({ id, props: checkpoint(current.outputs, inputs), inputs });
     }
 
-    async update(id: string, urn: string, olds: unknown, news: unknown): Promise<provider.UpdateResult> {
+    async update(id: string, urn: string, _olds: unknown, news: unknown): Promise<provider.UpdateResult> {
         const type = typeOfUrn(urn);
         const kind = standInTypeOf(type);
         const state = this.load();
         const current = state.resources[id];
         if (!current) throw new StandInError(`${id} does not exist (ResourceNotFound); run pulumi refresh`);
         const inputs = unwrapSecrets(news) as JsonObject;
-        for (const refused of irreversibleChangesBetween(type, current.inputs, inputs))
+        for (const refused of irreversibleChangesBetween(type, current.inputs, inputs, current.outputs))
             throw new StandInError(`AKS refuses to change ${refused.path} (${refused.kind}): ${refused.why}`);
         // A PUT without a sub-resource keeps Azure's (azure-native reads them back before it writes).
         const kept = Object.fromEntries(
@@ -263,7 +263,6 @@ export class AzureStandIn implements provider.Provider {
         current.outputs = outputs;
         writeAzureState(this.statePath, state);
         await this.afterChange(state, current);
-        void olds;
         return { outs: checkpoint(outputs, inputs) };
     }
 
