@@ -8,7 +8,7 @@
 import { createHash } from "crypto";
 import * as path from "path";
 import { stringify } from "yaml";
-import type { AddressPlan } from "../addressPlan";
+import { cidr, nodeIpAt, podSliceAt, type AddressPlan } from "../addressPlan";
 import type { StackConfig } from "../config";
 import { singleClusterKubeconfig } from "../kubeconfig";
 
@@ -437,37 +437,103 @@ export function aksNodeName(pool: string, clusterName: string, index: number): s
     return `aks-${pool}-${digits}-vmss${index.toString(36).padStart(6, "0")}`;
 }
 
+/** Which cluster a node belongs to: the rehearsal's AKS finds and removes a cluster's nodes by it. */
+export const NODE_CLUSTER_LABEL = "aks-kubenet.local/cluster";
+
+export interface PoolNodes {
+    readonly name: string;
+    readonly mode: string;
+    readonly count: number;
+    readonly vmSize: string;
+    readonly zones: readonly string[];
+    readonly taints: readonly string[];
+    readonly labels: Readonly<Record<string, string>>;
+}
+
+/** A cluster's node pools, as AKS would run them. */
+export interface ClusterNodes {
+    readonly clusterName: string;
+    readonly nodeResourceGroup: string;
+    readonly location: string;
+    /** Node addresses: the subnet's, from .4 up (the address plan's nodeIpAt). */
+    readonly subnetCidr?: string;
+    /** kubenet and Overlay: the pod CIDR the nodes take their /24 slices from. */
+    readonly podCidr?: string;
+    readonly pools: readonly PoolNodes[];
+}
+
 /**
- * The Nodes AKS registers for the stack's system pool: its labels (as AKS sets them on a pool
- * without availability zones, whose zone label is the fault domain "0"), the VNet address and
- * kubenet /24 of each from the address plan, and kwok's annotation so kwok runs them.
+ * The Nodes AKS registers for a cluster's pools: named as AKS names VMSS instances, labelled as AKS
+ * labels a pool (the zone label is the fault domain "0" without availability zones), tainted as
+ * declared, each with the VNet address and kubenet /24 the address plan gives its slot, and kwok's
+ * annotation so kwok runs them. The engine's own nodes and the rehearsal's AKS both use it.
  */
-export function nodeManifests(plan: AddressPlan, config: StackConfig): object[] {
-    return plan.nodes.map((node) => {
-        const name = aksNodeName(AKS_SYSTEM_POOL_NAME, config.clusterName, node.index);
-        return {
-            apiVersion: "v1",
-            kind: "Node",
-            metadata: {
-                name,
-                annotations: { [KWOK_NODE_ANNOTATION]: "fake", [NODE_IP_ANNOTATION]: node.ip },
-                labels: {
-                    "kubernetes.azure.com/agentpool": AKS_SYSTEM_POOL_NAME,
-                    "kubernetes.azure.com/mode": "system",
-                    "kubernetes.azure.com/role": "agent",
-                    "kubernetes.azure.com/cluster": `MC_${config.resourceGroupName}_${config.clusterName}_${config.location}`,
-                    "kubernetes.io/os": "linux",
-                    "kubernetes.io/arch": "amd64",
-                    "kubernetes.io/hostname": name,
-                    "kubernetes.io/role": "agent",
-                    "node.kubernetes.io/instance-type": config.nodeVmSize,
-                    "topology.kubernetes.io/region": config.location,
-                    "topology.kubernetes.io/zone": "0",
-                    type: "kwok",
+export function aksNodeManifests(cluster: ClusterNodes): object[] {
+    let addressIndex = 0;
+    return cluster.pools.flatMap((pool) =>
+        Array.from({ length: pool.count }, (_, index) => {
+            const name = aksNodeName(pool.name, cluster.clusterName, index);
+            const zone = pool.zones.length > 0 ? `${cluster.location}-${pool.zones[index % pool.zones.length]}` : "0";
+            const slot = addressIndex++;
+            const ip = cluster.subnetCidr ? nodeIpAt(cidr(cluster.subnetCidr), slot) : undefined;
+            // kubenet and Overlay: each node's /24 of the pod CIDR, in the address plan's order.
+            const podCidr = cluster.podCidr ? podSliceAt(cidr(cluster.podCidr), slot).text : undefined;
+            return {
+                apiVersion: "v1",
+                kind: "Node",
+                metadata: {
+                    name,
+                    annotations: { [KWOK_NODE_ANNOTATION]: "fake", ...(ip ? { [NODE_IP_ANNOTATION]: ip } : {}) },
+                    labels: {
+                        ...pool.labels,
+                        [NODE_CLUSTER_LABEL]: cluster.clusterName,
+                        "kubernetes.azure.com/agentpool": pool.name,
+                        "kubernetes.azure.com/mode": pool.mode.toLowerCase(),
+                        "kubernetes.azure.com/role": "agent",
+                        "kubernetes.azure.com/cluster": cluster.nodeResourceGroup,
+                        "kubernetes.io/os": "linux",
+                        "kubernetes.io/arch": "amd64",
+                        "kubernetes.io/hostname": name,
+                        "kubernetes.io/role": "agent",
+                        "node.kubernetes.io/instance-type": pool.vmSize,
+                        "topology.kubernetes.io/region": cluster.location,
+                        "topology.kubernetes.io/zone": zone,
+                        type: "kwok",
+                    },
                 },
+                spec: {
+                    providerID: `kwok://${name}`,
+                    ...(podCidr ? { podCIDR: podCidr, podCIDRs: [podCidr] } : {}),
+                    taints: pool.taints.map((taint) => {
+                        const [keyValue, effect] = taint.split(":");
+                        const [key, value] = keyValue.split("=");
+                        return { key, ...(value ? { value } : {}), effect };
+                    }),
+                },
+            };
+        }),
+    );
+}
+
+/** The stack's system pool, as `engine up` registers it for the workload tier. */
+export function nodeManifests(plan: AddressPlan, config: StackConfig): object[] {
+    return aksNodeManifests({
+        clusterName: config.clusterName,
+        nodeResourceGroup: `MC_${config.resourceGroupName}_${config.clusterName}_${config.location}`,
+        location: config.location,
+        subnetCidr: plan.subnets.kubenet.cidr,
+        podCidr: plan.podCidr,
+        pools: [
+            {
+                name: AKS_SYSTEM_POOL_NAME,
+                mode: "System",
+                count: plan.nodes.length,
+                vmSize: config.nodeVmSize,
+                zones: [],
+                taints: [],
+                labels: {},
             },
-            spec: { podCIDR: node.podCidr, podCIDRs: [node.podCidr], providerID: `kwok://${name}` },
-        };
+        ],
     });
 }
 

@@ -28,8 +28,11 @@ interface ValueDiff {
     };
 }
 
-const isObject = (value: Json | undefined): value is JsonObject =>
+export const isObject = (value: unknown): value is JsonObject =>
     typeof value === "object" && value !== null && !Array.isArray(value);
+
+/** A value as one line of text: strings as they are, anything else as JSON. */
+export const text = (value: unknown): string => (typeof value === "string" ? value : JSON.stringify(value));
 
 /**
  * provider.go Diff and Read unmarshal with `SkipNulls: true`, and an output that is null has no

@@ -12,8 +12,9 @@ import { AZURE_ROLES } from "../names";
 import { JsonObject } from "../rehearsal/azureModel";
 import { AZURE_CHANGES, azureChangeNamed, OVERLAY_FIELDS_AFTER_UPDATE } from "../rehearsal/standIn/azureChanges";
 import { newAzureState, readAzureState, writeAzureState } from "../rehearsal/standIn/azureState";
-import { poolNodeManifests, roleBindingManifest, userKubeconfigText } from "../rehearsal/standIn/effects";
-import { AzureStandIn, ClusterEffects, ClusterNodes, RoleBinding, unwrapSecrets } from "../rehearsal/standIn/provider";
+import { aksNodeManifests, ClusterNodes } from "../engine/controlPlane";
+import { roleBindingManifest, userKubeconfigText } from "../rehearsal/standIn/effects";
+import { AzureStandIn, ClusterEffects, RoleBinding, unwrapSecrets } from "../rehearsal/standIn/provider";
 import { parseSdkShape, sdkFileOf } from "../rehearsal/standIn/sdkShapes";
 import { STAND_IN_DEPARTURES } from "../rehearsal/standIn/departures";
 
@@ -372,7 +373,7 @@ describe("invokes", () => {
 
 describe("the control plane's side, as manifests", () => {
     test("nodes labelled as AKS labels a pool, tainted as declared, with addresses and slices from the address plan", () => {
-        const nodes = poolNodeManifests({
+        const nodes = aksNodeManifests({
             clusterName: "kubenet-cluster",
             nodeResourceGroup: "MC_x",
             location: "eastus",

@@ -5,11 +5,8 @@
  * (properties flattened, as the SDK's outputs are, with id and resourceGroup).
  */
 import type { SnapshotNames } from "../../verify/snapshot";
-import type { JsonObject } from "../azureModel";
+import { isObject, type JsonObject } from "../azureModel";
 import type { AzureState } from "./azureState";
-
-const isObject = (value: unknown): value is JsonObject =>
-    typeof value === "object" && value !== null && !Array.isArray(value);
 
 export function azDocumentsOf(state: AzureState, names: SnapshotNames): { subnet: JsonObject; routes?: JsonObject[] } {
     const subnet = Object.values(state.resources).find(

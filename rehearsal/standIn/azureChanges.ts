@@ -3,7 +3,7 @@
  * `npm run rehearse -- azure CHANGE`. Pure functions of the state; the CLI reads and writes it.
  */
 import overlayCaptures from "../../tests/fixtures/overlay-move/plugin-fields.json";
-import type { JsonObject } from "../azureModel";
+import { isObject, text, type JsonObject } from "../azureModel";
 import type { AzureResource, AzureState } from "./azureState";
 
 export interface AzureChange {
@@ -25,10 +25,6 @@ export const OVERLAY_FIELDS_AFTER_UPDATE: JsonObject = (() => {
     if (!entry) throw new Error("tests/fixtures/overlay-move/plugin-fields.json has no 'Overlay, ARM GET' capture");
     return Object.fromEntries(Object.entries(entry[1].networkProfile).filter(([, value]) => value !== null));
 })();
-
-const text = (value: unknown): string => (typeof value === "string" ? value : JSON.stringify(value));
-const isObject = (value: unknown): value is JsonObject =>
-    typeof value === "object" && value !== null && !Array.isArray(value);
 
 function onlyCluster(state: AzureState): AzureResource {
     const clusters = Object.values(state.resources).filter(

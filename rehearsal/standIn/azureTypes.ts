@@ -5,7 +5,7 @@
  * force-new table, guard/replacements.ts, through rehearsal/azureModel.ts.
  */
 import { createHash } from "crypto";
-import type { JsonObject } from "../azureModel";
+import { isObject, text, type JsonObject } from "../azureModel";
 
 export interface TypeContext {
     readonly subscriptionId: string;
@@ -30,9 +30,6 @@ export interface StandInType {
     filledIn(inputs: JsonObject, context: TypeContext, before?: JsonObject): JsonObject;
 }
 
-const isObject = (value: unknown): value is JsonObject =>
-    typeof value === "object" && value !== null && !Array.isArray(value);
-const text = (value: unknown): string => (typeof value === "string" ? value : JSON.stringify(value));
 const rgId = (inputs: JsonObject, context: TypeContext) =>
     `/subscriptions/${context.subscriptionId}/resourceGroups/${text(inputs.resourceGroupName)}`;
 const inGroup = (provider: string) => (inputs: JsonObject, context: TypeContext) =>

@@ -6,10 +6,9 @@
  */
 import { execFileSync } from "child_process";
 import * as fs from "fs";
-import { cidr, nodeIpAt, podSliceAt } from "../../addressPlan";
-import { aksNodeName, KWOK_NODE_ANNOTATION, NODE_IP_ANNOTATION } from "../../engine/controlPlane";
+import { aksNodeManifests, NODE_CLUSTER_LABEL } from "../../engine/controlPlane";
 import { kubeloginExec, singleClusterKubeconfig } from "../../kubeconfig";
-import type { ClusterEffects, ClusterNodes, RoleBinding } from "./provider";
+import type { ClusterEffects, RoleBinding } from "./provider";
 
 /** What the stand-in needs of the local control plane (written by `rehearse`, read at start). */
 export interface PlaneLink {
@@ -58,54 +57,6 @@ export const AZURE_RBAC_READER_RULES = [
     { apiGroups: ["networking.k8s.io"], resources: ["ingresses", "networkpolicies"], verbs: ["get", "list", "watch"] },
     { apiGroups: ["discovery.k8s.io"], resources: ["endpointslices"], verbs: ["get", "list", "watch"] },
 ] as const;
-
-/** The Nodes AKS registers for a cluster's pools, as the engine's system pool nodes are labelled. */
-export function poolNodeManifests(cluster: ClusterNodes): object[] {
-    let addressIndex = 0;
-    return cluster.pools.flatMap((pool) =>
-        Array.from({ length: pool.count }, (_, index) => {
-            const name = aksNodeName(pool.name, cluster.clusterName, index);
-            const zone = pool.zones.length > 0 ? `${cluster.location}-${pool.zones[index % pool.zones.length]}` : "0";
-            const slot = addressIndex++;
-            const ip = cluster.subnetCidr ? nodeIpAt(cidr(cluster.subnetCidr), slot) : undefined;
-            // kubenet and Overlay: each node's /24 of the pod CIDR, in the address plan's order.
-            const podCidr = cluster.podCidr ? podSliceAt(cidr(cluster.podCidr), slot).text : undefined;
-            return {
-                apiVersion: "v1",
-                kind: "Node",
-                metadata: {
-                    name,
-                    annotations: { [KWOK_NODE_ANNOTATION]: "fake", ...(ip ? { [NODE_IP_ANNOTATION]: ip } : {}) },
-                    labels: {
-                        ...pool.labels,
-                        [STAND_IN_LABEL]: cluster.clusterName,
-                        "kubernetes.azure.com/agentpool": pool.name,
-                        "kubernetes.azure.com/mode": pool.mode.toLowerCase(),
-                        "kubernetes.azure.com/role": "agent",
-                        "kubernetes.azure.com/cluster": cluster.nodeResourceGroup,
-                        "kubernetes.io/os": "linux",
-                        "kubernetes.io/arch": "amd64",
-                        "kubernetes.io/hostname": name,
-                        "kubernetes.io/role": "agent",
-                        "node.kubernetes.io/instance-type": pool.vmSize,
-                        "topology.kubernetes.io/region": cluster.location,
-                        "topology.kubernetes.io/zone": zone,
-                        type: "kwok",
-                    },
-                },
-                spec: {
-                    providerID: `kwok://${name}`,
-                    ...(podCidr ? { podCIDR: podCidr, podCIDRs: [podCidr] } : {}),
-                    taints: pool.taints.map((taint) => {
-                        const [keyValue, effect] = taint.split(":");
-                        const [key, value] = keyValue.split("=");
-                        return { key, ...(value ? { value } : {}), effect };
-                    }),
-                },
-            };
-        }),
-    );
-}
 
 /**
  * The kube-dns Service AKS's CoreDNS add-on runs at the cluster's DNS service IP (kube-system),
@@ -212,8 +163,15 @@ export function kubectlEffects(link: PlaneLink): ClusterEffects {
     };
     return {
         reconcileNodes: (cluster) => {
-            const wanted = poolNodeManifests(cluster) as Array<{ metadata: { name: string } }>;
-            const existing = kubectl(["get", "nodes", "-l", `${STAND_IN_LABEL}=${cluster.clusterName}`, "-o", "name"])
+            const wanted = aksNodeManifests(cluster) as Array<{ metadata: { name: string } }>;
+            const existing = kubectl([
+                "get",
+                "nodes",
+                "-l",
+                `${NODE_CLUSTER_LABEL}=${cluster.clusterName}`,
+                "-o",
+                "name",
+            ])
                 .split("\n")
                 .filter(Boolean)
                 .map((line) => line.replace(/^node\//, ""));
@@ -223,7 +181,7 @@ export function kubectlEffects(link: PlaneLink): ClusterEffects {
             return Promise.resolve();
         },
         removeNodes: (clusterName) => {
-            kubectl(["delete", "nodes", "-l", `${STAND_IN_LABEL}=${clusterName}`, "--wait=false"]);
+            kubectl(["delete", "nodes", "-l", `${NODE_CLUSTER_LABEL}=${clusterName}`, "--wait=false"]);
             return Promise.resolve();
         },
         ensureAddons: ({ dnsServiceIp }) => {

@@ -10,9 +10,10 @@
 import { randomUUID } from "crypto";
 import type * as provider from "@pulumi/pulumi/provider";
 import { cidr, planNode, pluginOfProfile, routeFor } from "../../addressPlan";
+import type { ClusterNodes, PoolNodes } from "../../engine/controlPlane";
 import { irreversibleChangesBetween, REPLACEMENT_FACTS } from "../../guard/replacements";
 import { AZURE_ROLES } from "../../names";
-import { Json, JsonObject, providerDiff, refreshedInputs, withoutNulls } from "../azureModel";
+import { isObject, Json, JsonObject, providerDiff, refreshedInputs, text, withoutNulls } from "../azureModel";
 import { AzureResource, AzureState, copy, readAzureState, writeAzureState } from "./azureState";
 import { stableGuid, STAND_IN_TYPES, StandInType, TypeContext } from "./azureTypes";
 import { sdkShapeOf } from "./sdkShapes";
@@ -33,27 +34,6 @@ export interface ClusterEffects {
     userKubeconfig(cluster: { name: string; entra: boolean; tenantId: string }): string;
 }
 
-export interface PoolNodes {
-    readonly name: string;
-    readonly mode: string;
-    readonly count: number;
-    readonly vmSize: string;
-    readonly zones: readonly string[];
-    readonly taints: readonly string[];
-    readonly labels: Readonly<Record<string, string>>;
-}
-
-export interface ClusterNodes {
-    readonly clusterName: string;
-    readonly nodeResourceGroup: string;
-    readonly location: string;
-    /** Node addresses: the subnet's, from .4 up (the address plan's nodeIpAt). */
-    readonly subnetCidr?: string;
-    /** kubenet and Overlay: the pod CIDR the nodes take their /24 slices from. */
-    readonly podCidr?: string;
-    readonly pools: readonly PoolNodes[];
-}
-
 export interface RoleBinding {
     /** The role assignment's name: one binding per assignment. */
     readonly name: string;
@@ -65,8 +45,6 @@ export interface RoleBinding {
 /** The token of the secret the SDK's struct carries (sdk/nodejs/runtime/rpc.ts specialSigKey). */
 const SECRET_SIGNATURE = "4dabf18193072939515e22adb298388d";
 const SECRET_VALUE = "1b47061264138c4ac30d75fd1eb44270";
-const isObject = (value: unknown): value is JsonObject =>
-    typeof value === "object" && value !== null && !Array.isArray(value);
 
 /** Plain JSON from the engine's values: secrets unwrapped. */
 export function unwrapSecrets(value: unknown): Json {
@@ -80,7 +58,6 @@ export function unwrapSecrets(value: unknown): Json {
 const asSecret = (value: Json): JsonObject => ({ [SECRET_SIGNATURE]: SECRET_VALUE, value });
 
 const typeOfUrn = (urn: string): string => urn.split("::")[2].split("$").pop()!;
-const text = (value: unknown): string => (typeof value === "string" ? value : JSON.stringify(value));
 
 /** A failure the engine shows on the resource, prefixed so nobody mistakes it for Azure's. */
 export class StandInError extends Error {
