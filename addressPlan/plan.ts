@@ -247,6 +247,11 @@ function plannedSubnet(subnet: Cidr): PlannedSubnet {
     return { cidr: subnet.text, gateway: formatIp(hostAt(subnet, 1)), usableAddresses: usableSubnetAddresses(subnet) };
 }
 
+/** kubenet's cbr0 address on a node: the first host of the node's slice, its pods' gateway. */
+export function bridgeIpOf(slice: Cidr): string {
+    return formatIp(hostAt(slice, 1));
+}
+
 export function planNode(podCidr: Cidr, kubenetSubnet: Cidr, index: number): PlannedNode {
     const slice = podSliceAt(podCidr, index);
     return {
@@ -254,7 +259,7 @@ export function planNode(podCidr: Cidr, kubenetSubnet: Cidr, index: number): Pla
         name: `node-${index}`,
         ip: nodeIpAt(kubenetSubnet, index),
         podCidr: slice.text,
-        bridgeIp: formatIp(hostAt(slice, 1)),
+        bridgeIp: bridgeIpOf(slice),
         firstPodIp: podIpAt(podCidr, index, 0),
         lastPodIp: formatIp(cidrLast(slice) - 1),
     };

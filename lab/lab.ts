@@ -5,9 +5,8 @@ import { buildAddressPlan, MainNetworkPlugin } from "../addressPlan";
 import { validatedStackConfig } from "../stackFiles";
 import { Maker, makerNow, readJson, removalRefusal, writeJsonAtomically } from "../cli/ownership";
 import { ClusterChoice } from "../names";
-import { expectedFor } from "../verify/expected";
 import { writeSnapshot } from "../verify/snapshot";
-import { labSnapshot } from "./snapshot";
+import { labSnapshotNow, sliceTableJson } from "./readings";
 import { buildCommands, IP_MASQ_AGENT_CHAIN } from "./commands";
 import { describeDrift, hasDrift, LabDrift, labDrift, LiveLab, parseIpRoutes } from "./drift";
 import { isStopping, registerUndo } from "../cli/interrupts";
@@ -31,7 +30,7 @@ import {
     allNetns,
     allServers,
     buildLabTopology,
-    IpRoute,
+    labConfigOverrides,
     LabClusters,
     LabTopology,
     netnsPrefix,
@@ -62,22 +61,6 @@ export interface UpOptions {
     readonly clusters?: LabClusters;
     /** The main cluster's plugin; default: the stack's networkPlugin. */
     readonly plugin?: MainNetworkPlugin;
-}
-
-/** The lab's choices (clusters, plugin, node count) as config over the stack's: same rules, same plan. */
-function labConfigOverrides(choices: {
-    clusters: LabClusters;
-    plugin?: MainNetworkPlugin;
-    nodes?: number;
-}): Record<string, string> {
-    return {
-        ...(choices.nodes === undefined
-            ? {}
-            : { nodeCount: String(choices.nodes), azureCniNodeCount: String(choices.nodes) }),
-        // The lab builds the Azure CNI cluster even where the stack leaves it off.
-        ...(choices.clusters === "main" ? {} : { azureCniCluster: "true" }),
-        ...(choices.plugin ? { networkPlugin: choices.plugin } : {}),
-    };
 }
 
 /** The lab's topology from the stack's config and address plan. */
@@ -283,12 +266,6 @@ function namespacesServing(names: readonly string[]): Set<string> {
     return serving;
 }
 
-/** The router's slice table (kubenet's route table, or Overlay's SDN routes) as `ip -j` prints it. */
-function sliceTableJson(topology: LabTopology): Promise<string> {
-    const { netns, routeTable } = topology.router;
-    return runOrThrow(...ipIn(netns, ["-j", "route", "show", "table", String(routeTable)]));
-}
-
 /** Reads what is running now: namespaces, the router's slice table, the servers. */
 async function observe(topology: LabTopology): Promise<LiveLab> {
     const namespaces = await labNetns(topology.name);
@@ -426,19 +403,5 @@ export async function show(topology: LabTopology, which: string): Promise<string
 
 /** Writes one of the running lab's clusters as the documents verify reads; returns the files written. */
 export async function snapshot(topology: LabTopology, dir: string, cluster: ClusterChoice = "main"): Promise<string[]> {
-    const built = cluster === "main" ? topology.nodes.length > 0 : topology.azureCni !== undefined;
-    if (!built)
-        throw new LabError(
-            `lab "${topology.name}" has no ${cluster} cluster; bring it up with --cluster ${cluster} or both`,
-        );
-    const routes = cluster === "main" ? (JSON.parse(await sliceTableJson(topology)) as IpRoute[]) : [];
-    // The lab's own choices over the stack's config, as labTopologyFor made them.
-    const expected = expectedFor(
-        validatedStackConfig(
-            topology.stack,
-            labConfigOverrides({ clusters: topology.clusters, plugin: topology.plugin }),
-        ),
-        cluster,
-    );
-    return writeSnapshot(dir, labSnapshot(topology, expected, routes));
+    return writeSnapshot(dir, (await labSnapshotNow(topology, cluster)).snapshot);
 }

@@ -392,3 +392,19 @@ export function locate(topology: LabTopology, ip: string): Located {
     if (ip === topology.service.clusterIp) return { kind: "service" };
     return { kind: "unknown" };
 }
+
+/** The lab's choices (clusters, plugin, node count) as config over the stack's: same rules, same plan. */
+export function labConfigOverrides(choices: {
+    clusters: LabClusters;
+    plugin?: MainNetworkPlugin;
+    nodes?: number;
+}): Record<string, string> {
+    return {
+        ...(choices.nodes === undefined
+            ? {}
+            : { nodeCount: String(choices.nodes), azureCniNodeCount: String(choices.nodes) }),
+        // The lab builds the Azure CNI cluster even where the stack leaves it off.
+        ...(choices.clusters === "main" ? {} : { azureCniCluster: "true" }),
+        ...(choices.plugin ? { networkPlugin: choices.plugin } : {}),
+    };
+}

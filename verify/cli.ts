@@ -15,15 +15,8 @@ import {
 import { validatedStackConfig } from "../stackFiles";
 import { checkSnapshot } from "./checks";
 import { CLUSTER_CHOICES, parseClusterChoice } from "../names";
-import { expectedFor } from "./expected";
-import {
-    incompletePodsCapture,
-    readSnapshot,
-    SNAPSHOT_FILES,
-    snapshotCommands,
-    SnapshotNames,
-    writeSnapshot,
-} from "./snapshot";
+import { expectedFor, snapshotNamesOf } from "./expected";
+import { incompletePodsCapture, readSnapshot, SNAPSHOT_FILES, snapshotCommands, writeSnapshot } from "./snapshot";
 
 const USAGE = `usage: npm run --silent verify -- [--stack NAME] [--cluster main|azurecni] [--from DIR | --save DIR] [--json]
   --stack NAME     the stack whose config and address plan say what to expect (default dev)
@@ -60,13 +53,7 @@ export async function main(argv: string[]): Promise<number> {
     const config = validatedStackConfig(values.stack, cluster === "azurecni" ? { azureCniCluster: "true" } : {});
     const expected = expectedFor(config, cluster);
 
-    const names: SnapshotNames = {
-        namespace: expected.nginx.namespace,
-        resourceGroup: expected.resourceGroupName,
-        vnet: expected.vnetName,
-        subnet: expected.subnetName,
-        routeTable: expected.routeTableName,
-    };
+    const names = snapshotNamesOf(expected);
     let snapshot;
     if (values.from) {
         snapshot = readSnapshot(values.from, names);

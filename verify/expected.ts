@@ -6,6 +6,7 @@ import { NETWORK_PLUGINS, NetworkPluginSpec } from "../addressPlan";
 import { StackConfig } from "../config";
 import { ClusterChoice, routeTableNameFor, SUBNET_NAMES } from "../names";
 import { NGINX_NAME, selectorLabels } from "../workloads/nginxManifests";
+import type { SnapshotNames } from "./snapshot";
 
 export interface Expected {
     readonly cluster: ClusterChoice;
@@ -58,5 +59,16 @@ export function expectedFor(config: StackConfig, cluster: ClusterChoice): Expect
             }),
             replicas: config.nginxReplicas,
         },
+    };
+}
+
+/** The Azure and Kubernetes names a snapshot of this cluster is read and captured with. */
+export function snapshotNamesOf(expected: Expected): SnapshotNames {
+    return {
+        namespace: expected.nginx.namespace,
+        resourceGroup: expected.resourceGroupName,
+        vnet: expected.vnetName,
+        subnet: expected.subnetName,
+        routeTable: expected.routeTableName,
     };
 }
