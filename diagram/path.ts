@@ -1,15 +1,14 @@
 /**
- * The wiring with a packet's path drawn on it, hop by hop, from lab explain's steps: each hop an
- * arrow labelled with its step and the rule that decides it (bridge, route, iptables/NAT, the route
- * table, Azure's SDN), decisions taken in place as notes, and the step list in words. Pure.
+ * A packet's path through the wiring, hop by hop, from lab explain's steps: what it passes (pods,
+ * cbr0, eth0, the VNet's router, the route table's route, a Service) inside what holds them (the
+ * nodes, the route table, the VNet), each hop an arrow labelled with its step and the rule that
+ * decides it (bridge, route, iptables/NAT, the route table, Azure's SDN), a decision taken in place
+ * written on the box it is taken in, and the steps in words. Pure.
  */
-import type { Hop, PathPoint, PathRule, PathStep } from "../lab/explain";
-import { Box, Link, Picture, renderPicture } from "./scene";
-import { wiringBoxes } from "./wiring";
-import { WiringModel } from "./wiringModel";
-
-/** Clusters up to this size are drawn whole; larger ones, only the nodes on the path. */
-export const WHOLE_CLUSTER_LIMIT = 6;
+import type { PathPoint, PathRule, PathStep } from "../lab/explain";
+import { Box, Line, Link, Picture, renderPicture } from "./scene";
+import { missingRouteLine, problemLines } from "./wiring";
+import { WiringModel, WiringNode, WiringPod } from "./wiringModel";
 
 export const RULE_WORDS: Readonly<Record<PathRule, string>> = {
     bridge: "bridge",
@@ -28,151 +27,248 @@ export interface PathInput {
 
 const pointKey = (point: PathPoint) => JSON.stringify(point);
 
-/** Finds the box a point is drawn as, by the data the wiring puts on its boxes. */
-function findBox(boxes: readonly Box[], point: PathPoint, prefix: string): string | undefined {
-    const matches = (box: Box): boolean => {
-        const data = box.data ?? {};
-        switch (point.kind) {
-            case "pod":
-                return data.role === "pod" && data.ip === point.ip;
-            case "bridge":
-                return data.role === "bridge" && data.node === point.node;
-            case "node":
-                return data.role === "eth0" && data.ip === point.ip;
-            case "route":
-                return data.role === "route" && data.prefix === point.prefix && data.missing !== "true";
-            case "service":
-                return data.role === "service" && data.ip === point.ip;
-            case "vnet":
-                return box.id === `${prefix}-gateway`;
-            default:
-                return false;
-        }
-    };
-    const walk = (list: readonly Box[]): string | undefined => {
-        for (const box of list) {
-            if (matches(box)) return box.id;
-            const inner = walk(box.children ?? []);
-            if (inner) return inner;
-        }
-        return undefined;
-    };
-    return walk(boxes);
+/** A box on the path, and the container it belongs in (a node, the route table, the VNet, or none). */
+interface Placed {
+    readonly container: string;
+    readonly box: Box;
 }
 
-/** What a point outside the drawn wiring is, in words. */
-function outsideLines(point: PathPoint): { text: string; bold?: boolean; problem?: boolean }[] {
+interface Containers {
+    readonly nodes: Map<string, WiringNode>;
+}
+
+function podLines(pod: WiringPod): Line[] {
+    return [
+        { text: pod.ip ?? "?", bold: true },
+        { text: `pod ${pod.namespace}/${pod.name}` },
+        ...(pod.veth
+            ? [{ text: `eth0@if${pod.veth.hostIndex} <-> ${pod.veth.hostInterface}@if${pod.veth.podIndex}` }]
+            : []),
+        ...problemLines(pod.problems),
+    ];
+}
+
+/** Where a point is drawn, and what its box says. */
+function placePoint(model: WiringModel, point: PathPoint, id: string): Placed {
+    const nodeWith = (test: (node: WiringNode) => boolean) => model.nodes.find(test);
     switch (point.kind) {
+        case "pod": {
+            for (const node of model.nodes) {
+                const pod = [...node.pods, ...node.hostPods].find((candidate) => candidate.ip === point.ip);
+                if (pod)
+                    return {
+                        container: `node:${node.name}`,
+                        box: { id, tone: "pod", lines: podLines(pod), data: { role: "pod", ip: point.ip } },
+                    };
+            }
+            return {
+                container: "",
+                box: {
+                    id,
+                    tone: "outside",
+                    lines: [{ text: point.ip, bold: true }, { text: "a pod of the lab's other cluster" }],
+                },
+            };
+        }
+        case "bridge": {
+            const node = nodeWith((candidate) => candidate.name === point.node);
+            return {
+                container: `node:${point.node}`,
+                box: {
+                    id,
+                    tone: "bridge",
+                    lines: [
+                        { text: `cbr0 ${node?.bridgeIp ?? ""}`.trim(), bold: true },
+                        { text: `pod CIDR ${node?.podCidr ?? "?"}` },
+                    ],
+                    data: { role: "bridge", node: point.node },
+                },
+            };
+        }
+        case "node": {
+            const node = nodeWith((candidate) => candidate.ip === point.ip);
+            return {
+                container: node ? `node:${node.name}` : "vnet",
+                box: node
+                    ? {
+                          id,
+                          tone: "interface",
+                          lines: [{ text: "eth0", bold: true }, { text: point.ip }],
+                          data: { role: "eth0", ip: point.ip },
+                      }
+                    : {
+                          id,
+                          tone: "node",
+                          lines: [{ text: `node ${point.ip}`, bold: true }, { text: "of the lab's other cluster" }],
+                      },
+            };
+        }
+        case "vnet":
+            return {
+                container: "vnet",
+                box: {
+                    id,
+                    tone: "vnet",
+                    lines: [
+                        { text: "the VNet's router", bold: true },
+                        { text: "each subnet's gateway (.1); Azure's SDN" },
+                    ],
+                    data: { role: "gateway" },
+                },
+            };
+        case "route": {
+            const route = model.routes.find((candidate) => candidate.prefix === point.prefix && !candidate.missing);
+            const node = nodeWith((candidate) => candidate.podCidr === point.prefix);
+            const missing = model.plugin.routeTable && !route;
+            return {
+                container: "vnet",
+                box: {
+                    id,
+                    tone: model.plugin.routeTable ? "route" : "sdn",
+                    problem: missing || (route?.problems.length ?? 0) > 0,
+                    lines: missing
+                        ? [
+                              {
+                                  text: `PROBLEM: MISSING ROUTE ${point.prefix}: the packet is dropped here`,
+                                  problem: true,
+                                  mark: "missing-route",
+                              },
+                          ]
+                        : [
+                              {
+                                  text: model.plugin.routeTable
+                                      ? `route table ${model.routeTableName ?? ""}, route ${route?.name ?? ""}`
+                                      : `Azure's SDN (${model.plugin.title}), for ${node?.name ?? "?"}`,
+                              },
+                              { text: `${point.prefix} -> ${route?.nextHop ?? node?.ip ?? "?"}`, bold: true },
+                              ...problemLines(route?.problems ?? []),
+                          ],
+                    data: { role: "route", prefix: point.prefix, ...(missing ? { missing: "true" } : {}) },
+                },
+            };
+        }
+        case "service": {
+            const service = model.services.find((candidate) => candidate.clusterIp === point.ip);
+            return {
+                container: "services",
+                box: {
+                    id,
+                    tone: "service",
+                    lines: [
+                        { text: `ClusterIP ${point.ip}`, bold: true },
+                        { text: service ? `${service.namespace}/${service.name}` : "a Service" },
+                    ],
+                    data: { role: "service", ip: point.ip },
+                },
+            };
+        }
         case "vm":
-            return [{ text: `the VM ${point.ip}`, bold: true }, { text: "services subnet" }];
+            return {
+                container: "vnet",
+                box: {
+                    id,
+                    tone: "outside",
+                    lines: [{ text: `the VM ${point.ip}`, bold: true }, { text: "services subnet" }],
+                },
+            };
         case "internet":
-            return [{ text: `the internet host ${point.ip}`, bold: true }, { text: "outside Azure" }];
+            return {
+                container: "",
+                box: {
+                    id,
+                    tone: "outside",
+                    lines: [{ text: `the internet host ${point.ip}`, bold: true }, { text: "outside Azure" }],
+                },
+            };
         case "nowhere":
-            return [{ text: `PROBLEM: dropped, never reaches ${point.ip}`, problem: true }];
-        case "route":
-            return [{ text: `PROBLEM: no route ${point.prefix} in the table: dropped`, problem: true }];
-        default:
-            return [
-                { text: `${"ip" in point ? point.ip : point.kind}`, bold: true },
-                { text: "outside this picture's cluster" },
-            ];
+            return {
+                container: "",
+                box: {
+                    id,
+                    tone: "problem",
+                    problem: true,
+                    lines: [{ text: `dropped: nothing delivers it to ${point.ip}`, problem: true }],
+                    data: { role: "drop" },
+                },
+            };
     }
 }
 
-/** The nodes a path touches, by name. */
-function nodesOnPath(model: WiringModel, steps: readonly PathStep[]): Set<string> {
-    const names = new Set<string>();
-    for (const hop of steps.flatMap((step) => step.hops))
-        for (const point of [hop.from, hop.to])
-            for (const node of model.nodes) {
-                const on =
-                    (point.kind === "bridge" && point.node === node.name) ||
-                    (point.kind === "node" && point.ip === node.ip) ||
-                    (point.kind === "pod" && [...node.pods, ...node.hostPods].some((pod) => pod.ip === point.ip)) ||
-                    (point.kind === "route" && point.prefix === node.podCidr);
-                if (on) names.add(node.name);
-            }
-    return names;
-}
-
-export function pathPicture(full: WiringModel, input: PathInput, id = "path"): Picture {
-    const onPath = nodesOnPath(full, input.steps);
-    const whole = full.nodes.length <= WHOLE_CLUSTER_LIMIT;
-    const nodes = whole ? full.nodes : full.nodes.filter((node) => onPath.has(node.name));
-    const prefixes = new Set(nodes.map((node) => node.podCidr));
-    const model: WiringModel = {
-        ...full,
-        nodes,
-        routes: whole ? full.routes : full.routes.filter((route) => prefixes.has(route.prefix)),
-    };
-    const { boxes: wiring, links } = wiringBoxes(model, id);
-    const gateway: Box = {
-        id: `${id}-gateway`,
-        tone: "vnet",
-        lines: [{ text: "the VNet's router", bold: true }, { text: "each subnet's gateway (.1); Azure's SDN" }],
-        data: { role: "gateway" },
-    };
-    // The gateway goes into the VNet box, beside the subnets.
-    const boxes = wiring.map((box) =>
-        box.id === `${id}-vnet` ? { ...box, children: [gateway, ...(box.children ?? [])] } : box,
-    );
-    const extra = new Map<string, Box>();
-    const boxOf = (point: PathPoint): string => {
-        const found = findBox(boxes, point, id);
-        if (found) return found;
+export function pathPicture(model: WiringModel, input: PathInput, id = "path"): Picture {
+    const placed = new Map<string, Placed>();
+    const notes = new Map<string, Line[]>();
+    const links: Link[] = [];
+    const boxFor = (point: PathPoint): string => {
         const key = pointKey(point);
-        if (!extra.has(key))
-            extra.set(key, {
-                id: `${id}-x${extra.size}`,
-                tone: point.kind === "nowhere" || point.kind === "route" ? "problem" : "outside",
-                problem: point.kind === "nowhere" || point.kind === "route",
-                lines: outsideLines(point),
-                data: { role: "outside" },
-            });
-        return extra.get(key)!.id;
+        if (!placed.has(key)) placed.set(key, placePoint(model, point, `${id}-p${placed.size}`));
+        return placed.get(key)!.box.id;
     };
-    const pathLinks: Link[] = [];
-    const notes: Box[] = [];
     input.steps.forEach((step, stepIndex) =>
-        step.hops.forEach((hop: Hop, hopIndex) => {
+        step.hops.forEach((hop, hopIndex) => {
             const label = `${stepIndex + 1}. ${RULE_WORDS[hop.rule]}: ${hop.label}`;
-            const key = `${id}-hop${stepIndex}-${hopIndex}`;
-            const from = boxOf(hop.from);
+            const from = boxFor(hop.from);
             if (pointKey(hop.from) === pointKey(hop.to)) {
-                notes.push({
-                    id: `${key}-note`,
-                    tone: "step",
-                    lines: [{ text: label, bold: true }],
-                    data: { role: "hop" },
-                });
-                pathLinks.push({
-                    id: key,
-                    from,
-                    to: `${key}-note`,
-                    kind: "wire",
-                    data: { step: String(stepIndex + 1) },
-                });
+                notes.set(from, [...(notes.get(from) ?? []), { text: label, bold: true }]);
                 return;
             }
-            const to = boxOf(hop.to);
-            const missingRoute = hop.to.kind === "route" && extra.has(pointKey(hop.to));
-            pathLinks.push({
-                id: key,
+            const to = boxFor(hop.to);
+            const toMissing = placed.get(pointKey(hop.to))!.box.data?.missing === "true";
+            links.push({
+                id: `${id}-hop${stepIndex}-${hopIndex}`,
                 from,
                 to,
                 kind: "path",
-                label: missingRoute ? `${label} (PROBLEM: route missing)` : label,
-                problem: missingRoute || hop.rule === "drop",
+                label,
+                problem: hop.rule === "drop" || toMissing,
                 data: { step: String(stepIndex + 1), rule: hop.rule },
             });
         }),
     );
-    const stepList: Box = {
+    // Decisions taken in place (SNAT, DNAT) are written on the box they are taken in.
+    const withNotes = (box: Box): Box =>
+        notes.has(box.id) ? { ...box, lines: [...box.lines, ...notes.get(box.id)!] } : box;
+    const inside = (container: string) =>
+        [...placed.values()].filter((entry) => entry.container === container).map((entry) => withNotes(entry.box));
+    const containers = { nodes: new Map(model.nodes.map((node) => [node.name, node])) } satisfies Containers;
+    const nodeBoxes: Box[] = [...new Set([...placed.values()].map((entry) => entry.container))]
+        .filter((container) => container.startsWith("node:"))
+        .map((container, index) => {
+            const node = containers.nodes.get(container.slice("node:".length))!;
+            return {
+                id: `${id}-node${index}`,
+                tone: "node",
+                problem: node.problems.length > 0 || node.missingRoute !== undefined,
+                lines: [
+                    { text: `${node.name} (${node.ip ?? "?"})`, bold: true },
+                    ...problemLines(node.problems),
+                    ...missingRouteLine(node),
+                ],
+                children: inside(container),
+                data: { node: node.name },
+            };
+        });
+    const vnet: Box = {
+        id: `${id}-vnet`,
+        tone: "vnet",
+        lines: [{ text: `VNet ${model.vnetName} ${model.vnetCidr}`, bold: true }],
+        children: [...inside("vnet"), ...nodeBoxes],
+    };
+    const services = inside("services");
+    const serviceRange: Box[] =
+        services.length > 0
+            ? [
+                  {
+                      id: `${id}-service-cidr`,
+                      tone: "range",
+                      lines: [{ text: `service CIDR ${model.serviceCidr} (virtual)`, bold: true }],
+                      children: services,
+                  },
+              ]
+            : [];
+    const steps: Box = {
         id: `${id}-steps`,
         tone: "legend",
-        lines: [
-            { text: `The path from ${input.source} to ${input.destination}, step by step (lab explain)`, bold: true },
-        ],
+        lines: [{ text: `From ${input.source} to ${input.destination}, step by step (lab explain)`, bold: true }],
         data: { role: "steps" },
         children: [
             {
@@ -182,24 +278,32 @@ export function pathPicture(full: WiringModel, input: PathInput, id = "path"): P
             },
         ],
     };
-    const drawn = whole ? "" : `; ${nodes.length} of ${full.nodes.length} nodes drawn: those on the path`;
     return {
         id,
-        title: `Path from ${input.source} to ${input.destination} in ${full.clusterName}`,
-        description: `${input.steps.length} steps, ${pathLinks.length} hops, from ${full.source}${drawn}`,
-        boxes: [stepList, ...boxes, ...extra.values(), ...notes],
-        links: [...links, ...pathLinks],
-        crossLinks: true,
+        title: `Path from ${input.source} to ${input.destination} in ${model.clusterName}`,
+        description: `${input.steps.length} steps and ${links.length} hops through the ${model.plugin.title} wiring, from ${model.source}`,
+        boxes: [
+            {
+                id: `${id}-flow`,
+                tone: "caption",
+                layout: "flow",
+                lines: [
+                    { text: `Path from ${input.source} to ${input.destination} in ${model.clusterName}`, bold: true },
+                    { text: `from ${model.source}` },
+                ],
+                children: [...serviceRange, vnet, ...inside("")],
+            },
+            { ...steps, newRow: true },
+        ],
+        links,
         legend: [
             "vnet",
-            "subnet",
             "node",
             "interface",
             "bridge",
             "pod",
-            "route",
+            model.plugin.routeTable ? "route" : "sdn",
             "service",
-            "step",
             "outside",
             "problem",
         ],

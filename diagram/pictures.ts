@@ -5,7 +5,7 @@
  */
 import { Box, Line, Picture, renderPicture } from "./scene";
 import { Tone } from "./style";
-import { compactIps, DETAIL_LIMIT, problemLines, routingBox, serviceCidrBox } from "./wiring";
+import { DETAIL_LIMIT, ipLines, problemLines, routingBox, serviceCidrBox } from "./wiring";
 import { WiringModel, WiringNode } from "./wiringModel";
 
 function podListing(node: WiringNode): Line[] {
@@ -21,11 +21,7 @@ export function servicesAndPodsPicture(model: WiringModel, id = "services-pods")
     const podsOf = (node: WiringNode): Line[] =>
         detailed
             ? podListing(node)
-            : [
-                  {
-                      text: `${node.pods.length} pods: ${compactIps(node.pods.flatMap((pod) => (pod.ip ? [pod.ip] : [])))}`,
-                  },
-              ];
+            : [{ text: `${node.pods.length} pods:` }, ...ipLines(node.pods.flatMap((pod) => (pod.ip ? [pod.ip] : [])))];
     const nodes: Box = {
         id: `${id}-subnet`,
         tone: "subnet",

@@ -4,12 +4,15 @@
  * Azure's SDN where there is none), the load balancer in the services subnet, the Services'
  * ClusterIPs, and every problem verify found, in words, where it is. Pure.
  */
-import { Box, Line, Link, Picture, renderPicture } from "./scene";
+import { Box, LAYER_GAP, leafWidth, Line, Link, Picture, renderPicture } from "./scene";
 import { Tone } from "./style";
 import { WiringModel, WiringNode, WiringPod, WiringRoute } from "./wiringModel";
 
-/** Up to this many nodes each is drawn with its interfaces and pods; above, as a card (kubenet's ceiling is 400). */
-export const DETAIL_LIMIT = 64;
+/**
+ * Up to this many nodes each is drawn with its interfaces, pods and veths; above, each as a card
+ * with its addresses and every pod IP, in groups (kubenet's ceiling is 400 nodes).
+ */
+export const DETAIL_LIMIT = 16;
 /** Cards of a large cluster come in groups of this many, each group headed by its range. */
 export const CARDS_PER_GROUP = 50;
 
@@ -94,6 +97,9 @@ function detailedNode(model: WiringModel, node: WiringNode, id: string, links: L
         data: { role: "pod", pod: `${pod.namespace}/${pod.name}`, ...(pod.ip ? { ip: pod.ip } : {}) },
     }));
     const podParent = bridge ?? eth0;
+    // Pods sit beside eth0 (and cbr0): their words wrap in the width those leave.
+    const besidePods = leafWidth(eth0.lines) + LAYER_GAP + (bridge ? leafWidth(bridge.lines) + LAYER_GAP : 0);
+    const besideHostPods = leafWidth(eth0.lines) + LAYER_GAP;
     if (bridge) links.push({ id: `${id}-l-bridge`, from: eth0.id, to: bridge.id, kind: "wire" });
     pods.forEach((pod) => links.push({ id: `${pod.id}-l`, from: podParent.id, to: pod.id, kind: "wire" }));
     hostPods.forEach((pod) => links.push({ id: `${pod.id}-l`, from: eth0.id, to: pod.id, kind: "wire" }));
@@ -104,24 +110,24 @@ function detailedNode(model: WiringModel, node: WiringNode, id: string, links: L
         lines: nodeHeader(node),
         problem: hasProblem(node),
         data: nodeData(node),
-        children: [eth0, ...(bridge ? [bridge] : []), ...hostPods, ...pods],
+        children: [
+            eth0,
+            ...(bridge ? [bridge] : []),
+            ...hostPods.map((pod) => ({ ...pod, reserve: besideHostPods })),
+            ...pods.map((pod) => ({ ...pod, reserve: besidePods })),
+        ],
     };
 }
 
-/** Pod addresses in short: 10.100.1.{2,3,18}, one group per /24's first three octets. */
-export function compactIps(ips: readonly string[]): string {
-    const groups = new Map<string, string[]>();
-    for (const ip of ips) {
-        const cut = ip.lastIndexOf(".");
-        const head = ip.slice(0, cut + 1);
-        groups.set(head, [...(groups.get(head) ?? []), ip.slice(cut + 1)]);
-    }
-    return [...groups]
-        .map(([head, tails]) => (tails.length === 1 ? head + tails[0] : `${head}{${tails.join(",")}}`))
-        .join(" ");
+/** Pod addresses, a few to a line: every one of them readable, the card kept narrow. */
+export function ipLines(ips: readonly string[], perLine = 3): Line[] {
+    const lines: Line[] = [];
+    for (let start = 0; start < ips.length; start += perLine)
+        lines.push({ text: `  ${ips.slice(start, start + perLine).join(", ")}` });
+    return lines;
 }
 
-/** A node as a card (large clusters): its addresses, its pods' IPs in short, its problems. */
+/** A node as a card (large clusters): its addresses, its pods' IPs, its problems. */
 function nodeCard(model: WiringModel, node: WiringNode, id: string): Box {
     const slices = model.plugin.podAddresses === "podCidrSlices";
     const ips = node.pods.flatMap((pod) => (pod.ip ? [pod.ip] : []));
@@ -134,7 +140,8 @@ function nodeCard(model: WiringModel, node: WiringNode, id: string): Box {
             ...(slices
                 ? [{ text: `pod CIDR ${node.podCidr ?? "none"}${node.bridgeIp ? ` cbr0 ${node.bridgeIp}` : ""}` }]
                 : []),
-            { text: `${node.pods.length} pods${ips.length > 0 ? `: ${compactIps(ips)}` : ""}` },
+            { text: `${node.pods.length} pods${ips.length > 0 ? ":" : ""}` },
+            ...ipLines(ips),
             ...node.pods.flatMap((pod) => problemLines(pod.problems)),
         ],
         problem: hasProblem(node),

@@ -116,8 +116,9 @@ const ipOrder = (ip: string | undefined) => {
 };
 const byIp = <T extends { ip?: string; name: string }>(a: T, b: T) =>
     ipOrder(a.ip) - ipOrder(b.ip) || a.name.localeCompare(b.name);
+/** Shorter names first, then by text: node-2 before node-10, and AKS's fixed-width base-36 names in order. */
 const naturalName = (a: { name: string }, b: { name: string }) =>
-    a.name.localeCompare(b.name, undefined, { numeric: true });
+    a.name.length - b.name.length || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
 function wiringPod(pod: V1Pod, input: WiringInput): WiringPod {
     const ip = pod.status?.podIP;
