@@ -11,7 +11,7 @@ import { EXIT_CHECK_FAILED, EXIT_OK, parseOptions, runMain, UsageError } from ".
 import { buildAddressPlan } from "../addressPlan";
 import { CLUSTER_CHOICES, ClusterChoice, parseClusterChoice, routeTableNameFor } from "../names";
 import { validatedStackConfig } from "../stackFiles";
-import { drawPlan } from "./plan";
+import { drawPlan, peakCountsOf } from "./plan";
 import { Origin, runningLab, wiringFrom } from "./sources";
 import { drawWiring } from "./wiring";
 
@@ -119,7 +119,7 @@ function parseRequest(argv: string[]): Request | "help" {
 /** Writes the picture where --out says, or to standard output. */
 function emit(text: string, out: string | undefined): void {
     if (out === undefined) {
-        process.stdout.write(text);
+        console.log(text.replace(/\n$/, ""));
         return;
     }
     // Written whole or not at all: a reader never opens half a picture.
@@ -137,7 +137,7 @@ async function drawn(request: Request): Promise<{ text: string; problems: number
             vnetName: config.vnetName,
             routeTableName: routeTableNameFor(config.vnetName),
             plan: buildAddressPlan(config),
-            counts: config,
+            counts: peakCountsOf(config),
         });
         return { text, problems: 0 };
     }

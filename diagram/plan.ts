@@ -14,6 +14,7 @@ import {
     podSliceAt,
     AddressPlanInput,
 } from "../addressPlan";
+import type { StackConfig } from "../config";
 import { Box, Line, Picture, renderPicture } from "./scene";
 import { Tone } from "./style";
 
@@ -68,6 +69,16 @@ function slotBox(id: string, run: readonly Reserved[], describe: (slot: Reserved
             { text: `${run.length} x ${run[0].kind}: ${first[1]?.text ?? ""} ... ${last[1]?.text ?? ""}` },
         ],
         data: { role: "slot", kind: run[0].kind },
+    };
+}
+
+/** The counts peakNodes reads, from the validated config (the posture holds the autoscalers and the user pool). */
+export function peakCountsOf(config: StackConfig): Partial<AddressPlanInput> {
+    return {
+        nodeCount: config.nodeCount,
+        autoscaleMaxCount: config.posture.autoscaleMaxCount,
+        userPoolNodeCount: config.posture.userPool?.nodeCount,
+        userPoolAutoscaleMaxCount: config.posture.userPool?.autoscaleMaxCount,
     };
 }
 

@@ -22,8 +22,11 @@ export interface GeneratedSnapshot {
 }
 
 /** Writes a snapshot of `nodes` nodes into a new temporary folder; `withoutRouteOf` drops that node's route. */
-export function writeGeneratedSnapshot(nodes: number, options: { withoutRouteOf?: number } = {}): GeneratedSnapshot {
-    const config = validatedStackConfig("dev", { nodeCount: String(nodes) });
+export function writeGeneratedSnapshot(
+    nodes: number,
+    options: { withoutRouteOf?: number; stack?: string } = {},
+): GeneratedSnapshot {
+    const config = validatedStackConfig(options.stack ?? "dev", { nodeCount: String(nodes) });
     const subnet = cidr(config.kubenetSubnetCidr);
     const podCidr = cidr(config.podCidr);
     // Node i holds slice (i * 7 + 3) mod the slices in use: a fixed shuffle, never the identity.
