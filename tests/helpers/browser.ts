@@ -14,6 +14,8 @@ export const CHROMIUM = CANDIDATES.find((file) => fs.existsSync(file));
 
 /** describe, or describe.skip with the reason in its title, when no Chromium is installed. */
 export function describeWithBrowser(title: string, body: () => void): void {
+    if (process.env.CI && process.getuid?.() === 0 && !CHROMIUM)
+        throw new Error("CI runs as root but Chromium is missing: .ci/run must install Debian's chromium");
     if (CHROMIUM) describe(title, body);
     else
         describe.skip(
