@@ -82,20 +82,15 @@ function detailedNode(model: WiringModel, node: WiringNode, id: string, links: L
               data: { role: "bridge", node: node.name },
           }
         : undefined;
-    const pods = node.pods.map((pod, index): Box => ({
-        id: `${id}-p${index}`,
-        tone: "pod",
+    const podBox = (pod: WiringPod, boxId: string, tone: Tone): Box => ({
+        id: boxId,
+        tone,
         lines: podLines(pod),
         problem: pod.problems.length > 0,
         data: { role: "pod", pod: `${pod.namespace}/${pod.name}`, ...(pod.ip ? { ip: pod.ip } : {}) },
-    }));
-    const hostPods = node.hostPods.map((pod, index): Box => ({
-        id: `${id}-h${index}`,
-        tone: "hostPod",
-        lines: podLines(pod),
-        problem: pod.problems.length > 0,
-        data: { role: "pod", pod: `${pod.namespace}/${pod.name}`, ...(pod.ip ? { ip: pod.ip } : {}) },
-    }));
+    });
+    const pods = node.pods.map((pod, index) => podBox(pod, `${id}-p${index}`, "pod"));
+    const hostPods = node.hostPods.map((pod, index) => podBox(pod, `${id}-h${index}`, "hostPod"));
     const podParent = bridge ?? eth0;
     // Pods sit beside eth0 (and cbr0): their words wrap in the width those leave.
     const besidePods = leafWidth(eth0.lines) + LAYER_GAP + (bridge ? leafWidth(bridge.lines) + LAYER_GAP : 0);

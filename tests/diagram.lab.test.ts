@@ -12,18 +12,10 @@ import type { Browser } from "playwright-core";
 import { runInProcess } from "../cli/shell";
 import { main } from "../diagram/cli";
 import { down, up } from "../lab/lab";
+import { isRoot, labToolsPresent } from "./helpers/labTools";
 import { CHROMIUM, launchChromium, overlaps, see, Seen, shows } from "./helpers/browser";
 
-const has = (tool: string) => {
-    try {
-        execFileSync("sh", ["-c", `command -v ${tool}`]);
-        return true;
-    } catch {
-        return false;
-    }
-};
-const isRoot = process.getuid?.() === 0;
-const toolsPresent = ["ip", "iptables", "iptables-restore", "sysctl", "busybox"].every(has);
+const toolsPresent = labToolsPresent;
 const why = [
     ...(isRoot ? [] : ["not root"]),
     ...(toolsPresent ? [] : ["the lab's tools (iproute2 iptables procps busybox) missing"]),

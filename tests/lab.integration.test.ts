@@ -14,17 +14,9 @@ import { main as labMain } from "../lab/cli";
 import { checkCount, probe, verify } from "../lab/verify";
 import { labProcesses } from "../lab/system";
 import { REPO, runTool, TS_NODE } from "./helpers/cli";
+import { isRoot, labToolsPresent } from "./helpers/labTools";
 
-const has = (tool: string) => {
-    try {
-        execFileSync("sh", ["-c", `command -v ${tool}`]);
-        return true;
-    } catch {
-        return false;
-    }
-};
-const isRoot = process.getuid?.() === 0;
-const toolsPresent = ["ip", "iptables", "iptables-restore", "sysctl", "busybox"].every(has);
+const toolsPresent = labToolsPresent;
 if (process.env.CI && isRoot && !toolsPresent)
     throw new Error(
         "CI runs as root but the lab's tools are missing: .ci/run must install iproute2, iptables, procps and busybox",
