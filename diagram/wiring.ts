@@ -338,6 +338,8 @@ function verdictBox(model: WiringModel, prefix: string): Box {
     };
 }
 
+const counted = (count: number, noun: string) => `${count} ${noun}${count === 1 ? "" : "s"}`;
+
 export function wiringTitle(model: WiringModel): string {
     return `${model.plugin.title} wiring of ${model.clusterName}`;
 }
@@ -346,7 +348,10 @@ export function wiringTitle(model: WiringModel): string {
 export function wiringSummary(model: WiringModel): string {
     const failed = model.checks.filter((check) => !check.ok).length;
     const pods = model.nodes.reduce((sum, node) => sum + node.pods.length, 0);
-    return `${model.nodes.length} nodes, ${pods} pods, ${model.routes.filter((route) => !route.missing).length} routes, from ${model.source}; verify: ${model.checks.length - failed} checks passed, ${failed} failed`;
+    const routes = model.plugin.routeTable
+        ? `, ${counted(model.routes.filter((route) => !route.missing).length, "route")}`
+        : "";
+    return `${counted(model.nodes.length, "node")}, ${counted(pods, "pod")}${routes}, from ${model.source}; verify: ${model.checks.length - failed} checks passed, ${failed} failed`;
 }
 
 /** The boxes and links of the wiring, for the wiring picture and the path picture. */
@@ -365,7 +370,10 @@ export function wiringBoxes(model: WiringModel, prefix: string): { boxes: Box[];
         id: `${prefix}-node-subnet`,
         tone: "subnet",
         lines: [
-            { text: `subnet ${model.subnetName} ${model.subnetCidr}: ${model.nodes.length} nodes`, bold: true },
+            {
+                text: `subnet ${model.subnetName} ${model.subnetCidr}: ${counted(model.nodes.length, "node")}`,
+                bold: true,
+            },
             ...problemLines(model.subnetProblems, "subnet"),
         ],
         problem: model.subnetProblems.length > 0,
