@@ -51,6 +51,18 @@ export const AZURE_ROLES = Object.freeze({
         name: "Azure Kubernetes Service Cluster User Role",
         id: "4abbcc35-e782-43d8-92c5-2d3f1bd2253f",
     },
+    // The deployer's roles, which preflight looks for: who may create the resources (Owner,
+    // Contributor) and who may write the role assignments the program makes (Owner, User Access
+    // Administrator, Role Based Access Control Administrator). Ids from Microsoft's list of
+    // built-in roles, learn.microsoft.com/azure/role-based-access-control/built-in-roles/privileged.
+    owner: { name: "Owner", id: "8e3af657-a8ff-443c-a75c-2fe8c4bcb635" },
+    contributor: { name: "Contributor", id: "b24988ac-6180-42a0-ab88-20f7382dd24c" },
+    userAccessAdministrator: { name: "User Access Administrator", id: "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9" },
+    rbacAdministrator: {
+        name: "Role Based Access Control Administrator",
+        id: "f58310d9-a9f6-439a-9e8d-f62e7b41a168",
+    },
+    reader: { name: "Reader", id: "acdd72a7-3385-48ef-bd42-f606fba81ae7" },
 });
 
 /**

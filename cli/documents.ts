@@ -16,9 +16,9 @@
 import * as fs from "fs";
 import { UsageError } from "./shell";
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-type JsonObject = { [key: string]: Json };
-const isObject = (value: unknown): value is JsonObject =>
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type JsonObject = { [key: string]: Json };
+export const isObject = (value: unknown): value is JsonObject =>
     typeof value === "object" && value !== null && !Array.isArray(value);
 
 /** Text of a file's bytes, or a UsageError naming the encoding the tools cannot read. */
@@ -59,7 +59,8 @@ export interface DocumentSource {
 
 const namedOf = (source: DocumentSource) =>
     source.label === source.file ? source.file : `${source.label} ${source.file}`;
-const refuse = (source: DocumentSource, what: string) =>
+/** A UsageError naming the file, what is wrong with it, and the command that writes it right. */
+export const refuse = (source: DocumentSource, what: string) =>
     new UsageError(`${namedOf(source)} ${what}; write it with \`${source.command}\``);
 
 /** Reads a file (`-` for standard input) as JSON, whatever its encoding. */
@@ -79,14 +80,15 @@ export function readJsonDocument(source: DocumentSource): unknown {
     } catch (error) {
         if (/^\s*(apiVersion|kind|items|metadata|name|id):/m.test(text))
             throw refuse(source, "is YAML (-o yaml), not JSON (-o json)");
-        if (/^\s*(Name|Address|NAME)\s{2,}/m.test(text))
+        // az's and kubectl's tables: a header of known names, or az's rule of dashes under any header.
+        if (/^\s*(Name|Address|NAME)\s{2,}/m.test(text) || /^\s*-{3,}(?:\s+-{3,})+\s*$/m.test(text))
             throw refuse(source, "is a table (-o table), not JSON (-o json)");
         throw refuse(source, `is not JSON (${(error as Error).message.split("\n")[0]})`);
     }
 }
 
 /** The items of one object, a list, or an `az rest` page `{"value": [...]}`. */
-function itemsOf(document: unknown): unknown[] {
+export function itemsOf(document: unknown): unknown[] {
     if (Array.isArray(document)) return document;
     if (
         isObject(document) &&

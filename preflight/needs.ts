@@ -1,0 +1,115 @@
+/**
+ * What the stack asks of the subscription, from its validated config and the address plan's
+ * peakNodes (the same code the program and the policy pack use): the clusters and their pools at
+ * their peak, the resource providers behind the resources the program declares, the names it
+ * creates and the scope of its role assignments. Pure.
+ */
+import { peakNodes } from "../addressPlan";
+import type { StackConfig } from "../config";
+
+/** One node pool at its peak: the autoscaler's maximum, or its fixed count. */
+export interface PoolPeak {
+    readonly pool: string;
+    readonly vmSize: string;
+    readonly nodes: number;
+    /** The config key that sets the size, for fixes. */
+    readonly sizeKey: string;
+}
+
+export interface ClusterPeak {
+    readonly clusterName: string;
+    readonly pools: readonly PoolPeak[];
+    /** Extra nodes during an upgrade (peakNodes' total beyond the pools). */
+    readonly surgeNodes: number;
+}
+
+export interface RequiredProvider {
+    readonly namespace: string;
+    readonly why: string;
+}
+
+export interface StackNeeds {
+    readonly stack: string;
+    readonly location: string;
+    /** azure-native:subscriptionId, when the stack pins one. */
+    readonly subscriptionId?: string;
+    readonly resourceGroupName: string;
+    readonly clusters: readonly ClusterPeak[];
+    /** Availability zones every pool spreads over; empty = none. */
+    readonly zones: readonly string[];
+    readonly providers: readonly RequiredProvider[];
+    /** Entra ID: kubelogin signs the Kubernetes provider in, and the deployer becomes cluster admin. */
+    readonly entra: boolean;
+}
+
+/** The main cluster's pools and the Azure CNI cluster's, each at its peak, with peakNodes' surge. */
+export function clusterPeaks(config: StackConfig): ClusterPeak[] {
+    const { userPool } = config.posture;
+    const main = peakNodes({
+        nodeCount: config.nodeCount,
+        autoscaleMaxCount: config.posture.autoscaleMaxCount,
+        userPoolNodeCount: userPool?.nodeCount,
+        userPoolAutoscaleMaxCount: userPool?.autoscaleMaxCount,
+    });
+    const clusters: ClusterPeak[] = [
+        {
+            clusterName: config.clusterName,
+            pools: [
+                { pool: "system", vmSize: config.nodeVmSize, nodes: main.system, sizeKey: "nodeVmSize" },
+                ...(userPool && main.user > 0
+                    ? [{ pool: "user", vmSize: userPool.vmSize, nodes: main.user, sizeKey: "userPoolVmSize" }]
+                    : []),
+            ],
+            surgeNodes: main.total - main.system - main.user,
+        },
+    ];
+    if (config.azureCniCluster) {
+        // index.ts gives the Azure CNI cluster the shared nodeVmSize and no autoscaler or user pool.
+        const second = peakNodes({ nodeCount: config.azureCniNodeCount });
+        clusters.push({
+            clusterName: config.azureCniClusterName,
+            pools: [{ pool: "system", vmSize: config.nodeVmSize, nodes: second.system, sizeKey: "nodeVmSize" }],
+            surgeNodes: second.total - second.system - second.user,
+        });
+    }
+    return clusters;
+}
+
+/**
+ * The resource providers the stack's resources need registered. Microsoft.Resources and
+ * Microsoft.Authorization are registered in every subscription; Microsoft.Compute serves the
+ * nodes, which AKS creates as scale sets the program never declares (tests hold this list to the
+ * types the program declares under each config).
+ */
+export function requiredProviders(config: StackConfig): RequiredProvider[] {
+    const { monitoring, azurePolicy } = config.posture;
+    return [
+        { namespace: "Microsoft.ContainerService", why: "the AKS cluster" },
+        { namespace: "Microsoft.Network", why: "the VNet, subnets and route table" },
+        { namespace: "Microsoft.ManagedIdentity", why: "the cluster's identity" },
+        { namespace: "Microsoft.Compute", why: "the nodes (AKS's scale sets)" },
+        ...(monitoring && !monitoring.workspaceId
+            ? [{ namespace: "Microsoft.OperationalInsights", why: "the Log Analytics workspace (monitoring)" }]
+            : []),
+        ...(monitoring ? [{ namespace: "Microsoft.Insights", why: "the data collection rule (monitoring)" }] : []),
+        ...(azurePolicy ? [{ namespace: "Microsoft.PolicyInsights", why: "the Azure Policy add-on" }] : []),
+    ];
+}
+
+export function stackNeeds(stack: string, config: StackConfig, subscriptionId?: string): StackNeeds {
+    return {
+        stack,
+        location: config.location,
+        subscriptionId: subscriptionId?.trim() || undefined,
+        resourceGroupName: config.resourceGroupName,
+        clusters: clusterPeaks(config),
+        zones: config.posture.zones,
+        providers: requiredProviders(config),
+        entra: config.clusterAccess === "entra",
+    };
+}
+
+/** The scope of the program's role assignments (all inside the resource group) and its parents. */
+export function resourceGroupScope(subscriptionId: string, resourceGroupName: string): string {
+    return `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroupName}`;
+}
