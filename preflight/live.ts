@@ -51,6 +51,12 @@ export function isReadOnly(argv: readonly string[]): boolean {
 /** The leading words of each saved file's command, split as the shell would (no quoting in them). */
 const wordsOf = (command: string) => command.split(" ");
 
+/** A command's name without its options: "az role assignment list". */
+function commandWords(argv: readonly string[]): string {
+    const firstOption = argv.findIndex((word) => word.startsWith("-"));
+    return (firstOption < 0 ? argv : argv.slice(0, firstOption)).join(" ");
+}
+
 interface Output {
     readonly argv: readonly string[];
     readonly stdout: Evidence<string>;
@@ -84,7 +90,7 @@ export function runReadOnly(argv: readonly string[], cwd = REPO_ROOT): Promise<O
                     stdout: missing(
                         notInstalled
                             ? `\`${command}\` is not installed or not on PATH`
-                            : `\`${argv.slice(0, 3).join(" ")}\` failed: ${said ?? error.message.split("\n")[0]}`,
+                            : `\`${commandWords(argv)}\` failed: ${said ?? error.message.split("\n")[0]}`,
                     ),
                 });
             },
