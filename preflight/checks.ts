@@ -18,7 +18,7 @@ import type {
     VmSku,
 } from "./documents";
 import type { StackNeeds } from "./needs";
-import { AssignmentListing, rightsChecks } from "./rights";
+import { AssignmentListing, clusterAdminCheck, rightsChecks } from "./rights";
 import { locationCheck, providersCheck, subscriptionCheck } from "./subscription";
 import { nameChecks, resourceGroupIsTheStacks } from "./taken";
 import { CheckResult, Evidence, Verdict } from "./verdicts";
@@ -50,6 +50,7 @@ export function preflightChecks(needs: StackNeeds, gathered: Gathered): CheckRes
             needs.resourceGroupName,
             resourceGroupIsTheStacks(needs, names),
         ),
+        ...(needs.entra ? [clusterAdminCheck(gathered.roleAssignments, needs.clusterAdmins)] : []),
         providersCheck(gathered.providers, needs),
         ...quotaChecks(gathered.skus, gathered.usage, needs),
         ...vmSizeChecks(gathered.skus, needs),

@@ -35,6 +35,10 @@ export interface RoleAssignment {
     readonly scope: string;
     /** User, Group, ServicePrincipal; absent in some older outputs. */
     readonly principalType?: string;
+    /** The Entra object id of whom the role is assigned to. */
+    readonly principalId?: string;
+    /** az's addition: a user's name, a group's display name. */
+    readonly principalName?: string;
     /** An ABAC condition that narrows the role, or undefined. */
     readonly condition?: string;
 }
@@ -197,6 +201,8 @@ export function parseRoleAssignments(document: unknown, source: DocumentSource):
             roleName: stringOf(item.roleDefinitionName),
             scope,
             principalType: stringOf(item.principalType),
+            principalId: stringOf(item.principalId),
+            principalName: stringOf(item.principalName),
             condition: condition && condition.trim() !== "" ? condition : undefined,
         };
     });

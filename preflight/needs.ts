@@ -40,6 +40,8 @@ export interface StackNeeds {
     readonly providers: readonly RequiredProvider[];
     /** Entra ID: kubelogin signs the Kubernetes provider in, and the deployer becomes cluster admin. */
     readonly entra: boolean;
+    /** Entra object ids made RBAC Cluster Admin; empty = whoever deploys. */
+    readonly clusterAdmins: readonly string[];
 }
 
 /** The main cluster's pools and the Azure CNI cluster's, each at its peak, with peakNodes' surge. */
@@ -106,6 +108,7 @@ export function stackNeeds(stack: string, config: StackConfig, subscriptionId?: 
         zones: config.posture.zones,
         providers: requiredProviders(config),
         entra: config.clusterAccess === "entra",
+        clusterAdmins: config.clusterAdmins,
     };
 }
 

@@ -165,3 +165,34 @@ export function rightsChecks(
         judgeRight(assign, listing, subscription, resourceGroupName),
     ];
 }
+
+/**
+ * With Entra ID the Kubernetes provider deploys the workloads as whoever runs `pulumi up`
+ * (kubelogin, az login's account), and Kubernetes lets it only as an RBAC Cluster Admin: the
+ * deployer by default, or the clusterAdmins when they are set (cluster.ts). Who the deployer is
+ * shows in the listing (the principalId of their own assignments), and so do the groups that hold
+ * roles; a group holding none does not show, so a deployer not found among the admins is CANNOT TELL.
+ */
+export function clusterAdminCheck(listing: Evidence<AssignmentListing>, clusterAdmins: readonly string[]): CheckResult {
+    const check = "you administer the cluster (clusterAdmins)";
+    const source = SOURCES.aksAzureRbac;
+    if (clusterAdmins.length === 0)
+        return pass(check, "clusterAdmins is empty: whoever runs pulumi up becomes RBAC Cluster Admin", source);
+    const add = `pulumi config set --path 'clusterAdmins[${clusterAdmins.length}]' "$(az ad signed-in-user show --query id -o tsv)" (a service principal: az ad sp show --id CLIENT_ID --query id -o tsv)`;
+    if (!listing.ok) return cannotTell(check, `no role assignments to read: ${listing.reason}`, add, source);
+    const admin = (id: string | undefined) =>
+        id !== undefined && clusterAdmins.some((candidate) => sameName(candidate, id));
+    const own = listing.value.assignments.filter((assignment) => assignment.principalType !== "Group");
+    const groups = listing.value.assignments.filter((assignment) => assignment.principalType === "Group");
+    const you = own.find((assignment) => assignment.principalId)?.principalId;
+    if (admin(you)) return pass(check, `your object id ${you} is in clusterAdmins`, source);
+    const viaGroup = groups.find((assignment) => admin(assignment.principalId));
+    if (viaGroup)
+        return pass(check, `your group ${viaGroup.principalName ?? viaGroup.principalId} is in clusterAdmins`, source);
+    return cannotTell(
+        check,
+        `${you ? `your object id ${you} is` : "you are"} not in clusterAdmins (${clusterAdmins.join(", ")}), nor a group the listing shows; unless one of them holds you, Kubernetes refuses the provider (403) when it deploys nginx`,
+        add,
+        source,
+    );
+}

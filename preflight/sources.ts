@@ -7,6 +7,8 @@ export const SOURCES = Object.freeze({
     pulumiInstall: "https://www.pulumi.com/docs/iac/download-install/",
     pulumiLogin: "https://www.pulumi.com/docs/iac/cli/commands/pulumi_login/",
     kubelogin: "https://learn.microsoft.com/azure/aks/kubelogin-authentication",
+    /** Azure RBAC for Kubernetes: who may do what in the cluster is an Azure role assignment on it. */
+    aksAzureRbac: "https://learn.microsoft.com/azure/aks/manage-azure-rbac",
     azLogin: "https://learn.microsoft.com/cli/azure/authenticate-azure-cli",
     subscriptionStates: "https://learn.microsoft.com/azure/cost-management-billing/manage/subscription-states",
     aksRegions: "https://learn.microsoft.com/azure/aks/quotas-skus-regions",

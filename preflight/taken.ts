@@ -77,7 +77,7 @@ export function nameChecks(needs: StackNeeds, evidence: NameEvidence): CheckResu
             return cannotTell(
                 check,
                 `${groupName} exists and its clusters could not be listed: ${evidence.clusters.reason}`,
-                `az aks list -g ${groupName} -o json`,
+                `list the group's clusters (az aks list -g ${groupName} -o json > clusters.json with --from) and run again`,
                 source,
             );
         const taken = evidence.clusters.value.find((cluster) => sameName(cluster.name, clusterName));

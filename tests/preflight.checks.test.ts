@@ -9,7 +9,7 @@ import { roleAssignmentCondition } from "../deployment/identities";
 import { quotaChecks, vmSizeChecks } from "../preflight/capacity";
 import type { RoleAssignment, Usage, VmSku } from "../preflight/documents";
 import { clusterPeaks, requiredProviders, StackNeeds, stackNeeds } from "../preflight/needs";
-import { listingOf, rightsChecks } from "../preflight/rights";
+import { clusterAdminCheck, listingOf, rightsChecks } from "../preflight/rights";
 import { subscriptionCheck } from "../preflight/subscription";
 import { known, missing } from "../preflight/verdicts";
 import { workstationChecks } from "../preflight/workstation";
@@ -108,6 +108,38 @@ describe("the rights the deployer needs", () => {
             false,
         );
         expect(checks[1].detail).toBe(`Owner at ${SUB_SCOPE} (through a group)`);
+    });
+
+    test("clusterAdmins: empty is the deployer; set, it must hold you or a group of yours the listing shows", () => {
+        const you = "5c6d7e8f-1a2b-4c3d-9e4f-5a6b7c8d9e0f";
+        const yourGroup = "2a4c6e8f-0b1d-4e3f-a5b7-c9d1e3f5a7b9";
+        const listing = known(
+            listingOf([
+                assignment(AZURE_ROLES.contributor, SUB_SCOPE, { principalId: you }),
+                assignment(AZURE_ROLES.reader, SUB_SCOPE, {
+                    principalId: yourGroup,
+                    principalType: "Group",
+                    principalName: "aks-admins",
+                }),
+            ]),
+        );
+        const verdict = (admins: string[]) => {
+            const check = clusterAdminCheck(listing, admins);
+            return [check.verdict, check.detail];
+        };
+        expect(verdict([])[0]).toBe("PASS");
+        expect(verdict([you.toUpperCase()])).toEqual(["PASS", `your object id ${you} is in clusterAdmins`]);
+        expect(verdict(["0d1e2f3a-4b5c-4d6e-8f7a-9b0c1d2e3f4a", yourGroup])).toEqual([
+            "PASS",
+            "your group aks-admins is in clusterAdmins",
+        ]);
+        expect(verdict(["0d1e2f3a-4b5c-4d6e-8f7a-9b0c1d2e3f4a"])).toEqual([
+            "CANNOT TELL",
+            `your object id ${you} is not in clusterAdmins (0d1e2f3a-4b5c-4d6e-8f7a-9b0c1d2e3f4a), nor a group the listing shows; unless one of them holds you, Kubernetes refuses the provider (403) when it deploys nginx`,
+        ]);
+        expect(clusterAdminCheck(listing, ["0d1e2f3a-4b5c-4d6e-8f7a-9b0c1d2e3f4a"]).fix).toBe(
+            `pulumi config set --path 'clusterAdmins[1]' "$(az ad signed-in-user show --query id -o tsv)" (a service principal: az ad sp show --id CLIENT_ID --query id -o tsv)`,
+        );
     });
 
     test("no listing at all cannot tell, with the reason", () => {

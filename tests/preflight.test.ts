@@ -21,6 +21,7 @@ describe("the healthy subscription", () => {
             "location eastus",
             "right to create the resources",
             "right to write role assignments",
+            "you administer the cluster (clusterAdmins)",
             "resource providers registered",
             "vCPU quota, regional (eastus)",
             "vCPU quota, standardDSv5Family",
@@ -150,7 +151,7 @@ describe("CANNOT TELL and the exit code", () => {
             "  why: https://learn.microsoft.com/azure/role-based-access-control/role-assignments-list-cli",
         );
         expect(run.stdout.trim().split("\n").pop()).toBe(
-            "9 passed, 0 failed, 1 cannot tell (exit 1: check them by hand, then --accept-unknown)",
+            "10 passed, 0 failed, 1 cannot tell (exit 1: check them by hand, then --accept-unknown)",
         );
     });
 });
@@ -250,5 +251,28 @@ describe("the encodings and shapes a saved folder comes in", () => {
         expect(detailOf(run.checks, "vCPU quota, standardDSv5Family")).toBe(
             "needs 8 (3 system x 2 + 1 surge x 2), used 4, limit 20: 8 to spare",
         );
+    });
+});
+
+describe("--help, for the tool and its benchmark", () => {
+    test("preflight --help lists every file of a saved folder and the command that writes it, and exits 0", async () => {
+        const { runInProcess } = await import("../cli/shell");
+        const { main } = await import("../preflight/cli");
+        const help = await runInProcess("preflight", main, ["--help"]);
+        expect(help.code).toBe(0);
+        for (const line of [
+            "account.json           az account show -o json",
+            "usage.json             az vm list-usage -l LOCATION -o json",
+            "skus.json              az vm list-skus -l LOCATION --resource-type virtualMachines --all -o json",
+            "stack.json             pulumi stack export --stack STACK",
+        ])
+            expect(help.stdout).toContain(line);
+    });
+    test("preflight:bench --help exits 0 and a bad --runs is unusable input", async () => {
+        const { runInProcess } = await import("../cli/shell");
+        const { benchMain } = await import("../preflight/bench");
+        expect((await runInProcess("preflight:bench", benchMain, ["--help"])).code).toBe(0);
+        const bad = await runInProcess("preflight:bench", benchMain, ["--runs", "0"]);
+        expect([bad.code, bad.stderr]).toEqual([2, "preflight:bench: --runs 0: use 1 to 100"]);
     });
 });
