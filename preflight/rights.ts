@@ -78,6 +78,7 @@ function judgeRight(
 ): CheckResult {
     const source = SOURCES.roleAssignmentRights;
     const roleNames = spec.roles.map((role) => role.name).join(", ");
+    const where = spec.scopes === "subscription" ? "the subscription" : `resource group ${resourceGroupName}`;
     if (!listing.ok) return cannotTell(spec.check, `no role assignments to read: ${listing.reason}`, spec.fix, source);
     const scopeFits = (scope: string) =>
         covers(scope, subscriptionId, resourceGroupName) &&
@@ -116,20 +117,20 @@ function judgeRight(
     if (unknownRoles.length > 0)
         return cannotTell(
             spec.check,
-            `none of ${roleNames} applies here; ${unknownRoles.join(", ")} may (a role preflight does not know)`,
+            `none of ${roleNames} applies to ${where}; ${unknownRoles.join(", ")} may (a role preflight does not know)`,
             `check that ${unknownRoles.join(", ")} lets you ${spec.what} (az role definition list -n "NAME"), or ${spec.fix}`,
             SOURCES.privilegedRoles,
         );
     if (!listing.value.groupsIncluded)
         return cannotTell(
             spec.check,
-            `none of ${roleNames} is assigned to you at the subscription or the resource group; one could come through a group the listing does not show`,
+            `none of ${roleNames} is assigned to you on ${where}; one could come through a group the listing does not show`,
             `list with --include-groups (az role assignment list --assignee ME --all --include-inherited --include-groups -o json), or ${spec.fix}`,
             SOURCES.listAssignments,
         );
     return fail(
         spec.check,
-        `none of ${roleNames} applies to the resource group (${applying.length === 0 ? "no role at all" : [...new Set(applying.map(nameOf))].join(", ")}), groups included; a role eligible in Privileged Identity Management counts only once activated`,
+        `none of ${roleNames} applies to ${where} (${applying.length === 0 ? "no role at all" : [...new Set(applying.map(nameOf))].join(", ")}), groups included; a role eligible in Privileged Identity Management counts only once activated`,
         spec.fix,
         source,
     );

@@ -87,7 +87,7 @@ describe("the rights the deployer needs", () => {
         const checks = rightsChecks(known(listingOf([custom, groupsListed])), SUBSCRIPTION, "NetworkLab", false);
         expect(checks.map((check) => check.verdict)).toEqual(["CANNOT TELL", "CANNOT TELL"]);
         expect(checks[1].detail).toBe(
-            "none of Owner, User Access Administrator, Role Based Access Control Administrator applies here; Platform Deployer may (a role preflight does not know)",
+            "none of Owner, User Access Administrator, Role Based Access Control Administrator applies to resource group NetworkLab; Platform Deployer may (a role preflight does not know)",
         );
     });
 

@@ -118,7 +118,7 @@ describe("each case fails the check it breaks, and only that one", () => {
             "exists, and stack dev holds it in its state",
         );
         expect(await say("no-right-to-assign", "right to write role assignments")).toMatch(
-            /^none of Owner, User Access Administrator, Role Based Access Control Administrator applies to the resource group \(Contributor\), groups included/,
+            /^none of Owner, User Access Administrator, Role Based Access Control Administrator applies to resource group NetworkLab \(Contributor\), groups included/,
         );
     });
 });
