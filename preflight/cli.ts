@@ -9,6 +9,7 @@ import { rawStackConfig, validatedStackConfig } from "../stackFiles";
 import { exitCodeOf, formatReport, Gathered, preflightChecks } from "./checks";
 import {
     CommandNames,
+    commandNamesOf,
     OPTIONAL_FILES,
     parseClusters,
     parseStackState,
@@ -46,11 +47,7 @@ Live mode runs az, pulumi and kubelogin as you, read-only. Exit 0 when every che
 one fails or cannot tell (unless --accept-unknown), 2 when the input cannot be used.`;
 
 function gatherSaved(dir: string, needs: StackNeeds): Gathered {
-    const names: CommandNames = {
-        location: needs.location,
-        resourceGroup: needs.resourceGroupName,
-        stack: needs.stack,
-    };
+    const names = commandNamesOf(needs);
     const documents = readSavedDocuments(dir, names);
     const state = readOptionalDocument(dir, "stack", names, parseStackState);
     const clusters = readOptionalDocument(dir, "clusters", names, parseClusters);

@@ -110,24 +110,45 @@ export interface CommandNames {
     readonly stack: string;
     /** `az role assignment list --assignee`: account.json's user.name; a placeholder before it is known. */
     readonly assignee?: string;
+    /** The subscription the stack pins (azure-native:subscriptionId): az is asked about it, not its default. */
+    readonly subscription?: string;
 }
+
+/** The names of a stack's needs, as the commands take them. */
+export const commandNamesOf = (needs: {
+    readonly location: string;
+    readonly resourceGroupName: string;
+    readonly stack: string;
+    readonly subscriptionId?: string;
+}): CommandNames => ({
+    location: needs.location,
+    resourceGroup: needs.resourceGroupName,
+    stack: needs.stack,
+    subscription: needs.subscriptionId,
+});
+
+/** `--subscription ID` when the stack pins one: azure-native deploys there whatever az's default is. */
+const pinned = (names: CommandNames) => (names.subscription ? ` --subscription ${names.subscription}` : "");
 
 /** The files of a saved folder, and the command that writes each (bash and PowerShell alike). */
 export const PREFLIGHT_FILES = Object.freeze({
-    account: { file: "account.json", command: () => "az account show -o json" },
+    account: { file: "account.json", command: (names: CommandNames) => `az account show${pinned(names)} -o json` },
     roleAssignments: {
         file: "role-assignments.json",
         command: (names: CommandNames) =>
-            `az role assignment list --assignee ${names.assignee ?? "<your user name or client id>"} --all --include-inherited --include-groups -o json`,
+            `az role assignment list --assignee ${names.assignee ?? "<your user name or client id>"} --all --include-inherited --include-groups${pinned(names)} -o json`,
     },
-    usage: { file: "usage.json", command: (names: CommandNames) => `az vm list-usage -l ${names.location} -o json` },
+    usage: {
+        file: "usage.json",
+        command: (names: CommandNames) => `az vm list-usage -l ${names.location}${pinned(names)} -o json`,
+    },
     skus: {
         file: "skus.json",
         command: (names: CommandNames) =>
-            `az vm list-skus -l ${names.location} --resource-type virtualMachines --all -o json`,
+            `az vm list-skus -l ${names.location} --resource-type virtualMachines --all${pinned(names)} -o json`,
     },
-    providers: { file: "providers.json", command: () => "az provider list -o json" },
-    groups: { file: "groups.json", command: () => "az group list -o json" },
+    providers: { file: "providers.json", command: (names: CommandNames) => `az provider list${pinned(names)} -o json` },
+    groups: { file: "groups.json", command: (names: CommandNames) => `az group list${pinned(names)} -o json` },
 });
 
 /** Optional files: without them some checks cannot tell. */
@@ -135,7 +156,7 @@ export const OPTIONAL_FILES = Object.freeze({
     stack: { file: "stack.json", command: (names: CommandNames) => `pulumi stack export --stack ${names.stack}` },
     clusters: {
         file: "clusters.json",
-        command: (names: CommandNames) => `az aks list -g ${names.resourceGroup} -o json`,
+        command: (names: CommandNames) => `az aks list -g ${names.resourceGroup}${pinned(names)} -o json`,
     },
 });
 

@@ -14,6 +14,7 @@ import { REPO_ROOT } from "../stackFiles";
 import type { Gathered } from "./checks";
 import {
     CommandNames,
+    commandNamesOf,
     OPTIONAL_FILES,
     parseAccount,
     parseClusters,
@@ -120,26 +121,20 @@ export interface LiveRun {
 
 /** Everything the checks need, from the live subscription and this machine. Commands run in parallel. */
 export async function gatherLive(needs: StackNeeds): Promise<LiveRun> {
-    const names: CommandNames = {
-        location: needs.location,
-        resourceGroup: needs.resourceGroupName,
-        stack: needs.stack,
-    };
+    const names = commandNamesOf(needs);
     const command = (key: keyof typeof PREFLIGHT_FILES) => wordsOf(PREFLIGHT_FILES[key].command(names));
     const [account, usage, skus, providers, groups, state, pulumiVersion, pulumiUser, kubelogin] = await Promise.all([
         runReadOnly(command("account")),
         runReadOnly(command("usage")),
         runReadOnly(command("skus")),
         // Only the two fields the check reads: the full list runs to megabytes of resource types.
-        runReadOnly([
-            "az",
-            "provider",
-            "list",
-            "--query",
-            "[].{namespace:namespace,registrationState:registrationState}",
-            "-o",
-            "json",
-        ]),
+        runReadOnly(
+            command("providers").flatMap((word) =>
+                word === "-o"
+                    ? ["--query", "[].{namespace:namespace,registrationState:registrationState}", word]
+                    : [word],
+            ),
+        ),
         runReadOnly(command("groups")),
         runReadOnly(wordsOf(OPTIONAL_FILES.stack.command(names))),
         runReadOnly(["pulumi", "version"]),

@@ -19,11 +19,13 @@ export function subscriptionCheck(account: Evidence<Account>, needs: StackNeeds)
         );
     const { subscriptionId, subscriptionName, state } = account.value;
     const named = `${subscriptionName} (${subscriptionId})`;
+    // azure-native deploys to the subscription the stack pins, whatever az's default is; live mode asks
+    // az about that one (--subscription), so another here means files saved for another subscription.
     if (needs.subscriptionId && !sameName(needs.subscriptionId, subscriptionId))
         return fail(
             check,
-            `az uses ${named}, and stack ${needs.stack} sets azure-native:subscriptionId ${needs.subscriptionId}`,
-            `az account set -s ${needs.subscriptionId}, then run preflight again`,
+            `the answers are for ${named}, and stack ${needs.stack} deploys to ${needs.subscriptionId} (azure-native:subscriptionId)`,
+            `save the files with --subscription ${needs.subscriptionId} (or az account set -s ${needs.subscriptionId} first)`,
             SOURCES.azLogin,
         );
     // Only an Enabled subscription can create resources; Warned, PastDue and Disabled ones cannot, or not for long.

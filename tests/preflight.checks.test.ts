@@ -293,12 +293,12 @@ describe("the subscription and the workstation", () => {
     };
     const needs: StackNeeds = stackNeeds("dev", validatedStackConfig("dev"), "aaaaaaaa-0000-4000-8000-000000000000");
 
-    test("a stack that pins azure-native:subscriptionId fails on another subscription, naming both", () => {
+    test("a stack that pins azure-native:subscriptionId fails on answers for another subscription, naming both", () => {
         const check = subscriptionCheck(known(account), needs);
         expect([check.verdict, check.detail, check.fix]).toEqual([
             "FAIL",
-            `az uses Platform Lab (${SUBSCRIPTION}), and stack dev sets azure-native:subscriptionId aaaaaaaa-0000-4000-8000-000000000000`,
-            "az account set -s aaaaaaaa-0000-4000-8000-000000000000, then run preflight again",
+            `the answers are for Platform Lab (${SUBSCRIPTION}), and stack dev deploys to aaaaaaaa-0000-4000-8000-000000000000 (azure-native:subscriptionId)`,
+            "save the files with --subscription aaaaaaaa-0000-4000-8000-000000000000 (or az account set -s aaaaaaaa-0000-4000-8000-000000000000 first)",
         ]);
         expect(
             subscriptionCheck(known(account), { ...needs, subscriptionId: SUBSCRIPTION.toUpperCase() }).verdict,

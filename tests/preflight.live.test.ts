@@ -164,6 +164,18 @@ test("--save writes a folder --from reads to the same verdicts; the state keeps 
     }
 });
 
+test("a stack pinned to a subscription (ARM_SUBSCRIPTION_ID here) asks az about that one in every call", async () => {
+    const pinned = "3f2c8a10-5b7e-4d21-9c4a-7e1d2b3c4d5e";
+    const run = await live(savedFolder(), [], { ARM_SUBSCRIPTION_ID: pinned });
+    expect([run.code, notPassing(run.checks)]).toEqual([0, {}]);
+    const azCalls = run.calls.filter((call) => call.startsWith("az "));
+    expect(azCalls).toHaveLength(6);
+    for (const call of azCalls) expect([call, call.includes(` --subscription ${pinned} `)]).toEqual([call, true]);
+    // Another subscription than the one az answers for is named, with the fix.
+    const other = await live(savedFolder(), [], { ARM_SUBSCRIPTION_ID: "aaaaaaaa-0000-4000-8000-000000000000" });
+    expect(notPassing(other.checks)).toEqual({ subscription: "FAIL" });
+});
+
 test("signed out of az: that check fails, the subscription's cannot tell, and nothing crashes", async () => {
     const run = await live(savedFolder(), [], { PREFLIGHT_FAKE_SIGNED_OUT: "1" });
     expect(run.code).toBe(1);
