@@ -17,20 +17,23 @@ import { NETWORK_PLUGINS, NetworkPluginName, NetworkPluginSpec } from "./address
 import { apiServerOf, entraKubeconfig } from "./kubeconfig";
 import { AZURE_ROLES, ClusterAccess, COMPONENT_TYPES } from "./names";
 import {
-    IMAGE_CLEANER_INTERVAL_HOURS,
+    ClusterPosture,
+    networkPolicyFields,
+    poolScaling,
+    postureClusterInputs,
+    posturePoolInputs,
+} from "./clusterPosture";
+import {
     MAINTENANCE_CONFIG_NAMES,
-    MaintenanceWindow,
     NetworkPolicy,
-    NodeOsUpgradeChannel,
-    OsDiskType,
     POD_SECURITY_BASELINE_INITIATIVE,
-    POSTURE_TAG,
-    PRODUCTION_POSTURE,
-    SkuTier,
     SYSTEM_POOL_TAINT,
-    UpgradeChannel,
     USER_POOL_NAME,
 } from "./posture";
+
+// The posture's inputs live in clusterPosture.ts; the cluster's API names them from here too.
+export { networkPolicyFields, poolScaling, postureClusterInputs, posturePoolInputs };
+export type { ClusterPosture };
 
 /** Built-in role "Network Contributor". */
 export const NETWORK_CONTRIBUTOR_ROLE_ID = AZURE_ROLES.networkContributor.id;
@@ -88,31 +91,6 @@ export interface ClusterArgs {
     readonly adminGrantPropagationWait: string;
     /** The production posture; every field unset or off adds no input (the tutorial's cluster). */
     readonly posture?: ClusterPosture;
-}
-
-/** The production settings of one cluster (config.ts PostureConfig, resolved for this cluster). */
-export interface ClusterPosture {
-    /** Tags the cluster for the policy pack's production rules. */
-    readonly production?: boolean;
-    readonly skuTier?: SkuTier;
-    /** The system pool autoscales from nodeCount to this. */
-    readonly autoscaleMaxCount?: number;
-    readonly zones?: readonly string[];
-    readonly upgradeChannel?: UpgradeChannel;
-    readonly nodeOsUpgradeChannel?: NodeOsUpgradeChannel;
-    /** Both AKS schedules (aksManagedAutoUpgradeSchedule, aksManagedNodeOSUpgradeSchedule) use it. */
-    readonly maintenanceWindow?: MaintenanceWindow;
-    /** A separate AgentPool (mode User); the system pool is tainted CriticalAddonsOnly only with it. */
-    readonly userPool?: { readonly nodeCount: number; readonly vmSize: string; readonly autoscaleMaxCount?: number };
-    readonly osDiskType?: OsDiskType;
-    /** Declared: never ignored, so a change shows as the replacement it is. */
-    readonly networkPolicy?: NetworkPolicy;
-    /** Container insights into this Log Analytics workspace. */
-    readonly monitoringWorkspaceId?: pulumi.Input<string>;
-    readonly workloadIdentity?: boolean;
-    readonly imageCleaner?: boolean;
-    readonly azurePolicy?: boolean;
-    readonly apiServerAuthorizedIps?: readonly string[];
 }
 
 /** AKS DNS prefix from the cluster name: letters, digits and '-', at most 54, ending alphanumeric. */
@@ -216,85 +194,6 @@ export function ignoredNetworkProfileFields(networkPolicy?: NetworkPolicy): stri
             : [],
     );
     return NETWORK_PROFILE_FIELDS_AKS_SETS.filter((field) => !declared.has(field));
-}
-
-/** The networkProfile fields a declared networkPolicy adds: cilium is both a policy and a dataplane. */
-export function networkPolicyFields(networkPolicy?: NetworkPolicy): {
-    networkPolicy?: NetworkPolicy;
-    networkDataplane?: "cilium";
-} {
-    if (!networkPolicy) return {};
-    return {
-        networkPolicy,
-        ...(networkPolicy === "cilium" ? { networkDataplane: containerservice.NetworkDataplane.Cilium } : {}),
-    };
-}
-
-/** A pool's size: a fixed count, or an autoscaler from that count to its maximum (count then drifts: ignored). */
-export function poolScaling(
-    nodeCount: number,
-    autoscaleMaxCount?: number,
-): Pick<containerservice.AgentPoolArgs, "count" | "enableAutoScaling" | "minCount" | "maxCount"> {
-    return autoscaleMaxCount
-        ? { count: nodeCount, enableAutoScaling: true, minCount: nodeCount, maxCount: autoscaleMaxCount }
-        : { count: nodeCount };
-}
-
-/** The cluster-level inputs of the posture; each absent when unset, so the tutorial's cluster gets none. */
-export function postureClusterInputs(posture: ClusterPosture = {}): Partial<containerservice.ManagedClusterArgs> {
-    const securityProfile = {
-        ...(posture.workloadIdentity ? { workloadIdentity: { enabled: true } } : {}),
-        ...(posture.imageCleaner
-            ? { imageCleaner: { enabled: true, intervalHours: IMAGE_CLEANER_INTERVAL_HOURS } }
-            : {}),
-    };
-    const addonProfiles = {
-        ...(posture.monitoringWorkspaceId
-            ? {
-                  // Container insights with managed-identity authentication; the data collection rule
-                  // and its association (below) tell the agent what to send where.
-                  omsagent: {
-                      enabled: true,
-                      config: { logAnalyticsWorkspaceResourceID: posture.monitoringWorkspaceId, useAADAuth: "true" },
-                  },
-              }
-            : {}),
-        ...(posture.azurePolicy ? { azurepolicy: { enabled: true } } : {}),
-    };
-    const channels = {
-        ...(posture.upgradeChannel ? { upgradeChannel: posture.upgradeChannel } : {}),
-        ...(posture.nodeOsUpgradeChannel ? { nodeOSUpgradeChannel: posture.nodeOsUpgradeChannel } : {}),
-    };
-    return {
-        ...(posture.skuTier
-            ? {
-                  sku: { name: containerservice.ManagedClusterSKUName.Base, tier: posture.skuTier },
-                  // Premium's long-term support is a support plan too; leaving Premium sets it back.
-                  supportPlan:
-                      posture.skuTier === "Premium"
-                          ? containerservice.KubernetesSupportPlan.AKSLongTermSupport
-                          : containerservice.KubernetesSupportPlan.KubernetesOfficial,
-              }
-            : {}),
-        ...(Object.keys(channels).length > 0 ? { autoUpgradeProfile: channels } : {}),
-        ...(posture.workloadIdentity ? { oidcIssuerProfile: { enabled: true } } : {}),
-        ...(Object.keys(securityProfile).length > 0 ? { securityProfile } : {}),
-        ...(Object.keys(addonProfiles).length > 0 ? { addonProfiles } : {}),
-        ...(posture.apiServerAuthorizedIps?.length
-            ? { apiServerAccessProfile: { authorizedIPRanges: [...posture.apiServerAuthorizedIps] } }
-            : {}),
-        ...(posture.production ? { tags: { [POSTURE_TAG]: PRODUCTION_POSTURE } } : {}),
-    };
-}
-
-/** The pool-level inputs both pools share: zones and the OS disk type, each absent when unset. */
-export function posturePoolInputs(
-    posture: ClusterPosture = {},
-): Pick<containerservice.AgentPoolArgs, "availabilityZones" | "osDiskType"> {
-    return {
-        ...(posture.zones?.length ? { availabilityZones: [...posture.zones] } : {}),
-        ...(posture.osDiskType ? { osDiskType: posture.osDiskType } : {}),
-    };
 }
 
 export class Cluster extends pulumi.ComponentResource {

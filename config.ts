@@ -456,6 +456,7 @@ function parse(raw: RawConfig): StackConfig {
         clusterAdmins: arrayItems(text("clusterAdmins")) ?? [],
         grantPropagationWait: text("grantPropagationWait"),
         adminGrantPropagationWait: text("adminGrantPropagationWait"),
+        maxSurge: optional("maxSurge"),
         posture: parsePosture(raw),
     };
 }
@@ -494,6 +495,8 @@ export function validateConfig(raw: RawConfig): ConfigValidation {
         autoscaleMaxCount: usableCount("autoscaleMaxCount"),
         userPoolNodeCount: usableCount("userPoolNodeCount"),
         userPoolAutoscaleMaxCount: usableCount("userPoolAutoscaleMaxCount"),
+        // Unset: AKS's default surge, which the plan counts too.
+        maxSurge: raw.maxSurge?.trim() || undefined,
     });
     const allErrors = [...errors, ...addressFindings.errors];
     const rawWarnings = CONFIG_WARNINGS.flatMap((rule) => rule(raw));

@@ -56,6 +56,7 @@ export const CONFIG_KEYS = [
     "imageCleaner",
     "azurePolicy",
     "apiServerAuthorizedIps",
+    "maxSurge",
 ] as const;
 export type ConfigKey = (typeof CONFIG_KEYS)[number];
 

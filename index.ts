@@ -54,6 +54,7 @@ const sharedPosture = {
     imageCleaner: posture.imageCleaner,
     azurePolicy: posture.azurePolicy,
     apiServerAuthorizedIps: posture.apiServerAuthorizedIps,
+    maxSurge: config.maxSurge,
 };
 
 /** What both clusters share: place, ranges for services, node OS settings, protection. */

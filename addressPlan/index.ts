@@ -4,3 +4,4 @@ export * from "./limits";
 export * from "./plan";
 export * from "./plugins";
 export * from "./rules";
+export * from "./surge";

@@ -1,6 +1,7 @@
 /**
  * Azure and AKS numbers the address plan is built on. Sources: Microsoft's AKS docs,
- * learn.microsoft.com/azure/aks/configure-kubenet and /concepts-network-ip-address-planning.
+ * learn.microsoft.com/azure/aks/configure-kubenet and /concepts-network-ip-address-planning. The
+ * upgrade surge has its own module (surge.ts).
  */
 
 /** kubenet gives every node one /24 of the pod CIDR. */
@@ -9,9 +10,6 @@ export const NODE_POD_SLICE_PREFIX = 24;
 /** Azure reserves the network address, .1 (gateway), .2 and .3 (DNS) and the broadcast address. */
 export const AZURE_RESERVED_AT_SUBNET_START = 4;
 export const AZURE_RESERVED_AT_SUBNET_END = 1;
-
-/** AKS surges one extra node during upgrades: one more node IP and one more /24. */
-export const UPGRADE_SURGE_NODES = 1;
 
 /** The smallest subnet Azure accepts. */
 export const SMALLEST_AZURE_SUBNET_PREFIX = 29;

@@ -4,13 +4,9 @@
  * the policy pack and the local lab (lab/), which must never restate these numbers.
  */
 import { Cidr, cidr, cidrLast, cidrSize, formatIp, hostAt, parseIpv4, subnetAt, subnetCount } from "./cidr";
-import {
-    AZURE_RESERVED_AT_SUBNET_END,
-    AZURE_RESERVED_AT_SUBNET_START,
-    NODE_POD_SLICE_PREFIX,
-    UPGRADE_SURGE_NODES,
-} from "./limits";
+import { AZURE_RESERVED_AT_SUBNET_END, AZURE_RESERVED_AT_SUBNET_START, NODE_POD_SLICE_PREFIX } from "./limits";
 import { MainNetworkPlugin, NETWORK_PLUGINS, NetworkPluginSpec, ROUTE_TABLE_ROUTE_LIMIT } from "./plugins";
+import { largestPoolWithin, surgeNodes, withSurge } from "./surge";
 
 /** The settings the plan is computed from (config keys of the same names). */
 export interface AddressPlanInput {
@@ -35,16 +31,26 @@ export interface AddressPlanInput {
     readonly userPoolNodeCount?: number;
     /** The user pool autoscales from userPoolNodeCount to this; unset = no autoscaler. */
     readonly userPoolAutoscaleMaxCount?: number;
+    /** Every pool's upgradeSettings.maxSurge ("5" or "33%"); unset = AKS's default (surge.ts). */
+    readonly maxSurge?: string;
 }
 
 /**
  * The most nodes the main cluster can have at once: each pool at its autoscaler's maximum (or its
- * fixed count), plus the upgrade surge node. AKS upgrades one pool at a time, so one surge node.
+ * fixed count), plus each pool's upgrade surge at that size under maxSurge (surge.ts: every pool
+ * surges by its own setting, and the surges add up).
  */
-export function peakNodes(input: Partial<AddressPlanInput>): { system: number; user: number; total: number } {
+export function peakNodes(input: Partial<AddressPlanInput>): {
+    system: number;
+    user: number;
+    /** The surge nodes of both pools together. */
+    surge: number;
+    total: number;
+} {
     const system = input.autoscaleMaxCount ?? input.nodeCount ?? 0;
     const user = input.userPoolNodeCount ? (input.userPoolAutoscaleMaxCount ?? input.userPoolNodeCount) : 0;
-    return { system, user, total: system + user + UPGRADE_SURGE_NODES };
+    const surge = surgeNodes(system, input.maxSurge) + surgeNodes(user, input.maxSurge);
+    return { system, user, surge, total: system + user + surge };
 }
 
 /** A node as kubenet lays it out: its VNet address and its /24 of the pod CIDR. */
@@ -79,14 +85,16 @@ export interface PlannedSubnet {
 }
 
 export interface AddressCapacity {
-    /** /24 slices in the pod CIDR: one per node, surge node included. */
+    /** /24 slices in the pod CIDR: one per node, surge nodes included. */
     readonly podSlices: number;
     /** Node addresses the kubenet subnet can hand out. */
     readonly kubenetSubnetNodeIps: number;
     readonly routeTableRouteLimit: number;
+    /** The nodes the system pool surges at nodeCount under maxSurge. */
+    readonly surgeNodes: number;
     /**
-     * Largest nodeCount the rules accept: the surge node must fit the slices and the subnet; the
-     * route table's 400 is a hard limit (a full table only warns that upgrades need maxSurge 0).
+     * Largest nodeCount the rules accept: its surge must fit the slices and the subnet; the route
+     * table's 400 is a hard limit for the nodes (a full table warns that upgrades cannot surge).
      */
     readonly maxNodes: number;
     readonly podsPerNode: number;
@@ -112,10 +120,12 @@ export interface PlannedAzureCniNode {
 export interface AzureCniCapacity {
     /** maxPods + 1: every node's own address plus one per pod. */
     readonly addressesPerNode: number;
+    /** The nodes the pool surges at its node count under maxSurge. */
+    readonly surgeNodes: number;
     /** (nodeCount + surge) x addressesPerNode. */
     readonly addressesNeeded: number;
     readonly usableAddresses: number;
-    /** Largest node count that fits with the surge node at this maxPods. */
+    /** Largest node count that fits with its surge at this maxPods. */
     readonly maxNodes: number;
 }
 
@@ -189,9 +199,10 @@ export function maxNodesFor(
     podCidr: Cidr,
     kubenetSubnet: Cidr,
     plugin: NetworkPluginSpec = NETWORK_PLUGINS.kubenet,
+    maxSurge?: string,
 ): number {
-    const withSurge = Math.min(podSliceCount(podCidr), usableSubnetAddresses(kubenetSubnet)) - UPGRADE_SURGE_NODES;
-    return Math.max(0, Math.min(withSurge, plugin.maxNodes));
+    const limit = Math.min(podSliceCount(podCidr), usableSubnetAddresses(kubenetSubnet));
+    return largestPoolWithin(limit, maxSurge, plugin.maxNodes);
 }
 
 /** Subnet addresses one Azure CNI node takes: its own and one per pod. */
@@ -199,17 +210,14 @@ export function azureCniAddressesPerNode(maxPods: number): number {
     return maxPods + 1;
 }
 
-/** Largest Azure CNI node count that fits in the subnet with the surge node, at this maxPods. */
-export function azureCniMaxNodes(subnet: Cidr, maxPods: number): number {
-    return Math.max(
-        0,
-        Math.floor(usableSubnetAddresses(subnet) / azureCniAddressesPerNode(maxPods)) - UPGRADE_SURGE_NODES,
-    );
+/** Largest Azure CNI node count that fits in the subnet with its surge, at this maxPods. */
+export function azureCniMaxNodes(subnet: Cidr, maxPods: number, maxSurge?: string): number {
+    return largestPoolWithin(Math.floor(usableSubnetAddresses(subnet) / azureCniAddressesPerNode(maxPods)), maxSurge);
 }
 
-/** Largest Azure CNI maxPods that fits in the subnet with the surge node, at this node count. */
-export function azureCniMaxPodsFor(subnet: Cidr, nodeCount: number): number {
-    return Math.floor(usableSubnetAddresses(subnet) / (nodeCount + UPGRADE_SURGE_NODES)) - 1;
+/** Largest Azure CNI maxPods that fits in the subnet with the surge, at this node count. */
+export function azureCniMaxPodsFor(subnet: Cidr, nodeCount: number, maxSurge?: string): number {
+    return Math.floor(usableSubnetAddresses(subnet) / withSurge(nodeCount, maxSurge)) - 1;
 }
 
 export function planAzureCniNode(subnet: Cidr, maxPods: number, index: number): PlannedAzureCniNode {
@@ -229,16 +237,17 @@ export function azureCniPodIpAt(subnet: Cidr, maxPods: number, nodeIndex: number
     return nodeIpAt(subnet, nodeIndex * azureCniAddressesPerNode(maxPods) + 1 + podIndex);
 }
 
-function planAzureCni(subnet: Cidr, nodeCount: number, maxPods: number): AzureCniPlan {
+function planAzureCni(subnet: Cidr, nodeCount: number, maxPods: number, maxSurge?: string): AzureCniPlan {
     return {
         subnet: plannedSubnet(subnet),
         maxPods,
         nodes: Array.from({ length: nodeCount }, (_, index) => planAzureCniNode(subnet, maxPods, index)),
         capacity: {
             addressesPerNode: azureCniAddressesPerNode(maxPods),
-            addressesNeeded: (nodeCount + UPGRADE_SURGE_NODES) * azureCniAddressesPerNode(maxPods),
+            surgeNodes: surgeNodes(nodeCount, maxSurge),
+            addressesNeeded: withSurge(nodeCount, maxSurge) * azureCniAddressesPerNode(maxPods),
             usableAddresses: usableSubnetAddresses(subnet),
-            maxNodes: azureCniMaxNodes(subnet, maxPods),
+            maxNodes: azureCniMaxNodes(subnet, maxPods, maxSurge),
         },
     };
 }
@@ -283,7 +292,7 @@ export function buildAddressPlan(input: AddressPlanInput): AddressPlan {
     }
     const plugin = NETWORK_PLUGINS[input.networkPlugin ?? "kubenet"];
     const nodes = Array.from({ length: input.nodeCount }, (_, index) => planNode(podCidr, kubenetSubnet, index));
-    const maxNodes = maxNodesFor(podCidr, kubenetSubnet, plugin);
+    const maxNodes = maxNodesFor(podCidr, kubenetSubnet, plugin, input.maxSurge);
     const azureCniSubnet = cidr(input.azureCniSubnetCidr);
     return {
         networkPlugin: plugin.name as MainNetworkPlugin,
@@ -303,6 +312,7 @@ export function buildAddressPlan(input: AddressPlanInput): AddressPlan {
             podSlices: podSliceCount(podCidr),
             kubenetSubnetNodeIps: usableSubnetAddresses(kubenetSubnet),
             routeTableRouteLimit: ROUTE_TABLE_ROUTE_LIMIT,
+            surgeNodes: surgeNodes(input.nodeCount, input.maxSurge),
             maxNodes,
             podsPerNode: input.maxPods,
             podsAtNodeCount: input.nodeCount * input.maxPods,
@@ -310,7 +320,14 @@ export function buildAddressPlan(input: AddressPlanInput): AddressPlan {
             serviceIps: Math.max(0, cidrSize(serviceCidr) - 2),
         },
         ...(input.azureCniCluster
-            ? { azureCni: planAzureCni(azureCniSubnet, input.azureCniNodeCount ?? 0, input.azureCniMaxPods ?? 0) }
+            ? {
+                  azureCni: planAzureCni(
+                      azureCniSubnet,
+                      input.azureCniNodeCount ?? 0,
+                      input.azureCniMaxPods ?? 0,
+                      input.maxSurge,
+                  ),
+              }
             : {}),
     };
 }

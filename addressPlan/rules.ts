@@ -4,6 +4,7 @@
  * declares or reports (which may be partial, so every input is optional and a rule whose inputs
  * are missing finds nothing).
  */
+import { CAPACITY_RULES } from "./capacityRules";
 import {
     Cidr,
     cidr,
@@ -18,74 +19,31 @@ import {
     parseIpv4,
 } from "./cidr";
 import {
+    CIDR_KEYS,
+    CidrKey,
+    error,
+    Finding,
+    Problem,
+    Rule,
+    RuleContext,
+    RuleFindings,
+    SUBNET_KEYS,
+    warning,
+} from "./findings";
+import {
     CONVENTIONAL_DNS_SERVICE_IP_OFFSET,
     DOCKER_BRIDGE_CIDR,
     LARGEST_SERVICE_CIDR_PREFIX,
-    MAX_MAX_PODS,
-    MIN_MAX_PODS,
-    NODE_POD_SLICE_PREFIX,
     RANGES_AKS_FORBIDS,
     SMALLEST_AZURE_SUBNET_PREFIX,
-    UPGRADE_SURGE_NODES,
 } from "./limits";
-import {
-    AddressPlanInput,
-    azureCniAddressesPerNode,
-    azureCniMaxNodes,
-    azureCniMaxPodsFor,
-    peakNodes,
-    podSliceCount,
-    usableSubnetAddresses,
-} from "./plan";
-import { NETWORK_PLUGINS, NetworkPluginSpec, NODES_PER_POOL_LIMIT } from "./plugins";
+import { AddressPlanInput } from "./plan";
+import { NETWORK_PLUGINS } from "./plugins";
 
-/**
- * One finding: the rule that found it, the setting to change as the user types it, the values
- * that decided it (what tests assert), and the sentence for people.
- */
-export interface Problem {
-    readonly rule: string;
-    readonly key: string;
-    readonly values: Readonly<Record<string, string | number | boolean | readonly string[]>>;
-    readonly message: string;
-}
-
-export interface RuleFindings {
-    readonly errors: readonly Problem[];
-    readonly warnings: readonly Problem[];
-}
-
-type CidrKey =
-    "vnetCidr" | "kubenetSubnetCidr" | "azureCniSubnetCidr" | "servicesSubnetCidr" | "podCidr" | "serviceCidr";
-const SUBNET_KEYS: readonly CidrKey[] = ["kubenetSubnetCidr", "azureCniSubnetCidr", "servicesSubnetCidr"];
-const CIDR_KEYS: readonly CidrKey[] = ["vnetCidr", ...SUBNET_KEYS, "podCidr", "serviceCidr"];
+export type { Problem, RuleFindings };
 
 const forbiddenRanges = RANGES_AKS_FORBIDS.map(cidr);
 const dockerBridge = cidr(DOCKER_BRIDGE_CIDR);
-
-/** What every rule sees: the input, the ranges that parsed, and the main cluster's plugin. */
-interface RuleContext {
-    readonly input: Partial<AddressPlanInput>;
-    readonly ranges: ReadonlyMap<CidrKey, Cidr>;
-    readonly plugin: NetworkPluginSpec;
-}
-
-interface Finding extends Problem {
-    readonly severity: "error" | "warning";
-}
-type Rule = (context: RuleContext) => Finding[];
-
-const finding =
-    (severity: Finding["severity"]) =>
-    (rule: string, key: string, values: Problem["values"], message: string): Finding => ({
-        severity,
-        rule,
-        key,
-        values,
-        message,
-    });
-const error = finding("error");
-const warning = finding("warning");
 const show = (context: RuleContext, key: CidrKey) => `${key} ${context.ranges.get(key)!.text}`;
 
 /** Every range parses as an IPv4 network address (no host bits, no IPv6). */
@@ -257,248 +215,6 @@ function dnsServiceIpUsable(context: RuleContext): Finding[] {
     return [];
 }
 
-/** nodeCount fits the plugin: kubenet's route table holds 400 routes, an AKS pool 1000 nodes. */
-function nodeCountWithinPluginLimit({ input, plugin }: RuleContext): Finding[] {
-    const nodeCount = input.nodeCount;
-    if (nodeCount === undefined) return [];
-    const values = { nodeCount, maxNodes: plugin.maxNodes, plugin: plugin.name };
-    if (nodeCount < 1 || nodeCount > plugin.maxNodes) {
-        const why = plugin.routeTable
-            ? `an Azure route table holds ${plugin.maxNodes} routes, one per ${plugin.title} node`
-            : `an AKS node pool holds at most ${plugin.maxNodes} nodes`;
-        return [
-            error(
-                "nodeCountWithinPluginLimit",
-                "nodeCount",
-                values,
-                `${nodeCount} is out of range; use 1 to ${plugin.maxNodes} (${why})`,
-            ),
-        ];
-    }
-    if (plugin.routeTable && nodeCount + UPGRADE_SURGE_NODES > plugin.maxNodes) {
-        return [
-            warning(
-                "nodeCountWithinPluginLimit",
-                "nodeCount",
-                values,
-                `${nodeCount} nodes leave no route for the upgrade surge node (route table limit ${plugin.maxNodes}); upgrades will need maxSurge 0`,
-            ),
-        ];
-    }
-    return [];
-}
-
-/** Every node gets a whole /24 of the pod CIDR, the upgrade surge node included. */
-function podCidrHoldsEveryNode({ input, ranges, plugin }: RuleContext): Finding[] {
-    const pods = ranges.get("podCidr");
-    const nodeCount = input.nodeCount;
-    if (!pods || nodeCount === undefined) return [];
-    if (pods.prefix > NODE_POD_SLICE_PREFIX) {
-        return [
-            error(
-                "podCidrHoldsEveryNode",
-                "podCidr",
-                { podCidr: pods.text, slicePrefix: NODE_POD_SLICE_PREFIX },
-                `${pods.text} is smaller than a /${NODE_POD_SLICE_PREFIX}, and ${plugin.title} gives every node a whole /${NODE_POD_SLICE_PREFIX}; use at least a /${NODE_POD_SLICE_PREFIX - 1}`,
-            ),
-        ];
-    }
-    const wanted = nodeCount + UPGRADE_SURGE_NODES;
-    if (nodeCount < 1 || podSliceCount(pods) >= wanted) return [];
-    return [
-        error(
-            "podCidrHoldsEveryNode",
-            "podCidr",
-            { podCidr: pods.text, slices: podSliceCount(pods), needed: wanted },
-            `${pods.text} holds ${podSliceCount(pods)} /${NODE_POD_SLICE_PREFIX} slices, but ${nodeCount} nodes plus ${UPGRADE_SURGE_NODES} upgrade surge node need ${wanted}; use a larger pod CIDR or lower nodeCount`,
-        ),
-    ];
-}
-
-/** The node subnet has an address for every node after Azure's 5 reserved ones, the surge node included. */
-function nodeSubnetHoldsEveryNode({ input, ranges }: RuleContext): Finding[] {
-    const subnet = ranges.get("kubenetSubnetCidr");
-    const nodeCount = input.nodeCount;
-    if (!subnet || nodeCount === undefined || nodeCount < 1) return [];
-    const wanted = nodeCount + UPGRADE_SURGE_NODES;
-    const usable = usableSubnetAddresses(subnet);
-    if (usable >= wanted) return [];
-    return [
-        error(
-            "nodeSubnetHoldsEveryNode",
-            "kubenetSubnetCidr",
-            { kubenetSubnetCidr: subnet.text, usable, needed: wanted },
-            `${subnet.text} has ${usable} addresses after Azure's 5 reserved ones, but ${nodeCount} nodes plus ${UPGRADE_SURGE_NODES} upgrade surge node need ${wanted}; use a larger subnet or lower nodeCount`,
-        ),
-    ];
-}
-
-/** maxPods is within AKS's bounds. */
-function maxPodsWithinBounds({ input, plugin }: RuleContext): Finding[] {
-    const maxPods = input.maxPods;
-    if (maxPods === undefined || (maxPods >= MIN_MAX_PODS && maxPods <= MAX_MAX_PODS)) return [];
-    return [
-        error(
-            "maxPodsWithinBounds",
-            "maxPods",
-            { maxPods, min: MIN_MAX_PODS, max: MAX_MAX_PODS },
-            `${maxPods} is out of range; use ${MIN_MAX_PODS} to ${MAX_MAX_PODS} (${plugin.title}'s default is ${plugin.defaultMaxPods})`,
-        ),
-    ];
-}
-
-/** The second (classic Azure CNI) cluster's node count and maxPods are within bounds. */
-function azureCniCountsWithinBounds({ input }: RuleContext): Finding[] {
-    if (!input.azureCniCluster) return [];
-    const { azureCniNodeCount: nodeCount, azureCniMaxPods: maxPods } = input;
-    const findings: Finding[] = [];
-    if (nodeCount !== undefined && (nodeCount < 1 || nodeCount > NETWORK_PLUGINS.azureCni.maxNodes)) {
-        findings.push(
-            error(
-                "azureCniCountsWithinBounds",
-                "azureCniNodeCount",
-                { azureCniNodeCount: nodeCount, max: NETWORK_PLUGINS.azureCni.maxNodes },
-                `${nodeCount} is out of range; use 1 to ${NETWORK_PLUGINS.azureCni.maxNodes}`,
-            ),
-        );
-    }
-    if (maxPods !== undefined && (maxPods < MIN_MAX_PODS || maxPods > MAX_MAX_PODS)) {
-        findings.push(
-            error(
-                "azureCniCountsWithinBounds",
-                "azureCniMaxPods",
-                { azureCniMaxPods: maxPods, min: MIN_MAX_PODS, max: MAX_MAX_PODS },
-                `${maxPods} is out of range; use ${MIN_MAX_PODS} to ${MAX_MAX_PODS} (Azure CNI's default is ${NETWORK_PLUGINS.azureCni.defaultMaxPods})`,
-            ),
-        );
-    }
-    return findings;
-}
-
-/**
- * (azureCniNodeCount + 1 surge) x (azureCniMaxPods + 1) addresses fit in the usable addresses of
- * the azurecni subnet (concepts-network-legacy-cni.md). The problem names both keys and the
- * largest value of each that fits (0 when none does).
- */
-function azureCniSubnetHoldsEveryPod({ input, ranges }: RuleContext): Finding[] {
-    const subnet = ranges.get("azureCniSubnetCidr");
-    const { azureCniNodeCount: nodeCount, azureCniMaxPods: maxPods } = input;
-    if (!input.azureCniCluster || !subnet || nodeCount === undefined || maxPods === undefined) return [];
-    if (
-        nodeCount < 1 ||
-        nodeCount > NETWORK_PLUGINS.azureCni.maxNodes ||
-        maxPods < MIN_MAX_PODS ||
-        maxPods > MAX_MAX_PODS
-    )
-        return [];
-    const needed = (nodeCount + UPGRADE_SURGE_NODES) * azureCniAddressesPerNode(maxPods);
-    const usable = usableSubnetAddresses(subnet);
-    if (needed <= usable) return [];
-    const largestNodeCount = azureCniMaxNodes(subnet, maxPods);
-    const fittingPods = azureCniMaxPodsFor(subnet, nodeCount);
-    const largestMaxPods = fittingPods >= MIN_MAX_PODS ? Math.min(fittingPods, MAX_MAX_PODS) : 0;
-    return [
-        error(
-            "azureCniSubnetHoldsEveryPod",
-            "azureCniNodeCount",
-            {
-                azureCniNodeCount: nodeCount,
-                azureCniMaxPods: maxPods,
-                azureCniSubnetCidr: subnet.text,
-                needed,
-                usable,
-                largestNodeCount,
-                largestMaxPods,
-            },
-            `azureCniNodeCount ${nodeCount} (+${UPGRADE_SURGE_NODES} upgrade surge node) x (azureCniMaxPods ${maxPods} + 1) = ${needed} addresses, ` +
-                `but azureCniSubnetCidr ${subnet.text} has ${usable} after Azure's 5 reserved ones. ` +
-                `${largestNodeCount >= 1 ? `The largest azureCniNodeCount that fits at azureCniMaxPods ${maxPods} is ${largestNodeCount}` : `No azureCniNodeCount fits at azureCniMaxPods ${maxPods}`}; ` +
-                `${largestMaxPods > 0 ? `the largest azureCniMaxPods that fits at azureCniNodeCount ${nodeCount} is ${largestMaxPods}` : `no azureCniMaxPods of ${MIN_MAX_PODS} or more fits at azureCniNodeCount ${nodeCount}`}; ` +
-                "or use a larger azureCniSubnetCidr",
-        ),
-    ];
-}
-
-/** The system pool's autoscaler starts at nodeCount and stops at most at a pool's 1,000 nodes. */
-function autoscalerRange({ input }: RuleContext): Finding[] {
-    const { autoscaleMaxCount: max, nodeCount } = input;
-    if (max === undefined || nodeCount === undefined) return [];
-    if (max < nodeCount)
-        return [
-            error(
-                "autoscalerRange",
-                "autoscaleMaxCount",
-                { autoscaleMaxCount: max, nodeCount },
-                `${max} is below nodeCount ${nodeCount}, where the autoscaler starts: use ${nodeCount} or more, or 0 for no autoscaler`,
-            ),
-        ];
-    if (max > NODES_PER_POOL_LIMIT)
-        return [
-            error(
-                "autoscalerRange",
-                "autoscaleMaxCount",
-                { autoscaleMaxCount: max, max: NODES_PER_POOL_LIMIT },
-                `${max} is out of range; an AKS node pool holds at most ${NODES_PER_POOL_LIMIT} nodes`,
-            ),
-        ];
-    return [];
-}
-
-/**
- * The main cluster at its peak (every pool at its autoscaler's maximum, plus the surge node) fits
- * the plan: kubenet's route table (400 routes, one per node), one /24 of the pod CIDR per node,
- * and one address of the node subnet per node. Only when an autoscaler or a user pool raises the
- * peak above nodeCount; nodeCount alone is the rules above. The error names the largest
- * autoscaleMaxCount that fits.
- */
-function peakNodesFitPlan({ input, ranges, plugin }: RuleContext): Finding[] {
-    if (input.nodeCount === undefined || (input.autoscaleMaxCount === undefined && !input.userPoolNodeCount)) return [];
-    const peak = peakNodes(input);
-    const pods = ranges.get("podCidr");
-    const subnet = ranges.get("kubenetSubnetCidr");
-    const limits: Array<[string, number]> = [
-        ...(plugin.routeTable ? ([["the route table's routes", plugin.maxNodes]] as Array<[string, number]>) : []),
-        ...(pods && plugin.podAddresses === "podCidrSlices"
-            ? ([[`podCidr ${pods.text}'s /${NODE_POD_SLICE_PREFIX} slices`, podSliceCount(pods)]] as Array<
-                  [string, number]
-              >)
-            : []),
-        ...(subnet
-            ? ([[`kubenetSubnetCidr ${subnet.text}'s addresses`, usableSubnetAddresses(subnet)]] as Array<
-                  [string, number]
-              >)
-            : []),
-    ];
-    const exceeded = limits.filter(([, limit]) => peak.total > limit);
-    if (exceeded.length === 0) return [];
-    const room = Math.min(...limits.map(([, limit]) => limit)) - peak.user - UPGRADE_SURGE_NODES;
-    const key =
-        input.autoscaleMaxCount !== undefined
-            ? "autoscaleMaxCount"
-            : input.userPoolAutoscaleMaxCount
-              ? "userPoolAutoscaleMaxCount"
-              : "userPoolNodeCount";
-    return [
-        error(
-            "peakNodesFitPlan",
-            key,
-            {
-                peakNodes: peak.total,
-                systemPool: peak.system,
-                userPool: peak.user,
-                limit: Math.min(...exceeded.map(([, limit]) => limit)),
-                largestAutoscaleMaxCount: Math.max(0, room),
-                plugin: plugin.name,
-            },
-            `at its peak the ${plugin.title} cluster has ${peak.system} system + ${peak.user} user + ${UPGRADE_SURGE_NODES} surge = ${peak.total} nodes, more than ${exceeded.map(([what, limit]) => `${what} (${limit})`).join(" and ")}; ` +
-                (room >= (input.nodeCount ?? 1)
-                    ? `the largest autoscaleMaxCount that fits is ${room}`
-                    : "lower the user pool's counts") +
-                ", or widen the plan",
-        ),
-    ];
-}
-
 /** Every rule, in the order their problems are reported. */
 export const ADDRESS_PLAN_RULES: readonly Rule[] = [
     rangesParse,
@@ -511,14 +227,7 @@ export const ADDRESS_PLAN_RULES: readonly Rule[] = [
     podAndServiceRangesDisjoint,
     serviceCidrSmallEnough,
     dnsServiceIpUsable,
-    nodeCountWithinPluginLimit,
-    podCidrHoldsEveryNode,
-    nodeSubnetHoldsEveryNode,
-    maxPodsWithinBounds,
-    azureCniCountsWithinBounds,
-    azureCniSubnetHoldsEveryPod,
-    autoscalerRange,
-    peakNodesFitPlan,
+    ...CAPACITY_RULES,
 ];
 
 /** Runs every rule over `input`; the ranges that do not parse are left out of the others. */

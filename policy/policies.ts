@@ -40,6 +40,7 @@ interface PoolProps {
     readonly availabilityZones?: readonly string[];
     readonly enableAutoScaling?: boolean;
     readonly maxCount?: number;
+    readonly upgradeSettings?: { readonly maxSurge?: string };
 }
 interface ClusterProps {
     readonly resourceName?: string;
@@ -190,7 +191,7 @@ export const kubenetSubnetHasRouteTable: StackValidationPolicy = {
 export const azureCniPoolSubnet: StackValidationPolicy = {
     name: "azure-cni-pool-subnet",
     description:
-        "A classic Azure CNI cluster's pools name a subnet, and (nodes + 1 surge) x (maxPods + 1) addresses fit in it.",
+        "A classic Azure CNI cluster's pools name a subnet, and (nodes + their upgrade surge) x (maxPods + 1) addresses fit in it.",
     enforcementLevel: "mandatory",
     validateStack: (args, reportViolation) => {
         for (const { cluster, pool, subnetId, subnet } of poolsOf(
@@ -213,6 +214,7 @@ export const azureCniPoolSubnet: StackValidationPolicy = {
                 azureCniSubnetCidr: prefix,
                 azureCniNodeCount: pool.count ?? 1,
                 azureCniMaxPods: pool.maxPods ?? NETWORK_PLUGINS.azureCni.defaultMaxPods,
+                maxSurge: text(pool.upgradeSettings?.maxSurge),
             });
             for (const problem of findings.errors) {
                 reportViolation(
@@ -449,7 +451,10 @@ export const productionAutoscalerWithinPlan: StackValidationPolicy = {
                 subnets.find((subnet) => propsOf<SubnetProps>(subnet).id === subnetId)?.props.addressPrefix,
             );
             const userTotal = others.reduce((sum, count) => sum + count, 0);
-            // The address plan's own peak rule (addressPlan/rules.ts), not a copy of it.
+            // Every pool of this program surges by one setting; the system pool's stands for all. A
+            // stack with user pools of other settings is counted as if they had the system pool's.
+            const maxSurge = text(props.agentPoolProfiles?.[0]?.upgradeSettings?.maxSurge);
+            // The address plan's own peak rule (addressPlan/capacityRules.ts), not a copy of it.
             const findings =
                 plugin.podAddresses === "nodeSubnet"
                     ? checkAddressPlan({
@@ -457,6 +462,7 @@ export const productionAutoscalerWithinPlan: StackValidationPolicy = {
                           azureCniSubnetCidr: prefix,
                           azureCniNodeCount: system + userTotal,
                           azureCniMaxPods: props.agentPoolProfiles?.[0]?.maxPods ?? plugin.defaultMaxPods,
+                          maxSurge,
                       })
                     : checkAddressPlan({
                           networkPlugin: plugin.name === "azureCni" ? undefined : plugin.name,
@@ -465,9 +471,12 @@ export const productionAutoscalerWithinPlan: StackValidationPolicy = {
                           nodeCount: 1,
                           autoscaleMaxCount: system,
                           ...(userTotal > 0 ? { userPoolNodeCount: userTotal } : {}),
+                          maxSurge,
                       });
             for (const problem of findings.errors.filter((found) =>
-                ["peakNodesFitPlan", "autoscalerRange", "azureCniSubnetHoldsEveryPod"].includes(found.rule),
+                ["peakNodesFitPlan", "autoscalerRange", "azureCniSubnetHoldsEveryPod", "maxSurgeValid"].includes(
+                    found.rule,
+                ),
             ))
                 reportViolation(
                     `production: ${cluster.name} at its autoscalers' maximum: ${problem.message}`,

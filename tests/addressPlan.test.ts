@@ -114,10 +114,12 @@ describe("the tutorial's plan", () => {
             podSlices: 256,
             kubenetSubnetNodeIps: 251,
             routeTableRouteLimit: 400,
-            maxNodes: 250, // 251 subnet addresses, minus the surge node
+            // AKS's default surge, 10% rounded up: 228 nodes + 23 = 251 subnet addresses; 229 + 23 is one too many.
+            maxNodes: 228,
+            surgeNodes: 1,
             podsPerNode: 110,
             podsAtNodeCount: 330,
-            podsAtMaxNodes: 27500,
+            podsAtMaxNodes: 25080,
             serviceIps: 65534,
         });
         expect(plan.kubernetesServiceIp).toBe("10.200.0.1");
@@ -149,7 +151,8 @@ describe("the tutorial's plan", () => {
             expect.objectContaining({
                 rule: "nodeCountWithinPluginLimit",
                 key: "nodeCount",
-                values: { nodeCount: 400, maxNodes: 400, plugin: "kubenet" },
+                // 400 nodes surge 40 (10%), and the table has no route for them.
+                values: { nodeCount: 400, maxNodes: 400, plugin: "kubenet", surgeNodes: 40 },
             }),
         ]);
     });
@@ -161,7 +164,8 @@ describe("the tutorial's plan", () => {
 
 describe("address plan properties", () => {
     // Random valid plans: a /16-/22 pod CIDR in 10.128.0.0/9 and a /20-/26 kubenet subnet in
-    // 10.0.0.0/12 (services in 172.16.0.0/16), with a node count that fits both (surge node included).
+    // 10.0.0.0/12 (services in 172.16.0.0/16), with a node count that fits both, its surge included:
+    // at most (limit - 1) x 10/11 nodes, so that nodes + 10% rounded up stay within the limit.
     const validPlans = fc
         .record({
             podPrefix: fc.integer({ min: 14, max: 22 }),
@@ -175,7 +179,8 @@ describe("address plan properties", () => {
             const subnetNetworks = 2 ** (subnetPrefix - 12);
             const podCidr = `${formatIp(ip("10.128.0.0") + (podIndex % podNetworks) * 2 ** (32 - podPrefix))}/${podPrefix}`;
             const kubenetSubnetCidr = `${formatIp(ip("10.0.0.0") + (subnetIndex % subnetNetworks) * 2 ** (32 - subnetPrefix))}/${subnetPrefix}`;
-            const room = Math.min(2 ** (24 - podPrefix), 2 ** (32 - subnetPrefix) - 5, ROUTE_TABLE_ROUTE_LIMIT) - 1;
+            const limit = Math.min(2 ** (24 - podPrefix), 2 ** (32 - subnetPrefix) - 5);
+            const room = Math.min(Math.floor(((limit - 1) * 10) / 11), ROUTE_TABLE_ROUTE_LIMIT);
             return {
                 ...tutorial,
                 serviceCidr: "172.16.0.0/16",
@@ -274,6 +279,7 @@ describe("the Azure CNI cluster's addresses", () => {
         ]);
         expect(plan.capacity).toEqual({
             addressesPerNode: 31,
+            surgeNodes: 1,
             addressesNeeded: 124,
             usableAddresses: 251,
             maxNodes: 7,

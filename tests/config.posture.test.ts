@@ -167,15 +167,17 @@ const bad: Array<[string, RawConfig, string, string, Record<string, unknown>, Re
         },
         "autoscaleMaxCount",
         "peakNodesFitPlan",
-        { peakNodes: 451, limit: 400, largestAutoscaleMaxCount: 399, plugin: "kubenet" },
-        /route table's routes \(400\).*largest autoscaleMaxCount that fits is 399/,
+        // 450 + 45 surge (AKS's 10%); 363 + 37 is the most 400 routes hold.
+        { peakNodes: 495, surgeNodes: 45, limit: 400, largestAutoscaleMaxCount: 363, plugin: "kubenet" },
+        /route table's routes \(400\).*largest autoscaleMaxCount that fits is 363/,
     ],
     [
         "a peak past the pod CIDR's slices",
         { autoscaleMaxCount: "10", userPoolNodeCount: "3", userPoolAutoscaleMaxCount: "10", podCidr: "10.100.0.0/20" },
         "autoscaleMaxCount",
         "peakNodesFitPlan",
-        { peakNodes: 21, systemPool: 10, userPool: 10, limit: 16, largestAutoscaleMaxCount: 5 },
+        // 10 + 10 + a surge node for each pool; 16 slices leave 4 + 1 beside the user pool's 10 + 1.
+        { peakNodes: 22, systemPool: 10, userPool: 10, surgeNodes: 2, limit: 16, largestAutoscaleMaxCount: 4 },
         /\/24 slices \(16\)/,
     ],
     [
@@ -183,8 +185,43 @@ const bad: Array<[string, RawConfig, string, string, Record<string, unknown>, Re
         { networkPlugin: "overlay", autoscaleMaxCount: "260", podCidr: "10.96.0.0/14" },
         "autoscaleMaxCount",
         "peakNodesFitPlan",
-        { peakNodes: 261, limit: 251, plugin: "overlay" },
+        { peakNodes: 286, limit: 251, plugin: "overlay" },
         /kubenetSubnetCidr 10\.220\.1\.0\/24's addresses \(251\)/,
+    ],
+    [
+        "a surge past the pod CIDR's slices and the subnet",
+        { maxSurge: "100%", autoscaleMaxCount: "130" },
+        "autoscaleMaxCount",
+        "peakNodesFitPlan",
+        // 130 nodes surge 130: 260 > 256 slices and 251 addresses; 125 + 125 fit.
+        { peakNodes: 260, surgeNodes: 130, limit: 251, largestAutoscaleMaxCount: 125 },
+        /130 upgrade surge nodes \(maxSurge 100%\).*251.*largest autoscaleMaxCount that fits is 125/,
+    ],
+    [
+        "a surge of 3 nodes past a pod CIDR of 4 slices",
+        { maxSurge: "3", podCidr: "10.100.0.0/22" },
+        "podCidr",
+        "podCidrHoldsEveryNode",
+        { slices: 4, needed: 6, surgeNodes: 3 },
+        /3 nodes plus 3 upgrade surge nodes \(maxSurge 3\) need 6/,
+    ],
+    [
+        "a chosen surge past kubenet's route table",
+        { nodeCount: "399", maxSurge: "5", podCidr: "10.96.0.0/14", kubenetSubnetCidr: "10.220.4.0/22" },
+        "maxSurge",
+        "nodeCountWithinPluginLimit",
+        { nodeCount: 399, surgeNodes: 5, maxSurge: "5" },
+        /need 404 routes.*set maxSurge to at most 1/,
+    ],
+    ["maxSurge over 100%", { maxSurge: "150%" }, "maxSurge", "maxSurgeValid", { maxSurge: "150%" }, /1% to 100%/],
+    ["maxSurge 0", { maxSurge: "0" }, "maxSurge", "maxSurgeValid", { maxSurge: "0" }, /use at least 1/],
+    [
+        "maxSurge that is no surge",
+        { maxSurge: "fast" },
+        "maxSurge",
+        "maxSurgeValid",
+        { maxSurge: "fast" },
+        /a node count such as "1" or a percentage/,
     ],
     [
         "a user pool autoscaler without a pool",
@@ -273,16 +310,17 @@ describe("good settings", () => {
     });
     test("the largest autoscaleMaxCount the error names does fit", () => {
         expect(
-            errorsOf({ autoscaleMaxCount: "399", podCidr: "10.96.0.0/14", kubenetSubnetCidr: "10.220.4.0/22" }),
+            errorsOf({ autoscaleMaxCount: "363", podCidr: "10.96.0.0/14", kubenetSubnetCidr: "10.220.4.0/22" }),
         ).toEqual([]);
         expect(
             errorsOf({
-                autoscaleMaxCount: "5",
+                autoscaleMaxCount: "4",
                 userPoolNodeCount: "3",
                 userPoolAutoscaleMaxCount: "10",
                 podCidr: "10.100.0.0/20",
             }),
         ).toEqual([]);
+        expect(errorsOf({ maxSurge: "100%", autoscaleMaxCount: "125" })).toEqual([]);
     });
     test("the window's format", () => {
         expect(parseMaintenanceWindow("saturday 22:30 6h -05:00")).toEqual({

@@ -123,14 +123,26 @@ describe("production-zones", () => {
 describe("production-autoscaler-within-plan", () => {
     test("passes when the peak fits the plan", () =>
         expect(stackViolationsOf(productionAutoscalerWithinPlan, [subnet, production(), userPool()])).toEqual([]));
-    test("fails when the pools' maxima plus the surge node outgrow the subnet, with the plan's own message", () =>
+    test("fails when the pools' maxima plus their surge outgrow the subnet, with the plan's own message", () =>
+        // AKS's default surge, 10% rounded up: 1 node for 5, 30 for 300.
         expect(
             stackViolationsOf(productionAutoscalerWithinPlan, [subnet, production(), userPool({ maxCount: 300 })]),
         ).toEqual([
             expect.stringMatching(
-                /5 system \+ 300 user \+ 1 surge = 306 nodes.*kubenetSubnetCidr 10\.220\.1\.0\/24's addresses \(251\)/,
+                /5 system \+ 300 user \+ 31 upgrade surge nodes \(maxSurge unset: AKS's 10%\) = 336 nodes.*kubenetSubnetCidr 10\.220\.1\.0\/24's addresses \(251\)/,
             ),
         ]));
+    test("counts the pools' maxSurge: at 100% every pool doubles, 5 + 120 twice fits 251 addresses, 5 + 121 twice does not", () => {
+        const surging = production({}, { upgradeSettings: { maxSurge: "100%" } });
+        expect(
+            stackViolationsOf(productionAutoscalerWithinPlan, [subnet, surging, userPool({ maxCount: 120 })]),
+        ).toEqual([]);
+        expect(
+            stackViolationsOf(productionAutoscalerWithinPlan, [subnet, surging, userPool({ maxCount: 121 })]),
+        ).toEqual([
+            expect.stringMatching(/5 system \+ 121 user \+ 126 upgrade surge nodes \(maxSurge 100%\) = 252 nodes/),
+        ]);
+    });
     test("fails for an autoscaling pool with no maximum", () =>
         expect(
             stackViolationsOf(productionAutoscalerWithinPlan, [subnet, production({}, { maxCount: undefined })]),

@@ -31,6 +31,7 @@ beforeAll(async () => {
                 apiServerAuthorizedIps: '["203.0.113.0/24"]',
                 userPoolNodeCount: "2",
                 osDiskType: "Managed",
+                maxSurge: "2",
             },
         }),
     ];
@@ -223,12 +224,17 @@ describe("Pulumi.prod.yaml", () => {
 
 describe("each setting on its own", () => {
     test("a user pool without autoscaler: a fixed count, nothing ignored; the system pool's count stays declared", () => {
-        expect(mixed.resource("cluster-user-pool").inputs).toMatchObject({ count: 2, osDiskType: "Managed" });
+        expect(mixed.resource("cluster-user-pool").inputs).toMatchObject({
+            count: 2,
+            osDiskType: "Managed",
+            upgradeSettings: { maxSurge: "2" },
+        });
         expect(mixed.resource("cluster-user-pool").inputs).not.toHaveProperty("enableAutoScaling");
         expect(mixed.resource("cluster-user-pool").ignoreChanges).toEqual([]);
         expect(mixed.resource("cluster-aks").inputs.agentPoolProfiles[0]).toMatchObject({
             count: 3,
             osDiskType: "Managed",
+            upgradeSettings: { maxSurge: "2" },
             nodeTaints: ["CriticalAddonsOnly=true:NoSchedule"],
         });
     });
