@@ -23,13 +23,8 @@ import {
     postureClusterInputs,
     posturePoolInputs,
 } from "./clusterPosture";
-import {
-    MAINTENANCE_CONFIG_NAMES,
-    NetworkPolicy,
-    POD_SECURITY_BASELINE_INITIATIVE,
-    SYSTEM_POOL_TAINT,
-    USER_POOL_NAME,
-} from "./posture";
+import { declareClusterResources } from "./clusterResources";
+import { NetworkPolicy, SYSTEM_POOL_TAINT, USER_POOL_NAME } from "./posture";
 
 // The posture's inputs live in clusterPosture.ts; the cluster's API names them from here too.
 export { networkPolicyFields, poolScaling, postureClusterInputs, posturePoolInputs };
@@ -211,10 +206,14 @@ export class Cluster extends pulumi.ComponentResource {
     public readonly userPool?: containerservice.AgentPool;
     /** posture.maintenanceWindow: aksManagedAutoUpgradeSchedule and aksManagedNodeOSUpgradeSchedule. */
     public readonly maintenanceConfigurations: containerservice.MaintenanceConfiguration[];
-    /** posture.monitoringWorkspaceId: the data collection rule and its association with the cluster. */
+    /** posture.monitoring: the data collection rule and its association with the cluster. */
     public readonly containerInsights: pulumi.CustomResource[];
     /** posture.azurePolicy: the pod security baseline, audit only. */
     public readonly policyAssignment?: authorization.PolicyAssignment;
+    /** posture.controlPlaneLogs: the diagnostic setting sending the control plane's logs to the workspace. */
+    public readonly controlPlaneLogs?: monitor.DiagnosticSetting;
+    /** posture.deleteLock: CanNotDelete on the cluster. */
+    public readonly deleteLock?: authorization.ManagementLockByScope;
     /** The provider's kubeconfig (entra: a kubelogin exec config with no credential in it); secret. */
     public readonly kubeconfig: pulumi.Output<string>;
     /** The only Kubernetes provider workloads may use. */
@@ -382,102 +381,21 @@ export class Cluster extends pulumi.ComponentResource {
               )
             : undefined;
 
-        // AKS's two fixed schedules, one window for both: when the channels may upgrade the
-        // cluster and when they may upgrade the node OS (learn.microsoft.com/azure/aks/planned-maintenance).
-        const window = posture.maintenanceWindow;
-        this.maintenanceConfigurations = window
-            ? (
-                  [
-                      ["auto-upgrade", MAINTENANCE_CONFIG_NAMES.autoUpgrade],
-                      ["node-os-upgrade", MAINTENANCE_CONFIG_NAMES.nodeOsUpgrade],
-                  ] as const
-              ).map(
-                  ([suffix, configName]) =>
-                      new containerservice.MaintenanceConfiguration(
-                          `${name}-maintenance-${suffix}`,
-                          {
-                              ...inCluster,
-                              configName,
-                              maintenanceWindow: {
-                                  schedule: { weekly: { intervalWeeks: 1, dayOfWeek: window.dayOfWeek } },
-                                  durationHours: window.durationHours,
-                                  startTime: window.startTime,
-                                  utcOffset: window.utcOffset,
-                              },
-                          },
-                          { parent: this, deletedWith: this.managedCluster },
-                      ),
-              )
-            : [];
-
-        // Container insights: the rule says what the agent collects and where it goes
-        // (Microsoft's onboarding template: the ContainerInsights extension stream into the
-        // workspace); the association ties it to this cluster under AKS's fixed name.
-        if (posture.monitoringWorkspaceId) {
-            const rule = new monitor.DataCollectionRule(
-                `${name}-container-insights`,
-                {
-                    resourceGroupName: args.resourceGroupName,
-                    location: args.location,
-                    dataCollectionRuleName: `MSCI-${args.location}-${args.clusterName}`,
-                    kind: "Linux",
-                    description: `Container insights for AKS ${args.clusterName}`,
-                    dataSources: {
-                        extensions: [
-                            {
-                                name: "ContainerInsightsExtension",
-                                extensionName: "ContainerInsights",
-                                streams: ["Microsoft-ContainerInsights-Group-Default"],
-                                extensionSettings: {
-                                    dataCollectionSettings: {
-                                        interval: "1m",
-                                        namespaceFilteringMode: "Off",
-                                        enableContainerLogV2: true,
-                                    },
-                                },
-                            },
-                        ],
-                    },
-                    destinations: {
-                        logAnalytics: [{ name: "workspace", workspaceResourceId: posture.monitoringWorkspaceId }],
-                    },
-                    dataFlows: [
-                        { streams: ["Microsoft-ContainerInsights-Group-Default"], destinations: ["workspace"] },
-                    ],
-                },
-                { parent: this },
-            );
-            this.containerInsights = [
-                rule,
-                new monitor.DataCollectionRuleAssociation(
-                    `${name}-container-insights-association`,
-                    {
-                        resourceUri: this.managedCluster.id,
-                        associationName: "ContainerInsightsExtension",
-                        dataCollectionRuleId: rule.id,
-                        description: "Ties the Container insights rule to the cluster",
-                    },
-                    { parent: this, deletedWith: this.managedCluster },
-                ),
-            ];
-        } else {
-            this.containerInsights = [];
-        }
-
-        // Azure Policy for Kubernetes, auditing the pod security baseline: findings, no denials.
-        this.policyAssignment = posture.azurePolicy
-            ? new authorization.PolicyAssignment(
-                  `${name}-pod-security-baseline`,
-                  {
-                      scope: this.managedCluster.id,
-                      policyAssignmentName: "pod-security-baseline-audit",
-                      displayName: `Pod security baseline (audit) on AKS ${args.clusterName}`,
-                      policyDefinitionId: POD_SECURITY_BASELINE_INITIATIVE,
-                      parameters: { effect: { value: "audit" } },
-                  },
-                  { parent: this, deletedWith: this.managedCluster },
-              )
-            : undefined;
+        // The posture's resources on the cluster: maintenance windows, Container insights, the pod
+        // security baseline, the control-plane logs and the delete lock (clusterResources.ts).
+        const attached = declareClusterResources(name, this, {
+            clusterName: args.clusterName,
+            location: args.location,
+            resourceGroupName: args.resourceGroupName,
+            managedCluster: this.managedCluster,
+            posture,
+            protect: args.protect,
+        });
+        this.maintenanceConfigurations = attached.maintenanceConfigurations;
+        this.containerInsights = attached.containerInsights;
+        this.policyAssignment = attached.policyAssignment;
+        this.controlPlaneLogs = attached.controlPlaneLogs;
+        this.deleteLock = attached.deleteLock;
 
         // Entra ID: who administers the cluster is an Azure role assignment on it, and Kubernetes
         // refuses a token whose role has not propagated yet; the provider waits for both.

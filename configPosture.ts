@@ -5,6 +5,13 @@
  */
 import { parseCidr, Problem } from "./addressPlan";
 import {
+    deleteLockOnKubenet,
+    ephemeralFitsVmSizes,
+    nodeImageChannelIsLegacy,
+    productionPosture,
+    productionWarnings,
+} from "./configProduction";
+import {
     arrayItems,
     ConfigKey,
     errorsOf,
@@ -21,28 +28,29 @@ import {
 } from "./configValues";
 import {
     AVAILABILITY_ZONES,
-    DEFAULT_OS_DISK_GIB,
-    EPHEMERAL_OS_CAPACITY_GIB,
-    ephemeralCapableSizes,
     MaintenanceWindow,
     MAX_AUTHORIZED_IP_RANGES,
     MINOR_UPGRADING_CHANNELS,
     NETWORK_POLICIES,
     NetworkPolicy,
+    NODE_OS_UPGRADE_CHANNEL_OFF,
     NODE_OS_UPGRADE_CHANNELS,
     NodeOsUpgradeChannel,
     OS_DISK_TYPES,
+    OS_SKUS,
     OsDiskType,
+    OsSku,
     parseMaintenanceWindow,
     SKU_TIERS,
     SkuTier,
+    UPGRADE_CHANNEL_OFF,
     UPGRADE_CHANNELS,
     UpgradeChannel,
 } from "./posture";
 
 /**
- * The production settings. Each unset or off value adds no input to any resource, so a stack
- * without them is the tutorial's stack, resource for resource.
+ * The production settings. Every off value is sent as off (clusterPosture.ts), and adds no
+ * resource: a stack without them is the tutorial's stack, resource for resource.
  */
 export interface PostureConfig {
     /** Turns the production rules on: config errors here, and the policy pack's production policies (tag). */
@@ -53,8 +61,8 @@ export interface PostureConfig {
     readonly autoscaleMaxCount?: number;
     /** Empty = no zones (create-only). */
     readonly zones: readonly string[];
-    readonly upgradeChannel?: UpgradeChannel;
-    readonly nodeOsUpgradeChannel?: NodeOsUpgradeChannel;
+    readonly upgradeChannel: UpgradeChannel;
+    readonly nodeOsUpgradeChannel: NodeOsUpgradeChannel;
     /** Unset = no maintenance configurations. */
     readonly maintenanceWindow?: MaintenanceWindow;
     /** Unset (0) = no user pool. */
@@ -66,16 +74,28 @@ export interface PostureConfig {
     };
     /** Unset = AKS's choice (Ephemeral where the size allows, else Managed). */
     readonly osDiskType?: OsDiskType;
+    /** Unset = not declared (AKS's Ubuntu). */
+    readonly osSku?: OsSku;
     /** Unset = not declared, and ignored as AKS reports it (the Overlay move); declared = never ignored. */
     readonly networkPolicy?: NetworkPolicy;
-    /** Container insights; `workspaceId` unset = a workspace the stack creates. */
-    readonly monitoring?: { readonly workspaceId?: string };
+    readonly monitoring: boolean;
+    readonly defender: boolean;
+    readonly controlPlaneLogs: boolean;
+    /** An existing workspace for the three above; unset = the stack makes one when any of them is on. */
+    readonly workspace?: { readonly id: string; readonly location: string };
     readonly workloadIdentity: boolean;
     readonly imageCleaner: boolean;
     readonly azurePolicy: boolean;
+    readonly keyVaultSecretsProvider: boolean;
     /** Empty = the API server answers every address. */
     readonly apiServerAuthorizedIps: readonly string[];
+    readonly disableRunCommand: boolean;
+    readonly costAnalysis: boolean;
+    readonly deleteLock: boolean;
 }
+
+/** The settings that send to a Log Analytics workspace. */
+export const WORKSPACE_USERS = ["monitoring", "defender", "controlPlaneLogs"] as const;
 
 const skuTierKnown = oneOf("skuTierKnown", "skuTier", SKU_TIERS, "an AKS tier");
 const upgradeChannelKnown = oneOf("upgradeChannelKnown", "upgradeChannel", UPGRADE_CHANNELS, "an AKS upgrade channel");
@@ -87,6 +107,7 @@ const nodeOsUpgradeChannelKnown = oneOf(
 );
 const osDiskTypeKnown = oneOf("osDiskTypeKnown", "osDiskType", OS_DISK_TYPES, "an OS disk type");
 const networkPolicyKnown = oneOf("networkPolicyKnown", "networkPolicy", NETWORK_POLICIES, "a network policy of AKS");
+const osSkuKnown = oneOf("osSkuKnown", "osSku", OS_SKUS, "a node OS this program builds");
 
 /** Zones are "1", "2" or "3", each once; set at creation only. */
 function zonesAreZones(raw: RawConfig): Problem[] {
@@ -145,16 +166,22 @@ function pinnedVersionFitsChannel(raw: RawConfig): Problem[] {
     return [];
 }
 
-/** The node-image channel drives the node OS itself: AKS sets nodeOSUpgradeChannel NodeImage with it. */
+/**
+ * The node-image channel drives the node OS itself: AKS sets nodeOSUpgradeChannel NodeImage with
+ * it, and the program sends the node OS channel (None when unset), so the two must agree.
+ */
 function nodeImageChannelsAgree(raw: RawConfig): Problem[] {
-    const [channel, nodeOs] = [trimmed(raw, "upgradeChannel"), trimmed(raw, "nodeOsUpgradeChannel")];
-    if (channel !== "node-image" || !nodeOs || nodeOs === "NodeImage") return [];
+    const [channel, nodeOs] = [
+        trimmed(raw, "upgradeChannel"),
+        trimmed(raw, "nodeOsUpgradeChannel") || NODE_OS_UPGRADE_CHANNEL_OFF,
+    ];
+    if (channel !== "node-image" || nodeOs === "NodeImage") return [];
     return [
         problem(
             "nodeImageChannelsAgree",
             "nodeOsUpgradeChannel",
             { nodeOsUpgradeChannel: nodeOs, upgradeChannel: channel },
-            `${nodeOs} contradicts upgradeChannel node-image, which upgrades node images itself: set nodeOsUpgradeChannel NodeImage (or empty), or another upgradeChannel`,
+            `${nodeOs} contradicts upgradeChannel node-image, which upgrades node images itself: set nodeOsUpgradeChannel NodeImage, or better upgradeChannel patch with nodeOsUpgradeChannel NodeImage`,
         ),
     ];
 }
@@ -167,49 +194,6 @@ function maintenanceWindowParses(raw: RawConfig): Problem[] {
     return parsed.ok
         ? []
         : [problem("maintenanceWindowParses", "maintenanceWindow", { maintenanceWindow: text }, parsed.reason)];
-}
-
-/**
- * Ephemeral OS disks live in the VM's cache or temp disk, which must hold the OS disk (AKS's
- * default, DEFAULT_OS_DISK_GIB): a listed size that cannot is an error; an unlisted one a warning
- * that says it could not be checked.
- */
-function ephemeralFitsVmSizes(raw: RawConfig): Finding[] {
-    if (trimmed(raw, "osDiskType") !== "Ephemeral") return [];
-    const pools: Array<[ConfigKey, string | undefined]> = [
-        ["nodeVmSize", trimmed(raw, "nodeVmSize")],
-        ...(((wholeNumber(raw, "userPoolNodeCount") ?? 0) > 0
-            ? [["userPoolVmSize", trimmed(raw, "userPoolVmSize")]]
-            : []) as Array<[ConfigKey, string | undefined]>),
-    ];
-    return pools.flatMap(([key, size]): Finding[] => {
-        if (!size) return [];
-        const capacity = EPHEMERAL_OS_CAPACITY_GIB[size];
-        if (!capacity)
-            return [
-                {
-                    severity: "warning",
-                    ...problem(
-                        "ephemeralFitsVmSizes",
-                        key,
-                        { [key]: size, osDiskType: "Ephemeral", osDiskGiB: DEFAULT_OS_DISK_GIB },
-                        `${size} is not in this program's table of cache and temp disk sizes, so osDiskType Ephemeral could not be checked: AKS refuses it at creation unless the size's cache or temp disk holds a ${DEFAULT_OS_DISK_GIB} GiB OS disk`,
-                    ),
-                },
-            ];
-        if (capacity.gib >= DEFAULT_OS_DISK_GIB) return [];
-        return [
-            {
-                severity: "error",
-                ...problem(
-                    "ephemeralFitsVmSizes",
-                    key,
-                    { [key]: size, osDiskType: "Ephemeral", capacityGiB: capacity.gib, osDiskGiB: DEFAULT_OS_DISK_GIB },
-                    `${size} has ${capacity.gib === 0 ? "no cache or temp disk" : `${capacity.gib} GiB of ${capacity.where}`}, and an Ephemeral OS disk needs ${DEFAULT_OS_DISK_GIB} GiB there: use a size such as ${ephemeralCapableSizes().slice(0, 3).join(", ")}, or osDiskType Managed${trapOf("osDiskType")}`,
-                ),
-            },
-        ];
-    });
 }
 
 /** Cilium runs only on Azure CNI (Overlay here); Azure Network Policy Manager does not run on kubenet. */
@@ -256,10 +240,24 @@ function networkPolicyFitsPlugin(raw: RawConfig): Finding[] {
     return [];
 }
 
-/** An existing workspace is named by its Azure resource id, and only with monitoring on. */
+/**
+ * An existing workspace is named by its Azure resource id and its region (Container insights' rule
+ * must sit in the workspace's region, and the id does not say it), and only when something sends to it.
+ */
 function workspaceIdIsResourceId(raw: RawConfig): Problem[] {
     const id = trimmed(raw, "logAnalyticsWorkspaceId");
-    if (!id) return [];
+    const region = trimmed(raw, "logAnalyticsWorkspaceLocation");
+    if (!id)
+        return region
+            ? [
+                  problem(
+                      "workspaceIdIsResourceId",
+                      "logAnalyticsWorkspaceLocation",
+                      { logAnalyticsWorkspaceLocation: region },
+                      "names a region, but logAnalyticsWorkspaceId names no workspace: set both for an existing workspace, or clear it (the stack's own workspace sits in azure-native:location)",
+                  ),
+              ]
+            : [];
     if (
         !/^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.OperationalInsights\/workspaces\/[^/]+$/i.test(
             id,
@@ -273,16 +271,25 @@ function workspaceIdIsResourceId(raw: RawConfig): Problem[] {
                 `"${id}" is not a Log Analytics workspace's resource id; use /subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.OperationalInsights/workspaces/<name> (az monitor log-analytics workspace show --query id)`,
             ),
         ];
-    return isTrue(raw, "monitoring")
-        ? []
-        : [
-              problem(
-                  "workspaceIdIsResourceId",
-                  "logAnalyticsWorkspaceId",
-                  { logAnalyticsWorkspaceId: id, monitoring: false },
-                  "names a workspace, but monitoring is false: set monitoring true, or clear logAnalyticsWorkspaceId",
-              ),
-          ];
+    if (!WORKSPACE_USERS.some((key) => isTrue(raw, key)))
+        return [
+            problem(
+                "workspaceIdIsResourceId",
+                "logAnalyticsWorkspaceId",
+                { logAnalyticsWorkspaceId: id, ...Object.fromEntries(WORKSPACE_USERS.map((key) => [key, false])) },
+                `names a workspace, but nothing sends to it: set monitoring, defender or controlPlaneLogs true, or clear logAnalyticsWorkspaceId`,
+            ),
+        ];
+    if (!region || !/^[a-z][a-z0-9]*$/.test(region))
+        return [
+            problem(
+                "workspaceIdIsResourceId",
+                "logAnalyticsWorkspaceLocation",
+                { logAnalyticsWorkspaceId: id, logAnalyticsWorkspaceLocation: region ?? "" },
+                `${region ? `"${region}" is not an Azure region name` : "is empty"}, and Container insights' data collection rule must sit in the workspace's region: set it to the workspace's (az monitor log-analytics workspace show --ids <id> --query location), e.g. westeurope`,
+            ),
+        ];
+    return [];
 }
 
 /** Authorized ranges are IPv4 CIDRs, at most 200. */
@@ -327,6 +334,24 @@ function authorizedIpsAreCidrs(raw: RawConfig): Finding[] {
     ];
 }
 
+/**
+ * Cost analysis needs the Standard or Premium tier: "The Managed Cluster sku.tier must be set to
+ * 'Standard' or 'Premium' to enable this feature" (ManagedClusterCostAnalysis, AKS API 2025-09-01;
+ * learn.microsoft.com/azure/aks/cost-analysis).
+ */
+function costAnalysisNeedsTier(raw: RawConfig): Problem[] {
+    const tier = trimmed(raw, "skuTier");
+    if (!isTrue(raw, "costAnalysis") || tier === "Standard" || tier === "Premium") return [];
+    return [
+        problem(
+            "costAnalysisNeedsTier",
+            "costAnalysis",
+            { costAnalysis: true, skuTier: tier || "" },
+            `needs skuTier Standard or Premium, and the tier is ${tier || "not declared (AKS's Free)"}: set skuTier Standard, or costAnalysis false`,
+        ),
+    ];
+}
+
 /** The user pool's counts: its autoscaler needs a pool, and starts at its node count. */
 function userPoolCountsAgree(raw: RawConfig): Problem[] {
     const [count, max] = [wholeNumber(raw, "userPoolNodeCount"), wholeNumber(raw, "userPoolAutoscaleMaxCount")];
@@ -350,45 +375,6 @@ function userPoolCountsAgree(raw: RawConfig): Problem[] {
               ),
           ]
         : [];
-}
-
-/**
- * production=true: the posture the policy pack's production rules require, refused here first,
- * each with the setting that gives it.
- */
-function productionPosture(raw: RawConfig): Problem[] {
-    if (!isTrue(raw, "production")) return [];
-    const found: Problem[] = [];
-    const need = (key: ConfigKey, values: Problem["values"], message: string) =>
-        found.push(problem("productionPosture", key, { production: true, ...values }, message));
-    const access = trimmed(raw, "clusterAccess");
-    if (access && access !== "entra")
-        need(
-            "clusterAccess",
-            { clusterAccess: access },
-            `production needs Microsoft Entra ID with local accounts off: set clusterAccess entra`,
-        );
-    const tier = trimmed(raw, "skuTier");
-    if (tier !== "Standard" && tier !== "Premium")
-        need(
-            "skuTier",
-            { skuTier: tier ?? "" },
-            `production needs the API server's SLA: set skuTier Standard (or Premium)`,
-        );
-    const zones = itemsOf(raw, "zones") ?? [];
-    if (zones.length < 2)
-        need(
-            "zones",
-            { zones },
-            `production needs at least 2 availability zones: pulumi config set --path 'zones[0]' 1, 'zones[1]' 2, 'zones[2]' 3 (before the cluster exists: set at creation only)`,
-        );
-    if (!trimmed(raw, "maintenanceWindow"))
-        need(
-            "maintenanceWindow",
-            { maintenanceWindow: "" },
-            `production needs both maintenance windows: set maintenanceWindow, e.g. "Sunday 02:00 4h"`,
-        );
-    return found;
 }
 
 /** Windows govern the channels' upgrades: a channel without a window upgrades at any hour. */
@@ -416,13 +402,14 @@ export function parsePosture(raw: RawConfig): PostureConfig {
     const window = optional("maintenanceWindow");
     const parsedWindow = window ? parseMaintenanceWindow(window) : undefined;
     const userPoolNodeCount = count("userPoolNodeCount");
+    const workspaceId = optional("logAnalyticsWorkspaceId");
     return {
         production: flag("production"),
         skuTier: optional("skuTier") as SkuTier | undefined,
         autoscaleMaxCount: count("autoscaleMaxCount"),
         zones: arrayItems(text("zones")) ?? [],
-        upgradeChannel: optional("upgradeChannel") as UpgradeChannel | undefined,
-        nodeOsUpgradeChannel: optional("nodeOsUpgradeChannel") as NodeOsUpgradeChannel | undefined,
+        upgradeChannel: (optional("upgradeChannel") ?? UPGRADE_CHANNEL_OFF) as UpgradeChannel,
+        nodeOsUpgradeChannel: (optional("nodeOsUpgradeChannel") ?? NODE_OS_UPGRADE_CHANNEL_OFF) as NodeOsUpgradeChannel,
         maintenanceWindow: parsedWindow?.ok ? parsedWindow.value : undefined,
         userPool: userPoolNodeCount
             ? {
@@ -432,12 +419,20 @@ export function parsePosture(raw: RawConfig): PostureConfig {
               }
             : undefined,
         osDiskType: optional("osDiskType") as OsDiskType | undefined,
+        osSku: optional("osSku") as OsSku | undefined,
         networkPolicy: optional("networkPolicy") as NetworkPolicy | undefined,
-        monitoring: flag("monitoring") ? { workspaceId: optional("logAnalyticsWorkspaceId") } : undefined,
+        monitoring: flag("monitoring"),
+        defender: flag("defender"),
+        controlPlaneLogs: flag("controlPlaneLogs"),
+        workspace: workspaceId ? { id: workspaceId, location: text("logAnalyticsWorkspaceLocation") } : undefined,
         workloadIdentity: flag("workloadIdentity"),
         imageCleaner: flag("imageCleaner"),
         azurePolicy: flag("azurePolicy"),
+        keyVaultSecretsProvider: flag("keyVaultSecretsProvider"),
         apiServerAuthorizedIps: arrayItems(text("apiServerAuthorizedIps")) ?? [],
+        disableRunCommand: flag("disableRunCommand"),
+        costAnalysis: flag("costAnalysis"),
+        deleteLock: flag("deleteLock"),
     };
 }
 
@@ -452,10 +447,12 @@ export const POSTURE_RULES = [
     maintenanceWindowParses,
     osDiskTypeKnown,
     errorsOf(ephemeralFitsVmSizes),
+    osSkuKnown,
     networkPolicyKnown,
     errorsOf(networkPolicyFitsPlugin),
     workspaceIdIsResourceId,
     errorsOf(authorizedIpsAreCidrs),
+    costAnalysisNeedsTier,
     userPoolCountsAgree,
     productionPosture,
 ];
@@ -466,4 +463,7 @@ export const POSTURE_WARNINGS = [
     warningsOf(networkPolicyFitsPlugin),
     warningsOf(authorizedIpsAreCidrs),
     channelsHaveWindow,
+    nodeImageChannelIsLegacy,
+    deleteLockOnKubenet,
+    productionWarnings,
 ];

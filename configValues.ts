@@ -57,6 +57,14 @@ export const CONFIG_KEYS = [
     "azurePolicy",
     "apiServerAuthorizedIps",
     "maxSurge",
+    "logAnalyticsWorkspaceLocation",
+    "defender",
+    "keyVaultSecretsProvider",
+    "controlPlaneLogs",
+    "disableRunCommand",
+    "osSku",
+    "costAnalysis",
+    "deleteLock",
 ] as const;
 export type ConfigKey = (typeof CONFIG_KEYS)[number];
 
@@ -87,6 +95,12 @@ export const BOOLEAN_KEYS: readonly ConfigKey[] = [
     "workloadIdentity",
     "imageCleaner",
     "azurePolicy",
+    "defender",
+    "keyVaultSecretsProvider",
+    "controlPlaneLogs",
+    "disableRunCommand",
+    "costAnalysis",
+    "deleteLock",
 ];
 /** The keys Pulumi.yaml types as arrays: the CLI hands them over as JSON text. */
 export const ARRAY_KEYS: readonly ConfigKey[] = ["clusterAdmins", "zones", "apiServerAuthorizedIps"];

@@ -8,10 +8,12 @@ import { Cluster } from "./cluster";
 import { loadStackConfig } from "./config";
 import { Monitoring } from "./monitoring";
 import { Network, SUBNET_NAMES } from "./network";
+import { staggeredWindow } from "./posture";
 import { deployWorkloads } from "./workloads";
 
 const config = loadStackConfig();
 const plan = buildAddressPlan(config);
+const { posture } = config;
 
 const network = new Network("network", {
     location: config.location,
@@ -23,12 +25,14 @@ const network = new Network("network", {
     servicesSubnetCidr: config.servicesSubnetCidr,
     mainClusterPlugin: NETWORK_PLUGINS[config.networkPlugin],
     protect: config.protect,
+    deleteLock: posture.deleteLock,
 });
 
-// Container insights' workspace: the one named by logAnalyticsWorkspaceId, or one made here.
-const { posture } = config;
+// The Log Analytics workspace Container insights, Defender and the control-plane logs send to: the
+// one named by logAnalyticsWorkspaceId, or one made here when any of them is on.
+const needsWorkspace = posture.monitoring || posture.defender || posture.controlPlaneLogs;
 const monitoring =
-    posture.monitoring && !posture.monitoring.workspaceId
+    needsWorkspace && !posture.workspace
         ? new Monitoring("monitoring", {
               location: config.location,
               resourceGroupName: network.resourceGroup.name,
@@ -36,8 +40,8 @@ const monitoring =
               protect: config.protect,
           })
         : undefined;
-const monitoringWorkspaceId = posture.monitoring
-    ? (posture.monitoring.workspaceId ?? monitoring!.workspaceId)
+const workspace = needsWorkspace
+    ? (posture.workspace ?? { id: monitoring!.workspaceId, location: config.location })
     : undefined;
 
 /** The posture both clusters share; the pools' sizes and the network policy are the main cluster's. */
@@ -47,13 +51,21 @@ const sharedPosture = {
     zones: posture.zones,
     upgradeChannel: posture.upgradeChannel,
     nodeOsUpgradeChannel: posture.nodeOsUpgradeChannel,
-    maintenanceWindow: posture.maintenanceWindow,
     osDiskType: posture.osDiskType,
-    monitoringWorkspaceId,
+    osSku: posture.osSku,
+    workspaceId: workspace?.id,
+    workspaceLocation: workspace?.location,
+    monitoring: posture.monitoring,
+    defender: posture.defender,
+    controlPlaneLogs: posture.controlPlaneLogs,
     workloadIdentity: posture.workloadIdentity,
     imageCleaner: posture.imageCleaner,
     azurePolicy: posture.azurePolicy,
+    keyVaultSecretsProvider: posture.keyVaultSecretsProvider,
     apiServerAuthorizedIps: posture.apiServerAuthorizedIps,
+    disableRunCommand: posture.disableRunCommand,
+    costAnalysis: posture.costAnalysis,
+    deleteLock: posture.deleteLock,
     maxSurge: config.maxSurge,
 };
 
@@ -89,6 +101,7 @@ const cluster = new Cluster("cluster", {
     maxPods: config.maxPods,
     posture: {
         ...sharedPosture,
+        maintenanceWindow: posture.maintenanceWindow,
         autoscaleMaxCount: posture.autoscaleMaxCount,
         userPool: posture.userPool,
         networkPolicy: posture.networkPolicy,
@@ -111,7 +124,12 @@ const azureCniCluster = config.azureCniCluster
           clusterName: config.azureCniClusterName,
           nodeCount: config.azureCniNodeCount,
           maxPods: config.azureCniMaxPods,
-          posture: sharedPosture,
+          // Its windows start when the main cluster's end: Microsoft advises staggering the windows
+          // of a subscription's clusters (posture.ts staggeredWindow).
+          posture: {
+              ...sharedPosture,
+              maintenanceWindow: posture.maintenanceWindow && staggeredWindow(posture.maintenanceWindow),
+          },
       })
     : undefined;
 const azureCniWorkloads = azureCniCluster
@@ -143,8 +161,8 @@ export const serviceCidr = plan.serviceCidr;
 export const dnsServiceIp = plan.dnsServiceIp;
 export const addressPlan = plan;
 export const nginxNamespace = config.nginxNamespace;
-/** monitoring=true: where Container insights writes (the stack's workspace, or the one named). */
-export const logAnalyticsWorkspaceId = monitoringWorkspaceId;
+/** Where Container insights, Defender and the control-plane logs write (the stack's workspace, or the one named). */
+export const logAnalyticsWorkspaceId = workspace?.id;
 export const nginxClusterIp = nginx.clusterIp;
 export const nginxLoadBalancerIp = nginx.loadBalancerIp;
 export const nextSteps = {

@@ -1,8 +1,9 @@
 /**
- * The production posture as data: the values AKS accepts for each setting, the VM sizes whose
- * local disk can hold an Ephemeral OS disk, and the maintenance window's format. Pure: config.ts
- * validates with it, cluster.ts builds the inputs from it, the policy pack reads the same names.
+ * The production posture as data: the values AKS accepts for each setting, what the program sends
+ * for them, the Ephemeral OS disk's rule, and the maintenance window's format. Pure: config.ts
+ * validates with it, clusterPosture.ts builds the inputs from it, the policy pack reads the same names.
  */
+import { VM_SIZES } from "./vmSizes";
 
 /** AKS's control-plane tiers (sku.tier). Standard carries the API server's SLA; Premium adds long-term support. */
 export const SKU_TIERS = ["Free", "Standard", "Premium"] as const;
@@ -56,49 +57,74 @@ export const POD_SECURITY_BASELINE_INITIATIVE =
     "/providers/Microsoft.Authorization/policySetDefinitions/a8640138-9b0a-4a28-b8cb-1666c838647d";
 
 /**
- * The OS disk AKS creates when osDiskSizeGB is not set: "the AKS default VM size Standard_DS2_v2
- * SKU with the default OS disk size of 100 GiB" (learn.microsoft.com/azure/aks/concepts-storage,
- * Ephemeral OS disk). This program does not set osDiskSizeGB.
+ * An Ephemeral OS disk without osDiskSizeGB (this program never sets it): AKS sizes it from the VM's
+ * cache or temp disk only when that disk holds at least 128 GiB (learn.microsoft.com/azure/aks/
+ * concepts-storage, Ephemeral OS disk, as issue #32 quotes it; the version of the page stored in
+ * MicrosoftDocs/azure-aks-docs at commit 074b3dae still gives the older 100 GiB examples, and its
+ * default OS disk sizing gives 1-7 vCPU sizes a 128 GiB disk). Below that AKS refuses Ephemeral.
  */
-export const DEFAULT_OS_DISK_GIB = 100;
+export const EPHEMERAL_OS_MIN_LOCAL_DISK_GIB = 128;
+
+/** The listed sizes whose cache or temp disk holds an Ephemeral OS disk, smallest first: what an error suggests. */
+export function ephemeralCapableSizes(): string[] {
+    return Object.entries(VM_SIZES)
+        .filter(([, size]) => size.localDiskGiB >= EPHEMERAL_OS_MIN_LOCAL_DISK_GIB)
+        .sort(([, a], [, b]) => a.localDiskGiB - b.localDiskGiB || a.vCpus - b.vCpus)
+        .map(([name]) => name);
+}
+
+/** The node OS of every pool (agentPoolProfiles[].osSKU, AgentPool osSKU); unset = AKS's Ubuntu. */
+export const OS_SKUS = ["Ubuntu", "AzureLinux"] as const;
+export type OsSku = (typeof OS_SKUS)[number];
+
+/** Sent when a channel is not set: AKS keeps a channel a request leaves out (Azure/AKS#2904). */
+export const UPGRADE_CHANNEL_OFF: UpgradeChannel = "none";
+export const NODE_OS_UPGRADE_CHANNEL_OFF: NodeOsUpgradeChannel = "None";
 
 /**
- * Where an Ephemeral OS disk can live on a VM size: its cache, or on the newer series (which have
- * no cache) its temporary disk; 0 = neither (remote storage only). GiB, from Microsoft's size pages
- * (learn.microsoft.com/azure/virtual-machines/sizes/general-purpose/: dsv2-series "cache size in
- * GiB", dsv3-series, dsv5-series "Remote Storage Only", ddsv5-series and dadsv5-series temp storage;
- * memory-optimized/ebdsv5-series as concepts-storage quotes it). Sizes not listed are not checked.
+ * The control-plane log categories the diagnostic setting sends to the workspace (controlPlaneLogs):
+ * the audit log without get and list (kube-audit-admin), Entra ID's authentication (guard) and the
+ * cluster autoscaler's decisions; the categories are AKS's resource logs
+ * (learn.microsoft.com/azure/aks/monitor-aks-reference), and mspnp/aks-baseline's cluster-stamp.bicep
+ * (commit 6ab8005f) enables these three among others. kube-audit, the full audit log, costs far more.
  */
-export const EPHEMERAL_OS_CAPACITY_GIB: Readonly<Record<string, { readonly gib: number; readonly where: string }>> =
-    Object.freeze({
-        Standard_DS2_v2: { gib: 86, where: "cache" },
-        Standard_DS3_v2: { gib: 172, where: "cache" },
-        Standard_DS4_v2: { gib: 344, where: "cache" },
-        Standard_D2s_v3: { gib: 50, where: "cache" },
-        Standard_D4s_v3: { gib: 100, where: "cache" },
-        Standard_D8s_v3: { gib: 200, where: "cache" },
-        Standard_D16s_v3: { gib: 400, where: "cache" },
-        Standard_D2s_v5: { gib: 0, where: "no cache or temp disk" },
-        Standard_D4s_v5: { gib: 0, where: "no cache or temp disk" },
-        Standard_D8s_v5: { gib: 0, where: "no cache or temp disk" },
-        Standard_D16s_v5: { gib: 0, where: "no cache or temp disk" },
-        Standard_D2ds_v5: { gib: 75, where: "temp disk" },
-        Standard_D4ds_v5: { gib: 150, where: "temp disk" },
-        Standard_D8ds_v5: { gib: 300, where: "temp disk" },
-        Standard_D16ds_v5: { gib: 600, where: "temp disk" },
-        Standard_D2ads_v5: { gib: 75, where: "temp disk" },
-        Standard_D4ads_v5: { gib: 150, where: "temp disk" },
-        Standard_D8ads_v5: { gib: 300, where: "temp disk" },
-        Standard_E2bds_v5: { gib: 75, where: "temp disk" },
-        Standard_E4bds_v5: { gib: 150, where: "temp disk" },
-    });
+export const CONTROL_PLANE_LOG_CATEGORIES = ["kube-audit-admin", "guard", "cluster-autoscaler"] as const;
+/** The diagnostic setting's name on each cluster (a path parameter: renaming replaces it). */
+export const CONTROL_PLANE_LOGS_SETTING_NAME = "aks-kubenet-control-plane";
 
-/** The listed sizes that hold the default OS disk, smallest first: what an error suggests. */
-export function ephemeralCapableSizes(): string[] {
-    return Object.entries(EPHEMERAL_OS_CAPACITY_GIB)
-        .filter(([, { gib }]) => gib >= DEFAULT_OS_DISK_GIB)
-        .sort(([, a], [, b]) => a.gib - b.gib)
-        .map(([size]) => size);
+/**
+ * The Key Vault Secrets Provider add-on's configuration: rotation on, polling every 2 minutes, the
+ * driver's default interval (learn.microsoft.com/azure/aks/csi-secrets-store-configuration-options).
+ */
+export const KEY_VAULT_SECRETS_PROVIDER_CONFIG = Object.freeze({
+    enableSecretRotation: "true",
+    rotationPollInterval: "2m",
+});
+
+/** deleteLock's locks: CanNotDelete on the resource group and on each cluster (a path parameter: renaming replaces). */
+export const DELETE_LOCK_NAME = "aks-kubenet-delete-lock";
+export const DELETE_LOCK_NOTES =
+    "Placed by the aks-kubenet program (deleteLock=true). To delete: pulumi config set deleteLock false, pulumi up, then delete.";
+
+/**
+ * The system pool's floor (learn.microsoft.com/azure/aks/use-system-pools, MicrosoftDocs/azure-aks-docs
+ * commit 04921f5f): "System pools must contain at least two nodes", "require a VM SKU of at least
+ * 4 vCPUs" and "must support at least 30 pods".
+ */
+export const SYSTEM_POOL_MIN_NODES = 2;
+export const SYSTEM_POOL_MIN_VCPUS = 4;
+export const SYSTEM_POOL_MIN_PODS = 30;
+
+/** A data collection rule's name holds at most 64 characters; Microsoft's onboarding template cuts it there. */
+export const DATA_COLLECTION_RULE_NAME_MAX = 64;
+
+/**
+ * Container insights' data collection rule, named and placed as Microsoft's onboarding template
+ * does (learn.microsoft.com/azure/azure-monitor/containers/kubernetes-monitoring-enable-arm):
+ * MSCI-<workspace region>-<cluster name>, cut to 64 characters, in the workspace's region.
+ */
+export function dataCollectionRuleName(workspaceRegion: string, clusterName: string): string {
+    return `MSCI-${workspaceRegion}-${clusterName}`.slice(0, DATA_COLLECTION_RULE_NAME_MAX);
 }
 
 export const WEEK_DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"] as const;
@@ -154,3 +180,20 @@ export function parseMaintenanceWindow(
 /** The tag that marks a cluster built with production=true; the policy pack's production rules read it. */
 export const POSTURE_TAG = "aks-kubenet-posture";
 export const PRODUCTION_POSTURE = "production";
+
+/**
+ * The window that starts when `window` ends (a day later past midnight): a second cluster's
+ * schedules. Microsoft recommends "staggering the maintenance windows for each cluster" of a
+ * subscription, since the same window for several clusters "can lead to ARM throttling errors
+ * causing cluster upgrades to fail" (learn.microsoft.com/azure/aks/planned-maintenance, FAQ).
+ */
+export function staggeredWindow(window: MaintenanceWindow): MaintenanceWindow {
+    const [hour, minute] = window.startTime.split(":").map(Number);
+    const end = hour + window.durationHours;
+    const dayIndex = (WEEK_DAYS.indexOf(window.dayOfWeek) + Math.floor(end / 24)) % WEEK_DAYS.length;
+    return {
+        ...window,
+        dayOfWeek: WEEK_DAYS[dayIndex],
+        startTime: `${String(end % 24).padStart(2, "0")}:${String(minute).padStart(2, "0")}`,
+    };
+}

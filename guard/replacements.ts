@@ -184,6 +184,26 @@ export const REPLACEMENT_FACTS: Readonly<Record<string, ReplacementFacts>> = Obj
         forceNew: [],
         deleteFirst: true,
     },
+    // Not in forceNewMap (module Insights): only its path replaces it.
+    "azure-native:monitor:DiagnosticSetting": {
+        label: "control-plane logs",
+        pathParameters: ["resourceUri", "name"],
+        forceNew: [],
+        deleteFirst: true,
+    },
+    // Not in forceNewMap (module Authorization lists only RoleAssignment): only their paths replace them.
+    "azure-native:authorization:ManagementLockAtResourceGroupLevel": {
+        label: "resource group lock",
+        pathParameters: ["resourceGroupName", "lockName"],
+        forceNew: [],
+        deleteFirst: true,
+    },
+    "azure-native:authorization:ManagementLockByScope": {
+        label: "cluster lock",
+        pathParameters: ["scope", "lockName"],
+        forceNew: [],
+        deleteFirst: true,
+    },
     "time:index/sleep:Sleep": {
         label: "grant wait",
         pathParameters: [],

@@ -83,8 +83,17 @@ const bad: Array<[string, RawConfig, string, string, Record<string, unknown>, Re
         { osDiskType: "Ephemeral" },
         "nodeVmSize",
         "ephemeralFitsVmSizes",
-        { nodeVmSize: "Standard_D2s_v5", capacityGiB: 0, osDiskGiB: 100 },
+        { nodeVmSize: "Standard_D2s_v5", localDiskGiB: 0, neededGiB: 128 },
         /Standard_D4ds_v5.*or osDiskType Managed/,
+    ],
+    [
+        // The old check assumed a 100 GiB OS disk and passed it; AKS wants 128 GiB without osDiskSizeGB.
+        "Ephemeral on Standard_D4s_v3, whose 100 GiB cache is below 128 GiB",
+        { osDiskType: "Ephemeral", nodeVmSize: "Standard_D4s_v3" },
+        "nodeVmSize",
+        "ephemeralFitsVmSizes",
+        { nodeVmSize: "Standard_D4s_v3", localDiskGiB: 100, neededGiB: 128 },
+        /100 GiB of cache.*only on 128 GiB or more/,
     ],
     [
         "Ephemeral on a user pool whose cache is too small",
@@ -96,7 +105,7 @@ const bad: Array<[string, RawConfig, string, string, Record<string, unknown>, Re
         },
         "userPoolVmSize",
         "ephemeralFitsVmSizes",
-        { userPoolVmSize: "Standard_DS2_v2", capacityGiB: 86 },
+        { userPoolVmSize: "Standard_DS2_v2", localDiskGiB: 86 },
         /86 GiB of cache/,
     ],
     [
@@ -139,8 +148,66 @@ const bad: Array<[string, RawConfig, string, string, Record<string, unknown>, Re
         },
         "logAnalyticsWorkspaceId",
         "workspaceIdIsResourceId",
-        { monitoring: false },
-        /set monitoring true/,
+        { monitoring: false, defender: false, controlPlaneLogs: false },
+        /set monitoring, defender or controlPlaneLogs true/,
+    ],
+    [
+        "a workspace without its region",
+        {
+            monitoring: "true",
+            logAnalyticsWorkspaceId:
+                "/subscriptions/1/resourceGroups/g/providers/Microsoft.OperationalInsights/workspaces/w",
+        },
+        "logAnalyticsWorkspaceLocation",
+        "workspaceIdIsResourceId",
+        { logAnalyticsWorkspaceLocation: "" },
+        /data collection rule must sit in the workspace's region/,
+    ],
+    [
+        "a workspace region without a workspace",
+        { logAnalyticsWorkspaceLocation: "westeurope" },
+        "logAnalyticsWorkspaceLocation",
+        "workspaceIdIsResourceId",
+        { logAnalyticsWorkspaceLocation: "westeurope" },
+        /names no workspace/,
+    ],
+    [
+        "an unknown node OS",
+        { osSku: "Mariner" },
+        "osSku",
+        "osSkuKnown",
+        { osSku: "Mariner", allowed: ["Ubuntu", "AzureLinux"] },
+        /use Ubuntu, AzureLinux/,
+    ],
+    [
+        "cost analysis on the Free tier",
+        { costAnalysis: "true", skuTier: "Free" },
+        "costAnalysis",
+        "costAnalysisNeedsTier",
+        { skuTier: "Free" },
+        /set skuTier Standard, or costAnalysis false/,
+    ],
+    [
+        "cost analysis with no tier declared",
+        { costAnalysis: "true" },
+        "costAnalysis",
+        "costAnalysisNeedsTier",
+        { skuTier: "" },
+        /not declared/,
+    ],
+    [
+        "production with one system node",
+        {
+            production: "true",
+            skuTier: "Standard",
+            zones: json(["1", "2"]),
+            maintenanceWindow: "Sunday 02:00 4h",
+            nodeCount: "1",
+        },
+        "nodeCount",
+        "productionPosture",
+        { nodeCount: 1, min: 2 },
+        /at least 2.*set nodeCount 3/,
     ],
     [
         "an authorized range with host bits",
@@ -269,10 +336,47 @@ describe("production=true", () => {
             ["productionPosture", "maintenanceWindow"],
         ]);
     });
-    test("Pulumi.prod.yaml meets it, with no warning", () => {
+    test("Pulumi.prod.yaml meets it, with one warning: check the zones exist for the region and size", () => {
         const result = validateConfig(rawStackConfig("prod"));
-        expect([result.errors, result.warnings]).toEqual([[], []]);
+        expect(result.errors).toEqual([]);
+        expect(result.warnings).toEqual([
+            expect.objectContaining({
+                rule: "productionWarnings",
+                key: "zones",
+                message: expect.stringMatching(/az vm list-skus -l eastus --size Standard_D4ds_v5 --zone/),
+            }),
+        ]);
         expect(result.config!.posture).toMatchObject({ production: true, skuTier: "Standard", zones: ["1", "2", "3"] });
+    });
+});
+
+describe("production=true warns about the system pool's size, its pods, and zones", () => {
+    const production = {
+        production: "true",
+        skuTier: "Standard",
+        zones: json(["1", "2", "3"]),
+        maintenanceWindow: "Sunday 02:00 4h",
+    };
+    test("2 vCPUs, 2 x 10 pods: each with its numbers; zones always", () => {
+        const found = warningsOf({ ...production, nodeCount: "2", maxPods: "10", nodeVmSize: "Standard_D2ds_v5" });
+        expect(
+            found
+                .filter((warning) => warning.rule === "productionWarnings")
+                .map((warning) => [warning.key, warning.values]),
+        ).toEqual([
+            ["nodeVmSize", { production: true, nodeVmSize: "Standard_D2ds_v5", vCpus: 2, min: 4 }],
+            ["maxPods", { production: true, nodeCount: 2, maxPods: 10, pods: 20, min: 30 }],
+            ["zones", { production: true, zones: ["1", "2", "3"], nodeVmSize: "Standard_D2ds_v5" }],
+        ]);
+    });
+    test("a size the table does not know is said to be unchecked", () => {
+        expect(warningsOf({ ...production, nodeVmSize: "Standard_L8s_v3" })[0].message).toMatch(
+            /not in this program's table of VM sizes, so its vCPUs could not be checked/,
+        );
+    });
+    test("without production, none of them", () => {
+        const found = warningsOf({ nodeCount: "1", maxPods: "10", zones: json(["1"]) });
+        expect(found.map((warning) => warning.rule)).toEqual(["replicasFitNodes"]);
     });
 });
 
@@ -292,6 +396,13 @@ describe("legal, with a warning", () => {
             /GitHub-hosted runners and Pulumi Deployments runners have no fixed addresses/,
         ],
         ["a channel without a window", { upgradeChannel: "patch" }, "maintenanceWindow", /may upgrade at any hour/],
+        [
+            "the legacy node-image channel",
+            { upgradeChannel: "node-image", nodeOsUpgradeChannel: "NodeImage", maintenanceWindow: "Sunday 02:00 4h" },
+            "upgradeChannel",
+            /legacy: Microsoft suggests upgradeChannel patch with nodeOsUpgradeChannel NodeImage/,
+        ],
+        ["a delete lock on kubenet", { deleteLock: "true" }, "deleteLock", /route table's routes/],
     ])("%s", (_, overrides, key, message) => {
         expect(errorsOf(overrides)).toEqual([]);
         expect(warningsOf(overrides)).toEqual([

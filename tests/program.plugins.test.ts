@@ -10,6 +10,7 @@ import { PodDisruptionBudget } from "kubernetes-models/policy/v1/PodDisruptionBu
 import { Namespace } from "kubernetes-models/v1/Namespace";
 import { Service } from "kubernetes-models/v1/Service";
 import { replacingPaths } from "../guard/replacements";
+import { OFF_VALUE_PATHS, OFF_VALUES } from "./helpers/offValues";
 import { MOCK_SUBSCRIPTION_ID, ProgramRun, RecordedResource, runProgram } from "./helpers/program";
 
 /** The serialized form of a secret in a registration request. */
@@ -58,16 +59,18 @@ describe("the default stack is the stack as it was deployed", () => {
     const clusterUrn =
         "urn:pulumi:dev::aks-kubenet::aks-kubenet:cluster:Cluster$azure-native:containerservice:ManagedCluster::cluster-aks";
 
-    test("every earlier URN is still there with the same inputs, but for the cluster's Entra ID access; the additions are the waits and the admin grant", () => {
+    test("every earlier URN is still there with the same inputs, but for the cluster's Entra ID access and the features sent as off; the additions are the waits and the admin grant", () => {
         const now = byUrn(kubenet);
         for (const { urn, inputs } of before) {
-            // Cluster access (clusterAccess=entra by default) adds exactly these to the cluster.
+            // Cluster access (clusterAccess=entra by default) and the explicit off values (#32) add
+            // exactly these to the cluster.
             const expected =
                 urn === clusterUrn
                     ? {
                           ...(inputs as object),
                           aadProfile: { managed: true, enableAzureRBAC: true, tenantID: expect.any(String) },
                           disableLocalAccounts: true,
+                          ...OFF_VALUES,
                       }
                     : inputs;
             expect([urn, now.has(urn) ? plainInputs(now.get(urn)!) : "missing"]).toEqual([urn, expected]);
@@ -82,11 +85,23 @@ describe("the default stack is the stack as it was deployed", () => {
         ]);
     });
 
-    test("the deployed cluster moves to Entra ID in place: none of the inputs that change is force-new or a path parameter", () => {
+    test("the deployed cluster moves to Entra ID and sends its features as off in place: none of the inputs that change is force-new or a path parameter", () => {
         const deployed = before.find(({ urn }) => urn === clusterUrn)!.inputs;
         const changed = changedPaths(deployed, plainInputs(byUrn(kubenet).get(clusterUrn)!));
-        expect(changed.sort()).toEqual(["aadProfile", "disableLocalAccounts"]);
+        expect(changed.sort()).toEqual(
+            [
+                "aadProfile",
+                "disableLocalAccounts",
+                "autoUpgradeProfile",
+                "securityProfile",
+                "addonProfiles",
+                "apiServerAccessProfile",
+                "metricsProfile",
+            ].sort(),
+        );
         expect(replacingPaths("azure-native:containerservice:ManagedCluster", changed)).toEqual([]);
+        // Leaf by leaf too: a force-new field inside one of the new objects would show here.
+        expect(replacingPaths("azure-native:containerservice:ManagedCluster", [...OFF_VALUE_PATHS])).toEqual([]);
         // ...and the provider's new kubeconfig is an update, not a replacement of every workload.
         expect(
             byUrn(kubenet).get(

@@ -8,6 +8,7 @@ import { guardPreview } from "../guard/previewGuard";
 import { fixFor } from "../guard/replacements";
 import { policies } from "../policy/policies";
 import { POD_SECURITY_BASELINE_INITIATIVE } from "../posture";
+import { OFF_VALUES } from "./helpers/offValues";
 import { plain, stackViolationsOf, violationsOf } from "./helpers/policy";
 import { ProgramRun, runProgram } from "./helpers/program";
 
@@ -17,7 +18,10 @@ const EXISTING_WORKSPACE =
 
 let dev: ProgramRun;
 let prod: ProgramRun;
-/** Calico on kubenet, an existing workspace, authorized ranges, a user pool without autoscaler. */
+/**
+ * Calico on kubenet, an existing workspace, authorized ranges, a user pool without autoscaler, a
+ * surge of 2, and the Azure CNI cluster beside a maintenance window.
+ */
 let mixed: ProgramRun;
 beforeAll(async () => {
     [dev, prod, mixed] = [
@@ -28,31 +32,29 @@ beforeAll(async () => {
                 networkPolicy: "calico",
                 monitoring: "true",
                 logAnalyticsWorkspaceId: EXISTING_WORKSPACE,
+                logAnalyticsWorkspaceLocation: "westeurope",
                 apiServerAuthorizedIps: '["203.0.113.0/24"]',
                 userPoolNodeCount: "2",
                 osDiskType: "Managed",
                 maxSurge: "2",
+                azureCniCluster: "true",
+                maintenanceWindow: "Saturday 22:00 6h",
             },
         }),
     ];
     for (const run of [dev, prod, mixed]) if (run.error) throw run.error;
 });
 
-const POSTURE_INPUTS = [
-    "sku",
-    "supportPlan",
-    "autoUpgradeProfile",
-    "oidcIssuerProfile",
-    "securityProfile",
-    "addonProfiles",
-    "apiServerAccessProfile",
-    "tags",
-];
+/** Inputs only a feature that is on adds (the tier and the OIDC issuer are never sent as off). */
+const ON_ONLY_INPUTS = ["sku", "supportPlan", "oidcIssuerProfile", "tags"];
 
-describe("the dev stack gets none of it", () => {
-    test("no posture input on the cluster, its pool or its ignoreChanges; no posture resource", () => {
+describe("the dev stack: every feature sent as off, and nothing more", () => {
+    test("the off values on the cluster; no posture input on its pool or its ignoreChanges; no posture resource", () => {
         const cluster = dev.resource("cluster-aks");
-        for (const input of POSTURE_INPUTS) expect([input, cluster.inputs[input]]).toEqual([input, undefined]);
+        for (const input of ON_ONLY_INPUTS) expect([input, cluster.inputs[input]]).toEqual([input, undefined]);
+        expect(cluster.inputs).toMatchObject(OFF_VALUES);
+        for (const [input, value] of Object.entries(OFF_VALUES))
+            expect([input, cluster.inputs[input]]).toEqual([input, value]);
         expect(Object.keys(cluster.inputs.agentPoolProfiles[0]).sort()).toEqual(
             ["count", "maxPods", "mode", "name", "osType", "type", "vmSize", "vnetSubnetID"].sort(),
         );
@@ -64,7 +66,10 @@ describe("the dev stack gets none of it", () => {
             "azure-native:containerservice:MaintenanceConfiguration",
             "azure-native:operationalinsights:Workspace",
             "azure-native:monitor:DataCollectionRule",
+            "azure-native:monitor:DiagnosticSetting",
             "azure-native:authorization:PolicyAssignment",
+            "azure-native:authorization:ManagementLockAtResourceGroupLevel",
+            "azure-native:authorization:ManagementLockByScope",
         ])
             expect([type, types.has(type)]).toEqual([type, false]);
         expect(dev.resource("nginx-deployment").inputs.spec.template.spec).not.toHaveProperty("nodeSelector");
@@ -74,7 +79,8 @@ describe("the dev stack gets none of it", () => {
 describe("Pulumi.prod.yaml", () => {
     const cluster = () => prod.resource("cluster-aks");
 
-    test("tier Standard with the official support plan, the channels, the OIDC issuer, workload identity, image cleaner, add-ons, the tag", () => {
+    test("tier Standard with the official support plan, the channels, the OIDC issuer, workload identity, image cleaner, Defender, add-ons, no run command, cost analysis, the tag", () => {
+        const workspaceId = prod.states.get("monitoring-workspace")!.id;
         expect(cluster().inputs).toMatchObject({
             sku: { name: "Base", tier: "Standard" },
             supportPlan: "KubernetesOfficial",
@@ -83,17 +89,68 @@ describe("Pulumi.prod.yaml", () => {
             securityProfile: {
                 workloadIdentity: { enabled: true },
                 imageCleaner: { enabled: true, intervalHours: 168 },
+                defender: { logAnalyticsWorkspaceResourceId: workspaceId, securityMonitoring: { enabled: true } },
             },
             addonProfiles: {
                 azurepolicy: { enabled: true },
                 omsagent: { enabled: true, config: { useAADAuth: "true" } },
+                azureKeyvaultSecretsProvider: {
+                    enabled: true,
+                    config: { enableSecretRotation: "true", rotationPollInterval: "2m" },
+                },
             },
+            apiServerAccessProfile: { authorizedIPRanges: [], disableRunCommand: true },
+            metricsProfile: { costAnalysis: { enabled: true } },
             aadProfile: { managed: true, enableAzureRBAC: true },
             disableLocalAccounts: true,
             tags: { "aks-kubenet-posture": "production" },
         });
         expect(cluster().inputs).not.toHaveProperty("kubernetesVersion");
-        expect(cluster().inputs).not.toHaveProperty("apiServerAccessProfile");
+    });
+
+    test("Azure Linux and a third of each pool surged, on both pools", () => {
+        for (const pool of [cluster().inputs.agentPoolProfiles[0], prod.resource("cluster-user-pool").inputs])
+            expect(pool).toMatchObject({ osSKU: "AzureLinux", upgradeSettings: { maxSurge: "33%" } });
+    });
+
+    test("the control plane's audit, Entra ID and autoscaler logs go to the workspace; they go with the cluster", () => {
+        const setting = prod.resource("cluster-control-plane-logs");
+        expect(setting.type).toBe("azure-native:monitor:DiagnosticSetting");
+        expect(setting.inputs).toEqual({
+            name: "aks-kubenet-control-plane",
+            resourceUri: prod.states.get("cluster-aks")!.id,
+            workspaceId: prod.states.get("monitoring-workspace")!.id,
+            logs: [
+                { category: "kube-audit-admin", enabled: true },
+                { category: "guard", enabled: true },
+                { category: "cluster-autoscaler", enabled: true },
+            ],
+        });
+        expect(setting.deletedWith).toBe(cluster().urn);
+    });
+
+    test("CanNotDelete locks on the resource group and the cluster, protected with them", () => {
+        const group = prod.resource("network-delete-lock");
+        expect([group.type, group.inputs, group.protect]).toEqual([
+            "azure-native:authorization:ManagementLockAtResourceGroupLevel",
+            expect.objectContaining({
+                resourceGroupName: "NetworkLabProd",
+                lockName: "aks-kubenet-delete-lock",
+                level: "CanNotDelete",
+            }),
+            true,
+        ]);
+        const onCluster = prod.resource("cluster-delete-lock");
+        expect([onCluster.type, onCluster.inputs, onCluster.protect, onCluster.deletedWith]).toEqual([
+            "azure-native:authorization:ManagementLockByScope",
+            expect.objectContaining({
+                scope: prod.states.get("cluster-aks")!.id,
+                lockName: "aks-kubenet-delete-lock",
+                level: "CanNotDelete",
+            }),
+            true,
+            "",
+        ]);
     });
 
     test("the system pool: 3 zones, autoscaling 3 to 5 (count ignored), tainted CriticalAddonsOnly because the user pool exists", () => {
@@ -239,16 +296,45 @@ describe("each setting on its own", () => {
         });
     });
 
-    test("an existing workspace is used, and none is created", () => {
+    test("the Azure CNI cluster's windows start when the main cluster's end (staggered, as Microsoft advises)", () => {
+        const windowOf = (name: string) => mixed.resource(name).inputs.maintenanceWindow;
+        for (const suffix of ["auto-upgrade", "node-os-upgrade"]) {
+            expect(windowOf(`cluster-maintenance-${suffix}`)).toMatchObject({
+                schedule: { weekly: { dayOfWeek: "Saturday" } },
+                startTime: "22:00",
+                durationHours: 6,
+            });
+            // Saturday 22:00 + 6 hours: Sunday 04:00.
+            expect(windowOf(`azurecni-maintenance-${suffix}`)).toMatchObject({
+                schedule: { weekly: { dayOfWeek: "Sunday" } },
+                startTime: "04:00",
+                durationHours: 6,
+            });
+        }
+        // Its pool surges by the same setting, and its off values are the main cluster's.
+        expect(mixed.resource("azurecni-aks").inputs.agentPoolProfiles[0].upgradeSettings).toEqual({ maxSurge: "2" });
+    });
+
+    test("an existing workspace is used, and none is created; the data collection rule sits in its region", () => {
         expect(mixed.ofType("azure-native:operationalinsights:Workspace")).toEqual([]);
         expect(mixed.resource("cluster-aks").inputs.addonProfiles.omsagent.config.logAnalyticsWorkspaceResourceID).toBe(
             EXISTING_WORKSPACE,
         );
+        expect(mixed.resource("cluster-container-insights").inputs).toMatchObject({
+            location: "westeurope",
+            dataCollectionRuleName: "MSCI-westeurope-kubenet-cluster",
+        });
+        // Defender stays off, sent as off; no control-plane logs.
+        expect(mixed.resource("cluster-aks").inputs.securityProfile.defender).toEqual({
+            securityMonitoring: { enabled: false },
+        });
+        expect(mixed.ofType("azure-native:monitor:DiagnosticSetting")).toEqual([]);
     });
 
     test("authorized ranges reach apiServerAccessProfile", () => {
         expect(mixed.resource("cluster-aks").inputs.apiServerAccessProfile).toEqual({
             authorizedIPRanges: ["203.0.113.0/24"],
+            disableRunCommand: false,
         });
     });
 

@@ -34,6 +34,11 @@ export const TAINTED_CONFIG: Readonly<Record<string, string>> = Object.freeze({
     clusterAdmins: '["7a1e2b3c-4d5e-4f60-8a9b-0c1d2e3f4a5b"]',
     userPoolNodeCount: "2",
     userPoolVmSize: "Standard_TaintH",
+    // Container insights into an existing workspace: its region names and places the data collection rule.
+    monitoring: "true",
+    logAnalyticsWorkspaceId:
+        "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/Logs/providers/Microsoft.OperationalInsights/workspaces/wstainti",
+    logAnalyticsWorkspaceLocation: "swedensouthtaint",
 });
 
 const NUMBER_KEYS = new Set(["nodeCount", "maxPods", "azureCniNodeCount", "azureCniMaxPods", "userPoolNodeCount"]);
