@@ -5,7 +5,9 @@
  * must not do that by accident. Pure: the CLI (guard/cli.ts) only reads the file and prints.
  */
 
-import { DELETE_FIRST_TYPES, IRREVERSIBLE_CHANGES, irreversibleChangesBetween } from "./replacements";
+import { networkPolicyTransition } from "./networkPolicy";
+import { DELETE_FIRST_TYPES, IRREVERSIBLE_CHANGES, irreversibleChangesBetween, replacesFor } from "./replacements";
+import { valueAt } from "./values";
 
 /**
  * The types whose loss costs the cluster, its network or its identity: every type azure-native
@@ -63,12 +65,15 @@ export interface GuardedLoss {
     readonly fields: readonly string[];
 }
 
-/** A change AKS refuses or cannot undo (guard/replacements.ts IRREVERSIBLE_CHANGES); --allow never passes it. */
+/**
+ * A change AKS refuses or cannot undo (guard/replacements.ts IRREVERSIBLE_CHANGES), or a network
+ * policy move Microsoft does not document (guard/networkPolicy.ts); --allow never passes it.
+ */
 export interface IrreversibleRefusal {
     readonly name: string;
     readonly type: string;
     readonly path: string;
-    readonly kind: "one-way" | "create-only";
+    readonly kind: "one-way" | "create-only" | "undocumented";
     readonly configKey: string;
     readonly why: string;
 }
@@ -121,8 +126,15 @@ export function replacingFields(step: PreviewStep): string[] {
     return [...new Set(detailed.length > 0 ? detailed : (step.replaceReasons ?? []))].sort();
 }
 
-/** The guard's verdict over a preview's steps. */
-export function guardPreview(steps: readonly PreviewStep[], allow: readonly string[] = []): GuardVerdict {
+/**
+ * The guard's verdict over a preview's steps. `now` decides which Kubernetes versions are out of
+ * community support (guard/communitySupport.ts); tests pass a fixed day.
+ */
+export function guardPreview(
+    steps: readonly PreviewStep[],
+    allow: readonly string[] = [],
+    options: { readonly now?: Date } = {},
+): GuardVerdict {
     const byUrn = new Map<string, GuardedLoss>();
     for (const step of steps) {
         const loss = LOSING_OPS[step.op];
@@ -145,18 +157,27 @@ export function guardPreview(steps: readonly PreviewStep[], allow: readonly stri
         }
     }
     const losses = [...byUrn.values()];
-    const refusals = steps.flatMap(irreversibleIn);
+    const refusals = steps.flatMap((step) => irreversibleIn(step, options.now ?? new Date()));
     const unusedAllows = allow.filter((name) => !losses.some((loss) => loss.name === name));
     return { losses, refusals, ok: losses.every((loss) => loss.allowed) && refusals.length === 0, unusedAllows };
 }
 
+/** The ops that carry a resource's change: an update, or the step that names a replacement's inputs. */
+const CHANGING_OPS = new Set(["update", "replace"]);
+const CLUSTER_TYPE = "azure-native:containerservice:ManagedCluster";
+
 /**
- * The irreversible changes an update step makes. With both states' inputs (what `pulumi preview
- * --json` prints) the values are compared; without them, a detailedDiff that deletes a one-way
- * input (or anything holding it) or touches a create-only one is refused, the direction unknown.
+ * The irreversible changes an update or a replacement makes. With both states' inputs (what
+ * `pulumi preview --json` prints) the values are compared; without them, a detailedDiff that
+ * deletes a one-way input (or anything holding it) or touches a create-only one is refused, the
+ * direction unknown. A replacement is judged only by the one-way facts on force-new inputs (the
+ * Overlay move, Cilium): for them it is the only way back Pulumi has, and it deletes the cluster
+ * first; everything else describes the new resource. A declared networkPolicy that moves where
+ * Microsoft documents no path is refused too.
  */
-function irreversibleIn(step: PreviewStep): IrreversibleRefusal[] {
-    if (step.op !== "update") return []; // a replacement is the guard's loss; a create has no past
+function irreversibleIn(step: PreviewStep, now: Date): IrreversibleRefusal[] {
+    if (!CHANGING_OPS.has(step.op)) return []; // a create has no past; a replacement's other steps repeat it
+    const replacement = step.op === "replace";
     const type = step.newState?.type ?? step.oldState?.type ?? parseUrn(step.urn).type;
     const name = parseUrn(step.urn).name;
     const refusal = (fact: (typeof IRREVERSIBLE_CHANGES)[number]): IrreversibleRefusal => ({
@@ -168,11 +189,15 @@ function irreversibleIn(step: PreviewStep): IrreversibleRefusal[] {
         why: fact.why,
     });
     if (step.oldState?.inputs && step.newState?.inputs)
-        return irreversibleChangesBetween(type, step.oldState.inputs, step.newState.inputs, step.oldState.outputs).map(
-            refusal,
-        );
+        return [
+            ...irreversibleChangesBetween(type, step.oldState.inputs, step.newState.inputs, step.oldState.outputs, {
+                now,
+                replacement,
+            }).map(refusal),
+            ...undocumentedPolicyMove(step, name, type),
+        ];
     const diffs = Object.entries(step.detailedDiff ?? {});
-    return IRREVERSIBLE_CHANGES.filter((fact) => fact.type === type)
+    return IRREVERSIBLE_CHANGES.filter((fact) => fact.type === type && (!replacement || replacesFor(fact)))
         .filter((fact) =>
             diffs.some(([path, diff]) => {
                 const generic = path.replace(/\[\d+\]/g, "[]");
@@ -181,8 +206,26 @@ function irreversibleIn(step: PreviewStep): IrreversibleRefusal[] {
                     fact.path.startsWith(`${generic}.`) ||
                     (fact.kind === "create-only" &&
                         (generic.startsWith(`${fact.path}.`) || generic.startsWith(`${fact.path}[`)));
-                return covers && (fact.kind === "create-only" || diff?.kind === "delete");
+                const deletes = diff?.kind === "delete" || diff?.kind === "delete-replace";
+                return covers && (fact.kind === "create-only" || deletes);
             }),
         )
         .map(refusal);
+}
+
+/**
+ * A declared networkPolicy moving where Microsoft documents no path (guard/networkPolicy.ts): from
+ * the recorded input, or what AKS reported when the program never declared it. Leaving it
+ * undeclared is no move (the program then ignores it); a move away from cilium is the one-way fact's.
+ */
+function undocumentedPolicyMove(step: PreviewStep, name: string, type: string): IrreversibleRefusal[] {
+    const path = "networkProfile.networkPolicy";
+    const to = valueAt(step.newState?.inputs, path);
+    if (type !== CLUSTER_TYPE || to === undefined) return [];
+    const from = valueAt(step.oldState?.inputs, path) ?? valueAt(step.oldState?.outputs, path);
+    if (from === "cilium") return [];
+    const move = networkPolicyTransition(from, to);
+    return move && !move.documented
+        ? [{ name, type, path, kind: "undocumented", configKey: "networkPolicy", why: move.why }]
+        : [];
 }

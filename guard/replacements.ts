@@ -27,6 +27,12 @@
  * destroy delays again", sleep.d.ts); createDuration alone does not ("will not trigger a delay").
  */
 
+import { fixFor, REPLACEMENT_FIXES } from "./fixes";
+import { createOnlyChanged, lockHolds, same, valueAt } from "./values";
+
+// The fixes and the path reader live beside; callers import them from here as before.
+export { fixFor, REPLACEMENT_FIXES, valueAt };
+
 export interface ReplacementFacts {
     /** Short name used in docs and messages. */
     readonly label: string;
@@ -236,45 +242,12 @@ export function replacingPaths(type: string, changedPaths: readonly string[]): s
 }
 
 /**
- * What to do when the guard finds a field that would replace the cluster after the Overlay move,
- * by field. The fix never is `--allow`: that deletes the cluster.
- */
-export const REPLACEMENT_FIXES: Readonly<Record<string, string>> = Object.freeze({
-    "networkProfile.networkPlugin":
-        "a plugin changes in place only through the Overlay runbook (npm run migrate -- plan); after `az aks update`, run `pulumi refresh` until the state records azure/overlay, with networkPlugin=overlay set",
-    "networkProfile.networkPluginMode":
-        "as for networkPlugin: the move runs through the runbook, and the refresh must record networkPluginMode overlay",
-    "networkProfile.podCidr":
-        "a pod CIDR cannot change in place: set podCidr to the cluster's (`az aks show --query networkProfile.podCidr`)",
-    "networkProfile.serviceCidr":
-        "a service CIDR cannot change in place: set serviceCidr to the cluster's (`az aks show --query networkProfile.serviceCidr`)",
-    "networkProfile.dnsServiceIP":
-        "the DNS service IP cannot change in place: set dnsServiceIp to the cluster's (`az aks show --query networkProfile.dnsServiceIp`)",
-    "networkProfile.networkDataplane":
-        "with networkPolicy unset this program ignores it (AKS sets azure after the Overlay move); with networkPolicy=cilium the dataplane changes in place only by `az aks update -g RG -n NAME --network-dataplane cilium`, then `pulumi refresh`, then preview again (docs/configuration.md, networkPolicy)",
-    "networkProfile.networkPolicy":
-        "a declared networkPolicy changes in place only outside Pulumi: `az aks update -g RG -n NAME --network-policy <value>` (it reimages every pool), then `pulumi refresh`, then preview again: the refresh records the new policy and nothing is replaced (docs/configuration.md, networkPolicy)",
-    "networkProfile.outboundType":
-        "the outbound type changed outside Pulumi: set it back with `az aks update --outbound-type loadBalancer`",
-    linuxProfile:
-        "the SSH key or admin user cannot change in place: set sshPublicKey and adminUsername back to the cluster's",
-    dnsPrefix: "the DNS prefix follows clusterName: keep clusterName",
-    resourceName: "the cluster's name cannot change: keep clusterName",
-    location: "a location cannot change: keep azure-native:location",
-});
-
-export function fixFor(field: string): string {
-    return (
-        REPLACEMENT_FIXES[field] ??
-        `make the program declare what Azure reports for ${field} (\`az aks show -o json\`), or add it to the resource's ignoreChanges; never --allow the cluster`
-    );
-}
-
-/**
- * Changes Pulumi would send as ordinary updates but AKS refuses or cannot undo. azure-native does
- * not mark them force-new, so a preview shows an update, and `pulumi up` either fails at Azure
- * (create-only) or succeeds once and can never be reversed (one-way). The preview guard refuses
- * both whatever --allow says, and the config rules and docs/configuration.md read the same table.
+ * Changes AKS refuses or cannot undo. Most are no replacement for azure-native, so a preview shows
+ * an update, and `pulumi up` either fails at Azure (create-only) or succeeds once and can never be
+ * reversed (one-way). A few one-way inputs are force-new in azure-native (the Overlay move, the
+ * Cilium dataplane): undoing them shows as a replacement, the only way back Pulumi has, which
+ * deletes the cluster first; the guard refuses that replacement too. The preview guard refuses
+ * each whatever --allow says, and the config rules and docs/configuration.md read the same table.
  */
 export interface IrreversibleChange {
     readonly type: string;
@@ -288,6 +261,12 @@ export interface IrreversibleChange {
     readonly lockedValue?: unknown;
     /** create-only: what an undeclared input means (no zones: []); without it, undeclared changes nothing. */
     readonly absentValue?: unknown;
+    /**
+     * one-way only while this holds of the resource as it is: "outOfCommunitySupport" = its
+     * Kubernetes version is out of AKS's community support (guard/communitySupport.ts), or this
+     * guard cannot tell.
+     */
+    readonly lockedWhile?: "outOfCommunitySupport";
     /** The config key that sets it. */
     readonly configKey: string;
     /** Why, in one sentence a user can act on. */
@@ -302,10 +281,18 @@ const ZONES_WHY =
     "AKS cannot change a node pool's availability zones after the pool is created (\"You can't change the number of availability zones after you create a node pool\"); add a new pool with the zones you want and move the workloads";
 const ZONES_SOURCE = "learn.microsoft.com/azure/aks/availability-zones-overview";
 const OS_DISK_TYPE_WHY =
-    "AKS sets a node pool's OS disk type when the pool is created and refuses to change it; add a new pool with the disk type you want and move the workloads";
+    "AKS sets a node pool's OS disk type when the pool is created and refuses to change it (to or from Ephemeral is a limit of the whole scale set); add a new pool with the disk type you want and move the workloads";
+const OS_DISK_TYPE_SOURCE =
+    "Azure/AKS#1370 (AKS: not being able to change to/from ephemeral OS is a limitation on the whole scaleset; add new pools)";
 const OS_DISK_SIZE_WHY =
     "AKS refuses to change a node pool's OS disk size after the pool is created (\"You can't change the OS disk size after cluster or node pool creation\"); add a new pool";
-const OS_DISK_SOURCE = "learn.microsoft.com/azure/aks/concepts-storage (Ephemeral OS disk; OS disk size)";
+const OS_DISK_SOURCE = "learn.microsoft.com/azure/aks/concepts-storage (OS disk size)";
+const POOL_SETTING_WHY = (what: string) =>
+    `AKS cannot change an existing node pool's ${what} (PropertyChangeNotAllowed; an in-place resize is a preview feature): add a new pool with the ${what} you want, move the workloads (the system pods too), and delete the old pool`;
+const POOL_SETTING_SOURCE =
+    "learn.microsoft.com/azure/aks/use-system-pools (to change immutable settings, create a new pool, e.g. a new maxPods); pulumi/pulumi-azure-native#959";
+const CILIUM_WHY =
+    "there is no way back from the Cilium dataplane: Microsoft documents moves to it only, and azure-native would replace the cluster, deleting it first; keep networkPolicy=cilium, or build a new cluster";
 
 export const IRREVERSIBLE_CHANGES: readonly IrreversibleChange[] = Object.freeze([
     {
@@ -341,7 +328,53 @@ export const IRREVERSIBLE_CHANGES: readonly IrreversibleChange[] = Object.freeze
         kind: "create-only" as const,
         configKey: "osDiskType",
         why: OS_DISK_TYPE_WHY,
-        source: OS_DISK_SOURCE,
+        source: OS_DISK_TYPE_SOURCE,
+    })),
+    // The system pool is inline in the cluster, where azure-native sends a new size or maxPods as an
+    // update; the user pool's vmSize is force-new (a replacement the guard names), its maxPods is not.
+    {
+        type: CLUSTER_TYPE,
+        path: "agentPoolProfiles[].vmSize",
+        kind: "create-only",
+        configKey: "nodeVmSize",
+        why: POOL_SETTING_WHY("VM size"),
+        source: POOL_SETTING_SOURCE,
+    },
+    ...(["agentPoolProfiles[].maxPods", "maxPods"] as const).map((path) => ({
+        type: path === "maxPods" ? POOL_TYPE : CLUSTER_TYPE,
+        path,
+        kind: "create-only" as const,
+        configKey: "maxPods",
+        why: POOL_SETTING_WHY("maxPods (azureCniMaxPods on the Azure CNI cluster)"),
+        source: POOL_SETTING_SOURCE,
+    })),
+    {
+        type: CLUSTER_TYPE,
+        path: "supportPlan",
+        kind: "one-way",
+        lockedValue: "AKSLongTermSupport",
+        lockedWhile: "outOfCommunitySupport",
+        configKey: "skuTier",
+        why: "AKS refuses to leave long-term support (skuTier Premium) once the cluster's Kubernetes version is out of community support, and this guard could not confirm it is in (guard/communitySupport.ts); upgrade to a version in community support first, or, if az aks get-versions says yours is, leave it outside Pulumi (az aks update --tier standard --k8s-support-plan KubernetesOfficial), then pulumi refresh",
+        source: "learn.microsoft.com/azure/aks/long-term-support (FAQ: once the community support period has ended, you can't disable LTS for that version)",
+    },
+    {
+        type: CLUSTER_TYPE,
+        path: "networkProfile.networkPluginMode",
+        kind: "one-way",
+        lockedValue: "overlay",
+        configKey: "networkPlugin",
+        why: "the move to Azure CNI Overlay cannot be undone, and azure-native would replace the cluster instead, deleting it first; keep networkPlugin=overlay, or build a new kubenet cluster in a stack of its own (kubenet retires on 31 March 2028)",
+        source: "learn.microsoft.com/azure/aks/update-azure-cni (Updating a cluster to Azure CNI Overlay is a one-way, irreversible operation)",
+    },
+    ...(["networkProfile.networkDataplane", "networkProfile.networkPolicy"] as const).map((path) => ({
+        type: CLUSTER_TYPE,
+        path,
+        kind: "one-way" as const,
+        lockedValue: "cilium",
+        configKey: "networkPolicy",
+        why: CILIUM_WHY,
+        source: "learn.microsoft.com/azure/aks/update-azure-cni (the data plane migrations, all to Azure CNI Powered by Cilium)",
     })),
     ...(["agentPoolProfiles[].osDiskSizeGB", "osDiskSizeGB"] as const).map((path) => ({
         type: path === "osDiskSizeGB" ? POOL_TYPE : CLUSTER_TYPE,
@@ -358,50 +391,31 @@ export function irreversibleFactsFor(configKey: string): IrreversibleChange[] {
     return IRREVERSIBLE_CHANGES.filter((fact) => fact.configKey === configKey);
 }
 
-/** The value at a dotted path (array items as `[]`: every item's value, as a list). */
-export function valueAt(document: unknown, path: string): unknown {
-    const [head, ...rest] = path.split(".");
-    const arrayHead = head.endsWith("[]");
-    const key = arrayHead ? head.slice(0, -2) : head;
-    const value = document && typeof document === "object" ? (document as Record<string, unknown>)[key] : undefined;
-    if (arrayHead)
-        return Array.isArray(value)
-            ? value.map((item: unknown) => (rest.length ? valueAt(item, rest.join(".")) : item))
-            : undefined;
-    return rest.length === 0 ? value : valueAt(value, rest.join("."));
-}
-
-const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
-
-/**
- * A create-only value changed: `from` is what the cluster has (the recorded input, or where the
- * program never declared it, what AKS reported), `to` what the program now declares. Leaving it
- * undeclared changes nothing, unless its absence is itself a value (no zones).
- */
-function createOnlyChanged(fact: IrreversibleChange, from: unknown, reported: unknown, to: unknown): boolean {
-    const absent = (value: unknown) => value === undefined || value === null;
-    const normal = (value: unknown) => (absent(value) && fact.absentValue !== undefined ? fact.absentValue : value);
-    const had = normal(absent(from) ? reported : from);
-    const wants = normal(to);
-    return !absent(had) && !absent(wants) && !same(had, wants);
-}
+/** Whether a force-new input: undoing it shows as a replacement, not an update. */
+export const replacesFor = (fact: IrreversibleChange) => replacingPaths(fact.type, [fact.path]).length > 0;
 
 /**
  * The irreversible changes between two input objects of `type` (either may be undefined).
  * `reported` is the resource's recorded outputs, where a preview has them: for a create-only input
- * the program never declared, they say what the resource has.
+ * the program never declared, they say what the resource has. `replacement`: the step replaces
+ * the resource, and only the facts whose input is force-new apply (the rest describe a new resource).
  */
 export function irreversibleChangesBetween(
     type: string,
     before: unknown,
     after: unknown,
     reported?: unknown,
+    options: { readonly now?: Date; readonly replacement?: boolean } = {},
 ): Array<IrreversibleChange & { readonly from: unknown; readonly to: unknown }> {
-    return IRREVERSIBLE_CHANGES.filter((fact) => fact.type === type).flatMap((fact) => {
+    const now = options.now ?? new Date();
+    return IRREVERSIBLE_CHANGES.filter(
+        (fact) => fact.type === type && (!options.replacement || replacesFor(fact)),
+    ).flatMap((fact) => {
         const [from, to] = [valueAt(before, fact.path), valueAt(after, fact.path)];
         let refused: boolean;
         if (fact.kind === "one-way") {
-            refused = same(from, fact.lockedValue) && !same(to, fact.lockedValue);
+            refused =
+                same(from, fact.lockedValue) && !same(to, fact.lockedValue) && lockHolds(fact, before, reported, now);
         } else if (fact.path.includes("[]")) {
             // One value per pool, by position: inline pools cannot be added or removed in place.
             const [froms, tos, reports] = [from, to, valueAt(reported, fact.path)].map((list) =>

@@ -123,8 +123,13 @@ describe("the per-type table and the guard follow guard/replacements.ts", () => 
         );
     });
 
-    test("no irreversible input is also force-new: the guard would see a replacement, not an update", () => {
-        for (const fact of IRREVERSIBLE_CHANGES) expect(replacingPaths(fact.type, [fact.path])).toEqual([]);
+    test("an irreversible input that is force-new is one-way (its undoing is a replacement); the create-only ones are updates", () => {
+        const forceNew = IRREVERSIBLE_CHANGES.filter((fact) => replacingPaths(fact.type, [fact.path]).length > 0);
+        expect(forceNew.map((fact) => [fact.path, fact.kind])).toEqual([
+            ["networkProfile.networkPluginMode", "one-way"],
+            ["networkProfile.networkDataplane", "one-way"],
+            ["networkProfile.networkPolicy", "one-way"],
+        ]);
     });
 
     test("docs/configuration.md's type table is the facts table", () => {
