@@ -212,8 +212,7 @@ export class Cluster extends pulumi.ComponentResource {
     public readonly policyAssignment?: authorization.PolicyAssignment;
     /** posture.controlPlaneLogs: the diagnostic setting sending the control plane's logs to the workspace. */
     public readonly controlPlaneLogs?: monitor.DiagnosticSetting;
-    /** posture.deleteLock: CanNotDelete on the cluster. */
-    public readonly deleteLock?: authorization.ManagementLockByScope;
+
     /** The provider's kubeconfig (entra: a kubelogin exec config with no credential in it); secret. */
     public readonly kubeconfig: pulumi.Output<string>;
     /** The only Kubernetes provider workloads may use. */
@@ -382,20 +381,18 @@ export class Cluster extends pulumi.ComponentResource {
             : undefined;
 
         // The posture's resources on the cluster: maintenance windows, Container insights, the pod
-        // security baseline, the control-plane logs and the delete lock (clusterResources.ts).
+        // security baseline and the control-plane logs (clusterResources.ts).
         const attached = declareClusterResources(name, this, {
             clusterName: args.clusterName,
             location: args.location,
             resourceGroupName: args.resourceGroupName,
             managedCluster: this.managedCluster,
             posture,
-            protect: args.protect,
         });
         this.maintenanceConfigurations = attached.maintenanceConfigurations;
         this.containerInsights = attached.containerInsights;
         this.policyAssignment = attached.policyAssignment;
         this.controlPlaneLogs = attached.controlPlaneLogs;
-        this.deleteLock = attached.deleteLock;
 
         // Entra ID: who administers the cluster is an Azure role assignment on it, and Kubernetes
         // refuses a token whose role has not propagated yet; the provider waits for both.

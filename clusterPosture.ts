@@ -59,8 +59,6 @@ export interface ClusterPosture {
     readonly apiServerAuthorizedIps?: readonly string[];
     readonly disableRunCommand?: boolean;
     readonly costAnalysis?: boolean;
-    /** A CanNotDelete lock on the cluster (the resource group's is the network's). */
-    readonly deleteLock?: boolean;
     /** Every pool's upgradeSettings.maxSurge; unset = AKS's default (addressPlan/surge.ts). */
     readonly maxSurge?: string;
 }
@@ -90,11 +88,14 @@ export function poolScaling(
 /**
  * The cluster-level inputs of the posture. Every feature the program manages is sent on or off,
  * never left out: AKS keeps a feature a request leaves out, so a preview that drops the input shows
- * an update while the feature stays on (Azure/AKS#2904; mspnp/aks-baseline and Azure/AKS-Construction
- * always send explicit flags). None of these inputs is force-new in azure-native (guard/replacements.ts),
- * so the first `pulumi up` that sends the off values updates a deployed cluster in place. Two are not
- * sent when off: the tier (empty = AKS's Free at creation: set skuTier Free to leave Standard) and the
- * OIDC issuer, which AKS cannot turn off (one-way) and may turn on by itself.
+ * an update while the feature stays on (Azure/AKS#2904). The anchors send explicit flags too:
+ * mspnp/aks-baseline's cluster-stamp.bicep (`httpApplicationRouting: {enabled: false}`, ...) and
+ * Azure/AKS-Construction's bicep/main.bicep (commit c6c5e3f5: `enabled: keyvaultEnabled`,
+ * `securityMonitoring: {enabled: defenderForContainers}`). None of these inputs is force-new in
+ * azure-native (guard/replacements.ts), so the first `pulumi up` that sends the off values updates a
+ * deployed cluster in place. Two are not sent when off: the tier (empty = AKS's Free at creation:
+ * set skuTier Free to leave Standard) and the OIDC issuer, which AKS cannot turn off (one-way) and
+ * may turn on by itself.
  */
 export function postureClusterInputs(posture: ClusterPosture = {}): Partial<containerservice.ManagedClusterArgs> {
     const workspace = posture.workspaceId;

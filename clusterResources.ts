@@ -13,8 +13,6 @@ import {
     CONTROL_PLANE_LOG_CATEGORIES,
     CONTROL_PLANE_LOGS_SETTING_NAME,
     dataCollectionRuleName,
-    DELETE_LOCK_NAME,
-    DELETE_LOCK_NOTES,
     MAINTENANCE_CONFIG_NAMES,
     POD_SECURITY_BASELINE_INITIATIVE,
 } from "./posture";
@@ -26,8 +24,6 @@ export interface ClusterResourcesArgs {
     readonly resourceGroupName: pulumi.Input<string>;
     readonly managedCluster: containerservice.ManagedCluster;
     readonly posture: ClusterPosture;
-    /** The delete lock is protected with the cluster: `destroy` must not take the lock away first. */
-    readonly protect: boolean;
 }
 
 export interface ClusterResources {
@@ -37,7 +33,6 @@ export interface ClusterResources {
     readonly containerInsights: pulumi.CustomResource[];
     readonly policyAssignment?: authorization.PolicyAssignment;
     readonly controlPlaneLogs?: monitor.DiagnosticSetting;
-    readonly deleteLock?: authorization.ManagementLockByScope;
 }
 
 /** Declares the posture's resources of one cluster under `parent` (names prefixed by `name`). */
@@ -159,20 +154,5 @@ export function declareClusterResources(
               )
             : undefined;
 
-    // CanNotDelete: what `protect` does for Pulumi's state, the lock does in Azure (portal, CLI,
-    // another tool). Not deletedWith: a lock exists to stop the cluster's deletion, a replacement too.
-    const deleteLock = posture.deleteLock
-        ? new authorization.ManagementLockByScope(
-              `${name}-delete-lock`,
-              {
-                  scope: managedCluster.id,
-                  lockName: DELETE_LOCK_NAME,
-                  level: authorization.LockLevel.CanNotDelete,
-                  notes: DELETE_LOCK_NOTES,
-              },
-              { parent, protect: args.protect },
-          )
-        : undefined;
-
-    return { maintenanceConfigurations, containerInsights, policyAssignment, controlPlaneLogs, deleteLock };
+    return { maintenanceConfigurations, containerInsights, policyAssignment, controlPlaneLogs };
 }

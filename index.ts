@@ -5,6 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { buildAddressPlan, NETWORK_PLUGINS } from "./addressPlan";
 import { Cluster } from "./cluster";
+import { DeleteLocks } from "./deleteLocks";
 import { loadStackConfig } from "./config";
 import { Monitoring } from "./monitoring";
 import { Network, SUBNET_NAMES } from "./network";
@@ -25,7 +26,6 @@ const network = new Network("network", {
     servicesSubnetCidr: config.servicesSubnetCidr,
     mainClusterPlugin: NETWORK_PLUGINS[config.networkPlugin],
     protect: config.protect,
-    deleteLock: posture.deleteLock,
 });
 
 // The Log Analytics workspace Container insights, Defender and the control-plane logs send to: the
@@ -65,7 +65,6 @@ const sharedPosture = {
     apiServerAuthorizedIps: posture.apiServerAuthorizedIps,
     disableRunCommand: posture.disableRunCommand,
     costAnalysis: posture.costAnalysis,
-    deleteLock: posture.deleteLock,
     maxSurge: config.maxSurge,
 };
 
@@ -140,6 +139,28 @@ const azureCniWorkloads = azureCniCluster
           namePrefix: "azurecni-",
       })
     : undefined;
+
+// deleteLock: declared last, after every Azure component, so that the locks come last and go first.
+if (posture.deleteLock)
+    new DeleteLocks(
+        "delete-locks",
+        {
+            resourceGroupName: network.resourceGroup.name,
+            clusters: [
+                { name: "cluster", id: cluster.managedCluster.id },
+                ...(azureCniCluster ? [{ name: "azurecni", id: azureCniCluster.managedCluster.id }] : []),
+            ],
+            protect: config.protect,
+        },
+        {
+            dependsOn: [
+                network,
+                cluster,
+                ...(azureCniCluster ? [azureCniCluster] : []),
+                ...(monitoring ? [monitoring] : []),
+            ],
+        },
+    );
 
 const getCredentials = (clusterName: pulumi.Input<string>) =>
     pulumi.interpolate`az aks get-credentials -g ${network.resourceGroup.name} -n ${clusterName}`;

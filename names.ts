@@ -18,6 +18,7 @@ export const COMPONENT_TYPES = Object.freeze({
     cluster: "aks-kubenet:cluster:Cluster",
     nginx: "aks-kubenet:workloads:Nginx",
     monitoring: "aks-kubenet:monitoring:Monitoring",
+    deleteLocks: "aks-kubenet:locks:DeleteLocks",
 });
 
 /**

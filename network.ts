@@ -3,12 +3,10 @@
  * the program owns for the kubenet subnet.
  */
 import * as pulumi from "@pulumi/pulumi";
-import * as authorization from "@pulumi/azure-native/authorization";
 import * as network from "@pulumi/azure-native/network";
 import * as resources from "@pulumi/azure-native/resources";
 import { NetworkPluginSpec } from "./addressPlan";
 import { COMPONENT_TYPES, routeTableNameFor, SUBNET_NAMES } from "./names";
-import { DELETE_LOCK_NAME, DELETE_LOCK_NOTES } from "./posture";
 
 export { routeTableNameFor, SUBNET_NAMES };
 
@@ -28,8 +26,6 @@ export interface NetworkArgs {
     readonly mainClusterPlugin: NetworkPluginSpec;
     /** Protect the resource group, VNet, subnets and route table from deletion. */
     readonly protect: boolean;
-    /** A CanNotDelete lock on the resource group (deleteLock); unset = none. */
-    readonly deleteLock?: boolean;
 }
 
 export class Network extends pulumi.ComponentResource {
@@ -42,8 +38,6 @@ export class Network extends pulumi.ComponentResource {
     public readonly servicesSubnet: network.Subnet;
     /** Name of the subnet internal load balancers go to. */
     public readonly servicesSubnetName: string = SUBNET_NAMES.services;
-    /** deleteLock: CanNotDelete on the resource group, and so on everything in it. */
-    public readonly deleteLock?: authorization.ManagementLockAtResourceGroupLevel;
 
     constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
         super(COMPONENT_TYPES.network, name, {}, opts);
@@ -125,22 +119,6 @@ export class Network extends pulumi.ComponentResource {
             },
             { ...childOpts, dependsOn: [this.azureCniSubnet] },
         );
-
-        // What `protect` does for Pulumi's state, the lock does in Azure: nothing in the group can be
-        // deleted, from the portal, the CLI or Pulumi, until the lock goes (docs/configuration.md,
-        // deleteLock). Protected with the network, so that `destroy` does not take it away first.
-        this.deleteLock = args.deleteLock
-            ? new authorization.ManagementLockAtResourceGroupLevel(
-                  `${name}-delete-lock`,
-                  {
-                      resourceGroupName,
-                      lockName: DELETE_LOCK_NAME,
-                      level: authorization.LockLevel.CanNotDelete,
-                      notes: DELETE_LOCK_NOTES,
-                  },
-                  childOpts,
-              )
-            : undefined;
 
         this.registerOutputs({
             resourceGroupName: this.resourceGroup.name,

@@ -129,8 +129,8 @@ describe("Pulumi.prod.yaml", () => {
         expect(setting.deletedWith).toBe(cluster().urn);
     });
 
-    test("CanNotDelete locks on the resource group and the cluster, protected with them", () => {
-        const group = prod.resource("network-delete-lock");
+    test("CanNotDelete locks on the resource group and the cluster, protected, declared after every Azure component", () => {
+        const group = prod.resource("delete-locks-resource-group");
         expect([group.type, group.inputs, group.protect]).toEqual([
             "azure-native:authorization:ManagementLockAtResourceGroupLevel",
             expect.objectContaining({
@@ -140,8 +140,8 @@ describe("Pulumi.prod.yaml", () => {
             }),
             true,
         ]);
-        const onCluster = prod.resource("cluster-delete-lock");
-        expect([onCluster.type, onCluster.inputs, onCluster.protect, onCluster.deletedWith]).toEqual([
+        const onCluster = prod.resource("delete-locks-cluster");
+        expect([onCluster.type, onCluster.inputs, onCluster.protect]).toEqual([
             "azure-native:authorization:ManagementLockByScope",
             expect.objectContaining({
                 scope: prod.states.get("cluster-aks")!.id,
@@ -149,8 +149,19 @@ describe("Pulumi.prod.yaml", () => {
                 level: "CanNotDelete",
             }),
             true,
-            "",
         ]);
+        // So destroy (protect off) takes the locks away before anything they would refuse to delete.
+        const component = prod.resource("delete-locks");
+        for (const name of [
+            "network-rg",
+            "network-kubenet",
+            "cluster-aks",
+            "cluster-user-pool",
+            "cluster-container-insights",
+            "cluster-control-plane-logs",
+            "monitoring-workspace",
+        ])
+            expect([name, component.dependencies.includes(prod.resource(name).urn)]).toEqual([name, true]);
     });
 
     test("the system pool: 3 zones, autoscaling 3 to 5 (count ignored), tainted CriticalAddonsOnly because the user pool exists", () => {
@@ -353,7 +364,7 @@ describe("each setting on its own", () => {
         ]);
         expect(verdict).toMatchObject({ ok: false, losses: [{ name: "cluster-aks", loss: "replaced" }] });
         expect(fixFor("networkProfile.networkPolicy")).toMatch(
-            /az aks update -g RG -n NAME --network-policy <value>.*then `pulumi refresh`/,
+            /az aks update -g RG -n NAME --network-policy <value>.*Then `pulumi refresh`/,
         );
     });
 
