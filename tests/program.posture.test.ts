@@ -23,32 +23,20 @@ let prod: ProgramRun;
  * surge of 2, and the Azure CNI cluster beside a maintenance window.
  */
 let mixed: ProgramRun;
-beforeAll(async () => {
-    [dev, prod, mixed] = [
-        await runProgram(),
-        await runProgram({ stack: "prod" }),
-        await runProgram({
-            config: {
-                networkPolicy: "calico",
-                monitoring: "true",
-                logAnalyticsWorkspaceId: EXISTING_WORKSPACE,
-                logAnalyticsWorkspaceLocation: "westeurope",
-                apiServerAuthorizedIps: '["203.0.113.0/24"]',
-                userPoolNodeCount: "2",
-                osDiskType: "Managed",
-                maxSurge: "2",
-                azureCniCluster: "true",
-                maintenanceWindow: "Saturday 22:00 6h",
-            },
-        }),
-    ];
-    for (const run of [dev, prod, mixed]) if (run.error) throw run.error;
-});
+/** Runs the program, failing on its error; each describe below runs its own in its own beforeAll. */
+async function run(options: Parameters<typeof runProgram>[0] = {}): Promise<ProgramRun> {
+    const done = await runProgram(options);
+    if (done.error) throw done.error;
+    return done;
+}
 
 /** Inputs only a feature that is on adds (the tier and the OIDC issuer are never sent as off). */
 const ON_ONLY_INPUTS = ["sku", "supportPlan", "oidcIssuerProfile", "tags"];
 
 describe("the dev stack: every feature sent as off, and nothing more", () => {
+    beforeAll(async () => {
+        dev = await run();
+    });
     test("the off values on the cluster; no posture input on its pool or its ignoreChanges; no posture resource", () => {
         const cluster = dev.resource("cluster-aks");
         for (const input of ON_ONLY_INPUTS) expect([input, cluster.inputs[input]]).toEqual([input, undefined]);
@@ -77,6 +65,9 @@ describe("the dev stack: every feature sent as off, and nothing more", () => {
 });
 
 describe("Pulumi.prod.yaml", () => {
+    beforeAll(async () => {
+        prod = await run({ stack: "prod" });
+    });
     const cluster = () => prod.resource("cluster-aks");
 
     test("tier Standard with the official support plan, the channels, the OIDC issuer, workload identity, image cleaner, Defender, add-ons, no run command, cost analysis, the tag", () => {
@@ -291,6 +282,22 @@ describe("Pulumi.prod.yaml", () => {
 });
 
 describe("each setting on its own", () => {
+    beforeAll(async () => {
+        mixed = await run({
+            config: {
+                networkPolicy: "calico",
+                monitoring: "true",
+                logAnalyticsWorkspaceId: EXISTING_WORKSPACE,
+                logAnalyticsWorkspaceLocation: "westeurope",
+                apiServerAuthorizedIps: '["203.0.113.0/24"]',
+                userPoolNodeCount: "2",
+                osDiskType: "Managed",
+                maxSurge: "2",
+                azureCniCluster: "true",
+                maintenanceWindow: "Saturday 22:00 6h",
+            },
+        });
+    });
     test("a user pool without autoscaler: a fixed count, nothing ignored; the system pool's count stays declared", () => {
         expect(mixed.resource("cluster-user-pool").inputs).toMatchObject({
             count: 2,
