@@ -79,6 +79,7 @@ export function peakCountsOf(config: StackConfig): Partial<AddressPlanInput> {
         autoscaleMaxCount: config.posture.autoscaleMaxCount,
         userPoolNodeCount: config.posture.userPool?.nodeCount,
         userPoolAutoscaleMaxCount: config.posture.userPool?.autoscaleMaxCount,
+        maxSurge: config.maxSurge,
     };
 }
 
@@ -87,7 +88,7 @@ export interface PlanPictureInput {
     readonly vnetName: string;
     readonly routeTableName: string;
     readonly plan: AddressPlan;
-    /** The counts peakNodes reads (nodeCount, autoscaleMaxCount, the user pool). */
+    /** The counts peakNodes reads (nodeCount, autoscaleMaxCount, the user pool, maxSurge). */
     readonly counts: Partial<AddressPlanInput>;
 }
 
@@ -230,7 +231,7 @@ export function planPicture({ stack, vnetName, routeTableName, plan, counts }: P
         lines: [
             { text: `Address plan of stack ${stack} (${plugin.title}), before anything exists`, bold: true },
             {
-                text: `${plan.nodes.length} nodes now, ${peak.total} at the peak (autoscalers and one upgrade surge node); at most ${plan.capacity.maxNodes} nodes fit; ${plan.capacity.podsPerNode} pods per node`,
+                text: `${plan.nodes.length} nodes now, ${peak.total} at the peak (autoscalers and ${peak.surge} upgrade surge node${peak.surge === 1 ? "" : "s"}); at most ${plan.capacity.maxNodes} nodes fit; ${plan.capacity.podsPerNode} pods per node`,
             },
         ],
     };

@@ -199,7 +199,9 @@ describe("the plan", () => {
         const text = lines(planPicture(input("kubenet400")));
         expect(text).toContain("10.100.0.0/24 ... 10.101.143.0/24");
         expect(text.some((line) => line.startsWith("400 x node:"))).toBe(true);
-        expect(text).toContain("10.101.144.0/24");
+        // AKS's default surge, 10% of 400 (addressPlan/surge.ts): 40 slices after the nodes'.
+        expect(text).toContain("10.101.144.0/24 ... 10.101.183.0/24");
+        expect(text.some((line) => line.startsWith("40 x upgrade surge:"))).toBe(true);
     });
 });
 
