@@ -1,7 +1,7 @@
 /**
  * Room for the nodes: every VM size the stack uses is offered to the subscription in its
  * location (and zones), and the regional and per-family vCPU quotas cover the clusters at their
- * peak: every pool at its autoscaler's maximum plus the upgrade surge (peakNodes). vCPUs and
+ * peak: every pool at its autoscaler's maximum plus its upgrade surge (peakNodes). vCPUs and
  * families come from `az vm list-skus`, quotas from `az vm list-usage`. Pure.
  */
 import type { Usage, VmSku } from "./documents";
@@ -78,7 +78,7 @@ interface Demand {
     parts: string[];
 }
 
-/** vCPUs a cluster needs at its peak, in the pools `inScope` admits; its surge nodes at its largest such size. */
+/** vCPUs a cluster needs at its peak, in the pools `inScope` admits; each pool's surge at its own size. */
 function clusterDemand(
     cluster: ClusterPeak,
     vcpusOf: (size: string) => number,
@@ -86,11 +86,12 @@ function clusterDemand(
 ): Demand {
     const pools = cluster.pools.filter((pool) => inScope(pool.vmSize) && pool.nodes > 0);
     if (pools.length === 0) return { vcpus: 0, parts: [] };
-    const largest = Math.max(...pools.map((pool) => vcpusOf(pool.vmSize)));
     const parts = pools.map((pool) => `${pool.nodes} ${pool.pool} x ${vcpusOf(pool.vmSize)}`);
-    if (cluster.surgeNodes > 0) parts.push(`${cluster.surgeNodes} surge x ${largest}`);
+    // One pool in scope: "surge"; several: each pool's surge by name.
+    for (const pool of pools.filter((candidate) => candidate.surge > 0))
+        parts.push(`${pool.surge} ${pools.length > 1 ? `${pool.pool} ` : ""}surge x ${vcpusOf(pool.vmSize)}`);
     return {
-        vcpus: pools.reduce((sum, pool) => sum + pool.nodes * vcpusOf(pool.vmSize), 0) + cluster.surgeNodes * largest,
+        vcpus: pools.reduce((sum, pool) => sum + (pool.nodes + pool.surge) * vcpusOf(pool.vmSize), 0),
         parts,
     };
 }

@@ -4,7 +4,7 @@
  * their peak, the resource providers behind the resources the program declares, the names it
  * creates and the scope of its role assignments. Pure.
  */
-import { peakNodes } from "../addressPlan";
+import { peakNodes, surgeNodes } from "../addressPlan";
 import type { StackConfig } from "../config";
 
 /** One node pool at its peak: the autoscaler's maximum, or its fixed count. */
@@ -12,6 +12,8 @@ export interface PoolPeak {
     readonly pool: string;
     readonly vmSize: string;
     readonly nodes: number;
+    /** The pool's own upgrade surge at that size (maxSurge, else AKS's 10%: addressPlan/surge.ts). */
+    readonly surge: number;
     /** The config key that sets the size, for fixes. */
     readonly sizeKey: string;
 }
@@ -19,7 +21,7 @@ export interface PoolPeak {
 export interface ClusterPeak {
     readonly clusterName: string;
     readonly pools: readonly PoolPeak[];
-    /** Extra nodes during an upgrade (peakNodes' total beyond the pools). */
+    /** Extra nodes during an upgrade, every pool's surge together (peakNodes' surge). */
     readonly surgeNodes: number;
 }
 
@@ -44,34 +46,44 @@ export interface StackNeeds {
     readonly clusterAdmins: readonly string[];
 }
 
-/** The main cluster's pools and the Azure CNI cluster's, each at its peak, with peakNodes' surge. */
+/**
+ * The main cluster's pools and the Azure CNI cluster's, each at its peak, with peakNodes' surge:
+ * every pool surges by maxSurge at its own size, and the surges add up (addressPlan/surge.ts).
+ */
 export function clusterPeaks(config: StackConfig): ClusterPeak[] {
     const { userPool } = config.posture;
+    const { maxSurge } = config;
     const main = peakNodes({
         nodeCount: config.nodeCount,
         autoscaleMaxCount: config.posture.autoscaleMaxCount,
         userPoolNodeCount: userPool?.nodeCount,
         userPoolAutoscaleMaxCount: userPool?.autoscaleMaxCount,
+        maxSurge,
+    });
+    const pool = (name: string, vmSize: string, nodes: number, sizeKey: string): PoolPeak => ({
+        pool: name,
+        vmSize,
+        nodes,
+        surge: surgeNodes(nodes, maxSurge),
+        sizeKey,
     });
     const clusters: ClusterPeak[] = [
         {
             clusterName: config.clusterName,
             pools: [
-                { pool: "system", vmSize: config.nodeVmSize, nodes: main.system, sizeKey: "nodeVmSize" },
-                ...(userPool && main.user > 0
-                    ? [{ pool: "user", vmSize: userPool.vmSize, nodes: main.user, sizeKey: "userPoolVmSize" }]
-                    : []),
+                pool("system", config.nodeVmSize, main.system, "nodeVmSize"),
+                ...(userPool && main.user > 0 ? [pool("user", userPool.vmSize, main.user, "userPoolVmSize")] : []),
             ],
-            surgeNodes: main.total - main.system - main.user,
+            surgeNodes: main.surge,
         },
     ];
     if (config.azureCniCluster) {
-        // index.ts gives the Azure CNI cluster the shared nodeVmSize and no autoscaler or user pool.
-        const second = peakNodes({ nodeCount: config.azureCniNodeCount });
+        // index.ts gives the Azure CNI cluster the shared nodeVmSize and maxSurge, no autoscaler or user pool.
+        const second = peakNodes({ nodeCount: config.azureCniNodeCount, maxSurge });
         clusters.push({
             clusterName: config.azureCniClusterName,
-            pools: [{ pool: "system", vmSize: config.nodeVmSize, nodes: second.system, sizeKey: "nodeVmSize" }],
-            surgeNodes: second.total - second.system - second.user,
+            pools: [pool("system", config.nodeVmSize, second.system, "nodeVmSize")],
+            surgeNodes: second.surge,
         });
     }
     return clusters;
@@ -84,16 +96,28 @@ export function clusterPeaks(config: StackConfig): ClusterPeak[] {
  * types the program declares under each config).
  */
 export function requiredProviders(config: StackConfig): RequiredProvider[] {
-    const { monitoring, azurePolicy } = config.posture;
+    const { monitoring, defender, controlPlaneLogs, workspace, azurePolicy } = config.posture;
     return [
         { namespace: "Microsoft.ContainerService", why: "the AKS cluster" },
         { namespace: "Microsoft.Network", why: "the VNet, subnets and route table" },
         { namespace: "Microsoft.ManagedIdentity", why: "the cluster's identity" },
         { namespace: "Microsoft.Compute", why: "the nodes (AKS's scale sets)" },
-        ...(monitoring && !monitoring.workspaceId
-            ? [{ namespace: "Microsoft.OperationalInsights", why: "the Log Analytics workspace (monitoring)" }]
+        ...((monitoring || defender || controlPlaneLogs) && !workspace
+            ? [
+                  {
+                      namespace: "Microsoft.OperationalInsights",
+                      why: "the Log Analytics workspace (monitoring, defender, controlPlaneLogs)",
+                  },
+              ]
             : []),
-        ...(monitoring ? [{ namespace: "Microsoft.Insights", why: "the data collection rule (monitoring)" }] : []),
+        ...(monitoring || controlPlaneLogs
+            ? [
+                  {
+                      namespace: "Microsoft.Insights",
+                      why: "the data collection rule (monitoring) and the diagnostic setting (controlPlaneLogs)",
+                  },
+              ]
+            : []),
         ...(azurePolicy ? [{ namespace: "Microsoft.PolicyInsights", why: "the Azure Policy add-on" }] : []),
     ];
 }

@@ -210,12 +210,12 @@ describe("vCPU demand at the peak", () => {
             known([usage("cores", 10, 100), usage("standardDSv5Family", 0, 12), usage("standardDDSv5Family", 0, 20)]),
             needs,
         );
-        // Regional: 5 x 2 + 4 x 4 + 1 surge at the larger size (4) = 30; each family its own surge.
+        // Regional: 5 x 2 + 4 x 4 + each pool's surge node at its own size (2, 4) = 32; each family its own surge.
         expect(checks.map((check) => [check.check, check.verdict, check.detail])).toEqual([
             [
                 "vCPU quota, regional (eastus)",
                 "PASS",
-                "needs 30 (5 system x 2 + 4 user x 4 + 1 surge x 4), used 10, limit 100: 60 to spare",
+                "needs 32 (5 system x 2 + 4 user x 4 + 1 system surge x 2 + 1 user surge x 4), used 10, limit 100: 58 to spare",
             ],
             [
                 "vCPU quota, standardDSv5Family",
@@ -232,15 +232,16 @@ describe("vCPU demand at the peak", () => {
 
     test("peak counts come from the address plan's peakNodes: the autoscaler's maximum, not nodeCount", () => {
         const peaks = clusterPeaks(validatedStackConfig("prod"));
-        // Pulumi.prod.yaml: nodeCount 3 autoscaling to 5; the user pool 3 autoscaling to 6.
+        // Pulumi.prod.yaml: nodeCount 3 autoscaling to 5; the user pool 3 autoscaling to 6; maxSurge
+        // 33%: 2 of 5 and 2 of 6 (rounded up).
         expect(peaks).toEqual([
             {
                 clusterName: "prod-cluster",
                 pools: [
-                    { pool: "system", vmSize: "Standard_D4ds_v5", nodes: 5, sizeKey: "nodeVmSize" },
-                    { pool: "user", vmSize: "Standard_D4ds_v5", nodes: 6, sizeKey: "userPoolVmSize" },
+                    { pool: "system", vmSize: "Standard_D4ds_v5", nodes: 5, surge: 2, sizeKey: "nodeVmSize" },
+                    { pool: "user", vmSize: "Standard_D4ds_v5", nodes: 6, surge: 2, sizeKey: "userPoolVmSize" },
                 ],
-                surgeNodes: 1,
+                surgeNodes: 4,
             },
         ]);
     });

@@ -43,11 +43,11 @@ describe("the healthy subscription", () => {
         for (const check of run.checks) expect(check.source).toMatch(/^https:\/\/learn\.microsoft\.com\//);
     });
 
-    test("passes stack prod: 5 system + 6 user + 1 surge of Standard_D4ds_v5 (4 vCPUs) need 48, in zones 1-3", async () => {
+    test("passes stack prod: 5 system + 6 user and their surge, 2 + 2 at maxSurge 33%, of Standard_D4ds_v5 (4 vCPUs) need 60, in zones 1-3", async () => {
         const run = await runPreflight(["--stack", "prod", "--from", savedFolder()]);
         expect([run.code, notPassing(run.checks)]).toEqual([0, {}]);
         expect(detailOf(run.checks, "vCPU quota, standardDDSv5Family")).toBe(
-            "needs 48 (5 system x 4 + 6 user x 4 + 1 surge x 4), used 0, limit 60: 12 to spare",
+            "needs 60 (5 system x 4 + 6 user x 4 + 2 system surge x 4 + 2 user surge x 4), used 0, limit 60: 0 to spare",
         );
         expect(detailOf(run.checks, "VM size Standard_D4ds_v5 in eastus zones 1,2,3")).toBe(
             "offered (zones 1,2,3); 4 vCPUs, family standardDDSv5Family",
