@@ -10,7 +10,7 @@ import {
     KEY_VAULT_SECRETS_PROVIDER_CONFIG,
     MaintenanceWindow,
     NetworkPolicy,
-    NODE_OS_UPGRADE_CHANNEL_OFF,
+    NODE_OS_UPGRADE_CHANNEL_DEFAULT,
     NodeOsUpgradeChannel,
     OsDiskType,
     OsSku,
@@ -112,7 +112,7 @@ export function postureClusterInputs(posture: ClusterPosture = {}): Partial<cont
             : {}),
         autoUpgradeProfile: {
             upgradeChannel: posture.upgradeChannel ?? UPGRADE_CHANNEL_OFF,
-            nodeOSUpgradeChannel: posture.nodeOsUpgradeChannel ?? NODE_OS_UPGRADE_CHANNEL_OFF,
+            nodeOSUpgradeChannel: posture.nodeOsUpgradeChannel ?? NODE_OS_UPGRADE_CHANNEL_DEFAULT,
         },
         ...(posture.workloadIdentity ? { oidcIssuerProfile: { enabled: true } } : {}),
         securityProfile: {

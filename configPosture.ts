@@ -32,7 +32,7 @@ import {
     MINOR_UPGRADING_CHANNELS,
     NETWORK_POLICIES,
     NetworkPolicy,
-    NODE_OS_UPGRADE_CHANNEL_OFF,
+    NODE_OS_UPGRADE_CHANNEL_DEFAULT,
     NODE_OS_UPGRADE_CHANNELS,
     NodeOsUpgradeChannel,
     OS_DISK_TYPES,
@@ -164,12 +164,12 @@ function pinnedVersionFitsChannel(raw: RawConfig): Problem[] {
 
 /**
  * The node-image channel drives the node OS itself: AKS sets nodeOSUpgradeChannel NodeImage with
- * it, and the program sends the node OS channel (None when unset), so the two must agree.
+ * it, and the program sends the node OS channel (AKS's default NodeImage when unset), so the two must agree.
  */
 function nodeImageChannelsAgree(raw: RawConfig): Problem[] {
     const [channel, nodeOs] = [
         trimmed(raw, "upgradeChannel"),
-        trimmed(raw, "nodeOsUpgradeChannel") || NODE_OS_UPGRADE_CHANNEL_OFF,
+        trimmed(raw, "nodeOsUpgradeChannel") || NODE_OS_UPGRADE_CHANNEL_DEFAULT,
     ];
     if (channel !== "node-image" || nodeOs === "NodeImage") return [];
     return [
@@ -261,11 +261,15 @@ function userPoolCountsAgree(raw: RawConfig): Problem[] {
         : [];
 }
 
-/** Windows govern the channels' upgrades: a channel without a window upgrades at any hour. */
+/**
+ * Windows govern the channels' upgrades: a channel without a window upgrades at any hour. AKS's own
+ * default node OS channel (NodeImage, what every cluster without a choice gets) is not warned about:
+ * the dev stack keeps it, and without a window it behaves as any new AKS cluster does.
+ */
 function channelsHaveWindow(raw: RawConfig): Problem[] {
     const channels = (["upgradeChannel", "nodeOsUpgradeChannel"] as const).filter((key) => {
         const value = trimmed(raw, key);
-        return value && !["none", "None", "Unmanaged"].includes(value);
+        return value && !["none", "None", "Unmanaged", NODE_OS_UPGRADE_CHANNEL_DEFAULT].includes(value);
     });
     if (channels.length === 0 || trimmed(raw, "maintenanceWindow")) return [];
     return [
@@ -293,7 +297,8 @@ export function parsePosture(raw: RawConfig): PostureConfig {
         autoscaleMaxCount: count("autoscaleMaxCount"),
         zones: arrayItems(text("zones")) ?? [],
         upgradeChannel: (optional("upgradeChannel") ?? UPGRADE_CHANNEL_OFF) as UpgradeChannel,
-        nodeOsUpgradeChannel: (optional("nodeOsUpgradeChannel") ?? NODE_OS_UPGRADE_CHANNEL_OFF) as NodeOsUpgradeChannel,
+        nodeOsUpgradeChannel: (optional("nodeOsUpgradeChannel") ??
+            NODE_OS_UPGRADE_CHANNEL_DEFAULT) as NodeOsUpgradeChannel,
         maintenanceWindow: parsedWindow?.ok ? parsedWindow.value : undefined,
         userPool: userPoolNodeCount
             ? {

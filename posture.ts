@@ -77,9 +77,15 @@ export function ephemeralCapableSizes(): string[] {
 export const OS_SKUS = ["Ubuntu", "AzureLinux"] as const;
 export type OsSku = (typeof OS_SKUS)[number];
 
-/** Sent when a channel is not set: AKS keeps a channel a request leaves out (Azure/AKS#2904). */
+/**
+ * Sent when a channel is not set: AKS keeps a channel a request leaves out (Azure/AKS#2904), so
+ * each is always sent. The cluster channel's off is AKS's own default ("The default is 'none'");
+ * the node OS channel's is AKS's default for a new cluster, NodeImage ("The default is NodeImage",
+ * AKS API 2025-09-01, ManagedClusterAutoUpgradeProfile): sending None instead would stop a
+ * deployed cluster's weekly node-image security updates without anyone asking for it.
+ */
 export const UPGRADE_CHANNEL_OFF: UpgradeChannel = "none";
-export const NODE_OS_UPGRADE_CHANNEL_OFF: NodeOsUpgradeChannel = "None";
+export const NODE_OS_UPGRADE_CHANNEL_DEFAULT: NodeOsUpgradeChannel = "NodeImage";
 
 /**
  * The control-plane log categories the diagnostic setting sends to the workspace (controlPlaneLogs):

@@ -1,7 +1,7 @@
 /** The production posture's config rules: each on the data it reports, and what stays legal. */
 import { RawConfig, validateConfig } from "../config";
 import { parseMaintenanceWindow } from "../posture";
-import { rawStackConfig } from "../stackFiles";
+import { rawStackConfig, validatedStackConfig } from "../stackFiles";
 
 const valid: RawConfig = rawStackConfig("dev");
 const errorsOf = (overrides: RawConfig) => validateConfig({ ...valid, ...overrides }).errors;
@@ -397,6 +397,12 @@ describe("legal, with a warning", () => {
         ],
         ["a channel without a window", { upgradeChannel: "patch" }, "maintenanceWindow", /may upgrade at any hour/],
         [
+            "a node OS channel other than AKS's default without a window",
+            { nodeOsUpgradeChannel: "SecurityPatch" },
+            "maintenanceWindow",
+            /nodeOsUpgradeChannel SecurityPatch may upgrade at any hour/,
+        ],
+        [
             "the legacy node-image channel",
             { upgradeChannel: "node-image", nodeOsUpgradeChannel: "NodeImage", maintenanceWindow: "Sunday 02:00 4h" },
             "upgradeChannel",
@@ -412,6 +418,11 @@ describe("legal, with a warning", () => {
 });
 
 describe("good settings", () => {
+    test("the dev stack keeps AKS's own node OS channel, NodeImage, with no warning for it", () => {
+        expect(validatedStackConfig("dev").posture.nodeOsUpgradeChannel).toBe("NodeImage");
+        expect(warningsOf({})).toEqual([]);
+        expect(warningsOf({ nodeOsUpgradeChannel: "NodeImage" })).toEqual([]);
+    });
     test("Ephemeral on a size whose temp disk holds the OS disk; cilium on Overlay; patch with a minor alias", () => {
         expect(errorsOf({ osDiskType: "Ephemeral", nodeVmSize: "Standard_D4ds_v5" })).toEqual([]);
         expect(errorsOf({ networkPlugin: "overlay", networkPolicy: "cilium" })).toEqual([]);

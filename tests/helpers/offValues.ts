@@ -4,7 +4,9 @@
  * inputs can fail. AKS keeps what a request leaves out (Azure/AKS#2904): off is sent as off.
  */
 export const OFF_VALUES = Object.freeze({
-    autoUpgradeProfile: { upgradeChannel: "none", nodeOSUpgradeChannel: "None" },
+    // The node OS channel's default is AKS's own, NodeImage ("The default is NodeImage", AKS API
+    // 2025-09-01 ManagedClusterAutoUpgradeProfile), not None: the dev stack keeps its node images' updates.
+    autoUpgradeProfile: { upgradeChannel: "none", nodeOSUpgradeChannel: "NodeImage" },
     securityProfile: {
         workloadIdentity: { enabled: false },
         imageCleaner: { enabled: false },
