@@ -7,6 +7,7 @@
  * TeamStackPermission, OidcIssuer with its authorization policies).
  */
 import type * as service from "@pulumi/pulumiservice";
+import { githubSubject, GithubSubjectFormat, NAME_SUBJECTS } from "./githubSubject";
 import { E2E_ENVIRONMENT, GITHUB_ISSUER } from "./identities";
 
 /** pulumiservice's TeamStackPermissionScope values (Read 101, Edit 102, Admin 103). */
@@ -19,6 +20,8 @@ export interface AccessInputs {
     readonly deployers: readonly string[];
     readonly previewTeam: string;
     readonly deployTeam: string;
+    /** The form of GitHub's subjects: Pulumi Cloud compares them exactly, as Entra ID does. */
+    readonly githubSubjects?: GithubSubjectFormat;
 }
 
 export interface StackAccess {
@@ -38,6 +41,8 @@ export interface StackAccess {
 export function stackAccessArgs(inputs: AccessInputs): StackAccess {
     const stack = { organization: inputs.organization, project: "aks-kubenet", stack: "dev" };
     const audience = `urn:pulumi:org:${inputs.organization}`;
+    const subject = (context: string) =>
+        githubSubject(inputs.repository, inputs.githubSubjects ?? NAME_SUBJECTS, context);
     return {
         teams: {
             deployers: {
@@ -73,13 +78,13 @@ export function stackAccessArgs(inputs: AccessInputs): StackAccess {
                     decision: "allow",
                     tokenType: "team",
                     teamName: inputs.previewTeam,
-                    rules: { aud: audience, sub: `repo:${inputs.repository}:pull_request` },
+                    rules: { aud: audience, sub: subject("pull_request") },
                 },
                 {
                     decision: "allow",
                     tokenType: "organization",
                     authorizedPermissions: ["standard"],
-                    rules: { aud: audience, sub: `repo:${inputs.repository}:environment:${E2E_ENVIRONMENT}` },
+                    rules: { aud: audience, sub: subject(`environment:${E2E_ENVIRONMENT}`) },
                 },
             ],
         },

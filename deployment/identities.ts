@@ -9,6 +9,10 @@
  * branch; the environment's required reviewers and branch policy decide who can run it.
  */
 import { AZURE_ROLES } from "../names";
+import { githubSubject, GithubSubjectFormat, NAME_SUBJECTS } from "./githubSubject";
+import { ConditionPrincipals, PLACEHOLDER_PRINCIPALS, roleAssignmentCondition } from "./roleCondition";
+
+export { roleAssignmentCondition } from "./roleCondition";
 
 export const GITHUB_ISSUER = "https://token.actions.githubusercontent.com";
 export const GITHUB_AUDIENCE = "api://AzureADTokenExchange";
@@ -55,30 +59,35 @@ export interface CiNames {
     readonly stack: string;
     readonly resourceGroup: string;
     readonly clusterName: string;
+    /** The form of GitHub's subjects (deployment/githubSubject.ts); by names when not given. */
+    readonly githubSubjects?: GithubSubjectFormat;
+    /**
+     * The object ids the RBAC Administrator condition names (deployment/roleCondition.ts): the
+     * stack's clusterAdmins and the three identities' own. Placeholders when not given (the docs).
+     */
+    readonly principals?: {
+        readonly clusterAdmins: readonly string[];
+        readonly preview: string;
+        readonly deploy: string;
+        readonly e2e: string;
+    };
 }
 
+const subjectOf = (names: CiNames, context: string) =>
+    githubSubject(names.repository, names.githubSubjects ?? NAME_SUBJECTS, context);
+
 /**
- * The condition on an identity's "Role Based Access Control Administrator" assignment: it may
- * create or delete only the role assignments the program makes, Network Contributor for the
- * cluster's own identity (always a service principal: cluster.ts sets principalType) and RBAC
- * Cluster Admin for the clusterAdmins (users, groups or service principals, which the program
- * cannot type: cluster.ts leaves principalType out). It can never grant Owner, Contributor, User
- * Access Administrator or itself more. The form is Microsoft's "constrain roles" example
- * (learn.microsoft.com/azure/role-based-access-control/delegate-role-assignments-examples).
+ * The condition for one deploying identity: the stack's clusterAdmins may be granted RBAC Cluster
+ * Admin (or, when it names none, the identity itself, whom the program then grants); none of the
+ * three CI identities may be granted Network Contributor.
  */
-export function roleAssignmentCondition(): string {
-    const guids = (...ids: string[]) => `{${ids.join(", ")}}`;
-    const allowed = (source: "Request" | "Resource") =>
-        [
-            `(@${source}[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAnyValues:GuidEquals ${guids(AZURE_ROLES.networkContributor.id)}`,
-            ` AND @${source}[Microsoft.Authorization/roleAssignments:PrincipalType] ForAnyOfAnyValues:StringEqualsIgnoreCase {'ServicePrincipal'})`,
-            ` OR @${source}[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAnyValues:GuidEquals ${guids(AZURE_ROLES.aksRbacClusterAdmin.id)}`,
-        ].join("");
-    return [
-        `((!(ActionMatches{'Microsoft.Authorization/roleAssignments/write'})) OR (${allowed("Request")}))`,
-        "AND",
-        `((!(ActionMatches{'Microsoft.Authorization/roleAssignments/delete'})) OR (${allowed("Resource")}))`,
-    ].join(" ");
+export function conditionPrincipalsFor(names: CiNames, identity: "deploy" | "e2e"): ConditionPrincipals {
+    const principals = names.principals;
+    if (!principals) return PLACEHOLDER_PRINCIPALS;
+    return {
+        clusterAdmins: principals.clusterAdmins.length > 0 ? principals.clusterAdmins : [principals[identity]],
+        ciPrincipals: [principals.preview, principals.deploy, principals.e2e],
+    };
 }
 
 /**
@@ -116,7 +125,7 @@ export function previewIdentity(names: CiNames): CiIdentity {
             {
                 issuer: GITHUB_ISSUER,
                 audience: GITHUB_AUDIENCE,
-                subject: `repo:${names.repository}:pull_request`,
+                subject: subjectOf(names, "pull_request"),
                 who: "the preview job of a pull request from a branch of this repository (forks get no token)",
             },
         ],
@@ -159,12 +168,12 @@ export function deployIdentity(names: CiNames): CiIdentity {
                 role: "Role Based Access Control Administrator",
                 scope: `resource group ${names.resourceGroup}`,
                 why: "the program grants the cluster identity Network Contributor and the admins RBAC Cluster Admin; the condition allows only those",
-                condition: roleAssignmentCondition(),
+                condition: roleAssignmentCondition(conditionPrincipalsFor(names, "deploy")),
             },
         ],
         federatedCredentials: deployments,
         cannot: [
-            "grant any role but Network Contributor (to a service principal) and Azure Kubernetes Service RBAC Cluster Admin",
+            "grant any role but Network Contributor (to a service principal other than the CI identities) and Azure Kubernetes Service RBAC Cluster Admin (to the clusterAdmins only)",
             "sign in from GitHub Actions: it trusts no repository subject",
             "preview a pull request in Deployments: it has no operation:preview credential",
         ],
@@ -192,14 +201,14 @@ export function e2eIdentity(names: CiNames): CiIdentity {
                 role: "Role Based Access Control Administrator",
                 scope: "the end-to-end subscription",
                 why: "the program's grants, as for the deploy identity; the same condition",
-                condition: roleAssignmentCondition(),
+                condition: roleAssignmentCondition(conditionPrincipalsFor(names, "e2e")),
             },
         ],
         federatedCredentials: [
             {
                 issuer: GITHUB_ISSUER,
                 audience: GITHUB_AUDIENCE,
-                subject: `repo:${names.repository}:environment:${E2E_ENVIRONMENT}`,
+                subject: subjectOf(names, `environment:${E2E_ENVIRONMENT}`),
                 who: `the end-to-end job, in the GitHub environment ${E2E_ENVIRONMENT} (required reviewers, main only)`,
             },
         ],

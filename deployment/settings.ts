@@ -28,23 +28,45 @@ export const EXECUTOR_IMAGE = "pulumi/pulumi-nodejs-22:3.270.0";
 export const DEPLOY_INSTALL_COMMAND = "npm ci --omit=dev";
 
 /** The kubelogin release Deployments installs (the same as the workflow's azure/use-kubelogin). */
-export const KUBELOGIN_VERSION = "v0.2.19";
-/** Where the pre-run commands leave Deployments' OIDC token for kubelogin (a file, as it reads one). */
-export const FEDERATED_TOKEN_FILE = "/tmp/aks-kubenet-federated-token";
+export const KUBELOGIN_VERSION = "v0.2.20";
+/**
+ * The SHA-256 of that release's kubelogin-linux-amd64.zip, pinned here rather than read from the
+ * release beside the zip (whoever could replace the zip could replace its checksum too). Taken
+ * from Microsoft's own Homebrew tap, a second source: Azure/homebrew-kubelogin Formula/kubelogin.rb
+ * (version 0.2.20, commit 1726ddaf18fb) and downloads/kubelogin-linux-amd64.zip.sha256 (commit
+ * 3f17b8ded092) agree on it. Not downloaded from here (no GitHub), so not recomputed here.
+ */
+export const KUBELOGIN_LINUX_AMD64_SHA256 = "2e92450a929dd2aec4da818b40dd4fda97aaeae2d6cd9c1074cc1371210f4ab9";
+/**
+ * Where Deployments leaves its raw OIDC token: "The raw OIDC token is also available for advanced
+ * scenarios in the `PULUMI_OIDC_TOKEN` environment variable and the `/mnt/pulumi/pulumi.oidc` file"
+ * (Pulumi's docs, Deployments OIDC for Azure: pulumi/docs content/docs/pulumi-cloud/oidc/provider/azure.md).
+ * kubelogin's workloadidentity login reads AZURE_FEDERATED_TOKEN_FILE, so it points there: no copy
+ * of the token, no undocumented variable.
+ */
+export const FEDERATED_TOKEN_FILE = "/mnt/pulumi/pulumi.oidc";
 
 /**
  * The program's Kubernetes provider signs in through kubelogin (an Entra ID cluster: kubeconfig.ts),
- * which the executor image lacks: the release zip from GitHub, checked against the checksum the
- * release publishes beside it. kubelogin's workloadidentity login reads the federated token from a
- * file; Deployments' Azure OIDC hands the token over as ARM_OIDC_TOKEN, so the last command writes
- * it there (mode 600). Neither command was run from here (no GitHub, no Deployments).
+ * which the executor image lacks: the release zip from GitHub, refused unless its SHA-256 is the
+ * pinned one (`sha256sum -c` exits non-zero, and Deployments stops at a failed pre-run command).
+ * Not run from here (no GitHub, no Deployments); tests/delivery.test.ts runs the checksum step
+ * on a file of its own, matching and not.
  */
-export const KUBELOGIN_COMMANDS = [
-    `curl -fsSL -o /tmp/kubelogin.zip https://github.com/Azure/kubelogin/releases/download/${KUBELOGIN_VERSION}/kubelogin-linux-amd64.zip` +
-        ` && curl -fsSL https://github.com/Azure/kubelogin/releases/download/${KUBELOGIN_VERSION}/kubelogin-linux-amd64.zip.sha256 | awk '{print $1"  /tmp/kubelogin.zip"}' | sha256sum -c -` +
-        " && unzip -o -q /tmp/kubelogin.zip -d /tmp/kubelogin && install -m 755 /tmp/kubelogin/bin/linux_amd64/kubelogin /usr/local/bin/kubelogin",
-    `umask 077 && printf '%s' "$ARM_OIDC_TOKEN" > ${FEDERATED_TOKEN_FILE}`,
-] as const;
+export const KUBELOGIN_ZIP = "/tmp/kubelogin.zip";
+export const kubeloginChecksumCommand = (sha256: string, zip: string) => `echo '${sha256}  ${zip}' | sha256sum -c -`;
+export function kubeloginInstallCommand(
+    sha256: string = KUBELOGIN_LINUX_AMD64_SHA256,
+    zip: string = KUBELOGIN_ZIP,
+): string {
+    return [
+        `curl -fsSL -o ${zip} https://github.com/Azure/kubelogin/releases/download/${KUBELOGIN_VERSION}/kubelogin-linux-amd64.zip`,
+        kubeloginChecksumCommand(sha256, zip),
+        `unzip -o -q ${zip} -d /tmp/kubelogin`,
+        "install -m 755 /tmp/kubelogin/bin/linux_amd64/kubelogin /usr/local/bin/kubelogin",
+    ].join(" && ");
+}
+export const KUBELOGIN_COMMANDS = [kubeloginInstallCommand()] as const;
 
 export function deploymentSettingsArgs(inputs: DeploymentInputs): service.DeploymentSettingsArgs {
     return {
@@ -57,11 +79,12 @@ export function deploymentSettingsArgs(inputs: DeploymentInputs): service.Deploy
         // commit-triggered deploys (pulumi/pulumi-pulumiservice#754, open), and `vcs` accepts only
         // lower-case providers.
         // previewPullRequests and pullRequestTemplate are false here, but false NEVER reaches
-        // Pulumi Cloud: the provider's wire struct marks both `omitzero`
+        // Pulumi Cloud through this resource: the provider's wire struct marks both `omitzero`
         // (pulumi-pulumiservice apitype/deployment_settings_git_hub_.go), so the service's default
-        // decides. Two things make sure a pull request never previews with the deploy identity:
-        // that identity trusts no Deployments preview subject (deployment/identities.ts), and
-        // docs/ci.md has the read-back check to run after the first `pulumi up` of this program.
+        // decides. `npm run boundaries -- apply` sends them as an explicit false through the REST
+        // API, and `npm run boundaries -- check` reads them back and exits 1 when either is on
+        // (deployment/pullRequestSettings.ts). The deploy identity also trusts no Deployments
+        // preview subject (deployment/identities.ts).
         github: {
             repository: inputs.repository,
             deployCommits: true,

@@ -8,7 +8,8 @@
  *   an id-token while their input comes from anyone who can open a pull request or comment;
  * - a workflow-level id-token reaches every job, the pull request's own code among them;
  * - a pull-request job may sign in only as the preview identity and with a Pulumi team token:
- *   `repo:O/R:pull_request` is the subject of every branch of the repository;
+ *   `repo:O/R:pull_request` is the subject of every branch of the repository; it holds no write
+ *   permission but id-token, since it runs the pull request's code;
  * - an `if:` widened with `always()` or a new event is the easiest way to run a deploying job where
  *   it should not: only the exact conditions below are accepted;
  * - "pinning an action to a full length commit SHA is currently the only way to use an action as
@@ -224,6 +225,36 @@ function actionsPinned(file: string, workflow: Workflow): WorkflowViolation[] {
     ]);
 }
 
+/**
+ * A job that can run on a pull request runs the pull request's code (npm ci alone runs its install
+ * scripts), and the Automation API hands the job's token to that code: it may hold no write
+ * permission but id-token (to sign in as the preview identity). A job with no permissions block,
+ * where the workflow has none either, gets the repository's default token, which may write.
+ */
+function pullRequestJobsReadOnly(file: string, workflow: Workflow): WorkflowViolation[] {
+    return jobsOf(workflow)
+        .filter(([, job]) => runsOnPullRequests(workflow, job))
+        .flatMap(([name, job]) => {
+            const permissions = permissionsOf(job) ?? permissionsOf(workflow);
+            const writes =
+                permissions === undefined
+                    ? ["the default token"]
+                    : typeof permissions === "string"
+                      ? permissions === "read-all"
+                          ? []
+                          : [permissions]
+                      : Object.entries(permissions)
+                            .filter(([scope, level]) => level === "write" && scope !== "id-token")
+                            .map(([scope]) => `${scope}: write`);
+            return writes.map((write) => ({
+                file,
+                rule: "pullRequestJobsReadOnly",
+                at: `jobs.${name}`,
+                message: `runs on pull requests with ${write}: the pull request's code gets that token (the Automation API passes it on); give it read permissions and id-token only, and write the preview to the run's summary`,
+            }));
+        });
+}
+
 /** A job that signs in as anything but the preview identity runs in a GitHub environment (reviewers, branch policy). */
 function deployingJobsInEnvironments(file: string, workflow: Workflow): WorkflowViolation[] {
     return jobsOf(workflow)
@@ -249,6 +280,7 @@ export const WORKFLOW_RULES = [
     untrustedTriggers,
     noWorkflowIdToken,
     pullRequestSignIn,
+    pullRequestJobsReadOnly,
     exactConditions,
     actionsPinned,
     deployingJobsInEnvironments,

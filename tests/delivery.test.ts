@@ -6,7 +6,6 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import type * as pulumiType from "@pulumi/pulumi";
 import { runInProcess } from "../cli/shell";
 import {
     CI_IDENTITIES,
@@ -16,7 +15,15 @@ import {
     previewIdentity,
     roleAssignmentCondition,
 } from "../deployment/identities";
+import { spawnSync } from "child_process";
+import { createHash } from "crypto";
+import {
+    kubeloginChecksumCommand,
+    kubeloginInstallCommand,
+    KUBELOGIN_LINUX_AMD64_SHA256,
+} from "../deployment/settings";
 import { AZURE_ROLES } from "../names";
+import { ofType, Registered, runDeploymentProgram } from "./helpers/deploymentProgram";
 import { readYaml, REPO_ROOT } from "../stackFiles";
 
 const workflow = readYaml<any>(".github/workflows/preview.yml");
@@ -126,7 +133,8 @@ describe("the workflow: jobs that start", () => {
     test("the preview runs after the tests, with the policy pack, and the guard reads the same stack's preview", () => {
         expect(jobs.preview.needs).toBe("test");
         const preview = stepsOf(jobs.preview).find((step) => uses(step, "pulumi/actions"));
-        expect(preview.with).toMatchObject({ command: "preview", "comment-on-pr": true, policyPacks: "policy" });
+        expect(preview.with).toMatchObject({ command: "preview", "comment-on-summary": true, policyPacks: "policy" });
+        expect(preview.with).not.toHaveProperty("comment-on-pr"); // it would need pull-requests: write
         const guard = stepsOf(jobs.preview).find((step) => String(step.run).includes("preview-guard"));
         expect(guard.run).toContain(`--stack "${preview.with["stack-name"]}"`);
         expect(guard.if).toContain("allow-replacement");
@@ -180,22 +188,11 @@ describe("the three identities (deployment/identities.ts) and docs/ci.md", () =>
         expect(e2e.clientIdVariable).not.toBe(deploy.clientIdVariable);
     });
 
-    test("RBAC Administrator is conditioned: only the program's two roles, Network Contributor only to service principals", () => {
-        const condition = roleAssignmentCondition();
+    test("RBAC Administrator carries the condition on both deploying identities (its behaviour: tests/boundaries.test.ts)", () => {
         for (const identity of [deploy, e2e]) {
             const admin = identity.roles.find((role) => role.role === "Role Based Access Control Administrator");
-            expect(admin?.condition).toBe(condition);
+            expect(admin?.condition).toBe(roleAssignmentCondition());
         }
-        const guids = [...condition.matchAll(/GuidEquals \{([^}]*)\}/g)].map((match) => match[1]);
-        expect(new Set(guids)).toEqual(
-            new Set([AZURE_ROLES.networkContributor.id, AZURE_ROLES.aksRbacClusterAdmin.id]),
-        );
-        expect(condition).toMatch(
-            /^\(\(!\(ActionMatches\{'Microsoft\.Authorization\/roleAssignments\/write'\}\)\) OR .*\) AND \(\(!\(ActionMatches\{'Microsoft\.Authorization\/roleAssignments\/delete'\}\)\) OR .*\)$/,
-        );
-        expect(condition).toContain(
-            `GuidEquals {${AZURE_ROLES.networkContributor.id}} AND @Request[Microsoft.Authorization/roleAssignments:PrincipalType] ForAnyOfAnyValues:StringEqualsIgnoreCase {'ServicePrincipal'}`,
-        );
     });
 
     test("docs/ci.md names every role, condition, subject and limit of every identity", () => {
@@ -299,34 +296,10 @@ describe("the end-to-end test's throwaway stack", () => {
 
 describe("Pulumi Deployments settings (deployment/) under mocks", () => {
     let inputs: any;
-    const registered: Array<{ type: string; name: string; inputs: any }> = [];
+    let registered: Registered[] = [];
     beforeAll(async () => {
-        await jest.isolateModulesAsync(async () => {
-            const pulumi: typeof pulumiType = require("@pulumi/pulumi");
-            pulumi.runtime.setAllConfig({
-                "aks-kubenet-deployment:organization": "acme",
-                "aks-kubenet-deployment:repository": "acme/aks-kubenet",
-                "aks-kubenet-deployment:azureClientId": "client",
-                "aks-kubenet-deployment:azureTenantId": "tenant",
-                "aks-kubenet-deployment:azureSubscriptionId": "subscription",
-                "aks-kubenet-deployment:deployers": JSON.stringify(["alice", "bob"]),
-            });
-            await pulumi.runtime.setMocks(
-                {
-                    newResource: (args) => {
-                        if (args.type === "pulumiservice:index:DeploymentSettings") inputs = args.inputs;
-                        registered.push({ type: args.type, name: args.name, inputs: args.inputs });
-                        return { id: `${args.name}-id`, state: args.inputs };
-                    },
-                    call: () => ({}),
-                },
-                "aks-kubenet-deployment",
-                "settings",
-                false,
-            );
-            const program = require("../deployment/index");
-            await new Promise((resolve) => program.deploymentSettingsStack.apply(resolve));
-        });
+        registered = await runDeploymentProgram();
+        inputs = ofType(registered, "pulumiservice:index:DeploymentSettings")[0].inputs;
     });
 
     test("the dev stack of aks-kubenet from this repository's branch; the GitHub app names the repository (no repoUrl)", () => {
@@ -385,15 +358,39 @@ describe("Pulumi Deployments settings (deployment/) under mocks", () => {
         expect(inputs.executorContext.executorImage).toBe(`pulumi/pulumi-nodejs-22:${sdkVersion}`);
     });
 
-    test("only the program is installed: npm ci --omit=dev, and Deployments' own install skipped; then kubelogin, checked", () => {
-        expect(inputs.operationContext.preRunCommands[0]).toBe("npm ci --omit=dev");
-        expect(inputs.operationContext.preRunCommands).toHaveLength(3);
-        expect(inputs.operationContext.preRunCommands[1]).toMatch(
-            /kubelogin\/releases\/download\/v0\.2\.19\/.*sha256sum -c/,
-        );
+    test("only the program is installed: npm ci --omit=dev, and Deployments' own install skipped; then kubelogin, checked against a pinned SHA-256", () => {
+        expect(inputs.operationContext.preRunCommands).toEqual([
+            "npm ci --omit=dev",
+            kubeloginInstallCommand(KUBELOGIN_LINUX_AMD64_SHA256),
+        ]);
+        const install = inputs.operationContext.preRunCommands[1];
+        expect(install).toMatch(/kubelogin\/releases\/download\/v0\.2\.20\/kubelogin-linux-amd64\.zip/);
+        // The checksum is the pinned one, not one fetched from the release beside the zip.
+        expect(install).toContain(`echo '${KUBELOGIN_LINUX_AMD64_SHA256}  /tmp/kubelogin.zip' | sha256sum -c -`);
+        expect(install).not.toMatch(/\.sha256\b/);
+        expect(KUBELOGIN_LINUX_AMD64_SHA256).toMatch(/^[0-9a-f]{64}$/);
         // The same kubelogin release as the workflow's.
-        expect(JSON.stringify(workflow)).toContain('kubelogin-version":"v0.2.19');
+        expect(JSON.stringify(workflow).match(/kubelogin-version":"([^"]+)"/g)).toEqual([
+            'kubelogin-version":"v0.2.20"',
+            'kubelogin-version":"v0.2.20"',
+        ]);
         expect(inputs.operationContext.options).toEqual({ skipInstallDependencies: true });
+    });
+
+    test("the checksum step refuses a zip whose SHA-256 is not the pinned one, and accepts one that is", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kubelogin-"));
+        const zip = path.join(dir, "kubelogin.zip");
+        fs.writeFileSync(zip, "not kubelogin");
+        const run = (sha: string) =>
+            spawnSync("sh", ["-c", kubeloginChecksumCommand(sha, zip)], { encoding: "utf8" }).status;
+        const actual = createHash("sha256").update("not kubelogin").digest("hex");
+        expect([run(KUBELOGIN_LINUX_AMD64_SHA256), run(actual)]).toEqual([1, 0]);
+        fs.rmSync(dir, { recursive: true, force: true });
+    });
+
+    test("kubelogin reads Deployments' documented OIDC token file; no pre-run command copies a token", () => {
+        expect(inputs.operationContext.environmentVariables.AZURE_FEDERATED_TOKEN_FILE).toBe("/mnt/pulumi/pulumi.oidc");
+        expect(JSON.stringify(inputs.operationContext)).not.toMatch(/ARM_OIDC_TOKEN|PULUMI_OIDC_TOKEN/);
     });
 
     test("Azure by OIDC with the deploy identity's client id, for the provider and for kubelogin; nothing secret", () => {

@@ -89,6 +89,34 @@ describe("each rule refuses its bad change", () => {
         ).toEqual(["pullRequestSignIn"]);
     });
 
+    test("a pull-request job holding a write permission (id-token apart), or the default token", () => {
+        // The preview comment as it was: pull-requests: write beside the PR's own code.
+        expect(rulesOf(changed((workflow) => (workflow.jobs.preview.permissions["pull-requests"] = "write")))).toEqual([
+            "pullRequestJobsReadOnly",
+        ]);
+        for (const scope of ["contents", "issues", "actions", "checks"])
+            expect(rulesOf(changed((workflow) => (workflow.jobs.test.permissions[scope] = "write")))).toEqual([
+                "pullRequestJobsReadOnly",
+            ]);
+        expect(rulesOf(changed((workflow) => (workflow.jobs.test.permissions = "write-all")))).toEqual([
+            "pullRequestJobsReadOnly",
+        ]);
+        // No block on the job nor on the workflow: the repository's default token.
+        const defaultToken = checkWorkflow(
+            "preview.yml",
+            (() => {
+                const workflow = read("preview.yml");
+                delete workflow.permissions;
+                delete workflow.jobs.test.permissions;
+                return workflow;
+            })(),
+        );
+        expect(defaultToken.map((found) => [found.rule, found.at])).toEqual([["pullRequestJobsReadOnly", "jobs.test"]]);
+        // Reading and id-token stay allowed; the e2e job (workflow_dispatch only) is not a PR job.
+        expect(rulesOf(changed((workflow) => (workflow.jobs.test.permissions.actions = "read")))).toEqual([]);
+        expect(rulesOf(changed((workflow) => (workflow.jobs.e2e.permissions.deployments = "write")))).toEqual([]);
+    });
+
     test("an if: widened with always(), or any condition not on the list", () => {
         expect(
             rulesOf(changed((workflow) => (workflow.jobs.e2e.if = `always() || ${workflow.jobs.e2e.if}`))),
