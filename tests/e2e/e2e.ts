@@ -24,9 +24,13 @@ import * as os from "os";
 import * as path from "path";
 import { main as verifyMain } from "../../verify/cli";
 
-const azCliLoggedIn = () => {
+/** The engine tier's sandbox (tests/engine/sandbox.ts): inside it, only --rehearsal runs. */
+const ENGINE_SANDBOX = "AKS_KUBENET_ENGINE_SANDBOX";
+
+/** Whether az answers `account show` with `env` over this process's environment (its PATH, AZURE_CONFIG_DIR). */
+const azCliLoggedIn = (env: NodeJS.ProcessEnv) => {
     try {
-        execFileSync("az", ["account", "show"], { stdio: "ignore", timeout: 30000 });
+        execFileSync("az", ["account", "show"], { stdio: "ignore", timeout: 30000, env: { ...process.env, ...env } });
         return true;
     } catch {
         return false;
@@ -43,7 +47,7 @@ export function missingPrerequisites(env: NodeJS.ProcessEnv = process.env): stri
         env.ARM_TENANT_ID &&
         env.ARM_SUBSCRIPTION_ID &&
         (env.ARM_CLIENT_SECRET || env.ARM_USE_OIDC === "true" || env.ARM_USE_MSI === "true");
-    if (!servicePrincipal && !azCliLoggedIn())
+    if (!servicePrincipal && !azCliLoggedIn(env))
         missing.push(
             "Azure credentials (`az login`, or ARM_CLIENT_ID, ARM_TENANT_ID, ARM_SUBSCRIPTION_ID with OIDC, MSI or a secret)",
         );
@@ -87,6 +91,13 @@ export async function main(argv: string[]): Promise<number> {
     if (values.help) {
         console.log(USAGE);
         return EXIT_OK;
+    }
+    if (process.env[ENGINE_SANDBOX] && !values.rehearsal) {
+        // Before anything asks az or Pulumi: the engine tier must never deploy to an Azure account.
+        console.error(
+            `test:e2e: inside the engine tier's sandbox (${ENGINE_SANDBOX}=${process.env[ENGINE_SANDBOX]}) nothing deploys to Azure; only --rehearsal runs here`,
+        );
+        return EXIT_UNUSABLE_INPUT;
     }
     const standIn = process.env.AKS_KUBENET_STAND_IN;
     if (values.rehearsal && !standIn) {
