@@ -35,12 +35,14 @@ const USAGE = `usage: npm run engine -- <build|up|down|status|env> [--stack dev]
                          start a control plane on 127.0.0.1: kine, the API server (RBAC, Pod
                          Security, service-account tokens), controller manager, scheduler, kwok
                          with the stack's nodes, and a stand-in for AKS's load balancer addresses;
-                         ports are free ones unless --port-base N asks for N..N+4
+                         ports are free ones unless --port-base N asks for N..N+3; kine
+                         listens on a unix socket in the plane's folder (mode 700), not on TCP
   status [--json]        the processes, the API server, Ready nodes, load balancer addresses
   env                    export lines for eval: PATH, KUBECONFIG, PULUMI_HOME, a local backend,
                          PULUMI_CONFIG_PASSPHRASE, no update checks or plugin downloads
-  down                   stop every process and remove every file of the control plane; without
-                         --name, only one this checkout made for --stack
+  down                   stop the processes the control plane started (never another that names
+                         its folder, such as a tail -f of a log) and remove every file of it;
+                         without --name, only one this checkout made for --stack
 --name defaults to the stack name. A signal during up or down (or the end of the npm that
 started it) stops what was started. Exit 0 on success, 1 when a build or start fails, 2 for
 input it cannot use (no Go, a module the proxy refuses, a port in use, another's control plane).`;
@@ -137,7 +139,9 @@ export async function main(argv: string[]): Promise<number> {
                             entry.running ? "yes" : "NO",
                             entry.component in found.state.ports
                                 ? `127.0.0.1:${found.state.ports[entry.component as keyof typeof found.state.ports]}`
-                                : "",
+                                : entry.component === "storage"
+                                  ? `unix:${planeFiles(planeDir(name)).storageSocket}`
+                                  : "",
                         ]),
                     ),
                 );

@@ -3,7 +3,10 @@
  * each component's command line, the certificates, kubeconfigs, kwok's stages, the nodes AKS would
  * register for the stack, and the environment a user evaluates. Pure; engine/plane.ts runs it.
  *
- * Everything listens on 127.0.0.1 only, on ports the state file records.
+ * Everything listens on 127.0.0.1 only, on ports the state file records, but the storage: kine
+ * serves etcd's API on a unix socket in the control plane's folder (mode 700), which no other user
+ * of the machine can reach (etcd's API has no authentication here: on a TCP port, anyone on the
+ * machine could read every Secret or write any object past the API server's RBAC).
  */
 import { createHash } from "crypto";
 import * as path from "path";
@@ -15,10 +18,14 @@ import { singleClusterKubeconfig } from "../kubeconfig";
 /** The node pool the program creates (cluster.ts's SYSTEM_POOL_NAME, not imported: that loads azure-native). */
 export const AKS_SYSTEM_POOL_NAME = "system";
 
-/** The components in start order, each with the loopback port it listens on. */
+/** The components in start order. */
 export const COMPONENTS = ["storage", "apiserver", "controllerManager", "scheduler", "kwok"] as const;
 export type Component = (typeof COMPONENTS)[number];
-export type Ports = Readonly<Record<Component, number>>;
+/** The components that listen on a loopback port (the storage listens on its unix socket). */
+export const PORTED_COMPONENTS = ["apiserver", "controllerManager", "scheduler", "kwok"] as const;
+export type Ports = Readonly<Record<(typeof PORTED_COMPONENTS)[number], number>>;
+/** Longest unix socket path the kernel takes (sockaddr_un's sun_path, 108 bytes with its NUL), with room. */
+export const MAX_SOCKET_PATH = 100;
 
 /** Everything a control plane keeps, under its own folder (removed whole by `down`). */
 export function planeFiles(dir: string) {
@@ -26,6 +33,10 @@ export function planeFiles(dir: string) {
     return {
         dir,
         state: path.join(dir, "state.json"),
+        /** The processes the plane started, written as each starts (down stops those, and only those). */
+        processes: path.join(dir, "processes.json"),
+        /** kine's etcd API, a unix socket (mode 600 from kine) in this folder (mode 700). */
+        storageSocket: path.join(dir, "kine.sock"),
         logs: path.join(dir, "logs"),
         storage: path.join(dir, "storage"),
         pki,
@@ -157,10 +168,14 @@ export function kubeconfigText(options: {
 /** The issuer and audience of service-account tokens, as AKS (without OIDC issuer) uses them. */
 export const SERVICE_ACCOUNT_ISSUER = "https://kubernetes.default.svc.cluster.local";
 
-export function storageArgs(files: PlaneFiles, ports: Ports): string[] {
+/** etcd's client takes `unix:///ABSOLUTE/PATH` (etcd client/v3 internal/endpoint translateEndpoint). */
+export const storageEndpoint = (files: PlaneFiles) => `unix://${files.storageSocket}`;
+
+export function storageArgs(files: PlaneFiles): string[] {
     return [
         `--endpoint=sqlite://${path.join(files.storage, "state.db")}?_journal=WAL&cache=shared&_busy_timeout=30000`,
-        `--listen-address=127.0.0.1:${ports.storage}`,
+        // A unix socket, not a TCP port: kine creates it with mode 600 (pkg/endpoint createListener).
+        `--listen-address=${storageEndpoint(files)}`,
         // kine's metrics listener defaults to all interfaces: off.
         "--metrics-bind-address=0",
     ];
@@ -174,7 +189,7 @@ export function storageArgs(files: PlaneFiles, ports: Ports): string[] {
  */
 export function apiserverArgs(files: PlaneFiles, ports: Ports, plan: AddressPlan): string[] {
     return [
-        `--etcd-servers=http://127.0.0.1:${ports.storage}`,
+        `--etcd-servers=${storageEndpoint(files)}`,
         "--bind-address=127.0.0.1",
         "--advertise-address=127.0.0.1",
         `--secure-port=${ports.apiserver}`,

@@ -2,8 +2,10 @@
  * The engine's local control plane, run: up, down, status. Each control plane lives in a folder
  * of its own (AKS_KUBENET_ENGINE_STATE/<name>, default ~/.local/state/aks-kubenet/engine/<name>),
  * its processes run detached with their logs there, and its state file records the ports, the
- * pids and who made it. `down` stops every process whose command line names the folder, checks
- * the ports are free, and removes the folder: nothing is left.
+ * pids and who made it. `down` stops the processes the plane started (their recorded pids, checked
+ * by start time, and their descendants) and no other: a user's `tail -f` of a log keeps running.
+ * It gives SIGKILL a deadline and names any survivor; then it checks the ports are free and
+ * removes the folder.
  */
 import { spawn, spawnSync } from "child_process";
 import { generateKeyPairSync, randomBytes } from "crypto";
@@ -30,7 +32,6 @@ import { toolsCacheRoot } from "./build";
 import {
     apiserverArgs,
     Component,
-    COMPONENTS,
     controllerManagerArgs,
     Identity,
     KUBECONFIG_USERS,
@@ -43,12 +44,23 @@ import {
     opensslArgs,
     opensslConfig,
     planeFiles,
+    MAX_SOCKET_PATH,
     PlaneFiles,
+    PORTED_COMPONENTS,
     Ports,
     schedulerArgs,
     storageArgs,
     tokenAuthFile,
 } from "./controlPlane";
+import {
+    commandOf,
+    descendantsOf,
+    isAlive,
+    isSameProcess,
+    processesNaming,
+    startTimeOf,
+    stopProcesses,
+} from "./processes";
 import { KUBERNETES_BINARIES } from "./recipes";
 
 export const PLANE_TOOLS = [...KUBERNETES_BINARIES, "kine", "kwok"];
@@ -71,6 +83,8 @@ export const planeDir = (name: string) => path.join(stateRoot(), name);
 export interface PlaneProcess {
     readonly component: Component | typeof STAND_IN;
     readonly pid: number;
+    /** /proc/PID/stat's start time when it started: a pid reused by another process is not this one. */
+    readonly startTime?: string;
 }
 
 /**
@@ -140,8 +154,8 @@ function portInUse(port: number): Promise<boolean> {
 
 /** Ports: consecutive from `base` (each must be free), or free ones the kernel picks. */
 export async function choosePorts(base?: number): Promise<Ports> {
-    const ports: Partial<Record<Component, number>> = {};
-    for (const [index, component] of COMPONENTS.entries()) {
+    const ports: Partial<Record<keyof Ports, number>> = {};
+    for (const [index, component] of PORTED_COMPONENTS.entries()) {
         if (base === undefined) {
             let port = await freePort();
             while (Object.values(ports).includes(port)) port = await freePort();
@@ -158,71 +172,47 @@ export async function choosePorts(base?: number): Promise<Ports> {
     return ports as Ports;
 }
 
-/** Processes whose command line names `dir`: every process of that control plane, whatever the state file says. */
-export function processesNaming(dir: string): number[] {
-    const found: number[] = [];
-    for (const entry of fs.readdirSync("/proc")) {
-        if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
-        try {
-            const args = fs.readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0");
-            if (args.some((arg) => arg.includes(`${dir}/`) || arg === dir)) found.push(Number(entry));
-        } catch {
-            // ended meanwhile
-        }
-    }
-    return found;
-}
-
-/** Running: present in /proc and not a zombie (an ended process its new parent has not reaped yet). */
-const isAlive = (pid: number) => {
-    try {
-        const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-        return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
-    } catch {
-        return false;
-    }
-};
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Stops `pids` (SIGTERM, then SIGKILL after `graceMs`) and waits until they are gone. */
-async function stopProcesses(pids: readonly number[], graceMs = 10000): Promise<void> {
-    for (const pid of pids) {
-        try {
-            process.kill(pid, "SIGTERM");
-        } catch {
-            // already gone
-        }
-    }
-    const deadline = Date.now() + graceMs;
-    while (pids.some(isAlive) && Date.now() < deadline) await sleep(100);
-    for (const pid of pids.filter(isAlive)) {
-        try {
-            process.kill(pid, "SIGKILL");
-        } catch {
-            // gone between the check and the kill
-        }
-    }
-    while (pids.some(isAlive)) await sleep(50);
+/** The processes a plane's folder records: the state file's, and those written as each started. */
+function recordedProcesses(files: PlaneFiles, known?: readonly PlaneProcess[]): PlaneProcess[] {
+    const written = readJson<PlaneProcess[]>(files.processes) ?? [];
+    const all = [...(known ?? []), ...written];
+    return all.filter((entry, index) => all.findIndex((other) => other.pid === entry.pid) === index);
 }
 
 /**
- * Stops every process of the folder, the last started first (the stand-in and kwok before the API
- * server, the API server before its storage: each stops cleanly while what it talks to is still
- * there), then whatever else names the folder; removes the folder; checks its ports are free.
+ * Stops the processes the plane started, the last started first (the stand-in and kwok before the
+ * API server, the API server before its storage: each stops cleanly while what it talks to is still
+ * there), each with its descendants; never a process it did not start, however it names the folder.
+ * A process still there after SIGKILL's deadline is named and the folder kept, so `down` can be
+ * run again. Then removes the folder and checks its ports are free.
  */
 async function removePlane(
     dir: string,
     known: { processes: readonly PlaneProcess[]; ports?: Ports } | undefined,
     log: (line: string) => void = () => {},
+    stopOptions?: Parameters<typeof stopProcesses>[1],
 ): Promise<void> {
-    for (const entry of [...(known?.processes ?? [])].reverse()) {
-        if (!isAlive(entry.pid) || !processesNaming(dir).includes(entry.pid)) continue;
+    const files = planeFiles(dir);
+    const survivors: Array<{ pid: number; command: string }> = [];
+    for (const entry of recordedProcesses(files, known?.processes).reverse()) {
+        if (!isSameProcess(entry)) continue;
         const started = Date.now();
-        await stopProcesses([entry.pid]);
-        log(`stopped ${entry.component} (pid ${entry.pid}) in ${Date.now() - started} ms`);
+        const family = [entry.pid, ...descendantsOf([entry.pid])];
+        survivors.push(...(await stopProcesses(family, stopOptions)));
+        log(
+            `stopped ${entry.component} (pid ${entry.pid}${family.length > 1 ? ` and ${family.length - 1} below it` : ""}) in ${Date.now() - started} ms`,
+        );
     }
-    await stopProcesses(processesNaming(dir));
+    if (survivors.length > 0)
+        throw new CheckFailedError(
+            `still running after SIGKILL: ${survivors.map((found) => `pid ${found.pid} (${found.command})`).join(", ")}; ${dir} is kept: stop them, then run down again`,
+        );
+    for (const pid of processesNaming(dir))
+        log(
+            `left running: pid ${pid} (${commandOf(pid)}), which names ${dir} but was not started by the control plane`,
+        );
     fs.rmSync(dir, { recursive: true, force: true });
     if (known?.ports) {
         const busy: number[] = [];
@@ -309,7 +299,10 @@ function startDetached(
     fs.closeSync(log);
     child.unref();
     if (!child.pid) throw new CheckFailedError(`${component} did not start (${command})`);
-    return { component, pid: child.pid };
+    const started: PlaneProcess = { component, pid: child.pid, startTime: startTimeOf(child.pid) };
+    // Recorded at once: a `down` after a crash of `up` still knows what to stop, and nothing else.
+    writeJsonAtomically(files.processes, [...(readJson<PlaneProcess[]>(files.processes) ?? []), started]);
+    return started;
 }
 
 /** Polls `ready` until it resolves true, or fails naming the log to read. */
@@ -350,9 +343,10 @@ function readTail(file: string): string {
     }
 }
 
-const tcpOpen = (port: number) =>
+/** Whether something accepts connections on the unix socket at `socketPath`. */
+const socketOpen = (socketPath: string) =>
     new Promise<boolean>((resolve) => {
-        const socket = net.connect(port, "127.0.0.1");
+        const socket = net.connect({ path: socketPath });
         socket.once("connect", () => {
             socket.destroy();
             resolve(true);
@@ -424,14 +418,20 @@ export async function up(options: UpOptions, log: (line: string) => void): Promi
     const plan = buildAddressPlan(config);
     const tools = findTools(options.tools);
     const files = planeFiles(planeDir(options.name));
-    if (fs.existsSync(files.dir) || processesNaming(files.dir).length > 0)
-        throw new UsageError(alreadyUp(options.name, readPlaneState(options.name)));
+    if (fs.existsSync(files.dir)) throw new UsageError(alreadyUp(options.name, readPlaneState(options.name)));
+    if (Buffer.byteLength(files.storageSocket) > MAX_SOCKET_PATH)
+        throw new UsageError(
+            `${files.storageSocket} is longer than a unix socket's path may be (${MAX_SOCKET_PATH} bytes); set AKS_KUBENET_ENGINE_STATE to a shorter folder`,
+        );
     const ports = await choosePorts(options.portBase);
     const processes: PlaneProcess[] = [];
     const unregister = registerUndo(`stopping control plane "${options.name}" and removing ${files.dir}`, () =>
         removePlane(files.dir, { processes }),
     );
     try {
+        // The folder holds kine's socket, the keys and the tokens: its owner only (mode 700).
+        fs.mkdirSync(files.dir, { recursive: true, mode: 0o700 });
+        fs.chmodSync(files.dir, 0o700);
         fs.mkdirSync(files.logs, { recursive: true });
         fs.mkdirSync(files.storage, { recursive: true });
         // `env` points Pulumi at these: its file backend refuses a folder that does not exist.
@@ -442,9 +442,9 @@ export async function up(options: UpOptions, log: (line: string) => void): Promi
         fs.writeFileSync(files.kwokConfig, kwokConfigText());
         const tool = (component: Component) => path.join(tools, BINARY[component]);
 
-        log(`storage: kine on 127.0.0.1:${ports.storage}`);
-        processes.push(startDetached(files, "storage", tool("storage"), storageArgs(files, ports)));
-        await waitFor("listening", files, "storage", processes[0].pid, () => tcpOpen(ports.storage));
+        log(`storage: kine on the unix socket ${files.storageSocket}`);
+        processes.push(startDetached(files, "storage", tool("storage"), storageArgs(files)));
+        await waitFor("listening", files, "storage", processes[0].pid, () => socketOpen(files.storageSocket));
 
         log(`kube-apiserver on https://127.0.0.1:${ports.apiserver}`);
         const apiserver = startDetached(files, "apiserver", tool("apiserver"), apiserverArgs(files, ports, plan));
@@ -550,13 +550,17 @@ export interface DownOptions {
     readonly explicitName: boolean;
 }
 
-/** Stops every process of the control plane and removes its folder; false when there was none. */
-export async function down(options: DownOptions, log: (line: string) => void = () => {}): Promise<boolean> {
+/** Stops the processes the control plane started and removes its folder; false when there was none. */
+export async function down(
+    options: DownOptions,
+    log: (line: string) => void = () => {},
+    stopOptions?: Parameters<typeof stopProcesses>[1],
+): Promise<boolean> {
     const invalid = validateName("control plane", options.name);
     if (invalid) throw new UsageError(invalid);
     const files = planeFiles(planeDir(options.name));
     const state = readPlaneState(options.name);
-    const running = processesNaming(files.dir);
+    const running = recordedProcesses(files, state?.processes).filter(isSameProcess);
     const exists = fs.existsSync(files.dir);
     if (!options.explicitName) {
         const refusal = removalRefusal({
@@ -571,7 +575,7 @@ export async function down(options: DownOptions, log: (line: string) => void = (
     }
     if (!exists && running.length === 0) return false;
     // A removal cut short would leave processes behind: a signal waits for it instead.
-    const removal = removePlane(files.dir, state, log);
+    const removal = removePlane(files.dir, state, log, stopOptions);
     const unregister = registerUndo(`finishing the removal of control plane "${options.name}"`, () => removal);
     try {
         await removal;
@@ -626,7 +630,7 @@ export async function status(name: string): Promise<PlaneStatus | undefined> {
     }
     return {
         state,
-        processes: state.processes.map((entry) => ({ ...entry, running: isAlive(entry.pid) })),
+        processes: state.processes.map((entry) => ({ ...entry, running: isSameProcess(entry) })),
         apiserverReady,
         readyNodes,
         loadBalancers,

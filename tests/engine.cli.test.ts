@@ -103,14 +103,14 @@ describe("engine command line", () => {
         await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
         const { port } = server.address() as net.AddressInfo;
         try {
-            await expect(choosePorts(port - 1)).rejects.toThrow(
+            await expect(choosePorts(port)).rejects.toThrow(
                 new RegExp(`port ${port} on 127.0.0.1 \\(for apiserver\\) is in use`),
             );
         } finally {
             server.close();
         }
         const free = await choosePorts();
-        expect(new Set(Object.values(free)).size).toBe(5);
+        expect(new Set(Object.values(free)).size).toBe(4); // kine has no port: a unix socket
     });
 
     it("a language host source that is not one is one line saying what to give", () => {

@@ -34,22 +34,23 @@ import { SUBNET_NAMES } from "../names";
 const config = validatedStackConfig("dev");
 const plan = buildAddressPlan(config);
 const files = planeFiles("/state/dev");
-const ports: Ports = { storage: 41001, apiserver: 41002, controllerManager: 41003, scheduler: 41004, kwok: 41005 };
+const ports: Ports = { apiserver: 41002, controllerManager: 41003, scheduler: 41004, kwok: 41005 };
 
 describe("component command lines", () => {
     const all = [
-        storageArgs(files, ports),
+        storageArgs(files),
         apiserverArgs(files, ports, plan),
         controllerManagerArgs(files, ports, plan),
         schedulerArgs(files, ports),
         kwokArgs(files, ports),
     ];
 
-    it("bind to 127.0.0.1 only, each on its own port", () => {
+    it("bind to 127.0.0.1 only, each on its own port; the storage to a unix socket in the folder, no TCP at all", () => {
         for (const args of all) expect(args.join(" ")).not.toMatch(/0\.0\.0\.0|=:\d/);
-        expect(storageArgs(files, ports)).toEqual(
-            expect.arrayContaining(["--listen-address=127.0.0.1:41001", "--metrics-bind-address=0"]),
+        expect(storageArgs(files)).toEqual(
+            expect.arrayContaining(["--listen-address=unix:///state/dev/kine.sock", "--metrics-bind-address=0"]),
         );
+        expect(storageArgs(files).join(" ")).not.toMatch(/127\.0\.0\.1|tcp|http/);
         expect(apiserverArgs(files, ports, plan)).toEqual(
             expect.arrayContaining(["--bind-address=127.0.0.1", "--secure-port=41002"]),
         );
@@ -68,10 +69,11 @@ describe("component command lines", () => {
         expect(args).toContain(`--service-account-signing-key-file=${files.serviceAccountKey}`);
         expect(args).toContain(`--service-account-key-file=${files.serviceAccountPublicKey}`);
         expect(args).toContain(`--service-cluster-ip-range=${plan.serviceCidr}`);
-        expect(args).toContain(`--etcd-servers=http://127.0.0.1:${ports.storage}`);
+        // etcd's client reads unix:///ABSOLUTE as an absolute path (client/v3 internal/endpoint).
+        expect(args).toContain("--etcd-servers=unix:///state/dev/kine.sock");
     });
 
-    it("each names the control plane's folder (down finds every process of it by that)", () => {
+    it("each names the control plane's folder (its files live there; down stops recorded pids, not names)", () => {
         for (const args of all) expect(args.some((arg) => arg.includes(`${files.dir}/`))).toBe(true);
     });
 });
