@@ -14,18 +14,21 @@ import {
     UsageError,
 } from "../cli/shell";
 import { readJsonDocument } from "../cli/documents";
-import { GUARDED_TYPES, guardPreview, readPreview } from "./previewGuard";
+import { rotationAdvice } from "../migrate/entra";
+import { entraMovesIn, GUARDED_TYPES, guardPreview, readPreview } from "./previewGuard";
 import { fixFor } from "./replacements";
 
 const USAGE = `usage: npm run --silent preview-guard -- FILE [--allow NAME ...] [--json]
   FILE           the output of \`pulumi preview --json\` (- for standard input)
   --allow NAME   accept the replacement or deletion of the resource with this logical name
                  (e.g. cluster-aks); repeat for several
-  --json         print {ok, losses: [{name, type, loss, allowed, fields}], unusedAllows}
+  --json         print {ok, losses: [{name, type, loss, allowed, fields}], unusedAllows}, and
+                 notices when a cluster moves to Entra ID
 Guarded types (replaced delete-first by azure-native): ${GUARDED_TYPES.map((type) => type.split(":").pop()).join(", ")}.
 For a replacement, the output names each input that forces it, and what to do about it.
 It also refuses, whatever --allow says, an update AKS cannot undo or refuses after creation
-(turning Microsoft Entra ID off, say): docs/configuration.md lists them.
+(turning Microsoft Entra ID off, say): docs/configuration.md lists them. A move to Entra ID
+passes, with a NEXT line: \`az aks rotate-certs\` after the up, and what it costs.
 Exit 0 when none of them would be replaced or deleted (or every one is allowed) and nothing
 irreversible changes, 1 otherwise, 2 when FILE is missing or is not preview JSON.`;
 
@@ -50,6 +53,10 @@ function guard(argv: string[]): number {
     if ("error" in preview) throw new UsageError(`${file}: ${preview.error}`);
 
     const verdict = guardPreview(preview.steps, values.allow);
+    // Allowed, and not done when `pulumi up` ends: the certificate outlives the move until a rotation.
+    const notices = entraMovesIn(preview.steps).map(
+        (move) => `${move.name} moves to Microsoft Entra ID: ${rotationAdvice(move.resourceGroup, move.clusterName)}`,
+    );
     if (values.json) {
         console.log(
             JSON.stringify(
@@ -64,6 +71,7 @@ function guard(argv: string[]): number {
                     })),
                     refusals: verdict.refusals,
                     unusedAllows: verdict.unusedAllows,
+                    ...(notices.length > 0 ? { notices } : {}),
                 },
                 null,
                 2,
@@ -100,6 +108,7 @@ function guard(argv: string[]): number {
                     "Replacements in Azure delete first: the old resource is gone before the new one exists. " +
                     "If this is intended, allow each one with --allow NAME (on a pull request: the label allow-replacement).",
             );
+        for (const notice of notices) console.log(`NEXT: ${notice}`);
         if (verdict.ok)
             console.log(
                 `OK: ${verdict.losses.length === 0 ? "no guarded resource is replaced or deleted" : `${verdict.losses.length} guarded change(s), all allowed`}`,

@@ -229,3 +229,38 @@ function undocumentedPolicyMove(step: PreviewStep, name: string, type: string): 
         ? [{ name, type, path, kind: "undocumented", configKey: "networkPolicy", why: move.why }]
         : [];
 }
+
+/** A cluster an update moves to Microsoft Entra ID: its local-accounts certificate outlives the move until rotated. */
+export interface EntraMove {
+    readonly name: string;
+    readonly resourceGroup: string;
+    readonly clusterName: string;
+}
+
+/**
+ * The clusters whose update turns Entra ID on (aadProfile.managed from anything but true to
+ * true): allowed, and followed by `az aks rotate-certs` (migrate/entra.ts), which the guard says.
+ */
+export function entraMovesIn(steps: readonly PreviewStep[]): EntraMove[] {
+    return steps
+        .filter((step) => step.op === "update")
+        .filter(
+            (step) => (step.newState?.type ?? step.oldState?.type) === "azure-native:containerservice:ManagedCluster",
+        )
+        .filter((step) => {
+            const managed = (inputs?: Readonly<Record<string, unknown>>) =>
+                (inputs?.aadProfile as { managed?: unknown } | undefined)?.managed === true;
+            return (
+                managed(step.newState?.inputs) && step.oldState?.inputs !== undefined && !managed(step.oldState.inputs)
+            );
+        })
+        .map((step) => {
+            const inputs = step.newState?.inputs ?? {};
+            const text = (value: unknown, fallback: string) => (typeof value === "string" ? value : fallback);
+            return {
+                name: parseUrn(step.urn).name,
+                resourceGroup: text(inputs.resourceGroupName, "<resource group>"),
+                clusterName: text(inputs.resourceName, "<cluster>"),
+            };
+        });
+}

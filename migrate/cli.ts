@@ -1,7 +1,9 @@
 /**
  * npm run --silent migrate -- check (--cluster FILE --subnets FILE [--configmaps FILE] | [--stack NAME]) [--json]
  * npm run --silent migrate -- plan [--stack NAME]
- * The move from kubenet (retiring 31 March 2028) to Azure CNI Overlay, in place.
+ * npm run --silent migrate -- entra [--stack NAME]
+ * The move from kubenet (retiring 31 March 2028) to Azure CNI Overlay, in place; and the move from
+ * local accounts to Microsoft Entra ID, which ends with a certificate rotation.
  */
 import "../cli/nodeVersion"; // first: stops with one line on Node older than package.json's engines
 import {
@@ -19,6 +21,7 @@ import type { ManagedCluster } from "@azure/arm-containerservice";
 import type { Subnet } from "@azure/arm-network";
 import type { V1ConfigMap } from "@kubernetes/client-node";
 import { AZURE_KINDS, readAzureResource, readAzureResources, readKubernetesList } from "../cli/documents";
+import { CERTIFICATE_ROTATION, entraRunbook } from "./entra";
 import { checkMigration, MigrationInput } from "./prerequisites";
 import { formatRunbook, migrationRunbook } from "./runbook";
 
@@ -40,6 +43,9 @@ const USAGE = `usage: npm run --silent migrate -- <check|plan> [options]
         the same, gathering the documents from the deployed stack (Pulumi CLI, az login)
   plan [--stack NAME]
         the ordered runbook with the stack's names (default stack dev)
+  entra [--stack NAME]
+        the runbook from clusterAccess=localAccounts to Microsoft Entra ID, ending with
+        \`az aks rotate-certs\` (earlier checkpoints keep the cluster-admin certificate until then)
 Exit 0 when every prerequisite passes (or the cluster is already Overlay), 1 when one fails,
 2 when the input cannot be used or the cluster is one the runbook does not cover (a VNet AKS
 manages, a service principal, no podCidr) and nothing else fails.`;
@@ -97,6 +103,19 @@ export async function main(argv: string[]): Promise<number> {
                 `From kubenet to Azure CNI Overlay, in place: ${config.clusterName} in ${config.resourceGroupName} (stack ${stack}). kubenet retires on 31 March 2028.\n`,
             );
             console.log(formatRunbook(migrationRunbook(stack, PROJECT_NAME, config)));
+            return EXIT_OK;
+        }
+        case "entra": {
+            const config = validatedStackConfig(stack);
+            const rotate = CERTIFICATE_ROTATION.command(config.resourceGroupName, config.clusterName);
+            if (config.clusterAccess === "entra")
+                console.log(
+                    `stack ${stack} already declares clusterAccess=entra. If it ever ran with local accounts, its earlier checkpoints keep the cluster-user certificate until \`${rotate}\` (${CERTIFICATE_ROTATION.cost}); \`npm run --silent verify -- --stack ${stack}\` tells whether that happened.\n`,
+                );
+            console.log(
+                `From local accounts to Microsoft Entra ID: ${config.clusterName} in ${config.resourceGroupName} (stack ${stack}).\n`,
+            );
+            console.log(formatRunbook(entraRunbook(stack, config)));
             return EXIT_OK;
         }
         case "check": {
@@ -162,8 +181,8 @@ export async function main(argv: string[]): Promise<number> {
         default:
             throw new UsageError(
                 command
-                    ? `unknown command "${command}"; use check or plan (see --help)`
-                    : "give a command: check or plan (see --help)",
+                    ? `unknown command "${command}"; use check, plan or entra (see --help)`
+                    : "give a command: check, plan or entra (see --help)",
             );
     }
 }

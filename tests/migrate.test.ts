@@ -337,8 +337,8 @@ describe("the CLI", () => {
                 /^migrate: --subnets .*configmaps\.json holds no subnet, not a subnet as az or ARM print it; write it with `az network vnet subnet list/,
             ],
             [["plan", "--stack", "nosuchstack"], /stack "nosuchstack" has no Pulumi\.nosuchstack\.yaml/],
-            [["upgrade"], /unknown command "upgrade"; use check or plan/],
-            [[], /give a command: check or plan/],
+            [["upgrade"], /unknown command "upgrade"; use check, plan or entra/],
+            [[], /give a command: check, plan or entra/],
         ];
         for (const [args, message] of cases) {
             const result = await migrate(...args);

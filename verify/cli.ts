@@ -14,6 +14,7 @@ import {
 } from "../cli/shell";
 import { validatedStackConfig } from "../stackFiles";
 import { checkSnapshot } from "./checks";
+import { RotationVerdict, stackRotationVerdict } from "./rotation";
 import { CLUSTER_CHOICES, parseClusterChoice } from "../names";
 import { expectedFor, snapshotNamesOf } from "./expected";
 import { incompletePodsCapture, readSnapshot, SNAPSHOT_FILES, snapshotCommands, writeSnapshot } from "./snapshot";
@@ -25,7 +26,9 @@ const USAGE = `usage: npm run --silent verify -- [--stack NAME] [--cluster main|
   --from DIR       check a saved snapshot (${Object.values(SNAPSHOT_FILES).join(", ")}); nothing is
                    contacted. Azure files in the az CLI's shape or ARM's, UTF-8 or UTF-16 (docs/verify.md)
   --save DIR       gather from the live deployment, write the snapshot to DIR, and check it
-  --json           print {checks: [{name, ok, expected, observed}], passed, failed}
+  --json           print {checks: [{name, ok, expected, observed}], passed, failed, certificates}
+  --history-depth N  live, on an Entra ID cluster: read at most N of the stack's newest checkpoints
+                   for a client certificate from its local-accounts days (default 50)
 Without --from, the kubeconfig comes from the stack's secret output (Pulumi CLI, logged in) and the
 route table and subnet from Azure (az login). Exit 0 when every check passes, 1 when one fails,
 2 when the input cannot be used.`;
@@ -39,6 +42,7 @@ export async function main(argv: string[]): Promise<number> {
             cluster: { type: "string", default: "main" },
             from: { type: "string" },
             save: { type: "string" },
+            "history-depth": { type: "string", default: "50" },
         },
     });
     if (values.help) {
@@ -54,12 +58,28 @@ export async function main(argv: string[]): Promise<number> {
     const expected = expectedFor(config, cluster);
 
     const names = snapshotNamesOf(expected);
+    const depth = Number(values["history-depth"]);
+    if (!Number.isInteger(depth) || depth < 1)
+        throw new UsageError(
+            `--history-depth ${values["history-depth"]}: give a whole number of checkpoints, 1 or more`,
+        );
     let snapshot;
+    let certificates: RotationVerdict | undefined;
     if (values.from) {
         snapshot = readSnapshot(values.from, names);
     } else {
         const { gatherLive } = await import("./live");
-        snapshot = await gatherLive(values.stack, expected);
+        const live = await gatherLive(values.stack, expected);
+        snapshot = live.snapshot;
+        // Entra ID: were the certificates of the stack's local-accounts days rotated (migrate/entra.ts)?
+        if (config.clusterAccess === "entra" && cluster === "main")
+            certificates = stackRotationVerdict({
+                stack: values.stack,
+                kubeconfig: live.kubeconfig,
+                resourceGroup: expected.resourceGroupName,
+                clusterName: expected.clusterName,
+                depth,
+            });
         const incomplete = incompletePodsCapture(snapshot.pods.items, names.namespace);
         if (incomplete)
             throw new UsageError(
@@ -69,11 +89,24 @@ export async function main(argv: string[]): Promise<number> {
             for (const file of writeSnapshot(values.save, snapshot)) console.error(`verify: wrote ${file}`);
     }
 
-    const checks = checkSnapshot(expected, snapshot);
+    const checks = [
+        ...checkSnapshot(expected, snapshot),
+        // A row only where there is something to judge; "nothing to rotate" and "cannot tell" are notes.
+        ...(certificates && (certificates.state === "rotated" || certificates.state === "not-rotated")
+            ? [
+                  {
+                      name: "certificates rotated since local accounts",
+                      ok: certificates.state === "rotated",
+                      expected: "no certificate from the stack's checkpoints signed by the cluster's CA",
+                      observed: certificates.detail,
+                  },
+              ]
+            : []),
+    ];
     const passed = checks.filter((result) => result.ok).length;
     const failed = checks.length - passed;
     if (values.json) {
-        console.log(JSON.stringify({ checks, passed, failed }, null, 2));
+        console.log(JSON.stringify({ checks, passed, failed, certificates }, null, 2));
     } else {
         console.log(
             `${expected.clusterName} (${expected.plugin.title}, stack ${values.stack}${values.from ? `, snapshot ${values.from}` : ", live"})`,
@@ -84,6 +117,10 @@ export async function main(argv: string[]): Promise<number> {
                 checks.map((result) => [result.ok ? "PASS" : "FAIL", result.name, result.expected, result.observed]),
             ),
         );
+        if (certificates && (certificates.state === "none" || certificates.state === "unknown"))
+            console.log(`NOTE  certificates: ${certificates.detail}`);
+        if (values.from && config.clusterAccess === "entra")
+            console.log("NOTE  certificates: whether they were rotated since local accounts is checked live only");
         console.log(`\n${passed} passed, ${failed} failed`);
         if (failed > 0 && !values.from) {
             console.log(

@@ -16,7 +16,11 @@ export function gatherKubernetes(kubeconfig: string): Promise<Pick<Snapshot, "no
     });
 }
 
-export async function gatherLive(stack: string, expected: Expected): Promise<Snapshot> {
+/** The snapshot, and the kubeconfig it was read with (verify's rotation check reads the cluster's CA there). */
+export async function gatherLive(
+    stack: string,
+    expected: Expected,
+): Promise<{ snapshot: Snapshot; kubeconfig: string }> {
     const { kubeconfig, subscriptionId } = await stackAccess(stack, expected.cluster);
     const kubernetes = gatherKubernetes(kubeconfig);
     const where = `${expected.resourceGroupName}/${expected.vnetName}/${expected.subnetName}${expected.routeTableName ? ` or route table ${expected.routeTableName}` : ""} in subscription ${subscriptionId}`;
@@ -31,5 +35,5 @@ export async function gatherLive(stack: string, expected: Expected): Promise<Sna
         return { subnet: asJson(subnet), routes };
     });
     const [k, a] = await Promise.all([kubernetes, azure]);
-    return { ...k, ...a };
+    return { snapshot: { ...k, ...a }, kubeconfig };
 }

@@ -7,6 +7,7 @@ import { down } from "../../engine/plane";
 import { guardPreview, PreviewStep, readPreview } from "../../guard/previewGuard";
 import { bearerCredentialsInDocument } from "../../kubeconfig";
 import { Rehearsal, runPulumi } from "../../rehearsal/rehearsal";
+import { stackRotationVerdict } from "../../verify/rotation";
 import { jsonOf, PulumiRun, startRehearsal, tail, uniqueName } from "./helpers";
 
 let rehearsal: Rehearsal;
@@ -53,6 +54,25 @@ test("moving to Entra ID updates the cluster and the provider in place; the work
     ok(pulumi("up", "--yes", "--skip-preview"));
     expect(credentialsInState()).toEqual([]);
     expect(preview().filter((step) => step.op !== "same")).toEqual([]);
+});
+
+test("verify's rotation check on the real history: the local-accounts checkpoint's certificate is still signed by the cluster's CA (#31)", () => {
+    // The stand-in's AKS has no rotate-certs: the CA stays, so the verdict must be "not rotated".
+    const outputs = jsonOf<{ kubeconfig: string }>(pulumi("stack", "output", "--json", "--show-secrets"));
+    const verdict = stackRotationVerdict({
+        stack: "dev",
+        kubeconfig: outputs.kubeconfig,
+        resourceGroup: "NetworkLab",
+        clusterName: "kubenet-cluster",
+        depth: 50,
+        pulumi: (args) => runPulumi(rehearsal, args),
+    });
+    expect(verdict).toEqual({
+        state: "not-rotated",
+        detail: expect.stringMatching(
+            /^the certificate in checkpoint \d+ .* is still signed by the cluster's CA: .*az aks rotate-certs -g NetworkLab -n kubenet-cluster/,
+        ),
+    });
 });
 
 test("turning Entra ID off again: the guard refuses the preview, and AKS refuses the update", () => {
