@@ -9,9 +9,9 @@ module.exports = {
     testEnvironment: "node",
     roots: ["<rootDir>/tests/engine"],
     testPathIgnorePatterns: ["/node_modules/", "/programs/"],
-    // Every test file in the sandbox: no Azure account, no Pulumi Cloud, no plugin downloads
-    // (tests/engine/sandbox.ts).
-    setupFiles: ["<rootDir>/tests/engine/sandbox.setup.ts"],
+    // The whole tier in the sandbox: no Azure account, no Pulumi Cloud, no plugin downloads
+    // (tests/engine/sandbox.ts); set up in jest's own process, so workers and children inherit it.
+    globalSetup: "<rootDir>/tests/engine/sandbox.setup.ts",
     transform: { "^.+\\.ts$": ["@swc/jest"] },
     moduleFileExtensions: ["ts", "js", "json"],
     testTimeout: 15 * 60 * 1000,

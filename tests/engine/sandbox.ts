@@ -1,6 +1,6 @@
 /**
- * The engine tier's sandbox: every engine-tier test file runs in it (jest.engine.config.js
- * setupFiles: tests/engine/sandbox.setup.ts), so nothing the tier starts can reach a signed-in
+ * The engine tier's sandbox: every engine-tier test runs in it (jest.engine.config.js
+ * globalSetup: tests/engine/sandbox.setup.ts), so nothing the tier starts can reach a signed-in
  * Azure or Pulumi Cloud account of whoever runs it:
  * - AZURE_CONFIG_DIR is an empty folder of its own: az, the providers' CLI credential and kubelogin's
  *   azurecli login find no account there (az keeps its login in that folder, default ~/.azure);
@@ -88,7 +88,7 @@ export function currentSandbox(): Sandbox {
     const dir = process.env[SANDBOX_VARIABLE];
     if (!dir)
         throw new Error(
-            `${SANDBOX_VARIABLE} is not set: the engine tier runs only in its sandbox (jest.engine.config.js setupFiles)`,
+            `${SANDBOX_VARIABLE} is not set: the engine tier runs only in its sandbox (jest.engine.config.js globalSetup)`,
         );
     return sandboxFolders(dir);
 }
