@@ -5,9 +5,9 @@
  */
 import { down } from "../../engine/plane";
 import { guardPreview, PreviewStep, readPreview } from "../../guard/previewGuard";
-import { bearerCredentialsInDocument } from "../../kubeconfig";
+import { apiServerOf, bearerCredentialsInDocument } from "../../kubeconfig";
 import { Rehearsal, runPulumi } from "../../rehearsal/rehearsal";
-import { stackRotationVerdict } from "../../verify/rotation";
+import { rotationVerdict, stackRotationVerdict } from "../../verify/rotation";
 import { jsonOf, PulumiRun, startRehearsal, tail, uniqueName } from "./helpers";
 
 let rehearsal: Rehearsal;
@@ -32,7 +32,9 @@ afterAll(async () => {
     if (rehearsal) await down({ name: rehearsal.name, stack: "dev", explicitName: true });
 });
 
+let localAccountsExport: unknown;
 test("the local-accounts cluster's state holds its certificate (the control case of the state scan)", () => {
+    localAccountsExport = jsonOf(pulumi("stack", "export", "--show-secrets"));
     expect(credentialsInState()).toEqual(
         expect.arrayContaining([
             expect.stringMatching(/client-key-data$/),
@@ -56,21 +58,34 @@ test("moving to Entra ID updates the cluster and the provider in place; the work
     expect(preview().filter((step) => step.op !== "same")).toEqual([]);
 });
 
-test("verify's rotation check on the real history: the local-accounts checkpoint's certificate is still signed by the cluster's CA (#31)", () => {
-    // The stand-in's AKS has no rotate-certs: the CA stays, so the verdict must be "not rotated".
+test("verify's rotation check (#31): on the real engine's documents, not rotated; a file backend's history it says it cannot read", () => {
     const outputs = jsonOf<{ kubeconfig: string }>(pulumi("stack", "output", "--json", "--show-secrets"));
-    const verdict = stackRotationVerdict({
+    const names = { resourceGroup: "NetworkLab", clusterName: "kubenet-cluster" };
+    // Through the history, as verify reads it live: a file backend cannot export earlier versions
+    // (Pulumi Cloud can: `pulumi stack export --version N`), and verify says it cannot tell.
+    const throughHistory = stackRotationVerdict({
         stack: "dev",
         kubeconfig: outputs.kubeconfig,
-        resourceGroup: "NetworkLab",
-        clusterName: "kubenet-cluster",
         depth: 50,
         pulumi: (args) => runPulumi(rehearsal, args),
+        ...names,
+    });
+    expect(throughHistory).toEqual({
+        state: "unknown",
+        detail: expect.stringMatching(/^cannot tell: .*does not provide the ability to export previous deployments/),
+    });
+    // The verdict on the checkpoint of the local-accounts days (exported then) and the CA the
+    // cluster serves after the move: the stand-in's AKS has no rotate-certs, so "not rotated".
+    const verdict = rotationVerdict({
+        checkpoints: [{ version: 1, document: localAccountsExport }],
+        historyComplete: true,
+        currentCaPem: Buffer.from(apiServerOf(outputs.kubeconfig).certificateAuthorityData, "base64").toString("utf8"),
+        ...names,
     });
     expect(verdict).toEqual({
         state: "not-rotated",
         detail: expect.stringMatching(
-            /^the certificate in checkpoint \d+ .* is still signed by the cluster's CA: .*az aks rotate-certs -g NetworkLab -n kubenet-cluster/,
+            /^the certificate in checkpoint 1 .* is still signed by the cluster's CA: .*az aks rotate-certs -g NetworkLab -n kubenet-cluster/,
         ),
     });
 });
