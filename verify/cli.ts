@@ -68,8 +68,8 @@ export async function main(argv: string[]): Promise<number> {
     if (values.from) {
         snapshot = readSnapshot(values.from, names);
     } else {
-        const { gatherLive } = await import("./live");
-        const live = await gatherLive(values.stack, expected);
+        const { gatherLiveWithAccess } = await import("./live");
+        const live = await gatherLiveWithAccess(values.stack, expected);
         snapshot = live.snapshot;
         // Entra ID: were the certificates of the stack's local-accounts days rotated (migrate/entra.ts)?
         if (config.clusterAccess === "entra" && cluster === "main")

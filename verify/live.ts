@@ -16,8 +16,12 @@ export function gatherKubernetes(kubeconfig: string): Promise<Pick<Snapshot, "no
     });
 }
 
+export async function gatherLive(stack: string, expected: Expected): Promise<Snapshot> {
+    return (await gatherLiveWithAccess(stack, expected)).snapshot;
+}
+
 /** The snapshot, and the kubeconfig it was read with (verify's rotation check reads the cluster's CA there). */
-export async function gatherLive(
+export async function gatherLiveWithAccess(
     stack: string,
     expected: Expected,
 ): Promise<{ snapshot: Snapshot; kubeconfig: string }> {
