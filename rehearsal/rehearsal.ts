@@ -58,14 +58,17 @@ export interface Rehearsal {
 }
 
 /**
- * The launcher the engine finds on PATH as pulumi-resource-azure-native: node with ts-node (SWC,
- * no type-check) running the stand-in. Written into the rehearsal, never into the checkout.
+ * The launcher the engine finds on PATH as pulumi-resource-azure-native: node with ts-node running
+ * the stand-in. Written into the rehearsal, never into the checkout. TS_NODE_PROJECT names the
+ * program's own tsconfig.pulumi.json, whose "ts-node": {"swc": true} transpiles with SWC: with
+ * TypeScript's transpiler each stand-in took 5-6 s to start, on every pulumi command
+ * (npm run bench:engine, docs/engine.md).
  */
 export function standInLauncher(node: string, repo: string, main: string, what: string): string {
     return [
         "#!/bin/sh",
         `# ${what}`,
-        `exec "${node}" -r "${path.join(repo, "node_modules", "ts-node", "register", "transpile-only.js")}" "${path.join(repo, main)}" "$@"`,
+        `TS_NODE_PROJECT="${path.join(repo, "tsconfig.pulumi.json")}" exec "${node}" -r "${path.join(repo, "node_modules", "ts-node", "register", "transpile-only.js")}" "${path.join(repo, main)}" "$@"`,
         "",
     ].join("\n");
 }

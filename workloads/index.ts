@@ -1,6 +1,6 @@
 /** The workloads that run on a cluster, wired for the stack's index.ts. */
 import type * as containerservice from "@pulumi/azure-native/containerservice";
-import * as k8s from "@pulumi/kubernetes";
+import type { Provider as KubernetesProvider } from "@pulumi/kubernetes/provider";
 import { POOL_MODE_LABEL } from "../posture";
 import { StackConfig } from "../config";
 import { Nginx } from "./nginx";
@@ -10,7 +10,7 @@ export { NGINX_NAME };
 
 export interface WorkloadsArgs {
     readonly config: StackConfig;
-    readonly provider: k8s.Provider;
+    readonly provider: KubernetesProvider;
     /** The subnet internal load balancers use, from the network module. */
     readonly loadBalancerSubnetName: string;
     /**
