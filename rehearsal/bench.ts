@@ -14,7 +14,7 @@ import { REPO_ROOT, stackConfig } from "../stackFiles";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { EnginePhases, enginePhases, median, parseEngineLog } from "./enginePhases";
+import { childrenCpuMs, EnginePhases, enginePhases, median, parseEngineLog } from "./enginePhases";
 import { prepareRehearsal, Rehearsal, runPulumi } from "./rehearsal";
 
 const USAGE = `usage: npm run --silent bench:engine -- [--stack dev] [--name bench-engine] [--runs 3] [--tier] [--keep]
@@ -28,35 +28,41 @@ Needs the engine's tools (npm run engine -- build). Exit 0 with the numbers, 1 w
 the tier fails, 2 for input it cannot use.`;
 
 const LOG_FLAGS = ["-v=9", "--logtostderr"];
+const HEADER = (runs: number) => ["what (previews: the median of " + runs + ")", "wall", "CPU, all processes"];
 
 interface Timed<T> {
     readonly ms: number;
+    /** CPU time of every process the work started and waited for (pulumi, its plugins, node). */
+    readonly cpuMs: number;
     readonly value: T;
 }
 
 function timed<T>(work: () => T): Timed<T> {
     const started = Date.now();
+    const cpuBefore = childrenCpuMs();
     const value = work();
-    return { ms: Date.now() - started, value };
+    return { ms: Date.now() - started, cpuMs: childrenCpuMs() - cpuBefore, value };
 }
 
-/** One pulumi command on the rehearsal with the engine's log, and its phases. */
-function measuredPulumi(rehearsal: Rehearsal, args: readonly string[]): EnginePhases {
+type Measured = EnginePhases & { readonly cpuMs: number };
+
+/** One pulumi command on the rehearsal with the engine's log: its phases and its CPU time. */
+function measuredPulumi(rehearsal: Rehearsal, args: readonly string[]): Measured {
     const startedAt = Date.now();
-    const run = runPulumi(rehearsal, [...args, "--stack", rehearsal.stack, ...LOG_FLAGS]);
+    const run = timed(() => runPulumi(rehearsal, [...args, "--stack", rehearsal.stack, ...LOG_FLAGS]));
     const endedAt = Date.now();
-    if (run.status !== 0)
+    if (run.value.status !== 0)
         throw new CheckFailedError(
-            `pulumi ${args.join(" ")} failed (exit ${run.status}); run it with npm run rehearse`,
+            `pulumi ${args.join(" ")} failed (exit ${run.value.status}); run it with npm run rehearse`,
         );
-    return enginePhases(parseEngineLog(run.stderr), startedAt, endedAt);
+    return { ...enginePhases(parseEngineLog(run.value.stderr), startedAt, endedAt), cpuMs: run.cpuMs };
 }
 
 const seconds = (ms: number) => (Number.isFinite(ms) ? `${(ms / 1000).toFixed(1)} s` : "-");
 
-/** The previews' phases as table rows: the median of each over the runs. */
-export function phaseRows(previews: readonly EnginePhases[]): string[][] {
-    const row = (what: string, pick: (phases: EnginePhases) => number) => [what, seconds(median(previews.map(pick)))];
+/** The previews' phases as table rows (what, wall, CPU): the median of each over the runs. */
+export function phaseRows(previews: readonly Measured[]): string[][] {
+    const row = (what: string, pick: (phases: Measured) => number) => [what, seconds(median(previews.map(pick))), ""];
     const plugins = [...new Set(previews.flatMap((phases) => phases.pluginStarts.map((start) => start.plugin)))];
     return [
         row("CLI start (to the first language host)", (p) => p.cliStartMs),
@@ -71,10 +77,15 @@ export function phaseRows(previews: readonly EnginePhases[]): string[][] {
             ),
         ),
         row("the engine finishes", (p) => p.finishMs),
-        row("no-op preview in all", (p) => p.totalMs),
         [
-            "per resource",
-            `${Math.round(median(previews.map((p) => p.totalMs / Math.max(1, p.resources))))} ms (${previews[0]?.resources ?? 0} resources)`,
+            "no-op preview in all",
+            seconds(median(previews.map((p) => p.totalMs))),
+            seconds(median(previews.map((p) => p.cpuMs))),
+        ],
+        [
+            `per resource (${previews[0]?.resources ?? 0} resources)`,
+            `${Math.round(median(previews.map((p) => p.totalMs / Math.max(1, p.resources))))} ms`,
+            `${Math.round(median(previews.map((p) => p.cpuMs / Math.max(1, p.resources))))} ms`,
         ],
     ];
 }
@@ -119,17 +130,17 @@ export async function main(argv: string[]): Promise<number> {
         const rehearsal = await prepareRehearsal({ name: values.name, stack: values.stack }, (line) =>
             console.error(`bench: ${line}`),
         );
-        rows.push(["control plane start and the rehearsal's files", seconds(Date.now() - prepareStarted)]);
+        rows.push(["control plane start and the rehearsal's files", seconds(Date.now() - prepareStarted), ""]);
         const upPhases = measuredPulumi(rehearsal, ["up", "--yes", "--skip-preview"]);
-        rows.push(["pulumi up from nothing", seconds(upPhases.totalMs)]);
+        rows.push(["pulumi up from nothing", seconds(upPhases.totalMs), seconds(upPhases.cpuMs)]);
 
-        const previews: EnginePhases[] = [];
+        const previews: Measured[] = [];
         for (let run = 0; run < runs; run++) {
             console.error(`bench: no-op preview ${run + 1} of ${runs}`);
             previews.push(measuredPulumi(rehearsal, ["preview"]));
         }
-        rows.push(...phaseRows(previews).map(([what, value]) => [`preview: ${what}`, value]));
-        // destroy runs no program, so it has no phases: its wall time only.
+        rows.push(...phaseRows(previews).map(([what, ...times]) => [`preview: ${what}`, ...times]));
+        // destroy runs no program, so it has no phases: its times only.
         const destroy = timed(() =>
             runPulumi(rehearsal, ["destroy", "--yes", "--skip-preview", "--stack", values.stack]),
         );
@@ -137,7 +148,7 @@ export async function main(argv: string[]): Promise<number> {
             throw new CheckFailedError(
                 `pulumi destroy failed (exit ${destroy.value.status}); run it with npm run rehearse`,
             );
-        rows.push(["pulumi destroy", seconds(destroy.ms)]);
+        rows.push(["pulumi destroy", seconds(destroy.ms), seconds(destroy.cpuMs)]);
 
         if (values.tier) {
             console.error("bench: the engine tier (npm run test:engine), minutes");
@@ -154,9 +165,9 @@ export async function main(argv: string[]): Promise<number> {
                 ),
             );
             const summary = /Tests:\s+([^\n]+)/.exec(tier.value.stderr ?? "")?.[1] ?? "no summary";
-            rows.push([`engine tier (${summary.trim()})`, seconds(tier.ms)]);
+            rows.push([`engine tier (${summary.trim()})`, seconds(tier.ms), seconds(tier.cpuMs)]);
             if (tier.value.status !== 0) {
-                console.log(formatTable(["what", `time (median of ${runs})`], rows));
+                console.log(formatTable(HEADER(runs), rows));
                 throw new CheckFailedError(`the engine tier failed: ${summary}; run npm run test:engine`);
             }
         }
@@ -164,7 +175,7 @@ export async function main(argv: string[]): Promise<number> {
         unregister();
         if (!values.keep) await removePlane();
     }
-    console.log(formatTable(["what", `time (previews: median of ${runs})`], rows));
+    console.log(formatTable(HEADER(runs), rows));
     return EXIT_OK;
 }
 

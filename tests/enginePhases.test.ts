@@ -5,7 +5,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { enginePhases, median, parseEngineLog } from "../rehearsal/enginePhases";
+import { childrenCpuMs, enginePhases, median, parseEngineLog } from "../rehearsal/enginePhases";
 
 const log = fs.readFileSync(path.join(__dirname, "fixtures", "engine-log", "noop-preview-v9.log"), "utf8");
 const at = (clock: string) => Date.parse(`2026-12-07T02:43:${clock}Z`);
@@ -62,5 +62,13 @@ describe("parseEngineLog and its refusals", () => {
         expect(median([3, 1, 2])).toBe(2);
         expect(median([4, 1, 3, 2])).toBe(2);
         expect(median([])).toBeNaN();
+    });
+});
+
+describe("childrenCpuMs", () => {
+    it("adds cutime and cstime (stat fields 16 and 17, ticks of 10 ms), past a command name holding ') '", () => {
+        // pid (comm) state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime cutime cstime
+        const stat = "4242 (odd) name) S 1 4242 4242 0 -1 4194560 100 200 0 0 12 3 250 30 20 0 1 0 5 0";
+        expect(childrenCpuMs(stat)).toBe(2800);
     });
 });
