@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { childrenCpuMs, enginePhases, median, parseEngineLog } from "../rehearsal/enginePhases";
 
-const log = fs.readFileSync(path.join(__dirname, "fixtures", "engine-log", "noop-preview-v9.log"), "utf8");
+const log = fs.readFileSync(path.join(__dirname, "fixtures", "engine-log", "noop-preview-v9.jsonl"), "utf8");
 const at = (clock: string) => Date.parse(`2026-12-07T02:43:${clock}Z`);
 
 describe("enginePhases on a real no-op preview's log", () => {
