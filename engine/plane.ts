@@ -5,18 +5,15 @@
  * pids and who made it. `down` stops the processes the plane started (their recorded pids, checked
  * by start time, and their descendants) and no other: a user's `tail -f` of a log keeps running.
  * It gives SIGKILL a deadline and names any survivor; then it checks the ports are free and
- * removes the folder.
+ * removes the folder. This file is the lifecycle; the processes are engine/planeProcesses.ts, the
+ * credentials engine/credentials.ts, the ports and probes engine/loopback.ts.
  */
-import { spawn, spawnSync } from "child_process";
-import { generateKeyPairSync, randomBytes } from "crypto";
+import { randomBytes } from "crypto";
 import * as fs from "fs";
-import * as http from "http";
-import * as https from "https";
-import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 import { buildAddressPlan } from "../addressPlan";
-import { isStopping, registerUndo } from "../cli/interrupts";
+import { registerUndo, isStopping } from "../cli/interrupts";
 import {
     describeMaker,
     Maker,
@@ -26,41 +23,26 @@ import {
     validateName,
     writeJsonAtomically,
 } from "../cli/ownership";
-import { CheckFailedError, UsageError } from "../cli/shell";
+import { UsageError } from "../cli/shell";
 import { REPO_ROOT, validatedStackConfig } from "../stackFiles";
 import { toolsCacheRoot } from "./build";
 import {
     apiserverArgs,
     Component,
     controllerManagerArgs,
-    Identity,
-    KUBECONFIG_USERS,
-    kubeconfigText,
     kwokArgs,
-    kwokConfigText,
-    LOCAL_IDENTITIES,
-    LocalIdentity,
-    nodeManifests,
-    opensslArgs,
-    opensslConfig,
-    planeFiles,
     MAX_SOCKET_PATH,
-    PlaneFiles,
-    PORTED_COMPONENTS,
+    nodeManifests,
+    planeFiles,
     Ports,
     schedulerArgs,
     storageArgs,
-    tokenAuthFile,
 } from "./controlPlane";
-import {
-    commandOf,
-    descendantsOf,
-    isAlive,
-    isSameProcess,
-    processesNaming,
-    startTimeOf,
-    stopProcesses,
-} from "./processes";
+import { writeCredentials } from "./credentials";
+import { kwokConfigText } from "./kwokStages";
+import { choosePorts, httpOk, httpsOk, socketOpen } from "./loopback";
+import { PlaneProcess, recordedProcesses, removePlane, run, STAND_IN, startDetached, waitFor } from "./planeProcesses";
+import { isSameProcess, sleep, stopProcesses } from "./processes";
 import { KUBERNETES_BINARIES } from "./recipes";
 
 export const PLANE_TOOLS = [...KUBERNETES_BINARIES, "kine", "kwok"];
@@ -71,21 +53,12 @@ const BINARY: Readonly<Record<Component, string>> = {
     scheduler: "kube-scheduler",
     kwok: "kwok",
 };
-/** The stand-in runs as a process of its own too, found and stopped like the others. */
-export const STAND_IN = "loadBalancerStandIn";
 
 export function stateRoot(env: NodeJS.ProcessEnv = process.env): string {
     return env.AKS_KUBENET_ENGINE_STATE || path.join(os.homedir(), ".local", "state", "aks-kubenet", "engine");
 }
 
 export const planeDir = (name: string) => path.join(stateRoot(), name);
-
-export interface PlaneProcess {
-    readonly component: Component | typeof STAND_IN;
-    readonly pid: number;
-    /** /proc/PID/stat's start time when it started: a pid reused by another process is not this one. */
-    readonly startTime?: string;
-}
 
 /**
  * What a control plane is for: `engine up` registers the stack's system-pool nodes itself; a
@@ -130,266 +103,6 @@ function readLatestTools(): string | undefined {
         return undefined;
     }
 }
-
-/** A free port on 127.0.0.1, chosen by the kernel. */
-function freePort(): Promise<number> {
-    return new Promise((resolve, reject) => {
-        const server = net.createServer();
-        server.once("error", reject);
-        server.listen(0, "127.0.0.1", () => {
-            const { port } = server.address() as net.AddressInfo;
-            server.close(() => resolve(port));
-        });
-    });
-}
-
-/** Whether something listens on 127.0.0.1:port (or holds it). */
-function portInUse(port: number): Promise<boolean> {
-    return new Promise((resolve) => {
-        const server = net.createServer();
-        server.once("error", () => resolve(true));
-        server.listen(port, "127.0.0.1", () => server.close(() => resolve(false)));
-    });
-}
-
-/** Ports: consecutive from `base` (each must be free), or free ones the kernel picks. */
-export async function choosePorts(base?: number): Promise<Ports> {
-    const ports: Partial<Record<keyof Ports, number>> = {};
-    for (const [index, component] of PORTED_COMPONENTS.entries()) {
-        if (base === undefined) {
-            let port = await freePort();
-            while (Object.values(ports).includes(port)) port = await freePort();
-            ports[component] = port;
-        } else {
-            const port = base + index;
-            if (await portInUse(port))
-                throw new UsageError(
-                    `port ${port} on 127.0.0.1 (for ${component}) is in use; choose another --port-base, or stop what listens there (ss -ltnp 'sport = :${port}')`,
-                );
-            ports[component] = port;
-        }
-    }
-    return ports as Ports;
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** The processes a plane's folder records: the state file's, and those written as each started. */
-function recordedProcesses(files: PlaneFiles, known?: readonly PlaneProcess[]): PlaneProcess[] {
-    const written = readJson<PlaneProcess[]>(files.processes) ?? [];
-    const all = [...(known ?? []), ...written];
-    return all.filter((entry, index) => all.findIndex((other) => other.pid === entry.pid) === index);
-}
-
-/**
- * Stops the processes the plane started, the last started first (the stand-in and kwok before the
- * API server, the API server before its storage: each stops cleanly while what it talks to is still
- * there), each with its descendants; never a process it did not start, however it names the folder.
- * A process still there after SIGKILL's deadline is named and the folder kept, so `down` can be
- * run again. Then removes the folder and checks its ports are free.
- */
-async function removePlane(
-    dir: string,
-    known: { processes: readonly PlaneProcess[]; ports?: Ports } | undefined,
-    log: (line: string) => void = () => {},
-    stopOptions?: Parameters<typeof stopProcesses>[1],
-): Promise<void> {
-    const files = planeFiles(dir);
-    const survivors: Array<{ pid: number; command: string }> = [];
-    for (const entry of recordedProcesses(files, known?.processes).reverse()) {
-        if (!isSameProcess(entry)) continue;
-        const started = Date.now();
-        const family = [entry.pid, ...descendantsOf([entry.pid])];
-        survivors.push(...(await stopProcesses(family, stopOptions)));
-        log(
-            `stopped ${entry.component} (pid ${entry.pid}${family.length > 1 ? ` and ${family.length - 1} below it` : ""}) in ${Date.now() - started} ms`,
-        );
-    }
-    if (survivors.length > 0)
-        throw new CheckFailedError(
-            `still running after SIGKILL: ${survivors.map((found) => `pid ${found.pid} (${found.command})`).join(", ")}; ${dir} is kept: stop them, then run down again`,
-        );
-    for (const pid of processesNaming(dir))
-        log(
-            `left running: pid ${pid} (${commandOf(pid)}), which names ${dir} but was not started by the control plane`,
-        );
-    fs.rmSync(dir, { recursive: true, force: true });
-    if (known?.ports) {
-        const busy: number[] = [];
-        for (const port of Object.values(known.ports)) if (await portInUse(port)) busy.push(port);
-        if (busy.length > 0)
-            throw new CheckFailedError(`ports ${busy.join(", ")} on 127.0.0.1 are still in use after down`);
-    }
-}
-
-function run(command: string, args: readonly string[], what: string): string {
-    const result = spawnSync(command, args, { encoding: "utf8" });
-    if (result.error)
-        throw new UsageError(
-            `${command} is not installed or not on PATH (${what}); install it (Debian: apt-get install ${command})`,
-        );
-    if (result.status !== 0)
-        throw new CheckFailedError(
-            `${what} failed: ${(result.stderr || result.stdout).trim().split("\n").slice(-1)[0]}`,
-        );
-    return result.stdout;
-}
-
-/**
- * The CA, the serving and client certificates (openssl), the service-account key pair (node's
- * crypto), the kubeconfigs.
- */
-function writeCredentials(files: PlaneFiles, kubernetesServiceIp: string, ports: Ports, name: string): void {
-    fs.mkdirSync(files.pki, { recursive: true, mode: 0o700 });
-    fs.writeFileSync(path.join(files.pki, "ca.cnf"), opensslConfig("ca", kubernetesServiceIp));
-    run("openssl", opensslArgs(files, "ca"), "making the control plane's CA");
-    const identities: Identity[] = ["apiserver", ...KUBECONFIG_USERS];
-    for (const identity of identities) {
-        fs.writeFileSync(files.config(identity), opensslConfig(identity, kubernetesServiceIp));
-        run("openssl", opensslArgs(files, identity), `making the ${identity} certificate`);
-    }
-    const tokens = Object.fromEntries(
-        (Object.keys(LOCAL_IDENTITIES) as LocalIdentity[]).map((identity) => [
-            identity,
-            randomBytes(32).toString("base64url"),
-        ]),
-    ) as Record<LocalIdentity, string>;
-    fs.writeFileSync(files.tokens, tokenAuthFile(tokens), { mode: 0o600 });
-    for (const identity of Object.keys(tokens) as LocalIdentity[])
-        fs.writeFileSync(files.token(identity), tokens[identity], { mode: 0o600 });
-    const { privateKey, publicKey } = generateKeyPairSync("rsa", {
-        modulusLength: 2048,
-        privateKeyEncoding: { type: "pkcs8", format: "pem" },
-        publicKeyEncoding: { type: "spki", format: "pem" },
-    });
-    fs.writeFileSync(files.serviceAccountKey, privateKey, { mode: 0o600 });
-    fs.writeFileSync(files.serviceAccountPublicKey, publicKey);
-    const caPem = fs.readFileSync(files.caCert, "utf8");
-    for (const user of KUBECONFIG_USERS) {
-        fs.writeFileSync(
-            files.kubeconfig(user),
-            kubeconfigText({
-                name: `aks-kubenet-${name}`,
-                server: `https://127.0.0.1:${ports.apiserver}`,
-                caPem,
-                certPem: fs.readFileSync(files.cert(user), "utf8"),
-                keyPem: fs.readFileSync(files.key(user), "utf8"),
-                user,
-            }),
-            { mode: 0o600 },
-        );
-    }
-}
-
-/** Starts a component detached (it outlives this command), its output in logs/. */
-function startDetached(
-    files: PlaneFiles,
-    component: PlaneProcess["component"],
-    command: string,
-    args: string[],
-    env?: NodeJS.ProcessEnv,
-): PlaneProcess {
-    const log = fs.openSync(path.join(files.logs, `${component}.log`), "a");
-    const child = spawn(command, args, {
-        detached: true,
-        stdio: ["ignore", log, log],
-        cwd: files.dir,
-        env: env ?? process.env,
-    });
-    fs.closeSync(log);
-    child.unref();
-    if (!child.pid) throw new CheckFailedError(`${component} did not start (${command})`);
-    const started: PlaneProcess = { component, pid: child.pid, startTime: startTimeOf(child.pid) };
-    // Recorded at once: a `down` after a crash of `up` still knows what to stop, and nothing else.
-    writeJsonAtomically(files.processes, [...(readJson<PlaneProcess[]>(files.processes) ?? []), started]);
-    return started;
-}
-
-/** Polls `ready` until it resolves true, or fails naming the log to read. */
-async function waitFor(
-    what: string,
-    files: PlaneFiles,
-    component: string,
-    pid: number,
-    ready: () => Promise<boolean> | boolean,
-    timeoutMs = 90000,
-) {
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-        if (isStopping()) await new Promise(() => {}); // the undo is removing everything: wait for its exit
-        if (!isAlive(pid)) {
-            const tail = readTail(path.join(files.logs, `${component}.log`));
-            throw new CheckFailedError(`${component} exited while starting (${what}): ${tail}; see ${files.logs}`);
-        }
-        if (
-            await Promise.resolve()
-                .then(ready)
-                .catch(() => false)
-        )
-            return;
-        await sleep(250);
-    }
-    throw new CheckFailedError(
-        `${component} was not ${what} after ${timeoutMs / 1000} s; see ${path.join(files.logs, `${component}.log`)}`,
-    );
-}
-
-function readTail(file: string): string {
-    try {
-        const lines = fs.readFileSync(file, "utf8").trim().split("\n");
-        return lines[lines.length - 1]?.slice(0, 300) ?? "";
-    } catch {
-        return "no log";
-    }
-}
-
-/** Whether something accepts connections on the unix socket at `socketPath`. */
-const socketOpen = (socketPath: string) =>
-    new Promise<boolean>((resolve) => {
-        const socket = net.connect({ path: socketPath });
-        socket.once("connect", () => {
-            socket.destroy();
-            resolve(true);
-        });
-        socket.once("error", () => resolve(false));
-    });
-
-/** GET over HTTPS on loopback; with the admin's certificate when `files` is given. */
-function httpsOk(port: number, urlPath: string, files?: PlaneFiles): Promise<boolean> {
-    return new Promise((resolve) => {
-        const request = https.get(
-            {
-                host: "127.0.0.1",
-                port,
-                path: urlPath,
-                timeout: 2000,
-                ...(files
-                    ? {
-                          ca: fs.readFileSync(files.caCert),
-                          cert: fs.readFileSync(files.cert("admin")),
-                          key: fs.readFileSync(files.key("admin")),
-                      }
-                    : { rejectUnauthorized: false }),
-            },
-            (response) => {
-                response.resume();
-                resolve(response.statusCode === 200);
-            },
-        );
-        request.on("error", () => resolve(false));
-        request.on("timeout", () => request.destroy());
-    });
-}
-
-const httpOk = (port: number, urlPath: string) =>
-    new Promise<boolean>((resolve) => {
-        const request = http.get({ host: "127.0.0.1", port, path: urlPath, timeout: 2000 }, (response) => {
-            response.resume();
-            resolve(response.statusCode === 200);
-        });
-        request.on("error", () => resolve(false));
-        request.on("timeout", () => request.destroy());
-    });
 
 export interface UpOptions {
     readonly name: string;

@@ -78,7 +78,7 @@ export function processesNaming(dir: string): number[] {
     return found;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export interface StopOptions {
     /** How long SIGTERM has before SIGKILL. */

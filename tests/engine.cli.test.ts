@@ -7,7 +7,8 @@ import { runInProcess, UsageError } from "../cli/shell";
 import { REPO_ROOT } from "../stackFiles";
 import { checkGo, readLanguageHostSource } from "../engine/build";
 import { main } from "../engine/cli";
-import { choosePorts, PLANE_TOOLS } from "../engine/plane";
+import { choosePorts } from "../engine/loopback";
+import { PLANE_TOOLS } from "../engine/plane";
 
 const engine = (...argv: string[]) => runInProcess("engine", main, argv);
 

@@ -13,8 +13,6 @@ import {
     envLines,
     kubeconfigText,
     kwokArgs,
-    kwokConfigText,
-    NODE_IP_ANNOTATION,
     nodeManifests,
     opensslArgs,
     opensslConfig,
@@ -23,6 +21,7 @@ import {
     schedulerArgs,
     storageArgs,
 } from "../engine/controlPlane";
+import { kwokConfigText, NODE_IP_ANNOTATION } from "../engine/kwokStages";
 import {
     allocateAddress,
     asLoadBalancerService,

@@ -10,7 +10,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { planeFiles } from "../engine/controlPlane";
-import { down, PlaneProcess, planeDir } from "../engine/plane";
+import { down, planeDir } from "../engine/plane";
+import { PlaneProcess } from "../engine/planeProcesses";
 import { descendantsOf, isAlive, listeningSockets, startTimeOf, stopProcesses } from "../engine/processes";
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), "plane-processes-"));
