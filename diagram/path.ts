@@ -6,8 +6,8 @@
  * written on the box it is taken in, and the steps in words. Pure.
  */
 import type { PathPoint, PathRule, PathStep } from "../lab/explain";
-import { Box, Line, Link, Picture, renderPicture } from "./scene";
-import { missingRouteLine, problemLines } from "./wiring";
+import { Box, Line, Link, Picture, problemLines, renderPicture } from "./scene";
+import { missingRouteLine } from "./wiringNodes";
 import { WiringModel, WiringNode, WiringPod } from "./wiringModel";
 
 export const RULE_WORDS: Readonly<Record<PathRule, string>> = {

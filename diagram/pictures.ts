@@ -3,9 +3,10 @@
  * addresses (figure 1: they come from the service and pod CIDRs, not from the subnet), and the route
  * table with a route per node. Pure.
  */
-import { Box, Line, Picture, renderPicture } from "./scene";
+import { Box, Line, Picture, problemLines, renderPicture } from "./scene";
 import { Tone } from "./style";
-import { DETAIL_LIMIT, ipLines, problemLines, routingBox, serviceCidrBox } from "./wiring";
+import { routingBox, serviceCidrBox } from "./wiring";
+import { DETAIL_LIMIT, ipLines } from "./wiringNodes";
 import { WiringModel, WiringNode } from "./wiringModel";
 
 function podListing(node: WiringNode): Line[] {

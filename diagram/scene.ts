@@ -34,6 +34,10 @@ export interface Line {
     readonly mark?: string;
 }
 
+/** A problem said in words where it is: each a line in the problem's colour, with a mark if given. */
+export const problemLines = (problems: readonly string[], mark?: string): Line[] =>
+    problems.map((text) => ({ text: `PROBLEM: ${text}`, problem: true, ...(mark ? { mark } : {}) }));
+
 /** How a box places its children: in rows (wrapped at the width), or in a flow along its links. */
 export type Layout = "rows" | "right" | "down" | "flow";
 
