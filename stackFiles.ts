@@ -6,8 +6,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
-import { UsageError } from "./cli/shell";
 import { StackConfig, validateConfig } from "./config";
+import { UsageError } from "./errors";
 
 export const REPO_ROOT = __dirname;
 

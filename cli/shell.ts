@@ -4,16 +4,14 @@
  * clear line on stderr instead of a stack trace.
  */
 import { parseArgs, ParseArgsConfig } from "util";
+import { CheckFailedError, UsageError } from "../errors";
+
+// Defined below the tools (stackFiles.ts throws them too); every tool imports them from here.
+export { CheckFailedError, UsageError };
 
 export const EXIT_OK = 0;
 export const EXIT_CHECK_FAILED = 1;
 export const EXIT_UNUSABLE_INPUT = 2;
-
-/** Input the tool cannot use: a missing or unparsable file, a bad option, a stack that does not exist. Exit 2. */
-export class UsageError extends Error {}
-
-/** The tool ran, and what it checked or built failed (a command the lab runs, say). Exit 1. */
-export class CheckFailedError extends Error {}
 
 /** The options every stack-reading tool takes, as parseArgs declares them. */
 export const STACK_TOOL_OPTIONS = {
