@@ -10,6 +10,9 @@ import { stackConfig } from "../../stackFiles";
 import { USER_CREDENTIALS_INVOKE } from "../../cluster";
 
 export const MOCK_SUBSCRIPTION_ID = "00000000-0000-0000-0000-000000000000";
+/** A built-in role's definition id, as a role assignment in the mock subscription names it. */
+export const roleDefinitionId = (roleId: string) =>
+    `/subscriptions/${MOCK_SUBSCRIPTION_ID}/providers/Microsoft.Authorization/roleDefinitions/${roleId}`;
 export const MOCK_API_SERVER = "https://kubenet-cluster.hcp.eastus.azmk8s.io:443";
 /** The cluster CA the mocked credential carries (base64 of a stand-in, not a certificate). */
 export const MOCK_CA_DATA = "Y2x1c3Rlci1jYQ==";
