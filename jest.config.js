@@ -4,8 +4,13 @@ module.exports = {
     roots: ["<rootDir>/tests", "<rootDir>/policy", "<rootDir>/deployment", "<rootDir>/lab"].filter((dir) =>
         require("fs").existsSync(dir.replace("<rootDir>", __dirname)),
     ),
-    // The engine tier (tests/engine/, `npm run test:engine`) needs the built tools: not part of npm test.
-    testPathIgnorePatterns: ["/node_modules/", "<rootDir>/tests/engine/"],
+    // npm test runs the in-process suites; the program, system and engine tiers have commands of
+    // their own (tests/tiers.js), which CI runs too.
+    testPathIgnorePatterns: [
+        "/node_modules/",
+        "<rootDir>/tests/engine/",
+        ...require("./tests/tiers").ignoreProgramAndSystem,
+    ],
     transform: { "^.+\\.ts$": ["@swc/jest"] },
     moduleFileExtensions: ["ts", "js", "json"],
     testTimeout: 30000,
