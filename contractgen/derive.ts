@@ -5,12 +5,17 @@
  * come through a SpecSource. Descriptions and every other piece of prose are left behind.
  */
 import * as path from "path";
-import type { ExampleFacts, Json, PathParameter, ResourceContract, SchemaNode } from "../azureFacts/contract";
+import {
+    isJsonObject as isObject,
+    keyPathsOf,
+    type JsonObject,
+    type ExampleFacts,
+    type Json,
+    type PathParameter,
+    type ResourceContract,
+    type SchemaNode,
+} from "../azureFacts/contract";
 import type { ContractTarget } from "./targets";
-
-type JsonObject = { [key: string]: Json };
-const isObject = (value: unknown): value is JsonObject =>
-    typeof value === "object" && value !== null && !Array.isArray(value);
 
 /** Where the specs come from: a file by its repository path (undefined when not available), and its commit. */
 export interface SpecSource {
@@ -174,28 +179,6 @@ export function armTypeOf(route: string): string {
     return segments.filter((segment, position) => position === 0 || !segment.startsWith("{")).join("/");
 }
 
-/** Every key path of an example body, guided by the schema: array items as `[]`, map entries as `*`. */
-function keyPaths(deriver: Deriver, node: SchemaNode | undefined, value: Json, prefix: string, into: Set<string>) {
-    const schema = node?.ref ? deriver.definitions[node.ref] : node;
-    if (Array.isArray(value)) {
-        for (const item of value) keyPaths(deriver, schema?.items, item, `${prefix}[]`, into);
-        return;
-    }
-    if (!isObject(value)) return;
-    for (const [key, inner] of Object.entries(value)) {
-        const known = schema?.properties?.[key];
-        const isMapEntry = !known && schema?.additionalProperties !== undefined;
-        const at = `${prefix}${prefix ? "." : ""}${isMapEntry ? "*" : key}`;
-        into.add(at);
-        const next = isMapEntry
-            ? schema?.additionalProperties === true
-                ? undefined
-                : schema?.additionalProperties
-            : known;
-        keyPaths(deriver, next, inner, at, into);
-    }
-}
-
 function examplesOf(
     deriver: Deriver,
     source: SpecSource,
@@ -214,8 +197,7 @@ function examplesOf(
             if (!responses) continue;
             const status = ["200", "201"].find((code) => isObject(responses[code]) && isObject(responses[code].body));
             if (!status) continue;
-            const keys = new Set<string>();
-            keyPaths(deriver, response, (responses[status] as JsonObject).body, "", keys);
+            const keys = keyPathsOf(deriver.definitions, response, (responses[status] as JsonObject).body);
             facts.push({
                 file,
                 commit: source.commitOf(file),

@@ -108,7 +108,7 @@ function replaceKeysOf(type: string): Set<string> {
 
 /** diff.go differ.calculateObjectDiff / calculateValueDiff. */
 function detailedDiffOf(
-    replaceKeys: Set<string>,
+    replaceKeys: ReadonlySet<string>,
     diff: ObjectDiff,
     diffBase = "",
     replaceBase = "",
@@ -126,7 +126,7 @@ function detailedDiffOf(
 }
 
 function detailedValueDiff(
-    replaceKeys: Set<string>,
+    replaceKeys: ReadonlySet<string>,
     value: ValueDiff,
     diffBase: string,
     replaceBase: string,
@@ -169,12 +169,13 @@ export function providerDiff(
     oldInputs: JsonObject,
     newInputs: JsonObject,
     oldState: JsonObject,
+    replaceKeys: ReadonlySet<string> = replaceKeysOf(type),
 ): ProviderDiff {
     const olds = withoutNulls(oldInputs) as JsonObject;
     const news = withoutNulls(newInputs) as JsonObject;
     const diff = objectDiff(olds, news);
     if (!diff) return { detailed: {}, replaces: [] };
-    const detailed = detailedDiffOf(replaceKeysOf(type), diff);
+    const detailed = detailedDiffOf(replaceKeys, diff);
     const replaces: string[] = [];
     for (const [key, kind] of Object.entries(detailed)) {
         if (kind === "delete-replace" || kind === "update-replace") replaces.push(key);

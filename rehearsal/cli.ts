@@ -33,7 +33,10 @@ const USAGE = `usage: npm run rehearse -- <preview|up|refresh|destroy|env|e2e|az
                                verify (Kubernetes live, Azure from the stand-in), destroy; the
                                control plane must hold no other stack's cluster
   env                          export lines for eval, to run pulumi and kubectl on the rehearsal
-                               yourself: pulumi -C "$AKS_KUBENET_REHEARSAL_PROJECT" preview
+                               yourself: this stack (pulumi -C "$AKS_KUBENET_REHEARSAL_PROJECT"
+                               preview), or any Pulumi TypeScript program on @pulumi/azure-native
+                               (cd PROGRAM; pulumi stack init NAME; pulumi up): its AKS cluster
+                               becomes this control plane
   azure CHANGE                 change the stand-in's "Azure" outside Pulumi, as az would:
 ${AZURE_CHANGES.map((change) => `      ${change.name.padEnd(20)} ${change.what}`).join("\n")}
 --name defaults to the stack name; \`npm run engine -- down --name NAME\` removes the rehearsal with
@@ -105,6 +108,9 @@ export async function main(argv: string[]): Promise<number> {
         const quote = (value: string) => `'${value.replace(/'/g, `'\\''`)}'`;
         for (const [key, value] of Object.entries(rehearsal.env)) console.log(`export ${key}=${quote(value)}`);
         console.log(`# then: pulumi -C "$AKS_KUBENET_REHEARSAL_PROJECT" preview --stack ${stack}; kubectl get nodes`);
+        console.log(
+            "# or any program on @pulumi/azure-native: cd PROGRAM && pulumi stack init NAME && pulumi config set azure-native:location LOCATION && pulumi up",
+        );
         return EXIT_OK;
     }
     if (command === "e2e") {

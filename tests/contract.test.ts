@@ -132,3 +132,28 @@ test("what the contract keeps of a property: enums and whether they are extensib
     expect(lockProperties.required).toEqual(["level"]);
     expect(lockProperties.properties!.level.enum).toEqual(["NotSpecified", "CanNotDelete", "ReadOnly"]);
 });
+
+test("docs/engine.md's table of the contract's sources is the contract's provenance, type for type", () => {
+    const page = fs.readFileSync(path.join(__dirname, "..", "docs", "engine.md"), "utf8");
+    const rows = page
+        .split("\n")
+        .filter((line) => line.startsWith("| `azure-native:"))
+        .map((line) =>
+            line
+                .split("|")
+                .slice(1, -1)
+                .map((cell) => cell.trim().replace(/`/g, "")),
+        );
+    expect(rows).toEqual(
+        contractTokens().map((token) => {
+            const contract = contractOf(token)!;
+            return [
+                token,
+                contract.apiVersion,
+                contract.source.path.replace(/^specification\//, ""),
+                contract.source.commit.slice(0, 12),
+                String(contract.examples.length),
+            ];
+        }),
+    );
+});

@@ -13,6 +13,10 @@ import * as fs from "fs";
 import * as path from "path";
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type JsonObject = { [key: string]: Json };
+
+export const isJsonObject = (value: unknown): value is JsonObject =>
+    typeof value === "object" && value !== null && !Array.isArray(value);
 
 /**
  * One schema node, compacted from a Swagger 2.0 schema: `ref` names an entry of the contract's
@@ -143,3 +147,32 @@ export const isWritable = (node: SchemaNode): boolean =>
 /** Create-only: x-ms-mutability allows create (and read) but not update. */
 export const isCreateOnly = (node: SchemaNode): boolean =>
     node.mutability !== undefined && node.mutability.includes("create") && !node.mutability.includes("update");
+
+/**
+ * Every key path of a body, guided by a schema: array items as `[]`, a map's entries (a node with
+ * additionalProperties) as `*`. The generator records example responses this way, and tests compare
+ * the stand-in's bodies with them.
+ */
+export function keyPathsOf(
+    definitions: Readonly<Record<string, SchemaNode>>,
+    node: SchemaNode | undefined,
+    value: Json,
+    prefix = "",
+    into = new Set<string>(),
+): Set<string> {
+    const schema = node?.ref ? definitions[node.ref] : node;
+    if (Array.isArray(value)) {
+        for (const item of value) keyPathsOf(definitions, schema?.items, item, `${prefix}[]`, into);
+        return into;
+    }
+    if (typeof value !== "object" || value === null) return into;
+    for (const [key, inner] of Object.entries(value)) {
+        const known = schema?.properties?.[key];
+        const isMapEntry = !known && schema?.additionalProperties !== undefined;
+        const at = `${prefix}${prefix ? "." : ""}${isMapEntry ? "*" : key}`;
+        into.add(at);
+        const additional = schema?.additionalProperties;
+        keyPathsOf(definitions, isMapEntry ? (additional === true ? undefined : additional) : known, inner, at, into);
+    }
+    return into;
+}

@@ -5,6 +5,7 @@
 import overlayCaptures from "../../tests/fixtures/overlay-move/plugin-fields.json";
 import { isObject, text, type JsonObject } from "../azureModel";
 import type { AzureResource, AzureState } from "./azureState";
+import { propertiesOf } from "./azureTypes";
 
 export interface AzureChange {
     readonly name: string;
@@ -37,16 +38,21 @@ function onlyCluster(state: AzureState): AzureResource {
 
 /** The route table on the cluster's subnet, if any. */
 function routeTableOf(state: AzureState, cluster: AzureResource): AzureResource | undefined {
-    const pool = (Array.isArray(cluster.inputs.agentPoolProfiles) ? cluster.inputs.agentPoolProfiles : []).find(
-        isObject,
-    );
+    const pools = propertiesOf(cluster.body).agentPoolProfiles;
+    const pool = (Array.isArray(pools) ? pools : []).find(isObject);
     const subnet = pool && typeof pool.vnetSubnetID === "string" ? state.resources[pool.vnetSubnetID] : undefined;
-    const tableId = subnet && isObject(subnet.outputs.routeTable) ? subnet.outputs.routeTable.id : undefined;
-    return typeof tableId === "string" ? state.resources[tableId] : undefined;
+    const table = propertiesOf(subnet?.body).routeTable;
+    return isObject(table) && typeof table.id === "string" ? state.resources[table.id] : undefined;
 }
 
-const routesOf = (table: AzureResource): JsonObject[] =>
-    (Array.isArray(table.outputs.routes) ? table.outputs.routes : []).filter(isObject);
+const routesOf = (table: AzureResource): JsonObject[] => {
+    const routes = propertiesOf(table.body).routes;
+    return (Array.isArray(routes) ? routes : []).filter(isObject);
+};
+const setRoutes = (table: AzureResource, routes: JsonObject[]) => {
+    table.body = { ...table.body, properties: { ...propertiesOf(table.body), routes } };
+};
+const routeField = (route: JsonObject, name: string) => text(propertiesOf(route)[name]);
 /** The routes AKS wrote (the stand-in names them aks-...), not a user's. */
 const aksRoutes = (table: AzureResource): JsonObject[] =>
     routesOf(table).filter((route) => typeof route.name === "string" && route.name.startsWith("aks-"));
@@ -57,17 +63,21 @@ export const AZURE_CHANGES: readonly AzureChange[] = Object.freeze([
         what: "az aks update --network-plugin azure --network-plugin-mode overlay: the cluster reports Overlay's networkProfile (from a real capture), AKS deletes its routes from the route table, which stays attached",
         apply(state: AzureState): string[] {
             const cluster = onlyCluster(state);
-            const profile = isObject(cluster.outputs.networkProfile) ? cluster.outputs.networkProfile : {};
+            const properties = propertiesOf(cluster.body);
+            const profile = isObject(properties.networkProfile) ? properties.networkProfile : {};
             if (profile.networkPlugin !== "kubenet")
                 throw new Error(`the cluster's plugin is ${text(profile.networkPlugin)}, not kubenet: nothing to move`);
-            cluster.outputs.networkProfile = { ...profile, ...OVERLAY_FIELDS_AFTER_UPDATE };
-            cluster.inputs.networkProfile = {
-                ...(isObject(cluster.inputs.networkProfile) ? cluster.inputs.networkProfile : {}),
-                ...OVERLAY_FIELDS_AFTER_UPDATE,
+            cluster.body = {
+                ...cluster.body,
+                properties: { ...properties, networkProfile: { ...profile, ...OVERLAY_FIELDS_AFTER_UPDATE } },
             };
             const table = routeTableOf(state, cluster);
             const removed = table ? aksRoutes(table).length : 0;
-            if (table) table.outputs.routes = routesOf(table).filter((route) => !aksRoutes(table).includes(route));
+            if (table)
+                setRoutes(
+                    table,
+                    routesOf(table).filter((route) => !aksRoutes(table).includes(route)),
+                );
             return [
                 `${cluster.id}: networkProfile now ${Object.entries(OVERLAY_FIELDS_AFTER_UPDATE)
                     .map(([key, value]) => `${key}=${text(value)}`)
@@ -88,9 +98,12 @@ export const AZURE_CHANGES: readonly AzureChange[] = Object.freeze([
             if (!table || routes.length === 0)
                 throw new Error("the cluster's route table holds no AKS route to delete");
             const gone = routes[0];
-            table.outputs.routes = routesOf(table).filter((route) => route !== gone);
+            setRoutes(
+                table,
+                routesOf(table).filter((route) => route !== gone),
+            );
             return [
-                `${table.id}: route ${text(gone.name)} (${text(gone.addressPrefix)} -> ${text(gone.nextHopIpAddress)}) deleted`,
+                `${table.id}: route ${text(gone.name)} (${routeField(gone, "addressPrefix")} -> ${routeField(gone, "nextHopIpAddress")}) deleted`,
             ];
         },
     },

@@ -14,10 +14,10 @@ export interface AzureResource {
     readonly type: string;
     /** The ARM resource id. */
     readonly id: string;
-    /** What the last create or update sent (the program's inputs after Check). */
+    /** What the last create or update sent, in the SDK's shape (the program's inputs after Check). */
     inputs: JsonObject;
-    /** What Azure reports, in the SDK's shape: input-shaped properties and output-only ones. */
-    outputs: JsonObject;
+    /** What Azure reports: the ARM GET body (`properties` nested), as the REST API returns it. */
+    body: JsonObject;
 }
 
 export interface Principal {
@@ -25,8 +25,12 @@ export interface Principal {
     readonly name: string;
 }
 
+/** The state's layout: 2 keeps ARM bodies (1, before issue #29, kept SDK outputs). */
+export const STATE_VERSION = 2;
+
 export interface AzureState {
     readonly standIn: typeof STAND_IN_BANNER;
+    readonly version: typeof STATE_VERSION;
     readonly subscriptionId: string;
     readonly tenantId: string;
     /** Who runs the deployment (getClientConfig's objectId): the rehearsal's deployer. */
@@ -40,6 +44,7 @@ export interface AzureState {
 export function newAzureState(ids: { deployer: string; reader: string }): AzureState {
     return {
         standIn: STAND_IN_BANNER,
+        version: STATE_VERSION,
         subscriptionId: "5ca1ab1e-0000-4000-8000-000000000001",
         tenantId: "5ca1ab1e-0000-4000-8000-0000000000aa",
         deployer: ids.deployer,
@@ -62,6 +67,10 @@ export function readAzureState(file: string): AzureState {
         );
     }
     if (state.standIn !== STAND_IN_BANNER) throw new Error(`${file} is not an Azure stand-in state file`);
+    if (state.version !== STATE_VERSION)
+        throw new Error(
+            `${file} was written by an older stand-in (layout ${JSON.stringify((state as { version?: number }).version ?? 1)}, not 2); remove the rehearsal with \`npm run engine -- down --name NAME\` and start again`,
+        );
     return state;
 }
 

@@ -8,7 +8,7 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import { aksNodeManifests, NODE_CLUSTER_LABEL } from "../../engine/controlPlane";
 import { kubeloginExec, singleClusterKubeconfig } from "../../kubeconfig";
-import type { ClusterEffects, RoleBinding } from "./provider";
+import type { ClusterEffects, RoleBinding } from "./azureTypes";
 
 /** What the stand-in needs of the local control plane (written by `rehearse`, read at start). */
 export interface PlaneLink {
@@ -88,6 +88,22 @@ export function kubeDnsManifest(dnsServiceIp: string): object {
     };
 }
 
+/**
+ * The cluster's service range as a ServiceCIDR (networking.k8s.io/v1, GA in Kubernetes 1.33), so
+ * that the local API server, started with the stack's range, also allocates Service addresses
+ * from the range the cluster declares: kube-dns at its DNS service IP, and the program's Services.
+ * A second range, not a restart: see docs/engine.md (the control plane follows the cluster).
+ */
+export function serviceCidrManifest(serviceCidr: string): object {
+    return {
+        apiVersion: "networking.k8s.io/v1",
+        kind: "ServiceCIDR",
+        metadata: { name: SERVICE_CIDR_NAME, labels: { [STAND_IN_LABEL]: "aks-addon" } },
+        spec: { cidrs: [serviceCidr] },
+    };
+}
+export const SERVICE_CIDR_NAME = "aks-cluster-service-cidr";
+
 /** The ClusterRoleBinding an Azure RBAC role assignment on the cluster stands for. */
 export function roleBindingManifest(binding: RoleBinding): object {
     return {
@@ -119,13 +135,13 @@ export function readerRoleManifest(): object {
  */
 export function userKubeconfigText(
     link: PlaneLink,
-    cluster: { name: string; entra: boolean; tenantId: string },
+    cluster: { name: string; entra: boolean; tenantId: string; admin?: boolean },
 ): string {
     const common = {
         clusterName: cluster.name,
         server: link.server,
         certificateAuthorityData: link.certificateAuthorityData,
-        userName: `clusterUser_${cluster.name}`,
+        userName: `${cluster.admin ? "clusterAdmin" : "clusterUser"}_${cluster.name}`,
     };
     if (cluster.entra)
         return singleClusterKubeconfig({
@@ -184,12 +200,28 @@ export function kubectlEffects(link: PlaneLink): ClusterEffects {
             kubectl(["delete", "nodes", "-l", `${NODE_CLUSTER_LABEL}=${clusterName}`, "--wait=false"]);
             return Promise.resolve();
         },
-        ensureAddons: ({ dnsServiceIp }) => {
+        ensureAddons: ({ dnsServiceIp, serviceCidr }) => {
+            // The API server allocates from a ServiceCIDR once it is Ready; one it serves already is kept.
+            const served = JSON.parse(kubectl(["get", "servicecidrs", "-o", "json"])) as {
+                items: Array<{ spec?: { cidrs?: string[] } }>;
+            };
+            if (serviceCidr && !served.items.some((item) => item.spec?.cidrs?.includes(serviceCidr))) {
+                apply([serviceCidrManifest(serviceCidr)]);
+                kubectl(["wait", "--for=condition=Ready", `servicecidr/${SERVICE_CIDR_NAME}`, "--timeout=60s"]);
+            }
             apply([kubeDnsManifest(dnsServiceIp)]);
             return Promise.resolve();
         },
         removeAddons: () => {
             kubectl(["delete", "services", "-n", "kube-system", "-l", `${STAND_IN_LABEL}=aks-addon`, "--wait=false"]);
+            kubectl([
+                "delete",
+                "servicecidrs",
+                "-l",
+                `${STAND_IN_LABEL}=aks-addon`,
+                "--wait=false",
+                "--ignore-not-found",
+            ]);
             return Promise.resolve();
         },
         bindRole: (binding) => {
