@@ -1,6 +1,7 @@
 /**
  * Pulumi.prod.yaml (#26) under the real engine: the production example goes up and comes down in a
- * rehearsal (its user pool, zones, taints, maintenance windows and monitoring on the stand-in).
+ * rehearsal (its user pool, zones, taints, maintenance windows and monitoring on the stand-in), with
+ * #32's features served: the diagnostic setting and the locks too (#29).
  */
 import { execFileSync } from "child_process";
 import * as path from "path";
@@ -62,6 +63,68 @@ test("up: a tainted system pool and a user pool over 3 zones, nginx on the user 
         ]),
     );
     expect(types.some((type) => type.startsWith("workspaces/"))).toBe(true);
+});
+
+/**
+ * #32's production features, as the stand-in accepted and keeps them (ARM GET bodies): every body
+ * passed the contract's checks (azureFacts/contract) and the posture types' rules from Microsoft's
+ * docs (rehearsal/standIn/types/posture.ts) before it was recorded.
+ */
+test("#32's features are served: Defender, Key Vault CSI, run command off, cost analysis, Azure Linux, maxSurge, control-plane logs, locks", () => {
+    const resources = Object.values(readAzureState(path.join(rehearsal.files.dir, "azure.json")).resources);
+    const ofType = (type: string) => resources.filter((resource) => resource.type === type);
+    const propertiesOf = (resource: { body: Record<string, unknown> }) =>
+        resource.body.properties as Record<string, any>;
+    const [workspace] = ofType("azure-native:operationalinsights:Workspace");
+    const [cluster] = ofType("azure-native:containerservice:ManagedCluster");
+    expect([workspace?.id, cluster?.id]).toEqual([expect.any(String), expect.any(String)]);
+    const same = (id: string) =>
+        expect.stringMatching(new RegExp(`^${id.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`, "i"));
+
+    const clusterProperties = propertiesOf(cluster);
+    expect(clusterProperties.securityProfile.defender).toEqual({
+        logAnalyticsWorkspaceResourceId: same(workspace.id),
+        securityMonitoring: { enabled: true },
+    });
+    expect(clusterProperties.addonProfiles.azureKeyvaultSecretsProvider).toMatchObject({ enabled: true });
+    expect(clusterProperties.apiServerAccessProfile.disableRunCommand).toBe(true);
+    expect(clusterProperties.metricsProfile.costAnalysis).toEqual({ enabled: true });
+    const pools = [
+        ...(clusterProperties.agentPoolProfiles as Array<Record<string, any>>),
+        ...ofType("azure-native:containerservice:AgentPool").map(propertiesOf),
+    ];
+    expect(pools.length).toBeGreaterThanOrEqual(2);
+    for (const pool of pools) expect([pool.osSKU, pool.upgradeSettings?.maxSurge]).toEqual(["AzureLinux", "33%"]);
+
+    const settings = ofType("azure-native:monitor:DiagnosticSetting");
+    expect(settings).toHaveLength(1);
+    expect(settings[0].id).toEqual(
+        same(`${cluster.id}/providers/Microsoft.Insights/diagnosticSettings/aks-kubenet-control-plane`),
+    );
+    expect(propertiesOf(settings[0]).workspaceId).toEqual(same(workspace.id));
+    // AKS's resource log categories (learn.microsoft.com/azure/aks/monitor-aks-reference).
+    expect(propertiesOf(settings[0]).logs.map((log: { category: string }) => log.category)).toEqual(
+        expect.arrayContaining(["kube-audit-admin", "guard", "cluster-autoscaler"]),
+    );
+
+    const locks = [
+        ...ofType("azure-native:authorization:ManagementLockAtResourceGroupLevel"),
+        ...ofType("azure-native:authorization:ManagementLockByScope"),
+    ];
+    const resourceGroupId = cluster.id.split("/providers/")[0];
+    expect(
+        locks
+            .map((lock) => [
+                lock.id.split(/\/providers\/Microsoft\.Authorization\/locks\//i)[0].toLowerCase(),
+                propertiesOf(lock).level,
+            ])
+            .sort(),
+    ).toEqual(
+        [
+            [resourceGroupId.toLowerCase(), "CanNotDelete"],
+            [cluster.id.toLowerCase(), "CanNotDelete"],
+        ].sort(),
+    );
 });
 
 test("down: protect off, then destroy leaves nothing", () => {
