@@ -24,6 +24,7 @@ const TOOL_FOLDERS = [
     "preflight",
     "deployment",
     "policy",
+    "contractgen",
 ];
 
 /** Each file `entry` imports, directly or not, with the imports that reach out of the closure's files. */
