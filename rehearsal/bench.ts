@@ -1,8 +1,9 @@
 /**
- * npm run --silent bench:engine -- [--stack dev] [--name bench-engine] [--runs 3] [--tier] [--keep]
+ * npm run --silent bench:engine -- [--stack dev] [--name bench-engine] [--runs 3] [--template DIR] [--tier] [--keep]
  * What the engine costs us, on this machine: `rehearse up` of the stack from nothing (the control
  * plane's start, then pulumi up), no-op previews split into phases from the engine's own log
- * (rehearsal/enginePhases.ts), destroy, and with --tier the engine tier's wall time. A benchmark,
+ * (rehearsal/enginePhases.ts), destroy; the same for Pulumi's template with --template; with --tier
+ * the engine tier's wall time. A benchmark,
  * not a test: it prints numbers, docs/engine.md shows them. It runs the rehearsal (the Azure
  * stand-in, not Azure) on a control plane of its own, removed at the end (also on Ctrl-C).
  */
@@ -17,8 +18,10 @@ import * as path from "path";
 import { childrenCpuMs, EnginePhases, enginePhases, median, parseEngineLog } from "./enginePhases";
 import { prepareRehearsal, Rehearsal, runPulumi } from "./rehearsal";
 
-const USAGE = `usage: npm run --silent bench:engine -- [--stack dev] [--name bench-engine] [--runs 3] [--tier] [--keep]
+const USAGE = `usage: npm run --silent bench:engine -- [--stack dev] [--name bench-engine] [--runs 3] [--template DIR] [--tier] [--keep]
   --stack S     the stack to rehearse (default dev)
+  --template D  also the same for pulumi/templates' kubernetes-azure-typescript (its folder, from a
+                checkout of github.com/pulumi/templates), under the same rehearsal: the ratio
   --name N      the control plane the bench starts and removes (default bench-engine); it must not
                 exist: the bench measures up from nothing
   --runs K      no-op previews to take the median of (1-20, default 3)
@@ -90,6 +93,67 @@ export function phaseRows(previews: readonly Measured[]): string[][] {
     ];
 }
 
+/** up from nothing, no-op previews, destroy: the rows of one program on the rehearsal. */
+function benchProgram(rehearsal: Rehearsal, label: string, runs: number): string[][] {
+    const rows: string[][] = [];
+    const up = measuredPulumi(rehearsal, ["up", "--yes", "--skip-preview"]);
+    rows.push([`${label}: pulumi up from nothing`, seconds(up.totalMs), seconds(up.cpuMs)]);
+    const previews: Measured[] = [];
+    for (let run = 0; run < runs; run++) {
+        console.error(`bench: ${label}: no-op preview ${run + 1} of ${runs}`);
+        previews.push(measuredPulumi(rehearsal, ["preview"]));
+    }
+    rows.push(...phaseRows(previews).map(([what, ...times]) => [`${label}: preview: ${what}`, ...times]));
+    // destroy runs no program, so it has no phases: its times only.
+    const destroy = timed(() =>
+        runPulumi(rehearsal, ["destroy", "--yes", "--skip-preview", "--stack", rehearsal.stack]),
+    );
+    if (destroy.value.status !== 0)
+        throw new CheckFailedError(
+            `pulumi destroy failed (exit ${destroy.value.status}); run it with npm run rehearse`,
+        );
+    rows.push([`${label}: pulumi destroy`, seconds(destroy.ms), seconds(destroy.cpuMs)]);
+    return rows;
+}
+
+/** Config a template's program needs that has no default (its Pulumi.yaml's `template.config`): stand-in values. */
+const TEMPLATE_CONFIG: Readonly<Record<string, string>> = {
+    "azure-native:location": "westus2",
+    mgmtGroupId: "00000000-0000-0000-0000-00000000beef",
+    sshPubKey: "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQC0benchkeybenchkeybenchkeybenchkeybench bench@rehearsal",
+};
+
+/**
+ * The template's program as a project of the rehearsal's copy (so that it resolves this checkout's
+ * node_modules, as the stack's own program does), its placeholders filled, a stack of its own.
+ */
+function templateRehearsal(rehearsal: Rehearsal, templateDir: string): Rehearsal {
+    const project = path.join(rehearsal.files.project, "bench-template");
+    fs.rmSync(project, { recursive: true, force: true });
+    fs.mkdirSync(project);
+    for (const entry of fs.readdirSync(templateDir)) {
+        const from = path.join(templateDir, entry);
+        if (!fs.statSync(from).isFile()) continue;
+        const text = fs.readFileSync(from, "utf8");
+        fs.writeFileSync(
+            path.join(project, entry),
+            text.replace(/\$\{PROJECT\}/g, "bench-template").replace(/\$\{DESCRIPTION\}/g, "the template, benched"),
+        );
+    }
+    const template: Rehearsal = { ...rehearsal, stack: "bench", files: { ...rehearsal.files, project } };
+    for (const args of [
+        ["stack", "init", "bench"],
+        ...Object.entries(TEMPLATE_CONFIG).map(([key, value]) => ["config", "set", "--stack", "bench", key, value]),
+    ]) {
+        const run = runPulumi(template, args);
+        if (run.status !== 0)
+            throw new CheckFailedError(
+                `the template: pulumi ${args.slice(0, 3).join(" ")} failed: ${(run.stderr || run.stdout).trim().split("\n").pop()}`,
+            );
+    }
+    return template;
+}
+
 export async function main(argv: string[]): Promise<number> {
     const { values } = parseOptions({
         args: argv,
@@ -97,6 +161,7 @@ export async function main(argv: string[]): Promise<number> {
             stack: { type: "string", default: "dev" },
             name: { type: "string", default: "bench-engine" },
             runs: { type: "string", default: "3" },
+            template: { type: "string" },
             tier: { type: "boolean", default: false },
             keep: { type: "boolean", default: false },
             help: { type: "boolean", short: "h", default: false },
@@ -111,6 +176,11 @@ export async function main(argv: string[]): Promise<number> {
         throw new UsageError(`--runs takes a whole number from 1 to 20 (not "${values.runs}")`);
     if (!fs.existsSync(path.join(REPO_ROOT, `Pulumi.${values.stack}.yaml`)))
         throw new UsageError(`stack "${values.stack}" has no Pulumi.${values.stack}.yaml in ${REPO_ROOT}`);
+    const templateDir = values.template === undefined ? undefined : path.resolve(values.template);
+    if (templateDir && !["Pulumi.yaml", "index.ts"].every((file) => fs.existsSync(path.join(templateDir, file))))
+        throw new UsageError(
+            `--template ${values.template}: no Pulumi.yaml and index.ts there; give pulumi/templates' kubernetes-azure-typescript folder`,
+        );
     stackConfig(values.stack);
     if (readPlaneState(values.name))
         throw new UsageError(
@@ -131,24 +201,8 @@ export async function main(argv: string[]): Promise<number> {
             console.error(`bench: ${line}`),
         );
         rows.push(["control plane start and the rehearsal's files", seconds(Date.now() - prepareStarted), ""]);
-        const upPhases = measuredPulumi(rehearsal, ["up", "--yes", "--skip-preview"]);
-        rows.push(["pulumi up from nothing", seconds(upPhases.totalMs), seconds(upPhases.cpuMs)]);
-
-        const previews: Measured[] = [];
-        for (let run = 0; run < runs; run++) {
-            console.error(`bench: no-op preview ${run + 1} of ${runs}`);
-            previews.push(measuredPulumi(rehearsal, ["preview"]));
-        }
-        rows.push(...phaseRows(previews).map(([what, ...times]) => [`preview: ${what}`, ...times]));
-        // destroy runs no program, so it has no phases: its times only.
-        const destroy = timed(() =>
-            runPulumi(rehearsal, ["destroy", "--yes", "--skip-preview", "--stack", values.stack]),
-        );
-        if (destroy.value.status !== 0)
-            throw new CheckFailedError(
-                `pulumi destroy failed (exit ${destroy.value.status}); run it with npm run rehearse`,
-            );
-        rows.push(["pulumi destroy", seconds(destroy.ms), seconds(destroy.cpuMs)]);
+        rows.push(...benchProgram(rehearsal, values.stack, runs));
+        if (templateDir) rows.push(...benchProgram(templateRehearsal(rehearsal, templateDir), "template", runs));
 
         if (values.tier) {
             console.error("bench: the engine tier (npm run test:engine), minutes");
