@@ -399,7 +399,7 @@ export class Cluster extends pulumi.ComponentResource {
  * Entra ID integration as AKS manages it, with Azure RBAC deciding what each identity may do in
  * Kubernetes, and the local accounts (the certificates listClusterUserCredential hands out on
  * other clusters) turned off. All three update a deployed cluster in place (none is force-new in
- * azure-native: guard/replacements.ts); Entra ID cannot be turned off again (ONE_WAY_CHANGES).
+ * azure-native: azureFacts/replacements.ts); Entra ID cannot be turned off again (ONE_WAY_CHANGES).
  */
 export function entraAccessFor(
     tenantId: pulumi.Input<string>,

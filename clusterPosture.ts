@@ -92,7 +92,7 @@ export function poolScaling(
  * mspnp/aks-baseline's cluster-stamp.bicep (`httpApplicationRouting: {enabled: false}`, ...) and
  * Azure/AKS-Construction's bicep/main.bicep (commit c6c5e3f5: `enabled: keyvaultEnabled`,
  * `securityMonitoring: {enabled: defenderForContainers}`). None of these inputs is force-new in
- * azure-native (guard/replacements.ts), so the first `pulumi up` that sends the off values updates a
+ * azure-native (azureFacts/replacements.ts), so the first `pulumi up` that sends the off values updates a
  * deployed cluster in place. Two are not sent when off: the tier (empty = AKS's Free at creation:
  * set skuTier Free to leave Standard) and the OIDC issuer, which AKS cannot turn off (one-way) and
  * may turn on by itself.

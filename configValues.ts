@@ -5,7 +5,7 @@
  * both build on it.
  */
 import { Problem } from "./addressPlan";
-import { irreversibleFactsFor } from "./guard/replacements";
+import { irreversibleFactsFor } from "./azureFacts/replacements";
 
 /** The project's keys, as Pulumi.yaml declares them (a test holds the two to the same set and types). */
 export const CONFIG_KEYS = [
@@ -134,7 +134,7 @@ export const wholeNumber = (raw: RawConfig, key: ConfigKey) => {
     const text = trimmed(raw, key);
     return text !== undefined && /^\d+$/.test(text) ? Number(text) : undefined;
 };
-/** What IRREVERSIBLE_CHANGES says about a key (guard/replacements.ts), for messages about its traps. */
+/** What IRREVERSIBLE_CHANGES says about a key (azureFacts/replacements.ts), for messages about its traps. */
 export const trapOf = (key: ConfigKey) => {
     const fact = irreversibleFactsFor(key)[0];
     if (!fact) return "";

@@ -18,8 +18,9 @@ export const CODEOWNERS_LOCATIONS = [".github/CODEOWNERS", "CODEOWNERS", "docs/C
 
 /**
  * The paths whose changes need a code owner's approval on main: what decides who deploys and how
- * (the workflows, deployment/, the policy pack, the guard, the stacks' config), and CODEOWNERS
- * itself, so that no pull request can drop an owner unreviewed. Sample files stand for folders.
+ * (the workflows, deployment/, the policy pack, the guard and the Azure facts it reads, the
+ * stacks' config), and CODEOWNERS itself, so that no pull request can drop an owner unreviewed.
+ * Sample files stand for folders.
  */
 export const PROTECTED_PATHS = Object.freeze([
     ".github/workflows/preview.yml",
@@ -29,6 +30,7 @@ export const PROTECTED_PATHS = Object.freeze([
     "deployment/workflowRules.ts",
     "policy/index.ts",
     "guard/replacements.ts",
+    "azureFacts/replacements.ts",
     "Pulumi.yaml",
     "Pulumi.dev.yaml",
     "Pulumi.prod.yaml",

@@ -7,7 +7,7 @@
  * Network Policy Manager or Calico", Azure CLI 2.63 or later) and learn.microsoft.com/azure/aks/
  * update-azure-cni (the Cilium dataplane "from any Azure CNI IPAM mode"; "the existing engine is
  * uninstalled and replaced by Cilium"; kubenet must move to Overlay first). There is no way back
- * from Cilium: that is a one-way fact (guard/replacements.ts).
+ * from Cilium: that is a one-way fact (azureFacts/replacements.ts).
  */
 export const NETWORK_POLICY_TRANSITIONS: ReadonlyArray<{
     readonly from: string;

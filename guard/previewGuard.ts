@@ -11,7 +11,7 @@ import { valueAt } from "./values";
 
 /**
  * The types whose loss costs the cluster, its network or its identity: every type azure-native
- * replaces delete-first (guard/replacements.ts, from the provider's source).
+ * replaces delete-first (azureFacts/replacements.ts, from the provider's source).
  */
 export const GUARDED_TYPES: readonly string[] = DELETE_FIRST_TYPES;
 
@@ -66,7 +66,7 @@ export interface GuardedLoss {
 }
 
 /**
- * A change AKS refuses or cannot undo (guard/replacements.ts IRREVERSIBLE_CHANGES), or a network
+ * A change AKS refuses or cannot undo (azureFacts/replacements.ts IRREVERSIBLE_CHANGES), or a network
  * policy move Microsoft does not document (guard/networkPolicy.ts); --allow never passes it.
  */
 export interface IrreversibleRefusal {

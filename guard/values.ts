@@ -3,7 +3,7 @@
  * values (guard/replacements.ts irreversibleChangesBetween applies them).
  */
 import { communitySupport } from "./communitySupport";
-import type { IrreversibleChange } from "./replacements";
+import type { IrreversibleChange } from "../azureFacts/replacements";
 
 /** The value at a dotted path (array items as `[]`: every item's value, as a list). */
 export function valueAt(document: unknown, path: string): unknown {

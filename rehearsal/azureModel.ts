@@ -1,13 +1,13 @@
 /**
  * A model of azure-native's Diff and Read and of the engine's ignoreChanges, written from the
- * sources named in guard/replacements.ts (PROVIDER_SOURCES). Each rule quotes the line it follows.
+ * sources named in azureFacts/replacements.ts (PROVIDER_SOURCES). Each rule quotes the line it follows.
  * Two users: tests/overlayRefresh.test.ts (the Overlay move on real captures) and the rehearsal's
  * Azure stand-in (rehearsal/standIn), which answers the real engine with it, so that the model the
  * tests trust is also the one the real engine meets. It covers plain objects and positional arrays;
  * keyed arrays (x-ms-identifiers) and defaults are left out (the stand-in lists its departures in
  * rehearsal/standIn/departures.ts).
  */
-import { REPLACEMENT_FACTS } from "../guard/replacements";
+import { REPLACEMENT_FACTS } from "../azureFacts/replacements";
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };

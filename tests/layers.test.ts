@@ -9,9 +9,8 @@ import * as ts from "typescript";
 import { REPO } from "./helpers/cli";
 
 /**
- * The tools' folders: the program never imports them (the guide's "Data flows one way"). Not yet
- * guard/: config.ts reads Azure's one-way facts from guard/replacements.ts until those facts have a
- * room of their own below the program (#33); then guard/ joins this list.
+ * The tools' folders: the program never imports them (the guide's "Data flows one way"). guard/ is
+ * one: Azure's facts that config reads live below the program in azureFacts/ (#33).
  */
 const TOOL_FOLDERS = [
     "cli",
@@ -25,6 +24,7 @@ const TOOL_FOLDERS = [
     "deployment",
     "policy",
     "contractgen",
+    "guard",
 ];
 
 /** Each file `entry` imports, directly or not, with the imports that reach out of the closure's files. */

@@ -1,5 +1,5 @@
 /**
- * The replacement facts (guard/replacements.ts, from azure-native's source) against the program
+ * The replacement facts (azureFacts/replacements.ts, from azure-native's source) against the program
  * and the docs: every config key that feeds a path parameter or a force-new property says so in
  * docs/configuration.md, naming exactly what it replaces; the per-type table is the facts table;
  * the guard guards exactly the types replaced delete-first.
@@ -116,7 +116,7 @@ describe("docs/configuration.md says what each config key replaces", () => {
     });
 });
 
-describe("the per-type table and the guard follow guard/replacements.ts", () => {
+describe("the per-type table and the guard follow azureFacts/replacements.ts", () => {
     test("docs/configuration.md's table of changes AKS refuses or cannot undo is IRREVERSIBLE_CHANGES", () => {
         expect(tableRows("| Resource type | Input | Kind |")).toEqual(
             IRREVERSIBLE_CHANGES.map((fact) => [`\`${fact.type}\``, fact.path, fact.kind, fact.configKey, fact.why]),

@@ -1,7 +1,7 @@
 /**
  * AKS's own rules, the service-side checks no spec expresses, written from Microsoft's docs, the
  * AKS issue tracker and real ARM captures, each with its source: a second opinion beside the
- * program's address plan (addressPlan/) and the preview guard's table (guard/replacements.ts),
+ * program's address plan (addressPlan/) and the preview guard's table (azureFacts/replacements.ts),
  * neither of which this module reads, so that the two can disagree. Its CIDR arithmetic is its own
  * (ipaddr.js), for the same reason.
  *

@@ -3,7 +3,7 @@
  * entry per type, each kept with its type in rehearsal/standIn/types/ (what must exist first, which
  * properties are sub-resources, what Azure fills in, what the service refuses beyond the spec, and
  * what its AKS does on the local control plane). The provider (provider.ts) drives them all the
- * same way; replacement is not here: Diff follows the one force-new table, guard/replacements.ts.
+ * same way; replacement is not here: Diff follows the one force-new table, azureFacts/replacements.ts.
  */
 import { createHash } from "crypto";
 import { isObject, type Json, type JsonObject } from "../azureModel";

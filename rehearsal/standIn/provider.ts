@@ -13,7 +13,7 @@
  */
 import type * as provider from "@pulumi/pulumi/provider";
 import { contractOf, type ResourceContract } from "../../azureFacts/contract";
-import { REPLACEMENT_FACTS } from "../../guard/replacements";
+import { REPLACEMENT_FACTS } from "../../azureFacts/replacements";
 import { isObject, Json, JsonObject, providerDiff, refreshedInputs, withoutNulls } from "../azureModel";
 import { bodyRefusals, createOnlyChanges } from "./arm";
 import { AzureResource, AzureState, readAzureState, writeAzureState } from "./azureState";

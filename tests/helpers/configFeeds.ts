@@ -1,7 +1,7 @@
 /**
  * Which resources a config key replaces, found from the mocked program itself: one run where every
  * config value is distinctive shows which inputs each value flows into (taint); an input that is a
- * path parameter or force-new property of its type (guard/replacements.ts) replaces the resource;
+ * path parameter or force-new property of its type (azureFacts/replacements.ts) replaces the resource;
  * a replaced resource gets new computed outputs (its id, its principalId), which in turn change
  * every input that carries them, until nothing more changes.
  */
