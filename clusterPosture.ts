@@ -1,6 +1,6 @@
 /**
  * The production posture as the AKS API takes it: pure functions from a cluster's posture
- * (config.ts PostureConfig, resolved per cluster in index.ts) to the ManagedCluster's and the pools'
+ * (config/ PostureConfig, resolved per cluster in index.ts) to the ManagedCluster's and the pools'
  * inputs. cluster.ts spreads them into the resources it declares.
  */
 import * as pulumi from "@pulumi/pulumi";
@@ -21,7 +21,7 @@ import {
     UpgradeChannel,
 } from "./posture";
 
-/** The production settings of one cluster (config.ts PostureConfig, resolved for this cluster). */
+/** The production settings of one cluster (config/ PostureConfig, resolved for this cluster). */
 export interface ClusterPosture {
     /** Tags the cluster for the policy pack's production rules. */
     readonly production?: boolean;

@@ -1,6 +1,6 @@
 /**
  * The production posture as data: the values AKS accepts for each setting, what the program sends
- * for them, the Ephemeral OS disk's rule, and the maintenance window's format. Pure: config.ts
+ * for them, the Ephemeral OS disk's rule, and the maintenance window's format. Pure: config/
  * validates with it, clusterPosture.ts builds the inputs from it, the policy pack reads the same names.
  */
 import { VM_SIZES } from "./vmSizes";

@@ -68,7 +68,7 @@ export function stackFileConfig(stack = "dev"): Record<string, string> {
     );
 }
 
-/** The stack's config in the form config.ts validates (project keys without their namespace). */
+/** The stack's config in the form config/ validates (project keys without their namespace). */
 export function rawStackConfig(stack = "dev", overrides: Record<string, string> = {}): Record<string, string> {
     const project = readYaml<{ name: string }>("Pulumi.yaml").name;
     const raw: Record<string, string> = {};

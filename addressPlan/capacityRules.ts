@@ -2,7 +2,7 @@
  * The address plan's counting rules: nodes, pods and their upgrade surge (surge.ts) against what
  * each plugin offers them (kubenet's route table, the pod CIDR's /24 slices, the node subnet's
  * addresses; classic Azure CNI's subnet for nodes and pods alike). Every user of the plan's counts
- * (config.ts, the policy pack, migrate) runs these, never a copy.
+ * (config/, the policy pack, migrate) runs these, never a copy.
  */
 import { error, Finding, RuleContext, warning } from "./findings";
 import { MAX_MAX_PODS, MIN_MAX_PODS, NODE_POD_SLICE_PREFIX } from "./limits";

@@ -1,6 +1,6 @@
 /**
  * The rules an address plan must satisfy before anything is created, one named function per rule.
- * config.ts runs them on the stack config; the policy pack and migrate run them on what a cluster
+ * config/ runs them on the stack config; the policy pack and migrate run them on what a cluster
  * declares or reports (which may be partial, so every input is optional and a rule whose inputs
  * are missing finds nothing).
  */

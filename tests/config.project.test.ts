@@ -4,7 +4,7 @@ import { projectConfig, rawStackConfig, readYaml } from "../stackFiles";
 
 const declared = Object.entries(projectConfig()).filter(([key]) => !key.includes(":"));
 
-test("Pulumi.yaml declares exactly the keys the program reads, each typed as config.ts parses it, with a default and a description", () => {
+test("Pulumi.yaml declares exactly the keys the program reads, each typed as config/ parses it, with a default and a description", () => {
     expect(declared.map(([key]) => key).sort()).toEqual([...CONFIG_KEYS].sort());
     for (const [key, entry] of declared) {
         const parsedAs = INTEGER_KEYS.includes(key as never)

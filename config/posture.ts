@@ -1,17 +1,17 @@
 /**
  * The production posture's config: its rules over the raw values (each reports the key and the
- * fix; unset is always valid, the tutorial's stack) and its parsed form. config.ts runs these after
+ * fix; unset is always valid, the tutorial's stack) and its parsed form. config/ runs these after
  * its own rules, in the order POSTURE_RULES lists them.
  */
-import { Problem } from "./addressPlan";
-import { authorizedIpsAreCidrs, costAnalysisNeedsTier, workspaceIdIsResourceId } from "./configFeatures";
+import { Problem } from "../addressPlan";
+import { authorizedIpsAreCidrs, costAnalysisNeedsTier, workspaceIdIsResourceId } from "./features";
 import {
     deleteLockOnKubenet,
     ephemeralFitsVmSizes,
     nodeImageChannelIsLegacy,
     productionPosture,
     productionWarnings,
-} from "./configProduction";
+} from "./production";
 import {
     arrayItems,
     ConfigKey,
@@ -25,7 +25,7 @@ import {
     trimmed,
     warningsOf,
     wholeNumber,
-} from "./configValues";
+} from "./values";
 import {
     AVAILABILITY_ZONES,
     MaintenanceWindow,
@@ -45,7 +45,7 @@ import {
     UPGRADE_CHANNEL_OFF,
     UPGRADE_CHANNELS,
     UpgradeChannel,
-} from "./posture";
+} from "../posture";
 
 /**
  * The production settings. Every off value is sent as off (clusterPosture.ts), and adds no

@@ -1,11 +1,11 @@
 /**
  * The raw config's shape and the helpers every config rule uses: the project's keys as Pulumi.yaml
  * declares them, how raw values (strings, as the CLI hands them over) are read, and how a rule
- * reports a problem. config.ts (the generic rules) and configPosture.ts (the production posture's)
+ * reports a problem. config/index.ts (the generic rules) and config/posture.ts (the production posture's)
  * both build on it.
  */
-import { Problem } from "./addressPlan";
-import { irreversibleFactsFor } from "./azureFacts/replacements";
+import { Problem } from "../addressPlan";
+import { irreversibleFactsFor } from "../azureFacts/replacements";
 
 /** The project's keys, as Pulumi.yaml declares them (a test holds the two to the same set and types). */
 export const CONFIG_KEYS = [

@@ -1,11 +1,11 @@
 /**
  * The posture's rules for the features' settings: the Log Analytics workspace they send to (an
  * existing one named with its region), the API server's authorized ranges, and cost analysis's
- * tier. configPosture.ts runs them in its order.
+ * tier. config/posture.ts runs them in its order.
  */
-import { parseCidr, Problem } from "./addressPlan";
-import { Finding, isTrue, itemsOf, problem, RawConfig, trimmed } from "./configValues";
-import { MAX_AUTHORIZED_IP_RANGES } from "./posture";
+import { parseCidr, Problem } from "../addressPlan";
+import { Finding, isTrue, itemsOf, problem, RawConfig, trimmed } from "./values";
+import { MAX_AUTHORIZED_IP_RANGES } from "../posture";
 
 /** The settings that send to a Log Analytics workspace. */
 export const WORKSPACE_USERS = ["monitoring", "defender", "controlPlaneLogs"] as const;

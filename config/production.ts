@@ -2,9 +2,9 @@
  * The posture's rules that judge the nodes and production's checks: Ephemeral OS disks and system
  * pool sizes against the VM size data (vmSizes.ts, with its sources), what production=true refuses
  * and what it warns about, and the warnings about a legacy channel and a lock kubenet may trip on.
- * configPosture.ts runs them in its order.
+ * config/posture.ts runs them in its order.
  */
-import { Problem } from "./addressPlan";
+import { Problem } from "../addressPlan";
 import {
     ConfigKey,
     Finding,
@@ -16,15 +16,15 @@ import {
     trapOf,
     trimmed,
     wholeNumber,
-} from "./configValues";
+} from "./values";
 import {
     EPHEMERAL_OS_MIN_LOCAL_DISK_GIB,
     ephemeralCapableSizes,
     SYSTEM_POOL_MIN_NODES,
     SYSTEM_POOL_MIN_PODS,
     SYSTEM_POOL_MIN_VCPUS,
-} from "./posture";
-import { VM_SIZES } from "./vmSizes";
+} from "../posture";
+import { VM_SIZES } from "../vmSizes";
 
 /** The pools' VM sizes, by the key that sets each: the system pools' (both clusters), and the user pool's. */
 function poolSizes(raw: RawConfig): Array<[ConfigKey, string]> {

@@ -1,10 +1,10 @@
 /**
  * The config rules of cluster access: the access mode, the Entra admins, and the waits for Azure
- * RBAC to propagate (Go durations, as the time provider reads them). config.ts runs them in its order.
+ * RBAC to propagate (Go durations, as the time provider reads them). config/ runs them in its order.
  */
-import { Problem } from "./addressPlan";
-import { arrayItems, problem, RawConfig } from "./configValues";
-import { CLUSTER_ACCESS_MODES, ClusterAccess } from "./names";
+import { Problem } from "../addressPlan";
+import { arrayItems, problem, RawConfig } from "./values";
+import { CLUSTER_ACCESS_MODES, ClusterAccess } from "../names";
 
 /** A Microsoft Entra object id (a GUID). */
 const OBJECT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

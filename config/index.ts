@@ -8,8 +8,8 @@
  * arrives unset therefore means the program runs without the project's Pulumi.yaml, and is an error.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { AddressPlanInput, checkAddressPlan, MAIN_NETWORK_PLUGINS, MainNetworkPlugin, Problem } from "./addressPlan";
-import { parsePosture, POSTURE_RULES, POSTURE_WARNINGS, PostureConfig } from "./configPosture";
+import { AddressPlanInput, checkAddressPlan, MAIN_NETWORK_PLUGINS, MainNetworkPlugin, Problem } from "../addressPlan";
+import { parsePosture, POSTURE_RULES, POSTURE_WARNINGS, PostureConfig } from "./posture";
 import {
     ARRAY_KEYS,
     arrayItems,
@@ -21,9 +21,9 @@ import {
     problem,
     PROJECT_NAME,
     RawConfig,
-} from "./configValues";
-import { clusterAccessKnown, clusterAdminsAreObjectIds, parseGoDuration, waitsAreDurations } from "./configAccess";
-import { ClusterAccess } from "./names";
+} from "./values";
+import { clusterAccessKnown, clusterAdminsAreObjectIds, parseGoDuration, waitsAreDurations } from "./access";
+import { ClusterAccess } from "../names";
 
 // The keys and the posture's parsed form live beside their rules; code that reads config imports them from here.
 export { ARRAY_KEYS, BOOLEAN_KEYS, CONFIG_KEYS, INTEGER_KEYS, LOCATION_KEY, parseGoDuration, PROJECT_NAME };
