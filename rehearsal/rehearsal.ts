@@ -103,11 +103,30 @@ export function kubeloginStandIn(tokenFile: string): string {
     ].join("\n");
 }
 
-/** Copies the checkout into the rehearsal's project folder (node_modules linked), keeping its stack files. */
+const STACK_FILE = /^Pulumi\.[^.]+\.yaml$/;
+
+/**
+ * Removes from the copy what the checkout no longer has: a file the checkout moved or deleted
+ * (config.ts when it became config/index.ts) would otherwise stay in the copy and shadow the new
+ * one (Node resolves ./config to config.ts before config/index.ts). Stack files stay, at any depth:
+ * Pulumi keeps a stack's config there.
+ */
+function pruneStale(repoDir: string, copyDir: string, top: boolean): void {
+    for (const entry of fs.readdirSync(copyDir, { withFileTypes: true })) {
+        if (STACK_FILE.test(entry.name) || (top && NOT_COPIED.has(entry.name))) continue;
+        const source = path.join(repoDir, entry.name);
+        const copy = path.join(copyDir, entry.name);
+        if (!fs.existsSync(source)) fs.rmSync(copy, { recursive: true, force: true });
+        else if (entry.isDirectory() && fs.statSync(source).isDirectory()) pruneStale(source, copy, false);
+    }
+}
+
+/** Mirrors the checkout into the rehearsal's project folder (node_modules linked), keeping its stack files. */
 export function syncProject(files: RehearsalFiles, repo = REPO_ROOT): void {
     fs.mkdirSync(files.project, { recursive: true });
+    pruneStale(repo, files.project, true);
     for (const entry of fs.readdirSync(repo)) {
-        if (NOT_COPIED.has(entry) || /^Pulumi\.[^.]+\.yaml$/.test(entry)) continue;
+        if (NOT_COPIED.has(entry) || STACK_FILE.test(entry)) continue;
         fs.cpSync(path.join(repo, entry), path.join(files.project, entry), { recursive: true, force: true });
     }
     const link = path.join(files.project, "node_modules");
