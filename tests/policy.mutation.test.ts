@@ -1,0 +1,505 @@
+/**
+ * The policies' whole sentences, the resource each violation is reported on, and the cases at the
+ * edge of each check (a route table without an id, a pool without a count, a resource of another
+ * cluster's group). Each expectation is written from what the policy promises its users, not
+ * taken from its output. These are the cases Stryker's mutants showed untested (docs/mutation.md).
+ */
+import { unknownCheckingProxy } from "@pulumi/policy";
+import {
+    azureCniPoolSubnet,
+    deploymentsRestricted,
+    kubenetNetworkProfile,
+    kubenetRetirement,
+    kubenetSubnetHasRouteTable,
+    loadBalancersInternal,
+    overlaySubnetWithoutRouteTable,
+    productionAutoscalerWithinPlan,
+    productionEntra,
+    productionMaintenanceWindows,
+    productionTier,
+    productionZones,
+    roleAssignmentPrincipalType,
+} from "../policy/policies";
+import { Resource, violationsOf } from "./helpers/policy";
+
+const CLUSTER = "azure-native:containerservice:ManagedCluster";
+const SUBNET = "azure-native:network:Subnet";
+const SUBNET_ID = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v/subnets/nodes";
+
+/** A stack policy's violations with the URN each is reported on, as the policy server hands them over. */
+function reportsOf(policy: any, resources: Resource[]): Array<[string, string | undefined]> {
+    const found: Array<[string, string | undefined]> = [];
+    policy.validateStack(
+        {
+            resources: resources.map((resource) => ({
+                ...resource,
+                props: unknownCheckingProxy(resource.props),
+                urn: `urn:${resource.name}`,
+                name: resource.name ?? "r",
+                opts: {},
+                dependencies: [],
+                propertyDependencies: {},
+                isType: () => false,
+                asType: () => undefined,
+            })),
+            getConfig: () => ({}),
+        },
+        (message: string, urn?: string) => found.push([message, urn]),
+    );
+    return found;
+}
+
+const cluster = (name: string, networkProfile: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
+    type: CLUSTER,
+    name,
+    props: { networkProfile, ...extra },
+});
+const kubenet = {
+    networkPlugin: "kubenet",
+    podCidr: "10.100.0.0/16",
+    serviceCidr: "10.200.0.0/16",
+    dnsServiceIP: "10.200.0.10",
+};
+const overlay = { ...kubenet, networkPlugin: "azure", networkPluginMode: "overlay" };
+const azureCni = { networkPlugin: "azure", serviceCidr: "10.200.0.0/16", dnsServiceIP: "10.200.0.10" };
+const subnet = (name: string, props: Record<string, unknown>): Resource => ({ type: SUBNET, name, props });
+
+describe("network-profile-consistent", () => {
+    test("each sentence in full, prefixed with the profile key for the address plan's", () => {
+        expect(
+            violationsOf(
+                kubenetNetworkProfile,
+                cluster("aks", { networkPlugin: "kubenet", dockerBridgeCidr: "172.17.0.1/16" }),
+            ),
+        ).toEqual([
+            "dockerBridgeCidr is set; it is ignored since Kubernetes 1.19 and removed from API 2023-04-01 (Azure/AKS#3534): remove it.",
+            "networkProfile serviceCidr is not set: AKS would use 10.0.0.0/16 (Azure/AKS#1117); set it outside the VNet.",
+            "networkProfile dnsServiceIP is not set: set the .10 address of serviceCidr.",
+        ]);
+        expect(
+            violationsOf(kubenetNetworkProfile, cluster("aks", { ...kubenet, dnsServiceIP: "10.201.0.10" })),
+        ).toEqual([
+            "networkProfile dnsServiceIp: 10.201.0.10 is not inside serviceCidr 10.200.0.0/16; use 10.200.0.10",
+        ]);
+    });
+    test("classic Azure CNI: a pod CIDR is refused, and is no range of the plan (it would overlap the services here)", () => {
+        expect(violationsOf(kubenetNetworkProfile, cluster("aks", { ...azureCni, podCidr: "10.200.0.0/16" }))).toEqual([
+            "networkProfile podCidr 10.200.0.0/16 is set on classic Azure CNI, whose pods take subnet addresses; AKS refuses it: remove it.",
+        ]);
+    });
+    test("a value that is no text is not parsed: no sentence about it, and no crash", () => {
+        expect(
+            violationsOf(kubenetNetworkProfile, cluster("aks", { ...kubenet, podCidr: 42, serviceCidr: 42 })),
+        ).toEqual([]);
+    });
+    test("only clusters are judged", () =>
+        expect(
+            violationsOf(kubenetNetworkProfile, {
+                type: SUBNET,
+                props: { networkProfile: { networkPlugin: "kubenet" } },
+            }),
+        ).toEqual([]));
+});
+
+describe("the subnet policies report on the subnet, or on the cluster when there is none", () => {
+    const pool = { name: "system", vnetSubnetID: SUBNET_ID };
+    test("kubenet: a route table without an id is none; the violation names subnet, pool and cluster", () => {
+        expect(
+            reportsOf(kubenetSubnetHasRouteTable, [
+                cluster("aks", kubenet, { agentPoolProfiles: [pool] }),
+                subnet("nodes", { id: SUBNET_ID, routeTable: {} }),
+            ]),
+        ).toEqual([
+            [
+                "subnet nodes hosts kubenet pool system of aks but has no routeTable: AKS would attach its own, and the next update would detach it and break pod traffic.",
+                "urn:nodes",
+            ],
+        ]);
+    });
+    test("a pool without a subnet is not matched to a subnet without an id", () => {
+        expect(
+            reportsOf(kubenetSubnetHasRouteTable, [
+                cluster("aks", kubenet, { agentPoolProfiles: [{ name: "system" }] }),
+                subnet("nodes", {}),
+            ]),
+        ).toEqual([]);
+        expect(
+            reportsOf(kubenetSubnetHasRouteTable, [cluster("aks", kubenet), subnet("nodes", { id: SUBNET_ID })]),
+        ).toEqual([]);
+    });
+    test("kubenet's policy leaves Overlay's subnets alone, and Overlay's leaves kubenet's", () => {
+        expect(
+            reportsOf(kubenetSubnetHasRouteTable, [
+                cluster("aks", overlay, { agentPoolProfiles: [pool] }),
+                subnet("nodes", { id: SUBNET_ID }),
+            ]),
+        ).toEqual([]);
+    });
+    test("Overlay: a leftover route table, on the subnet; one without an id is none", () => {
+        const overlayCluster = cluster("aks", overlay, { agentPoolProfiles: [pool] });
+        expect(
+            reportsOf(overlaySubnetWithoutRouteTable, [
+                overlayCluster,
+                subnet("nodes", { id: SUBNET_ID, routeTable: { id: "/rt" } }),
+            ]),
+        ).toEqual([
+            [
+                "subnet nodes of Overlay pool system (aks) still carries a route table: after the move from kubenet, detach it (set networkPlugin=overlay and pulumi up removes it).",
+                "urn:nodes",
+            ],
+        ]);
+        expect(
+            reportsOf(overlaySubnetWithoutRouteTable, [
+                overlayCluster,
+                subnet("nodes", { id: SUBNET_ID, routeTable: {} }),
+            ]),
+        ).toEqual([]);
+    });
+    test("Azure CNI: every pool is judged, on the cluster; a missing count is 1 node, a missing maxPods AKS's 30", () => {
+        const cni = cluster("cni", azureCni, {
+            agentPoolProfiles: [
+                { name: "first", count: 3, maxPods: 30 },
+                { name: "second", vnetSubnetID: SUBNET_ID, maxPods: 30 },
+                { name: "third", vnetSubnetID: SUBNET_ID, count: 1 },
+            ],
+        });
+        // A /27 has 27 usable addresses: 1 node + the surge node at 31 addresses each need 62.
+        const reports = reportsOf(azureCniPoolSubnet, [
+            cni,
+            subnet("cni-subnet", { id: SUBNET_ID, addressPrefix: "10.220.2.0/27" }),
+        ]);
+        expect(reports.map(([message]) => message.split(":")[0])).toEqual([
+            "Azure CNI pool first of cni names no subnet (vnetSubnetID)",
+            "pool second of cni in subnet cni-subnet",
+            "pool third of cni in subnet cni-subnet",
+        ]);
+        expect(reports.map(([, urn]) => urn)).toEqual(["urn:cni", "urn:cni", "urn:cni"]);
+        expect(reports[0][0]).toBe(
+            "Azure CNI pool first of cni names no subnet (vnetSubnetID): its pods would take addresses from a VNet AKS makes, outside the lab's plan.",
+        );
+        expect(reports[1][0]).toMatch(
+            /^pool second of cni in subnet cni-subnet: azureCniNodeCount 1 \(\+1 upgrade surge node\) x \(azureCniMaxPods 30 \+ 1\) = 62 addresses/,
+        );
+        expect(reports[2][0]).toMatch(/x \(azureCniMaxPods 30 \+ 1\) = 62 addresses/);
+    });
+    test("Azure CNI: a subnet of the stack without a prefix, or outside the stack, is not judged", () => {
+        const cni = cluster("cni", azureCni, {
+            agentPoolProfiles: [{ name: "system", vnetSubnetID: SUBNET_ID, count: 50 }],
+        });
+        expect(reportsOf(azureCniPoolSubnet, [cni, subnet("cni-subnet", { id: SUBNET_ID })])).toEqual([]);
+        expect(reportsOf(azureCniPoolSubnet, [cni])).toEqual([]);
+    });
+});
+
+describe("role-assignment-sets-principal-type", () => {
+    const identity = (principalId?: string): Resource => ({
+        type: "azure-native:managedidentity:UserAssignedIdentity",
+        name: "identity",
+        props: principalId === undefined ? {} : { principalId },
+    });
+    const grant = (props: Record<string, unknown>): Resource => ({
+        type: "azure-native:authorization:RoleAssignment",
+        name: "grant",
+        props,
+    });
+    test("an empty principalType is none; the violation is on the grant", () => {
+        expect(
+            reportsOf(roleAssignmentPrincipalType, [identity("p"), grant({ principalId: "p", principalType: "" })]),
+        ).toEqual([
+            [
+                "grant: principalType is not set for the stack's managed identity: set it (ServicePrincipal), or Azure may answer PrincipalNotFound while the new identity replicates.",
+                "urn:grant",
+            ],
+        ]);
+    });
+    test("only a managed identity's principal is fresh", () => {
+        const notAnIdentity: Resource = {
+            type: "azure-native:resources:ResourceGroup",
+            name: "rg",
+            props: { principalId: "p" },
+        };
+        expect(reportsOf(roleAssignmentPrincipalType, [notAnIdentity, grant({ principalId: "p" })])).toEqual([]);
+        expect(reportsOf(roleAssignmentPrincipalType, [identity(), grant({})])).toEqual([]);
+    });
+});
+
+describe("deployments-restricted-pod-security", () => {
+    const deployment = (pod: Record<string, unknown>): Resource => ({
+        type: "kubernetes:apps/v1:Deployment",
+        props: { spec: { template: { spec: pod } } },
+    });
+    const bounded = { cpu: "100m", memory: "64Mi" };
+    const restricted = {
+        allowPrivilegeEscalation: false,
+        capabilities: { drop: ["ALL"] },
+        runAsNonRoot: true,
+        seccompProfile: { type: "RuntimeDefault" },
+    };
+    const container = (extra: Record<string, unknown> = {}) => ({
+        name: "web",
+        securityContext: restricted,
+        resources: { requests: bounded, limits: bounded },
+        ...extra,
+    });
+    test("a container with nothing declared fails every check, named ? when it has no name", () => {
+        expect(violationsOf(deploymentsRestricted, deployment({ containers: [{}] }))).toEqual([
+            "container ?: set securityContext.allowPrivilegeEscalation to false.",
+            "container ?: drop ALL capabilities (securityContext.capabilities.drop: [ALL]).",
+            "container ?: set runAsNonRoot: true (pod or container).",
+            "container ?: set seccompProfile.type RuntimeDefault (pod or container).",
+            "container ?: declare resources.requests for cpu and memory.",
+            "container ?: declare resources.limits for cpu and memory.",
+        ]);
+    });
+    test("the pod's runAsNonRoot and seccomp count when the container says nothing", () => {
+        const { runAsNonRoot: _runAsNonRoot, seccompProfile: _seccomp, ...rest } = restricted;
+        expect(
+            violationsOf(
+                deploymentsRestricted,
+                deployment({
+                    securityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
+                    containers: [container({ securityContext: rest })],
+                }),
+            ),
+        ).toEqual([]);
+    });
+    test("a cpu without a memory, or a memory without a cpu, is not bounded", () => {
+        expect(
+            violationsOf(
+                deploymentsRestricted,
+                deployment({
+                    containers: [container({ resources: { requests: { cpu: "1" }, limits: { memory: "1Gi" } } })],
+                }),
+            ),
+        ).toEqual([
+            "container web: declare resources.requests for cpu and memory.",
+            "container web: declare resources.limits for cpu and memory.",
+        ]);
+    });
+    test("a pod without containers has nothing to judge but its namespaces", () => {
+        expect(violationsOf(deploymentsRestricted, deployment({}))).toEqual([]);
+        expect(violationsOf(deploymentsRestricted, deployment({ hostNetwork: true }))).toEqual([
+            "the pod shares a host namespace (hostNetwork/hostPID/hostIPC).",
+        ]);
+        expect(violationsOf(deploymentsRestricted, { type: "kubernetes:apps/v1:Deployment", props: {} })).toEqual([
+            "the Deployment has no pod template (spec.template.spec).",
+        ]);
+    });
+});
+
+describe("loadbalancer-services-internal and kubenet-retirement-notice", () => {
+    test("a Service without a name is named by its resource; the sentence in full", () => {
+        expect(
+            violationsOf(loadBalancersInternal, {
+                type: "kubernetes:core/v1:Service",
+                name: "svc-resource",
+                props: { spec: { type: "LoadBalancer" } },
+            }),
+        ).toEqual([
+            'Service svc-resource would get a public IP: annotate it service.beta.kubernetes.io/azure-load-balancer-internal: "true".',
+        ]);
+        expect(
+            violationsOf(loadBalancersInternal, {
+                type: "kubernetes:core/v1:Service",
+                props: {
+                    metadata: { annotations: { "service.beta.kubernetes.io/azure-load-balancer-internal": "false" } },
+                    spec: { type: "LoadBalancer" },
+                },
+            }),
+        ).toHaveLength(1);
+        expect(
+            violationsOf(loadBalancersInternal, {
+                type: "kubernetes:apps/v1:Deployment",
+                props: { spec: { type: "LoadBalancer" } },
+            }),
+        ).toEqual([]);
+    });
+    test("the retirement notice in full, for kubenet clusters only", () => {
+        expect(violationsOf(kubenetRetirement, cluster("aks", kubenet))).toEqual([
+            "kubenet retires on 31 March 2028: plan the migration to Azure CNI Overlay (it needs a user-assigned identity to detach the route table).",
+        ]);
+        expect(violationsOf(kubenetRetirement, { type: SUBNET, props: { networkProfile: kubenet } })).toEqual([]);
+    });
+});
+
+describe("the production rules", () => {
+    const TAG = { "aks-kubenet-posture": "production" };
+    const production = (extra: Record<string, unknown> = {}, pool: Record<string, unknown> = {}): Resource => ({
+        type: CLUSTER,
+        name: "prod",
+        props: {
+            resourceName: "prod-cluster",
+            resourceGroupName: "rg",
+            tags: TAG,
+            aadProfile: { managed: true, enableAzureRBAC: true },
+            disableLocalAccounts: true,
+            sku: { tier: "Standard" },
+            networkProfile: kubenet,
+            agentPoolProfiles: [
+                { name: "system", count: 3, availabilityZones: ["1", "2"], vnetSubnetID: SUBNET_ID, ...pool },
+            ],
+            ...extra,
+        },
+    });
+    const nodes = subnet("nodes", { id: SUBNET_ID, addressPrefix: "10.220.1.0/24", routeTable: { id: "/rt" } });
+    const agentPool = (props: Record<string, unknown>): Resource => ({
+        type: "azure-native:containerservice:AgentPool",
+        name: "user-pool",
+        props: { resourceName: "prod-cluster", resourceGroupName: "rg", agentPoolName: "user", count: 2, ...props },
+    });
+
+    test("Entra: Azure RBAC off is Entra off; the sentences in full", () => {
+        expect(
+            violationsOf(
+                productionEntra,
+                production({ aadProfile: { managed: true, enableAzureRBAC: false }, disableLocalAccounts: false }),
+            ),
+        ).toEqual([
+            "production: Microsoft Entra ID with Azure RBAC is off: set clusterAccess entra.",
+            "production: local accounts are on (a certificate grants cluster-admin): set clusterAccess entra.",
+        ]);
+        expect(violationsOf(productionEntra, production({ aadProfile: { enableAzureRBAC: true } }))).toHaveLength(1);
+        expect(violationsOf(productionEntra, { type: SUBNET, props: { tags: TAG } })).toEqual([]);
+    });
+    test("tier: the sentence names what is declared; only production clusters are judged", () => {
+        expect(violationsOf(productionTier, production({ sku: { tier: "Free" } }))).toEqual([
+            "production: the tier is Free, without the API server's SLA: set skuTier Standard.",
+        ]);
+        expect(violationsOf(productionTier, production({ sku: {} }))).toEqual([
+            "production: the tier is not declared (Free), without the API server's SLA: set skuTier Standard.",
+        ]);
+        expect(
+            violationsOf(productionTier, production({ sku: { tier: "Free" }, tags: { "aks-kubenet-posture": "dev" } })),
+        ).toEqual([]);
+        expect(violationsOf(productionTier, { type: SUBNET, props: { tags: TAG } })).toEqual([]);
+    });
+    test("zones: the sentence in full, on the cluster; two zones are enough; a pool of another group is another cluster's", () => {
+        expect(reportsOf(productionZones, [production({}, { availabilityZones: ["1"] })])).toEqual([
+            [
+                "production: pool system of prod is in zone 1 only: set zones (at least 2) before the pool is created; AKS cannot add zones to an existing pool.",
+                "urn:prod",
+            ],
+        ]);
+        expect(reportsOf(productionZones, [production({}, { availabilityZones: undefined })])[0][0]).toContain(
+            "pool system of prod is in no zone:",
+        );
+        expect(reportsOf(productionZones, [production(), agentPool({ resourceGroupName: "other-rg" })])).toEqual([]);
+        expect(reportsOf(productionZones, [production(), agentPool({ availabilityZones: ["1", "2"] })])).toEqual([]);
+        expect(
+            reportsOf(productionZones, [production({ agentPoolProfiles: undefined }), agentPool({})]).map(
+                ([message]) => message,
+            ),
+        ).toEqual([
+            "production: pool user of prod is in no zone: set zones (at least 2) before the pool is created; AKS cannot add zones to an existing pool.",
+        ]);
+    });
+    test("maintenance windows: both missing are named together, on the cluster", () => {
+        expect(reportsOf(productionMaintenanceWindows, [production()])).toEqual([
+            [
+                "production: prod has no aksManagedAutoUpgradeSchedule or aksManagedNodeOSUpgradeSchedule: set maintenanceWindow, so upgrades run in a window you chose.",
+                "urn:prod",
+            ],
+        ]);
+        const window = (configName: string, resourceGroupName = "rg"): Resource => ({
+            type: "azure-native:containerservice:MaintenanceConfiguration",
+            name: configName,
+            props: { resourceName: "prod-cluster", resourceGroupName, configName },
+        });
+        expect(
+            reportsOf(productionMaintenanceWindows, [
+                production(),
+                window("aksManagedAutoUpgradeSchedule"),
+                window("aksManagedNodeOSUpgradeSchedule", "other-rg"),
+            ]).map(([message]) => message),
+        ).toEqual([
+            "production: prod has no aksManagedNodeOSUpgradeSchedule: set maintenanceWindow, so upgrades run in a window you chose.",
+        ]);
+    });
+
+    describe("autoscaler within the plan", () => {
+        test("the sentence in full, on the cluster: fixed pools count their nodes, autoscaled ones their maximum", () => {
+            // 250 system (autoscaled) + 2 user (fixed) + 1 surge = 253 nodes, over a /24's 251 addresses.
+            expect(
+                reportsOf(productionAutoscalerWithinPlan, [
+                    nodes,
+                    production({}, { enableAutoScaling: true, maxCount: 250 }),
+                    agentPool({ enableAutoScaling: false, maxCount: 900 }),
+                ]),
+            ).toEqual([
+                [
+                    "production: prod at its autoscalers' maximum: at its peak the kubenet cluster has 250 system + 2 user + 1 surge = 253 nodes, more than kubenetSubnetCidr 10.220.1.0/24's addresses (251); the largest autoscaleMaxCount that fits is 248, or widen the plan",
+                    "urn:prod",
+                ],
+            ]);
+        });
+        test("a maxCount of 0 is no maximum; every unbounded pool is named, and the plan is not judged", () => {
+            expect(
+                reportsOf(productionAutoscalerWithinPlan, [
+                    nodes,
+                    production({}, { enableAutoScaling: true, maxCount: 0 }),
+                    agentPool({ enableAutoScaling: true }),
+                ]),
+            ).toEqual([
+                ["production: pool system of prod autoscales with no maxCount.", "urn:prod"],
+                ["production: pool user of prod autoscales with no maxCount.", "urn:prod"],
+            ]);
+        });
+        test("the pools' sum may fill the subnet: 247 system + 3 user + 1 surge = 251 of 251, not one more", () => {
+            expect(
+                reportsOf(productionAutoscalerWithinPlan, [
+                    nodes,
+                    production({}, { count: 247 }),
+                    agentPool({ count: 3 }),
+                ]),
+            ).toEqual([]);
+            expect(
+                reportsOf(productionAutoscalerWithinPlan, [
+                    nodes,
+                    production({}, { count: 247 }),
+                    agentPool({ count: 4 }),
+                ]),
+            ).toHaveLength(1);
+        });
+        test("a maximum over a pool's 1000 nodes is the plan's autoscalerRange finding", () => {
+            const wide = subnet("nodes", { id: SUBNET_ID, addressPrefix: "10.220.0.0/16" });
+            expect(
+                reportsOf(productionAutoscalerWithinPlan, [
+                    wide,
+                    production(
+                        { networkProfile: { ...overlay, podCidr: "10.64.0.0/10" } },
+                        { enableAutoScaling: true, maxCount: 1001 },
+                    ),
+                ]).map(([message]) => message),
+            ).toEqual([
+                "production: prod at its autoscalers' maximum: 1001 is out of range; an AKS node pool holds at most 1000 nodes",
+            ]);
+        });
+        test("classic Azure CNI: AKS's 30 pods a node when maxPods is not declared", () => {
+            // (10 + 1) x 31 = 341 addresses, over a /24's 251.
+            expect(
+                reportsOf(productionAutoscalerWithinPlan, [
+                    nodes,
+                    production({ networkProfile: azureCni }, { count: 10 }),
+                ]).map(([message]) => message),
+            ).toEqual([
+                expect.stringMatching(
+                    /^production: prod at its autoscalers' maximum: azureCniNodeCount 10 \(\+1 upgrade surge node\) x \(azureCniMaxPods 30 \+ 1\) = 341 addresses/,
+                ),
+            ]);
+        });
+        test("an untagged cluster, or a plugin this program never builds, is not judged", () => {
+            expect(
+                reportsOf(productionAutoscalerWithinPlan, [
+                    nodes,
+                    production({ tags: {} }, { enableAutoScaling: true, maxCount: 0 }),
+                ]),
+            ).toEqual([]);
+            expect(
+                reportsOf(productionAutoscalerWithinPlan, [
+                    nodes,
+                    production({ networkProfile: { networkPlugin: "none" } }, { count: 900 }),
+                ]),
+            ).toEqual([]);
+        });
+    });
+});
