@@ -235,7 +235,7 @@ function checkContainer(kind: string, container: ContainerProps, podSecurity: Se
     if ((security.runAsNonRoot ?? podSecurity.runAsNonRoot) !== true)
         report(`${name}: set runAsNonRoot: true (pod or container).`);
     const seccomp = security.seccompProfile?.type ?? podSecurity.seccompProfile?.type;
-    if (seccomp !== "RuntimeDefault" && security.seccompProfile?.type !== "Localhost") {
+    if (seccomp !== "RuntimeDefault" && seccomp !== "Localhost") {
         report(`${name}: set seccompProfile.type RuntimeDefault (pod or container).`);
     }
     for (const bound of ["requests", "limits"] as const) {

@@ -263,6 +263,29 @@ describe("deployments-restricted-pod-security", () => {
             ),
         ).toEqual([]);
     });
+    test("seccomp: RuntimeDefault or Localhost, from the pod or the container; the container's wins", () => {
+        // The restricted Pod Security Standard allows both types at either level
+        // (kubernetes.io/docs/concepts/security/pod-security-standards, Restricted: Seccomp).
+        const { seccompProfile: _seccomp, ...rest } = restricted;
+        const seccompOf = (pod?: string, own?: string) =>
+            violationsOf(
+                deploymentsRestricted,
+                deployment({
+                    ...(pod ? { securityContext: { seccompProfile: { type: pod } } } : {}),
+                    containers: [
+                        container({ securityContext: own ? { ...rest, seccompProfile: { type: own } } : rest }),
+                    ],
+                }),
+            );
+        const refused = ["container web: set seccompProfile.type RuntimeDefault (pod or container)."];
+        expect(seccompOf("Localhost")).toEqual([]);
+        expect(seccompOf("RuntimeDefault")).toEqual([]);
+        expect(seccompOf(undefined, "Localhost")).toEqual([]);
+        expect(seccompOf("Unconfined", "Localhost")).toEqual([]);
+        expect(seccompOf("Localhost", "Unconfined")).toEqual(refused);
+        expect(seccompOf("Unconfined")).toEqual(refused);
+        expect(seccompOf()).toEqual(refused);
+    });
     test("a cpu without a memory, or a memory without a cpu, is not bounded", () => {
         expect(
             violationsOf(
