@@ -177,12 +177,16 @@ describe("Azure's subnets and kubenet's slices", () => {
         expect(podSliceCount(cidr("10.100.0.0/25"))).toBe(0);
         expect(podSliceAt(cidr("10.100.0.0/16"), 255).text).toBe("10.100.255.0/24");
     });
-    test("maxNodesFor: the smaller of slices and subnet addresses, minus the surge node, capped by the plugin", () => {
-        // 256 slices, 251 addresses: 250.
-        expect(maxNodesFor(cidr("10.100.0.0/16"), cidr("10.220.1.0/24"))).toBe(250);
-        // 4 slices, 251 addresses: 3.
+    test("maxNodesFor: the largest pool that fits the smaller of slices and subnet addresses with its surge, capped by the plugin", () => {
+        // AKS's default surge is 10% of the pool, rounded up (surge.ts cites the AKS API).
+        // 256 slices, 251 addresses: 228 nodes + ceil(10% of 228) = 23 surge = 251; 229 + 23 = 252 does not fit.
+        expect(maxNodesFor(cidr("10.100.0.0/16"), cidr("10.220.1.0/24"))).toBe(228);
+        // 4 slices, 251 addresses: 3 nodes + ceil(10% of 3) = 1 surge = 4.
         expect(maxNodesFor(cidr("10.100.0.0/22"), cidr("10.220.1.0/24"))).toBe(3);
-        // 2048 slices, 16379 addresses: kubenet's 400 routes; Overlay's 1000-node pool.
+        // With maxSurge "1": 250 nodes + 1 surge = 251.
+        expect(maxNodesFor(cidr("10.100.0.0/16"), cidr("10.220.1.0/24"), NETWORK_PLUGINS.kubenet, "1")).toBe(250);
+        // 2048 slices, 16379 addresses: kubenet's 400 routes (400 + 40 surge = 440 slices fit; the
+        // full route table is a warning of its own); Overlay's 1000-node pool (1000 + 100 = 1100 fit).
         expect(maxNodesFor(cidr("10.96.0.0/13"), cidr("10.220.0.0/18"))).toBe(400);
         expect(maxNodesFor(cidr("10.96.0.0/13"), cidr("10.220.0.0/18"), NETWORK_PLUGINS.overlay)).toBe(1000);
         // A /30 has no usable address: 0, not -1.
@@ -192,14 +196,22 @@ describe("Azure's subnets and kubenet's slices", () => {
 
 describe("classic Azure CNI's arithmetic", () => {
     const subnet = cidr("10.220.2.0/24"); // 251 usable
-    test("maxNodes: floor(251 / (maxPods + 1)) - 1 surge, never below 0", () => {
-        expect(azureCniMaxNodes(subnet, 30)).toBe(7); // 251 / 31 = 8.1
-        expect(azureCniMaxNodes(subnet, 250)).toBe(0); // 251 / 251 = 1, minus the surge node
+    test("maxNodes: the largest pool whose nodes and surge fit floor(251 / (maxPods + 1)) nodes, never below 0", () => {
+        // floor(251 / 31) = 8 nodes' room: 7 + ceil(10% of 7) = 1 surge = 8.
+        expect(azureCniMaxNodes(subnet, 30)).toBe(7);
+        // floor(251 / 10) = 25: 22 + ceil(2.2) = 3 surge = 25; 23 + 3 = 26 does not fit.
+        expect(azureCniMaxNodes(subnet, 9)).toBe(22);
+        // With maxSurge "1": 24 + 1 = 25.
+        expect(azureCniMaxNodes(subnet, 9, "1")).toBe(24);
+        expect(azureCniMaxNodes(subnet, 250)).toBe(0); // 251 / 251 = 1 node's room: 1 + 1 surge does not fit
         expect(azureCniMaxNodes(cidr("10.220.2.0/29"), 10)).toBe(0); // 3 / 11 = 0: 0, not -1
     });
-    test("maxPods: floor(251 / (nodes + 1)) - 1", () => {
-        expect(azureCniMaxPodsFor(subnet, 3)).toBe(61); // 251 / 4 = 62.75
-        expect(azureCniMaxPodsFor(subnet, 7)).toBe(30); // 251 / 8 = 31.4
+    test("maxPods: floor(251 / (nodes + their surge)) - 1", () => {
+        // Each node takes maxPods + 1 addresses: floor(251 / nodes with surge) - 1 its own.
+        expect(azureCniMaxPodsFor(subnet, 3)).toBe(61); // 3 + ceil(0.3) = 4 nodes: floor(62.75) - 1
+        expect(azureCniMaxPodsFor(subnet, 7)).toBe(30); // 7 + 1 = 8: floor(31.4) - 1
+        expect(azureCniMaxPodsFor(subnet, 11)).toBe(18); // 11 + ceil(1.1) = 2 surge = 13: floor(19.3) - 1
+        expect(azureCniMaxPodsFor(subnet, 11, "33%")).toBe(15); // 11 + ceil(3.63) = 4 surge = 15: floor(16.7) - 1
     });
     test("pod addresses follow each node's own; a node has maxPods of them", () => {
         expect(azureCniPodIpAt(subnet, 30, 0, 0)).toBe("10.220.2.5");
@@ -224,26 +236,40 @@ describe("the plugin a cluster reports", () => {
     ])("%j is %s", (profile, name) => expect(pluginOfProfile(profile)?.name).toBe(name));
 });
 
-describe("peak nodes: every pool at its most, plus one surge node", () => {
-    test.each<[Partial<AddressPlanInput>, { system: number; user: number; total: number }]>([
-        [{}, { system: 0, user: 0, total: 1 }],
-        [{ nodeCount: 3 }, { system: 3, user: 0, total: 4 }],
+describe("peak nodes: every pool at its most, plus each pool's surge (AKS's default: 10% of the pool, rounded up)", () => {
+    test.each<[Partial<AddressPlanInput>, { system: number; user: number; surge: number; total: number }]>([
+        // No pool, no surge.
+        [{}, { system: 0, user: 0, surge: 0, total: 0 }],
+        // 3 nodes + ceil(10% of 3) = 1 surge.
+        [{ nodeCount: 3 }, { system: 3, user: 0, surge: 1, total: 4 }],
+        // At the autoscaler's maximum: 5 + ceil(10% of 5) = 1.
         [
             { nodeCount: 3, autoscaleMaxCount: 5 },
-            { system: 5, user: 0, total: 6 },
+            { system: 5, user: 0, surge: 1, total: 6 },
         ],
+        // Each pool surges by itself: ceil(10% of 3) + ceil(10% of 2) = 1 + 1, where 10% of 5 would be 1.
         [
             { nodeCount: 3, userPoolNodeCount: 2 },
-            { system: 3, user: 2, total: 6 },
+            { system: 3, user: 2, surge: 2, total: 7 },
         ],
         [
             { nodeCount: 3, userPoolNodeCount: 2, userPoolAutoscaleMaxCount: 6 },
-            { system: 3, user: 6, total: 10 },
+            { system: 3, user: 6, surge: 2, total: 11 },
         ],
         // No user pool: its autoscaler's maximum does not count.
         [
             { nodeCount: 3, userPoolNodeCount: 0, userPoolAutoscaleMaxCount: 6 },
-            { system: 3, user: 0, total: 4 },
+            { system: 3, user: 0, surge: 1, total: 4 },
+        ],
+        // maxSurge "33%" for both: ceil(33% of 20) = 7 and ceil(33% of 10) = 4.
+        [
+            { nodeCount: 20, userPoolNodeCount: 10, maxSurge: "33%" },
+            { system: 20, user: 10, surge: 11, total: 41 },
+        ],
+        // A count above a pool's size surges the whole pool: min(5, 3) + min(5, 2).
+        [
+            { nodeCount: 3, userPoolNodeCount: 2, maxSurge: "5" },
+            { system: 3, user: 2, surge: 5, total: 10 },
         ],
     ])("%j", (input, peak) => expect(peakNodes(input)).toEqual(peak));
 });
@@ -287,7 +313,8 @@ describe("buildAddressPlan beyond the tutorial", () => {
         expect(plan.networkPlugin).toBe("overlay");
         expect(plan.nodes.map((node) => node.podCidr)).toEqual(["10.96.0.0/24", "10.96.1.0/24"]);
         expect(plan.routes).toEqual([]);
-        expect(plan.capacity.maxNodes).toBe(250); // the /24 subnet's 251 addresses, minus the surge node
+        // The /24 subnet's 251 addresses: 228 nodes + ceil(10% of 228) = 23 surge = 251.
+        expect(plan.capacity.maxNodes).toBe(228);
     });
     test("a /31 service range has no ClusterIP to give", () => {
         expect(buildAddressPlan({ ...input, serviceCidr: "10.200.0.0/31" }).capacity.serviceIps).toBe(0);
@@ -298,7 +325,9 @@ describe("buildAddressPlan beyond the tutorial", () => {
             subnet: { cidr: "10.220.2.0/24", gateway: "10.220.2.1", usableAddresses: 251 },
             maxPods: 0,
             nodes: [],
-            capacity: { addressesPerNode: 1, addressesNeeded: 1, usableAddresses: 251, maxNodes: 250 },
+            // 0 nodes surge none: 0 addresses needed. At 1 address a node (maxPods 0 + 1), 251 fit
+            // 228 nodes + ceil(10% of 228) = 23 surge.
+            capacity: { addressesPerNode: 1, surgeNodes: 0, addressesNeeded: 0, usableAddresses: 251, maxNodes: 228 },
         });
         expect(() => buildAddressPlan({ ...input, dnsServiceIp: "dns" })).toThrow(
             new Error('"dns" is not an IPv4 address in dotted-quad form (like 10.200.0.10)'),

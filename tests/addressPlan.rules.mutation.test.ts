@@ -288,20 +288,31 @@ describe("dnsServiceIpUsable", () => {
 });
 
 describe("nodeCountWithinPluginLimit", () => {
-    test("kubenet: 1 to 400 (one route per node); at 400 no route is left for the surge node", () => {
+    test("kubenet: 1 to 400 (one route per node); nodes and their surge past 400 routes warn under AKS's default surge", () => {
         expect(check({ nodeCount: 1 })).toEqual({ errors: [], warnings: [] });
-        expect(check({ nodeCount: 399 })).toEqual({ errors: [], warnings: [] });
-        expect(check({ nodeCount: 400 })).toEqual({
+        // 363 nodes + ceil(10% of 363) = 37 surge = 400 routes: the table is full, not over.
+        expect(check({ nodeCount: 363 })).toEqual({ errors: [], warnings: [] });
+        // 364 + ceil(36.4) = 37 = 401: one route short; a maxSurge of 400 - 364 = 36 would fit.
+        expect(check({ nodeCount: 364 })).toEqual({
             errors: [],
             warnings: [
                 problem(
                     "nodeCountWithinPluginLimit",
                     "nodeCount",
-                    { nodeCount: 400, maxNodes: 400, plugin: "kubenet" },
-                    "400 nodes leave no route for the upgrade surge node (route table limit 400); upgrades will need maxSurge 0",
+                    { nodeCount: 364, maxNodes: 400, plugin: "kubenet", surgeNodes: 37 },
+                    "364 nodes plus 37 upgrade surge nodes (maxSurge unset: AKS's 10%) need 401 routes, and the route table holds 400: set maxSurge to at most 36, or lower nodeCount",
                 ),
             ],
         });
+        // 400 + ceil(10% of 400) = 40 = 440: no maxSurge of 1 or more fits.
+        expect(check({ nodeCount: 400 }).warnings).toEqual([
+            problem(
+                "nodeCountWithinPluginLimit",
+                "nodeCount",
+                { nodeCount: 400, maxNodes: 400, plugin: "kubenet", surgeNodes: 40 },
+                "400 nodes plus 40 upgrade surge nodes (maxSurge unset: AKS's 10%) need 440 routes, and the route table holds 400: upgrades cannot surge; lower nodeCount",
+            ),
+        ]);
         for (const nodeCount of [0, 401])
             expect(errorsOf({ nodeCount })).toEqual([
                 problem(
@@ -311,6 +322,31 @@ describe("nodeCountWithinPluginLimit", () => {
                     `${nodeCount} is out of range; use 1 to 400 (an Azure route table holds 400 routes, one per kubenet node)`,
                 ),
             ]);
+    });
+    test("a maxSurge you set that overflows the route table is an error on maxSurge, singular for one node", () => {
+        // 399 nodes + min(1, 399) = 1 surge = 400 routes: fits.
+        expect(check({ nodeCount: 399, maxSurge: "1" })).toEqual({ errors: [], warnings: [] });
+        // 399 + min(2, 399) = 2 = 401.
+        expect(check({ nodeCount: 399, maxSurge: "2" })).toEqual({
+            errors: [
+                problem(
+                    "nodeCountWithinPluginLimit",
+                    "maxSurge",
+                    { nodeCount: 399, maxNodes: 400, plugin: "kubenet", surgeNodes: 2, maxSurge: "2" },
+                    "399 nodes plus 2 upgrade surge nodes (maxSurge 2) need 401 routes, and the route table holds 400: set maxSurge to at most 1, or lower nodeCount",
+                ),
+            ],
+            warnings: [],
+        });
+        // 400 + min(1, 400) = 1 = 401.
+        expect(errorsOf({ nodeCount: 400, maxSurge: "1" })).toEqual([
+            problem(
+                "nodeCountWithinPluginLimit",
+                "maxSurge",
+                { nodeCount: 400, maxNodes: 400, plugin: "kubenet", surgeNodes: 1, maxSurge: "1" },
+                "400 nodes plus 1 upgrade surge node (maxSurge 1) need 401 routes, and the route table holds 400: upgrades cannot surge; lower nodeCount",
+            ),
+        ]);
     });
     test("Overlay: up to a pool's 1000 nodes, with no route table to warn about", () => {
         expect(check({ networkPlugin: "overlay", nodeCount: 1000 })).toEqual({ errors: [], warnings: [] });
@@ -326,14 +362,15 @@ describe("nodeCountWithinPluginLimit", () => {
 });
 
 describe("podCidrHoldsEveryNode and nodeSubnetHoldsEveryNode", () => {
-    test("a /24 slice per node, the surge node's included", () => {
+    test("a /24 slice per node, the surge nodes' included", () => {
         expect(errorsOf({ podCidr: "10.100.0.0/23", nodeCount: 1 })).toEqual([]);
         expect(errorsOf({ podCidr: "10.100.0.0/24", nodeCount: 1 })).toEqual([
             problem(
                 "podCidrHoldsEveryNode",
                 "podCidr",
-                { podCidr: "10.100.0.0/24", slices: 1, needed: 2 },
-                "10.100.0.0/24 holds 1 /24 slices, but 1 nodes plus 1 upgrade surge node need 2; use a larger pod CIDR or lower nodeCount",
+                { podCidr: "10.100.0.0/24", slices: 1, needed: 2, surgeNodes: 1 },
+                // 1 node + ceil(10% of 1) = 1 surge = 2 slices.
+                "10.100.0.0/24 holds 1 /24 slices, but 1 nodes plus 1 upgrade surge node (maxSurge unset: AKS's 10%) need 2; use a larger pod CIDR, a lower maxSurge or a lower nodeCount",
             ),
         ]);
     });
@@ -354,14 +391,24 @@ describe("podCidrHoldsEveryNode and nodeSubnetHoldsEveryNode", () => {
                 (found) => found.rule,
             ),
         ).toEqual(["nodeCountWithinPluginLimit"]));
-    test("an address of the node subnet per node, the surge node's included: a /29 has 3", () => {
+    test("an address of the node subnet per node, the surge nodes' included: a /29 has 3", () => {
+        // 2 nodes + ceil(10% of 2) = 1 surge = 3 addresses of 3.
         expect(errorsOf({ kubenetSubnetCidr: "10.220.1.0/29", nodeCount: 2 })).toEqual([]);
         expect(errorsOf({ kubenetSubnetCidr: "10.220.1.0/29", nodeCount: 3 })).toEqual([
             problem(
                 "nodeSubnetHoldsEveryNode",
                 "kubenetSubnetCidr",
-                { kubenetSubnetCidr: "10.220.1.0/29", usable: 3, needed: 4 },
-                "10.220.1.0/29 has 3 addresses after Azure's 5 reserved ones, but 3 nodes plus 1 upgrade surge node need 4; use a larger subnet or lower nodeCount",
+                { kubenetSubnetCidr: "10.220.1.0/29", usable: 3, needed: 4, surgeNodes: 1 },
+                "10.220.1.0/29 has 3 addresses after Azure's 5 reserved ones, but 3 nodes plus 1 upgrade surge node (maxSurge unset: AKS's 10%) need 4; use a larger subnet, a lower maxSurge or a lower nodeCount",
+            ),
+        ]);
+        // maxSurge "100%": 2 nodes + 2 surge = 4 of 3.
+        expect(errorsOf({ kubenetSubnetCidr: "10.220.1.0/29", nodeCount: 2, maxSurge: "100%" })).toEqual([
+            problem(
+                "nodeSubnetHoldsEveryNode",
+                "kubenetSubnetCidr",
+                { kubenetSubnetCidr: "10.220.1.0/29", usable: 3, needed: 4, surgeNodes: 2 },
+                "10.220.1.0/29 has 3 addresses after Azure's 5 reserved ones, but 2 nodes plus 2 upgrade surge nodes (maxSurge 100%) need 4; use a larger subnet, a lower maxSurge or a lower nodeCount",
             ),
         ]);
     });
@@ -421,8 +468,9 @@ describe("the second (classic Azure CNI) cluster", () => {
         expect(errorsOf({ azureCniNodeCount: 0, azureCniMaxPods: 9 })).toEqual([]);
     });
 
-    test("capacity: (nodes + 1) x (maxPods + 1) may use every usable address, not one more", () => {
-        // A /25 has 123 usable addresses: 3 x 41 fits exactly, 3 x 42 = 126 does not.
+    test("capacity: (nodes + their surge) x (maxPods + 1) may use every usable address, not one more", () => {
+        // A /25 has 123 usable addresses; 2 nodes + ceil(10% of 2) = 1 surge = 3 nodes:
+        // 3 x 41 fits exactly, 3 x 42 = 126 does not.
         expect(
             errorsOf(cni({ azureCniSubnetCidr: "10.220.2.0/25", azureCniNodeCount: 2, azureCniMaxPods: 40 })),
         ).toEqual([]);
@@ -432,9 +480,10 @@ describe("the second (classic Azure CNI) cluster", () => {
             azureCniNodeCount: 2,
             azureCniMaxPods: 41,
             azureCniSubnetCidr: "10.220.2.0/25",
+            surgeNodes: 1,
             needed: 126,
             usable: 123,
-            largestNodeCount: 1, // floor(123 / 42) = 2, minus the surge node
+            largestNodeCount: 1, // floor(123 / 42) = 2 nodes' room: 1 + ceil(0.1) = 1 surge = 2
             largestMaxPods: 40, // floor(123 / 3) = 41, minus the node's own address
         });
     });
@@ -442,19 +491,30 @@ describe("the second (classic Azure CNI) cluster", () => {
     test("the sentence names the largest values that fit, or says that none does", () => {
         const messageOf = (azureCniSubnetCidr: string, azureCniNodeCount: number, azureCniMaxPods: number) =>
             errorsOf(cni({ azureCniSubnetCidr, azureCniNodeCount, azureCniMaxPods }))[0].message;
+        // 8 nodes + ceil(0.8) = 1 surge = 9 x 31 = 279. floor(251 / 31) = 8 nodes' room: 7 + 1 surge;
+        // floor(251 / 9) = 27 addresses a node: 26 pods.
         expect(messageOf("10.220.2.0/24", 8, 30)).toBe(
-            "azureCniNodeCount 8 (+1 upgrade surge node) x (azureCniMaxPods 30 + 1) = 279 addresses, but azureCniSubnetCidr 10.220.2.0/24 has 251 after Azure's 5 reserved ones. " +
-                "The largest azureCniNodeCount that fits at azureCniMaxPods 30 is 7; the largest azureCniMaxPods that fits at azureCniNodeCount 8 is 26; or use a larger azureCniSubnetCidr",
+            "azureCniNodeCount 8 (+1 upgrade surge node (maxSurge unset: AKS's 10%)) x (azureCniMaxPods 30 + 1) = 279 addresses, but azureCniSubnetCidr 10.220.2.0/24 has 251 after Azure's 5 reserved ones. " +
+                "The largest azureCniNodeCount that fits at azureCniMaxPods 30 is 7; the largest azureCniMaxPods that fits at azureCniNodeCount 8 is 26; or use a larger azureCniSubnetCidr or a lower maxSurge",
         );
-        // A /27 has 27: no node of 31 addresses fits beside the surge node; 12 pods do at one node (2 x 13 = 26).
+        // A /27 has 27: no node of 31 addresses fits beside its surge node; 12 pods do at one node (2 x 13 = 26).
         expect(messageOf("10.220.2.0/27", 1, 30)).toBe(
-            "azureCniNodeCount 1 (+1 upgrade surge node) x (azureCniMaxPods 30 + 1) = 62 addresses, but azureCniSubnetCidr 10.220.2.0/27 has 27 after Azure's 5 reserved ones. " +
-                "No azureCniNodeCount fits at azureCniMaxPods 30; the largest azureCniMaxPods that fits at azureCniNodeCount 1 is 12; or use a larger azureCniSubnetCidr",
+            "azureCniNodeCount 1 (+1 upgrade surge node (maxSurge unset: AKS's 10%)) x (azureCniMaxPods 30 + 1) = 62 addresses, but azureCniSubnetCidr 10.220.2.0/27 has 27 after Azure's 5 reserved ones. " +
+                "No azureCniNodeCount fits at azureCniMaxPods 30; the largest azureCniMaxPods that fits at azureCniNodeCount 1 is 12; or use a larger azureCniSubnetCidr or a lower maxSurge",
         );
         // A /28 has 11: 2 x 11 = 22 addresses are needed even at 10 pods.
         expect(messageOf("10.220.2.0/28", 1, 10)).toBe(
-            "azureCniNodeCount 1 (+1 upgrade surge node) x (azureCniMaxPods 10 + 1) = 22 addresses, but azureCniSubnetCidr 10.220.2.0/28 has 11 after Azure's 5 reserved ones. " +
-                "No azureCniNodeCount fits at azureCniMaxPods 10; no azureCniMaxPods of 10 or more fits at azureCniNodeCount 1; or use a larger azureCniSubnetCidr",
+            "azureCniNodeCount 1 (+1 upgrade surge node (maxSurge unset: AKS's 10%)) x (azureCniMaxPods 10 + 1) = 22 addresses, but azureCniSubnetCidr 10.220.2.0/28 has 11 after Azure's 5 reserved ones. " +
+                "No azureCniNodeCount fits at azureCniMaxPods 10; no azureCniMaxPods of 10 or more fits at azureCniNodeCount 1; or use a larger azureCniSubnetCidr or a lower maxSurge",
+        );
+        // maxSurge "2": 8 + 2 = 10 x 31 = 310; 8 nodes' room holds 6 + 2; floor(251 / 10) = 25: 24 pods.
+        expect(
+            errorsOf(
+                cni({ azureCniSubnetCidr: "10.220.2.0/24", azureCniNodeCount: 8, azureCniMaxPods: 30, maxSurge: "2" }),
+            )[0].message,
+        ).toBe(
+            "azureCniNodeCount 8 (+2 upgrade surge nodes (maxSurge 2)) x (azureCniMaxPods 30 + 1) = 310 addresses, but azureCniSubnetCidr 10.220.2.0/24 has 251 after Azure's 5 reserved ones. " +
+                "The largest azureCniNodeCount that fits at azureCniMaxPods 30 is 6; the largest azureCniMaxPods that fits at azureCniNodeCount 8 is 24; or use a larger azureCniSubnetCidr or a lower maxSurge",
         );
     });
 
@@ -506,69 +566,95 @@ describe("peakNodesFitPlan", () => {
     const wide = { podCidr: "10.96.0.0/13", kubenetSubnetCidr: "10.220.0.0/18" }; // 2048 slices, 16379 addresses
     const narrow = { podCidr: "10.100.0.0/16", kubenetSubnetCidr: "10.220.1.0/24" }; // 256 slices, 251 addresses
 
-    test("kubenet: the route table's 400 routes hold the peak, surge node included", () => {
-        expect(errorsOf({ ...wide, nodeCount: 3, autoscaleMaxCount: 399 })).toEqual([]);
-        expect(errorsOf({ ...wide, nodeCount: 3, autoscaleMaxCount: 400 })).toEqual([
+    test("kubenet: the route table's 400 routes hold the peak, surge nodes included", () => {
+        // 363 + ceil(10% of 363) = 37 surge = 400 routes; 364 + 37 = 401.
+        expect(errorsOf({ ...wide, nodeCount: 3, autoscaleMaxCount: 363 })).toEqual([]);
+        expect(errorsOf({ ...wide, nodeCount: 3, autoscaleMaxCount: 364 })).toEqual([
             problem(
                 "peakNodesFitPlan",
                 "autoscaleMaxCount",
                 {
                     peakNodes: 401,
-                    systemPool: 400,
+                    systemPool: 364,
                     userPool: 0,
+                    surgeNodes: 37,
                     limit: 400,
-                    largestAutoscaleMaxCount: 399,
+                    largestAutoscaleMaxCount: 363,
                     plugin: "kubenet",
                 },
-                "at its peak the kubenet cluster has 400 system + 0 user + 1 surge = 401 nodes, more than the route table's routes (400); the largest autoscaleMaxCount that fits is 399, or widen the plan",
+                "at its peak the kubenet cluster has 364 system + 0 user + 37 upgrade surge nodes (maxSurge unset: AKS's 10%) = 401 nodes, more than the route table's routes (400); the largest autoscaleMaxCount that fits is 363, or lower maxSurge, or widen the plan",
             ),
+        ]);
+        // maxSurge "1": 399 + 1 = 400 fits, 400 + 1 does not, and 399 is the largest.
+        expect(errorsOf({ ...wide, nodeCount: 3, autoscaleMaxCount: 399, maxSurge: "1" })).toEqual([]);
+        expect(
+            errorsOf({ ...wide, nodeCount: 3, autoscaleMaxCount: 400, maxSurge: "1" }).map((found) => [
+                found.values.peakNodes,
+                found.values.largestAutoscaleMaxCount,
+                found.message.split(" = ")[0],
+            ]),
+        ).toEqual([
+            [401, 399, "at its peak the kubenet cluster has 400 system + 0 user + 1 upgrade surge node (maxSurge 1)"],
         ]);
     });
 
     test("Overlay has no route table: only the slices and the subnet bound it", () =>
+        // 1000 + 100 surge = 1100, within 2048 slices and 16379 addresses.
         expect(errorsOf({ ...wide, networkPlugin: "overlay", nodeCount: 3, autoscaleMaxCount: 1000 })).toEqual([]));
 
     test("every limit exceeded is named; the smallest decides", () => {
+        // 300 + ceil(10% of 300) = 30 surge = 330: over 256 slices and 251 addresses. The largest
+        // system pool within 251: 228 + ceil(22.8) = 23 = 251.
         expect(errorsOf({ ...narrow, nodeCount: 3, autoscaleMaxCount: 300 })).toEqual([
             problem(
                 "peakNodesFitPlan",
                 "autoscaleMaxCount",
                 {
-                    peakNodes: 301,
+                    peakNodes: 330,
                     systemPool: 300,
                     userPool: 0,
+                    surgeNodes: 30,
                     limit: 251,
-                    largestAutoscaleMaxCount: 250,
+                    largestAutoscaleMaxCount: 228,
                     plugin: "kubenet",
                 },
-                "at its peak the kubenet cluster has 300 system + 0 user + 1 surge = 301 nodes, more than podCidr 10.100.0.0/16's /24 slices (256) and kubenetSubnetCidr 10.220.1.0/24's addresses (251); the largest autoscaleMaxCount that fits is 250, or widen the plan",
+                "at its peak the kubenet cluster has 300 system + 0 user + 30 upgrade surge nodes (maxSurge unset: AKS's 10%) = 330 nodes, more than podCidr 10.100.0.0/16's /24 slices (256) and kubenetSubnetCidr 10.220.1.0/24's addresses (251); the largest autoscaleMaxCount that fits is 228, or lower maxSurge, or widen the plan",
             ),
         ]);
-        // 252 nodes: over the subnet's 251 only.
-        expect(errorsOf({ ...narrow, nodeCount: 3, autoscaleMaxCount: 251 })[0].message).toContain(
-            "more than kubenetSubnetCidr 10.220.1.0/24's addresses (251);",
+        // 232 + ceil(23.2) = 24 = 256 nodes: over the subnet's 251 only.
+        expect(errorsOf({ ...narrow, nodeCount: 3, autoscaleMaxCount: 232 })[0].message).toContain(
+            "= 256 nodes, more than kubenetSubnetCidr 10.220.1.0/24's addresses (251);",
         );
-        expect(errorsOf({ ...narrow, nodeCount: 3, autoscaleMaxCount: 250 })).toEqual([]);
+        // 233 + 24 = 257: over both.
+        expect(errorsOf({ ...narrow, nodeCount: 3, autoscaleMaxCount: 233 })[0].message).toContain(
+            "= 257 nodes, more than podCidr 10.100.0.0/16's /24 slices (256) and kubenetSubnetCidr",
+        );
+        // 229 + 23 = 252: one over; 228 + 23 = 251 fits.
+        expect(errorsOf({ ...narrow, nodeCount: 3, autoscaleMaxCount: 229 })).toHaveLength(1);
+        expect(errorsOf({ ...narrow, nodeCount: 3, autoscaleMaxCount: 228 })).toEqual([]);
     });
 
     test("a user pool too large for any system pool: lower its counts", () => {
+        // 3 + 252 users + ceil(0.3) = 1 + ceil(25.2) = 26 surge = 282: over 256 slices and 251 addresses.
         expect(errorsOf({ ...narrow, nodeCount: 3, userPoolNodeCount: 252 })).toEqual([
             problem(
                 "peakNodesFitPlan",
                 "userPoolNodeCount",
                 {
-                    peakNodes: 256,
+                    peakNodes: 282,
                     systemPool: 3,
                     userPool: 252,
+                    surgeNodes: 27,
                     limit: 251,
                     largestAutoscaleMaxCount: 0,
                     plugin: "kubenet",
                 },
-                "at its peak the kubenet cluster has 3 system + 252 user + 1 surge = 256 nodes, more than kubenetSubnetCidr 10.220.1.0/24's addresses (251); lower the user pool's counts, or widen the plan",
+                "at its peak the kubenet cluster has 3 system + 252 user + 27 upgrade surge nodes (maxSurge unset: AKS's 10%) = 282 nodes, more than podCidr 10.100.0.0/16's /24 slices (256) and kubenetSubnetCidr 10.220.1.0/24's addresses (251); lower the user pool's counts, or lower maxSurge, or widen the plan",
             ),
         ]);
         // With the system pool autoscaled, the room left beside the user pool's peak is named
-        // while it holds nodeCount system nodes: 251 - 247 users - 1 surge = 3.
+        // while it holds nodeCount system nodes: 251 - (224 users + ceil(22.4) = 23 surge) = 4 =
+        // 3 system + ceil(0.3) = 1 surge. With 225 users, 251 - 248 = 3 holds only 2 + 1.
         const roomFor = (userPoolAutoscaleMaxCount: number) =>
             errorsOf({
                 ...narrow,
@@ -577,11 +663,15 @@ describe("peakNodesFitPlan", () => {
                 userPoolNodeCount: 2,
                 userPoolAutoscaleMaxCount,
             });
-        expect(roomFor(247).map((found) => [found.key, found.values.largestAutoscaleMaxCount])).toEqual([
+        expect(roomFor(224).map((found) => [found.key, found.values.largestAutoscaleMaxCount])).toEqual([
             ["autoscaleMaxCount", 3],
         ]);
-        expect(roomFor(247)[0].message).toContain("; the largest autoscaleMaxCount that fits is 3, or widen the plan");
-        expect(roomFor(248)[0].message).toContain("; lower the user pool's counts, or widen the plan");
+        expect(roomFor(224)[0].message).toContain(
+            "; the largest autoscaleMaxCount that fits is 3, or lower maxSurge, or widen the plan",
+        );
+        expect(roomFor(225)[0].message).toContain(
+            "; lower the user pool's counts, or lower maxSurge, or widen the plan",
+        );
         expect(
             errorsOf({ ...narrow, nodeCount: 3, userPoolNodeCount: 2, userPoolAutoscaleMaxCount: 300 }).map(
                 (found) => found.key,

@@ -216,9 +216,13 @@ describe("irreversible changes in a step", () => {
         expect(diffOf("agentPoolProfiles[0].availabilityZones[12]", "add")).toEqual([
             "agentPoolProfiles[].availabilityZones",
         ]);
+        // Deleting a whole pool of the cluster touches every create-only input it holds, in the
+        // facts' order: zones, OS disk type, VM size, maxPods, OS disk size.
         expect(diffOf("agentPoolProfiles[1]", "delete")).toEqual([
             "agentPoolProfiles[].availabilityZones",
             "agentPoolProfiles[].osDiskType",
+            "agentPoolProfiles[].vmSize",
+            "agentPoolProfiles[].maxPods",
             "agentPoolProfiles[].osDiskSizeGB",
         ]);
         expect(diffOf("agentPoolProfiles[0].osDiskTypeHint")).toEqual([]);

@@ -163,7 +163,7 @@ describe("the subnet policies report on the subnet, or on the cluster when there
                 { name: "third", vnetSubnetID: SUBNET_ID, count: 1 },
             ],
         });
-        // A /27 has 27 usable addresses: 1 node + the surge node at 31 addresses each need 62.
+        // A /27 has 27 usable addresses: 1 node + ceil(10% of 1) = 1 surge node at 31 addresses each need 62.
         const reports = reportsOf(azureCniPoolSubnet, [
             cni,
             subnet("cni-subnet", { id: SUBNET_ID, addressPrefix: "10.220.2.0/27" }),
@@ -178,7 +178,7 @@ describe("the subnet policies report on the subnet, or on the cluster when there
             "Azure CNI pool first of cni names no subnet (vnetSubnetID): its pods would take addresses from a VNet AKS makes, outside the lab's plan.",
         );
         expect(reports[1][0]).toMatch(
-            /^pool second of cni in subnet cni-subnet: azureCniNodeCount 1 \(\+1 upgrade surge node\) x \(azureCniMaxPods 30 \+ 1\) = 62 addresses/,
+            /^pool second of cni in subnet cni-subnet: azureCniNodeCount 1 \(\+1 upgrade surge node \(maxSurge unset: AKS's 10%\)\) x \(azureCniMaxPods 30 \+ 1\) = 62 addresses/,
         );
         expect(reports[2][0]).toMatch(/x \(azureCniMaxPods 30 \+ 1\) = 62 addresses/);
     });
@@ -441,16 +441,18 @@ describe("the production rules", () => {
 
     describe("autoscaler within the plan", () => {
         test("the sentence in full, on the cluster: fixed pools count their nodes, autoscaled ones their maximum", () => {
-            // 250 system (autoscaled) + 2 user (fixed) + 1 surge = 253 nodes, over a /24's 251 addresses.
+            // 228 system (autoscaled) + 2 user (fixed) + ceil(10% of 228) = 23 + ceil(10% of 2) = 1
+            // surge = 254 nodes, over a /24's 251 addresses (not the /16's 256 slices). Beside the
+            // user pool's 2 + 1, 248 are left: 225 + ceil(22.5) = 23 = 248.
             expect(
                 reportsOf(productionAutoscalerWithinPlan, [
                     nodes,
-                    production({}, { enableAutoScaling: true, maxCount: 250 }),
+                    production({}, { enableAutoScaling: true, maxCount: 228 }),
                     agentPool({ enableAutoScaling: false, maxCount: 900 }),
                 ]),
             ).toEqual([
                 [
-                    "production: prod at its autoscalers' maximum: at its peak the kubenet cluster has 250 system + 2 user + 1 surge = 253 nodes, more than kubenetSubnetCidr 10.220.1.0/24's addresses (251); the largest autoscaleMaxCount that fits is 248, or widen the plan",
+                    "production: prod at its autoscalers' maximum: at its peak the kubenet cluster has 228 system + 2 user + 24 upgrade surge nodes (maxSurge unset: AKS's 10%) = 254 nodes, more than kubenetSubnetCidr 10.220.1.0/24's addresses (251); the largest autoscaleMaxCount that fits is 225, or lower maxSurge, or widen the plan",
                     "urn:prod",
                 ],
             ]);
@@ -467,18 +469,19 @@ describe("the production rules", () => {
                 ["production: pool user of prod autoscales with no maxCount.", "urn:prod"],
             ]);
         });
-        test("the pools' sum may fill the subnet: 247 system + 3 user + 1 surge = 251 of 251, not one more", () => {
+        test("the pools' sum may fill the subnet: 224 + 23 surge system, 3 + 1 surge user = 251 of 251, not one more", () => {
+            // 224 + ceil(22.4) = 23, 3 + ceil(0.3) = 1: 251. A fourth user node: 4 + 1, 252.
             expect(
                 reportsOf(productionAutoscalerWithinPlan, [
                     nodes,
-                    production({}, { count: 247 }),
+                    production({}, { count: 224 }),
                     agentPool({ count: 3 }),
                 ]),
             ).toEqual([]);
             expect(
                 reportsOf(productionAutoscalerWithinPlan, [
                     nodes,
-                    production({}, { count: 247 }),
+                    production({}, { count: 224 }),
                     agentPool({ count: 4 }),
                 ]),
             ).toHaveLength(1);
@@ -498,7 +501,7 @@ describe("the production rules", () => {
             ]);
         });
         test("classic Azure CNI: AKS's 30 pods a node when maxPods is not declared", () => {
-            // (10 + 1) x 31 = 341 addresses, over a /24's 251.
+            // (10 + ceil(10% of 10) = 1 surge) x 31 = 341 addresses, over a /24's 251.
             expect(
                 reportsOf(productionAutoscalerWithinPlan, [
                     nodes,
@@ -506,7 +509,7 @@ describe("the production rules", () => {
                 ]).map(([message]) => message),
             ).toEqual([
                 expect.stringMatching(
-                    /^production: prod at its autoscalers' maximum: azureCniNodeCount 10 \(\+1 upgrade surge node\) x \(azureCniMaxPods 30 \+ 1\) = 341 addresses/,
+                    /^production: prod at its autoscalers' maximum: azureCniNodeCount 10 \(\+1 upgrade surge node \(maxSurge unset: AKS's 10%\)\) x \(azureCniMaxPods 30 \+ 1\) = 341 addresses/,
                 ),
             ]);
         });
