@@ -23,8 +23,9 @@ export function violationsOf(policy: any, resource: Resource): string[] {
     return found;
 }
 
-export function stackViolationsOf(policy: any, resources: Resource[]): string[] {
-    const found: string[] = [];
+/** A stack policy's violations with the URN each is reported on, as the policy server hands them over. */
+export function stackReportsOf(policy: any, resources: Resource[]): Array<[string, string | undefined]> {
+    const found: Array<[string, string | undefined]> = [];
     policy.validateStack(
         {
             resources: resources.map((resource) => ({
@@ -40,7 +41,11 @@ export function stackViolationsOf(policy: any, resources: Resource[]): string[] 
             })),
             getConfig: () => ({}),
         },
-        (message: string) => found.push(message),
+        (message: string, urn?: string) => found.push([message, urn]),
     );
     return found;
+}
+
+export function stackViolationsOf(policy: any, resources: Resource[]): string[] {
+    return stackReportsOf(policy, resources).map(([message]) => message);
 }
