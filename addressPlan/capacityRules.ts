@@ -253,10 +253,12 @@ function peakNodesFitPlan({ input, ranges, plugin }: RuleContext): Finding[] {
     ];
     const exceeded = limits.filter(([, limit]) => peak.total > limit);
     if (exceeded.length === 0) return [];
-    // What the system pool may grow to: the tightest limit, less the user pool at its peak with its surge.
+    // What the system pool may grow to: the tightest limit, less the user pool at its peak with its
+    // surge, and never past a pool's own limit (autoscalerRange refuses more than 1,000 nodes).
     const room = largestPoolWithin(
         Math.min(...limits.map(([, limit]) => limit)) - withSurge(peak.user, input.maxSurge),
         input.maxSurge,
+        plugin.maxNodes,
     );
     const key =
         input.autoscaleMaxCount !== undefined

@@ -70,6 +70,22 @@ describe("peakNodesFitPlan", () => {
         ]);
     });
 
+    test("the largest autoscaleMaxCount named is never more than a pool holds (1000)", () => {
+        // Overlay, 2048 slices, a /21's 2043 addresses: 1900 + ceil(10% of 1900) = 190 surge = 2090
+        // is over both. 1857 + ceil(185.7) = 186 = 2043 would fit the subnet, but a pool holds at most
+        // 1000 nodes, as autoscalerRange says beside it; 1000 + 100 surge = 1100 fits.
+        const found = errorsOf({
+            networkPlugin: "overlay",
+            podCidr: "10.96.0.0/13",
+            kubenetSubnetCidr: "10.220.0.0/21",
+            nodeCount: 3,
+            autoscaleMaxCount: 1900,
+        });
+        expect(found.map((finding) => finding.rule)).toEqual(["autoscalerRange", "peakNodesFitPlan"]);
+        expect(found[1].values.largestAutoscaleMaxCount).toBe(1000);
+        expect(found[1].message).toContain("; the largest autoscaleMaxCount that fits is 1000, or lower maxSurge");
+    });
+
     test("Overlay has no route table: only the slices and the subnet bound it", () =>
         // 1000 + 100 surge = 1100, within 2048 slices and 16379 addresses.
         expect(errorsOf({ ...wide, networkPlugin: "overlay", nodeCount: 3, autoscaleMaxCount: 1000 })).toEqual([]));
