@@ -135,6 +135,26 @@ describe("the subnet policies report on the subnet, or on the cluster when there
         );
         expect(reports[2][0]).toMatch(/x \(azureCniMaxPods 30 \+ 1\) = 62 addresses/);
     });
+    test("Azure CNI: each pool surges by its own upgradeSettings.maxSurge", () => {
+        // A /26 has 59 usable addresses. 4 nodes + ceil(10% of 4) = 1 surge = 5 x (10 + 1) = 55 fit;
+        // with maxSurge "2", 6 x 11 = 66 do not.
+        const cniWith = (upgradeSettings?: Record<string, unknown>) =>
+            reportsOf(azureCniPoolSubnet, [
+                cluster("cni", azureCni, {
+                    agentPoolProfiles: [
+                        { name: "pool", vnetSubnetID: SUBNET_ID, count: 4, maxPods: 10, upgradeSettings },
+                    ],
+                }),
+                subnet("cni-subnet", { id: SUBNET_ID, addressPrefix: "10.220.2.0/26" }),
+            ]).map(([message]) => message);
+        expect(cniWith()).toEqual([]);
+        expect(cniWith({})).toEqual([]);
+        expect(cniWith({ maxSurge: "2" })).toEqual([
+            expect.stringMatching(
+                /^pool pool of cni in subnet cni-subnet: azureCniNodeCount 4 \(\+2 upgrade surge nodes \(maxSurge 2\)\) x \(azureCniMaxPods 10 \+ 1\) = 66 addresses/,
+            ),
+        ]);
+    });
     test("Azure CNI: a subnet of the stack without a prefix, or outside the stack, is not judged", () => {
         const cni = cluster("cni", azureCni, {
             agentPoolProfiles: [{ name: "system", vnetSubnetID: SUBNET_ID, count: 50 }],

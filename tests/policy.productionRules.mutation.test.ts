@@ -139,6 +139,30 @@ describe("the production rules", () => {
                 ["production: pool user of prod autoscales with no maxCount.", "urn:prod"],
             ]);
         });
+        test("the system pool's maxSurge stands for every pool; an unusable one is named", () => {
+            // maxSurge "1": 246 + 1 system, 3 + 1 user = 251 of 251; 247 system make 252. Under AKS's
+            // default, 246 + ceil(24.6) = 25 alone would not fit beside the user pool.
+            const withSurge = (count: number, maxSurge: string) =>
+                reportsOf(productionAutoscalerWithinPlan, [
+                    nodes,
+                    production({}, { count, upgradeSettings: { maxSurge } }),
+                    agentPool({ count: 3 }),
+                ]).map(([message]) => message);
+            expect(withSurge(246, "1")).toEqual([]);
+            expect(withSurge(247, "1")).toEqual([
+                "production: prod at its autoscalers' maximum: at its peak the kubenet cluster has 247 system + 3 user + 2 upgrade surge nodes (maxSurge 1) = 252 nodes, more than kubenetSubnetCidr 10.220.1.0/24's addresses (251); the largest autoscaleMaxCount that fits is 246, or lower maxSurge, or widen the plan",
+            ]);
+            expect(
+                reportsOf(productionAutoscalerWithinPlan, [
+                    nodes,
+                    production({}, { count: 246 }),
+                    agentPool({ count: 3 }),
+                ]),
+            ).toHaveLength(1);
+            expect(withSurge(3, "0")).toEqual([
+                "production: prod at its autoscalers' maximum: 0 surges no node, which AKS accepts only with maxUnavailable (not set by this program); use at least 1, or a percentage",
+            ]);
+        });
         test("the pools' sum may fill the subnet: 224 + 23 surge system, 3 + 1 surge user = 251 of 251, not one more", () => {
             // 224 + ceil(22.4) = 23, 3 + ceil(0.3) = 1: 251. A fourth user node: 4 + 1, 252.
             expect(
