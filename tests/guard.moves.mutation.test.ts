@@ -8,7 +8,8 @@
  */
 import { communitySupport } from "../guard/communitySupport";
 import { networkPolicyTransition } from "../guard/networkPolicy";
-import { entraMovesIn, guardPreview, PreviewStep } from "../guard/previewGuard";
+import { entraMovesIn, guardPreview, PreviewStep, replacingFields } from "../guard/previewGuard";
+import { replacingPaths } from "../guard/replacements";
 
 const CLUSTER = "azure-native:containerservice:ManagedCluster";
 const POOL = "azure-native:containerservice:AgentPool";
@@ -149,4 +150,14 @@ describe("entraMovesIn", () => {
             ]),
         ).toEqual([]);
     });
+});
+
+describe("diffs the guard cannot read", () => {
+    test("a detailedDiff entry that is no object is no replacement and no refusal", () => {
+        const diff = { "aadProfile.managed": null, networkProfile: { kind: "update-replace" } } as never;
+        expect(replacingFields({ op: "replace", urn: clusterUrn, detailedDiff: diff })).toEqual(["networkProfile"]);
+        expect(guardPreview([{ op: "update", urn: clusterUrn, detailedDiff: diff }]).refusals).toEqual([]);
+    });
+    test("a type with no replacement facts replaces nothing", () =>
+        expect(replacingPaths("azure-native:storage:StorageAccount", ["location", "sku.name"])).toEqual([]));
 });
