@@ -1,5 +1,5 @@
 /**
- * The suites that exercise addressPlan/, policy/ and guard/, for Stryker's mutants (npm run mutation).
+ * The suites that exercise addressPlan/, policy/, guard/ and azureFacts/, for Stryker's mutants (npm run mutation).
  * Left out on purpose: suites that run the whole program under the mock runtime in a beforeAll
  * (replacements.test.ts, program*.test.ts): per mutant they would cost seconds and kill nothing the
  * pure suites below do not.
@@ -15,9 +15,11 @@ module.exports = {
     testMatch: [
         "<rootDir>/tests/addressPlan.test.ts",
         "<rootDir>/tests/config.test.ts",
+        "<rootDir>/tests/config.refused.test.ts",
         "<rootDir>/tests/policy.test.ts",
         "<rootDir>/tests/policy.production.test.ts",
         "<rootDir>/tests/lab.topology.test.ts",
+        "<rootDir>/tests/lab.twoClusters.test.ts",
         "<rootDir>/tests/previewGuard.test.ts",
         "<rootDir>/tests/previewGuard.posture.test.ts",
         "<rootDir>/tests/*.mutation.test.ts",
