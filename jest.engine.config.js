@@ -12,6 +12,8 @@ module.exports = {
     // The whole tier in the sandbox: no Azure account, no Pulumi Cloud, no plugin downloads
     // (tests/engine/sandbox.ts); set up in jest's own process, so workers and children inherit it.
     globalSetup: "<rootDir>/tests/engine/sandbox.setup.ts",
+    // ... and leaves no process behind (tests/engine/sandbox.teardown.ts).
+    globalTeardown: "<rootDir>/tests/engine/sandbox.teardown.ts",
     transform: { "^.+\\.ts$": ["@swc/jest"] },
     moduleFileExtensions: ["ts", "js", "json"],
     testTimeout: 15 * 60 * 1000,

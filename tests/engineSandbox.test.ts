@@ -12,7 +12,8 @@ import * as os from "os";
 import * as path from "path";
 import { runInProcess } from "../cli/shell";
 import { main, missingPrerequisites } from "./e2e/e2e";
-import { SANDBOX_VARIABLE, sandboxEnv, sandboxFolders } from "./engine/sandbox";
+import { processesWithVariable, SANDBOX_VARIABLE, sandboxEnv, sandboxFolders } from "./engine/sandbox";
+import teardown from "./engine/sandbox.teardown";
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), "sandbox-test-"));
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
@@ -149,5 +150,29 @@ test("test:e2e refuses to deploy inside the sandbox before asking az anything; -
         ] as const)
             if (value === undefined) delete process.env[key];
             else process.env[key] = value;
+    }
+});
+
+test("the tier's teardown stops a process left running in the sandbox outside jest's process tree, and leaves others", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sandbox-teardown-"));
+    // A shell that starts sleep in the background and exits: sleep is orphaned, as pulumi's host was.
+    const start = (marker: string) =>
+        spawnSync("sh", ["-c", "sleep 60 >/dev/null 2>&1 & echo $!"], {
+            encoding: "utf8",
+            env: { PATH: process.env.PATH, [SANDBOX_VARIABLE]: marker },
+        }).stdout.trim();
+    const inside = Number(start(dir));
+    const outside = Number(start(`${dir}-another`));
+    const saved = process.env[SANDBOX_VARIABLE];
+    process.env[SANDBOX_VARIABLE] = dir;
+    try {
+        expect(processesWithVariable(SANDBOX_VARIABLE, dir)).toEqual([inside]);
+        await teardown();
+        expect(processesWithVariable(SANDBOX_VARIABLE, dir)).toEqual([]);
+        expect(processesWithVariable(SANDBOX_VARIABLE, `${dir}-another`)).toEqual([outside]);
+    } finally {
+        if (saved === undefined) delete process.env[SANDBOX_VARIABLE];
+        else process.env[SANDBOX_VARIABLE] = saved;
+        process.kill(outside, "SIGKILL");
     }
 });

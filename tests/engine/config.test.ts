@@ -7,9 +7,11 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { stopProcesses } from "../../engine/processes";
 import { rehearsalFiles, syncProject } from "../../rehearsal/rehearsal";
 import { stackConfig } from "../../stackFiles";
 import { engineTools, tail } from "./helpers";
+import { processesWithVariable } from "./sandbox";
 
 let pulumi: (args: readonly string[]) => { status: number; stdout: string; stderr: string };
 let dir: string;
@@ -41,33 +43,14 @@ beforeAll(() => {
     expect([init.status, tail(init)]).toEqual([0, expect.any(String)]);
 });
 
-/**
- * The pids of processes still running with `home` as their PULUMI_HOME (read from /proc). pulumi
- * v3.274.1 leaves the language host it started running when it refuses the stack's config before
- * the program runs: seen after this suite, a pulumi-language-nodejs whose parent was init and whose
- * folder was this suite's deleted project (the orphan of pulumi/pulumi#8696's kind).
- */
-function processesOf(home: string): number[] {
-    return fs
-        .readdirSync("/proc")
-        .filter((entry) => /^\d+$/.test(entry) && Number(entry) !== process.pid)
-        .filter((pid) => {
-            try {
-                return fs.readFileSync(`/proc/${pid}/environ`, "latin1").split("\0").includes(`PULUMI_HOME=${home}`);
-            } catch {
-                return false; // gone, or not ours to read
-            }
-        })
-        .map(Number);
-}
-
 afterAll(async () => {
-    // The tier leaves no process behind: stop what the refused previews left, and check.
+    // The refused previews leave pulumi's language host running (tests/engine/sandbox.teardown.ts
+    // says why): this suite stops what runs with its Pulumi home, and checks.
     const home = path.join(dir, "home");
-    for (const pid of processesOf(home)) process.kill(pid, "SIGTERM");
-    for (let waited = 0; processesOf(home).length > 0 && waited < 5000; waited += 100)
-        await new Promise((resolve) => setTimeout(resolve, 100));
-    const left = processesOf(home);
+    const left = await stopProcesses(processesWithVariable("PULUMI_HOME", home), {
+        graceMs: 5000,
+        killDeadlineMs: 5000,
+    });
     fs.rmSync(dir, { recursive: true, force: true });
     expect(left).toEqual([]);
 });

@@ -92,3 +92,18 @@ export function currentSandbox(): Sandbox {
         );
     return sandboxFolders(dir);
 }
+
+/** The pids of live processes started with `name=value` in their environment (/proc/PID/environ), but this one. */
+export function processesWithVariable(name: string, value: string): number[] {
+    return fs
+        .readdirSync("/proc")
+        .filter((entry) => /^\d+$/.test(entry) && Number(entry) !== process.pid)
+        .filter((pid) => {
+            try {
+                return fs.readFileSync(`/proc/${pid}/environ`, "latin1").split("\0").includes(`${name}=${value}`);
+            } catch {
+                return false; // ended meanwhile, or not ours to read
+            }
+        })
+        .map(Number);
+}
