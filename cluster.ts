@@ -32,10 +32,19 @@ import {
     NETWORK_PROFILE_FIELDS_AKS_SETS,
     networkProfileFor,
 } from "./clusterNetwork";
+import {
+    checkPluginResources,
+    dnsPrefixFor,
+    entraAccessFor,
+    managedClusterInputs,
+    managedClusterOptions,
+    SYSTEM_POOL_NAME,
+    userPoolInputs,
+} from "./clusterArgs";
 import { declareClusterResources } from "./clusterResources";
-import { SYSTEM_POOL_TAINT, USER_POOL_NAME } from "./posture";
 
-// The posture's inputs (clusterPosture.ts) and the networkProfile pieces (clusterNetwork.ts); named from here too.
+// The cluster's inputs are pure functions (clusterArgs.ts for the ManagedCluster and the user pool,
+// clusterPosture.ts for the posture, clusterNetwork.ts for the networkProfile); named from here too.
 export { networkPolicyFields, poolScaling, postureClusterInputs, posturePoolInputs };
 export {
     dropSdkDefaultPodCidr,
@@ -44,12 +53,11 @@ export {
     NETWORK_PROFILE_FIELDS_AKS_SETS,
     networkProfileFor,
 };
+export { dnsPrefixFor, entraAccessFor, managedClusterInputs, managedClusterOptions, SYSTEM_POOL_NAME, userPoolInputs };
 export type { ClusterPosture };
 
 /** Built-in role "Network Contributor". */
 export const NETWORK_CONTRIBUTOR_ROLE_ID = AZURE_ROLES.networkContributor.id;
-/** The system node pool's name (Linux pool names: lower-case letters and digits, at most 12). */
-export const SYSTEM_POOL_NAME = "system";
 /** The invoke that returns the user kubeconfig (mocks answer this token). */
 export const USER_CREDENTIALS_INVOKE = "azure-native:containerservice:listManagedClusterUserCredentials";
 
@@ -100,13 +108,8 @@ export interface ClusterArgs {
      * first nginx create can be refused with 403. It runs again only when a grant is recreated.
      */
     readonly adminGrantPropagationWait: string;
-    /** The production posture; every field unset or off adds no input (the tutorial's cluster). */
+    /** The production posture; unset = the tutorial's cluster, the features it manages sent off (clusterArgs.ts). */
     readonly posture?: ClusterPosture;
-}
-
-/** AKS DNS prefix from the cluster name: letters, digits and '-', at most 54, ending alphanumeric. */
-export function dnsPrefixFor(clusterName: string): string {
-    return clusterName.replace(/_/g, "-").slice(0, 54).replace(/-+$/, "");
 }
 
 export class Cluster extends pulumi.ComponentResource {
@@ -141,16 +144,10 @@ export class Cluster extends pulumi.ComponentResource {
     constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super(COMPONENT_TYPES.cluster, name, {}, opts);
         const plugin = (this.plugin = NETWORK_PLUGINS[args.plugin]);
-        if (plugin.routeTable !== (args.routeTable !== undefined)) {
-            throw new Error(
-                `cluster ${name}: the ${plugin.title} plugin ${plugin.routeTable ? "needs" : "must not have"} a route table`,
-            );
-        }
-        if ((plugin.podAddresses === "podCidrSlices") !== (args.podCidr !== undefined)) {
-            throw new Error(
-                `cluster ${name}: the ${plugin.title} plugin ${plugin.podAddresses === "podCidrSlices" ? "needs" : "takes no"} podCidr`,
-            );
-        }
+        checkPluginResources(name, plugin, {
+            hasRouteTable: args.routeTable !== undefined,
+            hasPodCidr: args.podCidr !== undefined,
+        });
         const childOpts = { parent: this, protect: args.protect };
         const posture = args.posture ?? {};
 
@@ -208,55 +205,14 @@ export class Cluster extends pulumi.ComponentResource {
 
         this.managedCluster = new containerservice.ManagedCluster(
             `${name}-aks`,
-            {
-                resourceGroupName: args.resourceGroupName,
-                location: args.location,
-                resourceName: args.clusterName,
-                dnsPrefix: dnsPrefixFor(args.clusterName),
-                ...(args.kubernetesVersion ? { kubernetesVersion: args.kubernetesVersion } : {}),
-                enableRBAC: true,
-                identity: {
-                    type: containerservice.ResourceIdentityType.UserAssigned,
-                    userAssignedIdentities: [this.identity.id],
-                },
-                networkProfile: { ...networkProfileFor(plugin, args), ...networkPolicyFields(posture.networkPolicy) },
-                // One inline System pool; the user pool is an AgentPool resource, since the API
-                // cannot add inline pools to an existing cluster (pulumi/pulumi-azure-native#579).
-                agentPoolProfiles: [
-                    {
-                        name: SYSTEM_POOL_NAME,
-                        mode: containerservice.AgentPoolMode.System,
-                        type: containerservice.AgentPoolType.VirtualMachineScaleSets,
-                        osType: containerservice.OSType.Linux,
-                        ...poolScaling(args.nodeCount, posture.autoscaleMaxCount),
-                        vmSize: args.nodeVmSize,
-                        maxPods: args.maxPods,
-                        vnetSubnetID: args.nodeSubnet.id,
-                        ...posturePoolInputs(posture),
-                        // Only with a user pool to go to: tainting the only pool leaves nginx nowhere to run.
-                        ...(posture.userPool ? { nodeTaints: [SYSTEM_POOL_TAINT] } : {}),
-                    },
-                ],
-                ...postureClusterInputs(posture),
-                ...(args.access === "entra" ? entraAccessFor(clientConfig.tenantId) : {}),
-                // The infrastructure-as-code form of the tutorial's VMAccessForLinux step.
-                ...(args.sshPublicKey
-                    ? {
-                          linuxProfile: {
-                              adminUsername: args.adminUsername,
-                              ssh: { publicKeys: [{ keyData: args.sshPublicKey }] },
-                          },
-                      }
-                    : {}),
-            },
+            managedClusterInputs(plugin, args, {
+                identityId: this.identity.id,
+                nodeSubnetId: args.nodeSubnet.id,
+                tenantId: clientConfig.tenantId,
+            }),
             {
                 ...childOpts,
-                ...(plugin.podAddresses === "nodeSubnet" ? { transforms: [dropSdkDefaultPodCidr] } : {}),
-                ignoreChanges: [
-                    ...ignoredNetworkProfileFields(posture.networkPolicy),
-                    // The autoscaler moves the count; the program's count is only where it starts.
-                    ...(posture.autoscaleMaxCount ? ["agentPoolProfiles[0].count"] : []),
-                ],
+                ...managedClusterOptions(plugin, posture),
                 // The route table must be on the subnet, and the grants in place and propagated, before AKS looks.
                 dependsOn: [
                     this.grantPropagation,
@@ -267,35 +223,20 @@ export class Cluster extends pulumi.ComponentResource {
             },
         );
         this.nodeResourceGroup = this.managedCluster.nodeResourceGroup;
-        const inCluster = {
-            resourceGroupName: args.resourceGroupName,
-            resourceName: this.managedCluster.name,
-        };
 
         // The user pool: never also declared inline (the API cannot add inline pools in place, and
         // two declarations of one pool fight, pulumi/pulumi-azure-native#579).
-        this.userPool = posture.userPool
-            ? new containerservice.AgentPool(
-                  `${name}-user-pool`,
-                  {
-                      ...inCluster,
-                      agentPoolName: USER_POOL_NAME,
-                      mode: containerservice.AgentPoolMode.User,
-                      type: containerservice.AgentPoolType.VirtualMachineScaleSets,
-                      osType: containerservice.OSType.Linux,
-                      ...poolScaling(posture.userPool.nodeCount, posture.userPool.autoscaleMaxCount),
-                      vmSize: posture.userPool.vmSize,
-                      maxPods: args.maxPods,
-                      vnetSubnetID: args.nodeSubnet.id,
-                      ...posturePoolInputs(posture),
-                  },
-                  {
-                      ...childOpts,
-                      // Azure deletes a cluster's pools with it: the pool goes, and comes back, with the cluster.
-                      deletedWith: this.managedCluster,
-                      ...(posture.userPool.autoscaleMaxCount ? { ignoreChanges: ["count"] } : {}),
-                  },
-              )
+        const userPool = userPoolInputs(args, {
+            clusterResourceName: this.managedCluster.name,
+            nodeSubnetId: args.nodeSubnet.id,
+        });
+        this.userPool = userPool
+            ? new containerservice.AgentPool(`${name}-user-pool`, userPool, {
+                  ...childOpts,
+                  // Azure deletes a cluster's pools with it: the pool goes, and comes back, with the cluster.
+                  deletedWith: this.managedCluster,
+                  ...(posture.userPool?.autoscaleMaxCount ? { ignoreChanges: ["count"] } : {}),
+              })
             : undefined;
 
         // The posture's resources on the cluster: maintenance windows, Container insights, the pod
@@ -393,19 +334,4 @@ export class Cluster extends pulumi.ComponentResource {
             kubeconfig: this.kubeconfig,
         });
     }
-}
-
-/**
- * Entra ID integration as AKS manages it, with Azure RBAC deciding what each identity may do in
- * Kubernetes, and the local accounts (the certificates listClusterUserCredential hands out on
- * other clusters) turned off. All three update a deployed cluster in place (none is force-new in
- * azure-native: azureFacts/replacements.ts); Entra ID cannot be turned off again (ONE_WAY_CHANGES).
- */
-export function entraAccessFor(
-    tenantId: pulumi.Input<string>,
-): Pick<containerservice.ManagedClusterArgs, "aadProfile" | "disableLocalAccounts"> {
-    return {
-        aadProfile: { managed: true, enableAzureRBAC: true, tenantID: tenantId },
-        disableLocalAccounts: true,
-    };
 }

@@ -1,6 +1,4 @@
 /** The engine's control plane as data: flags, certificates, kubeconfigs, kwok stages, nodes, env, the LB stand-in. */
-import * as fs from "fs";
-import * as path from "path";
 import { parse, parseAllDocuments } from "yaml";
 import { buildAddressPlan } from "../addressPlan";
 import { removalRefusal, validateName } from "../cli/ownership";
@@ -150,9 +148,30 @@ describe("kwok and the nodes", () => {
         expect(aksNodeName("system", "kubenet-cluster", 10)).toMatch(/vmss00000a$/);
     });
 
-    it("names the pool the program creates (cluster.ts's SYSTEM_POOL_NAME)", () => {
-        const source = fs.readFileSync(path.join(REPO_ROOT, "cluster.ts"), "utf8");
-        expect(source).toContain(`export const SYSTEM_POOL_NAME = "${AKS_SYSTEM_POOL_NAME}";`);
+    it("names the pool the program creates (clusterArgs.ts's system pool)", () => {
+        // Required here, not imported at the top: it loads azure-native's containerservice module.
+        const { managedClusterInputs } = require("../clusterArgs") as typeof import("../clusterArgs");
+        const { NETWORK_PLUGINS } = require("../addressPlan") as typeof import("../addressPlan");
+        const inputs = managedClusterInputs(
+            NETWORK_PLUGINS.kubenet,
+            {
+                location: "eastus",
+                resourceGroupName: "rg",
+                clusterName: "kubenet-cluster",
+                podCidr: "10.100.0.0/16",
+                serviceCidr: "10.200.0.0/16",
+                dnsServiceIp: "10.200.0.10",
+                nodeCount: 3,
+                nodeVmSize: "Standard_D2s_v3",
+                maxPods: 110,
+                access: "localAccounts",
+                adminUsername: "azureuser",
+            },
+            { identityId: "id", nodeSubnetId: "subnet", tenantId: "tenant" },
+        );
+        expect((inputs.agentPoolProfiles as { name: string }[]).map((pool) => pool.name)).toEqual([
+            AKS_SYSTEM_POOL_NAME,
+        ]);
     });
 });
 
