@@ -12,6 +12,7 @@ import {
     azureCniMaxPodsFor,
     peakNodes,
     podSliceCount,
+    poolsWithSurge,
     usableSubnetAddresses,
 } from "./plan";
 import { NETWORK_PLUGINS, NODES_PER_POOL_LIMIT } from "./plugins";
@@ -171,13 +172,21 @@ function azureCniSubnetHoldsEveryPod({ input, ranges }: RuleContext): Finding[] 
         maxPods > MAX_MAX_PODS
     )
         return [];
-    const surge = surgeNodes(nodeCount, maxSurge);
-    const needed = withSurge(nodeCount, maxSurge) * azureCniAddressesPerNode(maxPods);
+    const others = input.azureCniMorePoolPeaks ?? [];
+    const pools = [nodeCount, ...others];
+    // Each pool surges by itself, rounded pool by pool (surge.ts).
+    const surge = pools.reduce((sum, size) => sum + surgeNodes(size, maxSurge), 0);
+    const needed = poolsWithSurge(pools, maxSurge) * azureCniAddressesPerNode(maxPods);
     const usable = usableSubnetAddresses(subnet);
     if (needed <= usable) return [];
-    const largestNodeCount = azureCniMaxNodes(subnet, maxPods, maxSurge);
-    const fittingPods = azureCniMaxPodsFor(subnet, nodeCount, maxSurge);
+    const largestNodeCount = azureCniMaxNodes(subnet, maxPods, maxSurge, others);
+    const fittingPods = azureCniMaxPodsFor(subnet, pools, maxSurge);
     const largestMaxPods = fittingPods >= MIN_MAX_PODS ? Math.min(fittingPods, MAX_MAX_PODS) : 0;
+    const otherNodes = others.reduce((sum, size) => sum + size, 0);
+    const nodesText =
+        others.length === 0
+            ? `azureCniNodeCount ${nodeCount}`
+            : `azureCniNodeCount ${nodeCount} + ${otherNodes} node${otherNodes === 1 ? "" : "s"} of its other pools`;
     return [
         error(
             "azureCniSubnetHoldsEveryPod",
@@ -186,13 +195,14 @@ function azureCniSubnetHoldsEveryPod({ input, ranges }: RuleContext): Finding[] 
                 azureCniNodeCount: nodeCount,
                 azureCniMaxPods: maxPods,
                 azureCniSubnetCidr: subnet.text,
+                ...(others.length > 0 ? { otherPoolNodes: otherNodes } : {}),
                 surgeNodes: surge,
                 needed,
                 usable,
                 largestNodeCount,
                 largestMaxPods,
             },
-            `azureCniNodeCount ${nodeCount} (+${surgeText(surge, maxSurge)}) x (azureCniMaxPods ${maxPods} + 1) = ${needed} addresses, ` +
+            `${nodesText} (+${surgeText(surge, maxSurge)}) x (azureCniMaxPods ${maxPods} + 1) = ${needed} addresses, ` +
                 `but azureCniSubnetCidr ${subnet.text} has ${usable} after Azure's 5 reserved ones. ` +
                 `${largestNodeCount >= 1 ? `The largest azureCniNodeCount that fits at azureCniMaxPods ${maxPods} is ${largestNodeCount}` : `No azureCniNodeCount fits at azureCniMaxPods ${maxPods}`}; ` +
                 `${largestMaxPods > 0 ? `the largest azureCniMaxPods that fits at azureCniNodeCount ${nodeCount} is ${largestMaxPods}` : `no azureCniMaxPods of ${MIN_MAX_PODS} or more fits at azureCniNodeCount ${nodeCount}`}; ` +
@@ -234,7 +244,12 @@ function autoscalerRange({ input }: RuleContext): Finding[] {
  * The error names the largest autoscaleMaxCount that fits.
  */
 function peakNodesFitPlan({ input, ranges, plugin }: RuleContext): Finding[] {
-    if (input.nodeCount === undefined || (input.autoscaleMaxCount === undefined && !input.userPoolNodeCount)) return [];
+    const morePools = (input.moreUserPoolPeaks ?? []).length > 0;
+    if (
+        input.nodeCount === undefined ||
+        (input.autoscaleMaxCount === undefined && !input.userPoolNodeCount && !morePools)
+    )
+        return [];
     const peak = peakNodes(input);
     const pods = ranges.get("podCidr");
     const subnet = ranges.get("kubenetSubnetCidr");
@@ -253,10 +268,11 @@ function peakNodesFitPlan({ input, ranges, plugin }: RuleContext): Finding[] {
     ];
     const exceeded = limits.filter(([, limit]) => peak.total > limit);
     if (exceeded.length === 0) return [];
-    // What the system pool may grow to: the tightest limit, less the user pool at its peak with its
-    // surge, and never past a pool's own limit (autoscalerRange refuses more than 1,000 nodes).
+    // What the system pool may grow to: the tightest limit, less the user pools at their peak with
+    // their surges, and never past a pool's own limit (autoscalerRange refuses more than 1,000 nodes).
+    const userPoolsWithSurge = peak.total - withSurge(peak.system, input.maxSurge);
     const room = largestPoolWithin(
-        Math.min(...limits.map(([, limit]) => limit)) - withSurge(peak.user, input.maxSurge),
+        Math.min(...limits.map(([, limit]) => limit)) - userPoolsWithSurge,
         input.maxSurge,
         plugin.maxNodes,
     );

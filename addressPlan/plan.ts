@@ -33,25 +33,45 @@ export interface AddressPlanInput {
     readonly userPoolAutoscaleMaxCount?: number;
     /** Every pool's upgradeSettings.maxSurge ("5" or "33%"); unset = AKS's default (surge.ts). */
     readonly maxSurge?: string;
+    /**
+     * User pools besides the one above, each at its peak size: a stack the policy pack reads may
+     * hold several AgentPools (the program declares at most one). Each surges by itself.
+     */
+    readonly moreUserPoolPeaks?: readonly number[];
+    /**
+     * The classic Azure CNI cluster's pools besides azureCniNodeCount's, each at its peak size (a
+     * stack the policy pack reads; the program's Azure CNI cluster has one pool). They share the
+     * subnet and maxPods, and each surges by itself.
+     */
+    readonly azureCniMorePoolPeaks?: readonly number[];
 }
 
 /**
  * The most nodes the main cluster can have at once: each pool at its autoscaler's maximum (or its
  * fixed count), plus each pool's upgrade surge at that size under maxSurge (surge.ts: every pool
- * surges by its own setting, and the surges add up).
+ * surges by its own setting, rounded pool by pool, and the surges add up).
  */
 export function peakNodes(input: Partial<AddressPlanInput>): {
     system: number;
+    /** Every user pool's nodes together. */
     user: number;
-    /** The surge nodes of both pools together. */
+    /** The surge nodes of every pool together. */
     surge: number;
     total: number;
 } {
     const system = input.autoscaleMaxCount ?? input.nodeCount ?? 0;
-    const user = input.userPoolNodeCount ? (input.userPoolAutoscaleMaxCount ?? input.userPoolNodeCount) : 0;
-    const surge = surgeNodes(system, input.maxSurge) + surgeNodes(user, input.maxSurge);
+    const userPools = [
+        input.userPoolNodeCount ? (input.userPoolAutoscaleMaxCount ?? input.userPoolNodeCount) : 0,
+        ...(input.moreUserPoolPeaks ?? []),
+    ];
+    const user = userPools.reduce((sum, size) => sum + size, 0);
+    const surge = [system, ...userPools].reduce((sum, size) => sum + surgeNodes(size, input.maxSurge), 0);
     return { system, user, surge, total: system + user + surge };
 }
+
+/** Pools of these sizes with each one's surge (rounded pool by pool, surge.ts). */
+export const poolsWithSurge = (poolSizes: readonly number[], maxSurge?: string) =>
+    poolSizes.reduce((sum, size) => sum + withSurge(size, maxSurge), 0);
 
 /** A node as kubenet lays it out: its VNet address and its /24 of the pod CIDR. */
 export interface PlannedNode {
@@ -210,14 +230,23 @@ export function azureCniAddressesPerNode(maxPods: number): number {
     return maxPods + 1;
 }
 
-/** Largest Azure CNI node count that fits in the subnet with its surge, at this maxPods. */
-export function azureCniMaxNodes(subnet: Cidr, maxPods: number, maxSurge?: string): number {
-    return largestPoolWithin(Math.floor(usableSubnetAddresses(subnet) / azureCniAddressesPerNode(maxPods)), maxSurge);
+/**
+ * Largest Azure CNI node count of one pool that fits in the subnet with its surge, at this
+ * maxPods, beside other pools of these peak sizes (and their surges) in the same subnet.
+ */
+export function azureCniMaxNodes(
+    subnet: Cidr,
+    maxPods: number,
+    maxSurge?: string,
+    otherPools: readonly number[] = [],
+): number {
+    const nodesThatFit = Math.floor(usableSubnetAddresses(subnet) / azureCniAddressesPerNode(maxPods));
+    return largestPoolWithin(nodesThatFit - poolsWithSurge(otherPools, maxSurge), maxSurge);
 }
 
-/** Largest Azure CNI maxPods that fits in the subnet with the surge, at this node count. */
-export function azureCniMaxPodsFor(subnet: Cidr, nodeCount: number, maxSurge?: string): number {
-    return Math.floor(usableSubnetAddresses(subnet) / withSurge(nodeCount, maxSurge)) - 1;
+/** Largest Azure CNI maxPods that fits in the subnet with the surge, at these pool sizes. */
+export function azureCniMaxPodsFor(subnet: Cidr, poolSizes: readonly number[], maxSurge?: string): number {
+    return Math.floor(usableSubnetAddresses(subnet) / poolsWithSurge(poolSizes, maxSurge)) - 1;
 }
 
 export function planAzureCniNode(subnet: Cidr, maxPods: number, index: number): PlannedAzureCniNode {

@@ -116,9 +116,9 @@ export const productionAutoscalerWithinPlan: StackValidationPolicy = {
             const prefix = text(
                 subnets.find((subnet) => propsOf<SubnetProps>(subnet).id === subnetId)?.props.addressPrefix,
             );
-            const userTotal = others.reduce((sum, count) => sum + count, 0);
             // Every pool of this program surges by one setting; the system pool's stands for all. A
             // stack with user pools of other settings is counted as if they had the system pool's.
+            // Each pool's surge is its own, rounded pool by pool (addressPlan/surge.ts).
             const maxSurge = text(props.agentPoolProfiles?.[0]?.upgradeSettings?.maxSurge);
             // The address plan's own peak rule (addressPlan/capacityRules.ts), not a copy of it.
             const findings =
@@ -126,7 +126,8 @@ export const productionAutoscalerWithinPlan: StackValidationPolicy = {
                     ? checkAddressPlan({
                           azureCniCluster: true,
                           azureCniSubnetCidr: prefix,
-                          azureCniNodeCount: system + userTotal,
+                          azureCniNodeCount: system,
+                          ...(others.length > 0 ? { azureCniMorePoolPeaks: others } : {}),
                           azureCniMaxPods: props.agentPoolProfiles?.[0]?.maxPods ?? plugin.defaultMaxPods,
                           maxSurge,
                       })
@@ -136,7 +137,7 @@ export const productionAutoscalerWithinPlan: StackValidationPolicy = {
                           kubenetSubnetCidr: prefix,
                           nodeCount: 1,
                           autoscaleMaxCount: system,
-                          ...(userTotal > 0 ? { userPoolNodeCount: userTotal } : {}),
+                          ...(others.length > 0 ? { moreUserPoolPeaks: others } : {}),
                           maxSurge,
                       });
             for (const problem of findings.errors.filter((found) =>

@@ -205,13 +205,20 @@ describe("classic Azure CNI's arithmetic", () => {
         expect(azureCniMaxNodes(subnet, 9, "1")).toBe(24);
         expect(azureCniMaxNodes(subnet, 250)).toBe(0); // 251 / 251 = 1 node's room: 1 + 1 surge does not fit
         expect(azureCniMaxNodes(cidr("10.220.2.0/29"), 10)).toBe(0); // 3 / 11 = 0: 0, not -1
+        // Beside pools of 1 and 1 nodes (1 surge each: 4 of the 8 nodes' room): 3 + 1 = 4.
+        expect(azureCniMaxNodes(subnet, 30, undefined, [1, 1])).toBe(3);
+        // Beside a pool of 4 (+1): 3 nodes' room, 2 + 1; beside one of 6 (+1): 1 node's room, none fits.
+        expect(azureCniMaxNodes(subnet, 30, undefined, [4])).toBe(2);
+        expect(azureCniMaxNodes(subnet, 30, undefined, [6])).toBe(0);
     });
     test("maxPods: floor(251 / (nodes + their surge)) - 1", () => {
         // Each node takes maxPods + 1 addresses: floor(251 / nodes with surge) - 1 its own.
-        expect(azureCniMaxPodsFor(subnet, 3)).toBe(61); // 3 + ceil(0.3) = 4 nodes: floor(62.75) - 1
-        expect(azureCniMaxPodsFor(subnet, 7)).toBe(30); // 7 + 1 = 8: floor(31.4) - 1
-        expect(azureCniMaxPodsFor(subnet, 11)).toBe(18); // 11 + ceil(1.1) = 2 surge = 13: floor(19.3) - 1
-        expect(azureCniMaxPodsFor(subnet, 11, "33%")).toBe(15); // 11 + ceil(3.63) = 4 surge = 15: floor(16.7) - 1
+        expect(azureCniMaxPodsFor(subnet, [3])).toBe(61); // 3 + ceil(0.3) = 4 nodes: floor(62.75) - 1
+        expect(azureCniMaxPodsFor(subnet, [7])).toBe(30); // 7 + 1 = 8: floor(31.4) - 1
+        expect(azureCniMaxPodsFor(subnet, [11])).toBe(18); // 11 + ceil(1.1) = 2 surge = 13: floor(19.3) - 1
+        expect(azureCniMaxPodsFor(subnet, [11], "33%")).toBe(15); // 11 + ceil(3.63) = 4 surge = 15: floor(16.7) - 1
+        // Pools of 4, 1 and 1 surge 1 each: 9 nodes, floor(27.9) - 1 (one pool of 6 would be 7 nodes: 34).
+        expect(azureCniMaxPodsFor(subnet, [4, 1, 1])).toBe(26);
     });
     test("pod addresses follow each node's own; a node has maxPods of them", () => {
         expect(azureCniPodIpAt(subnet, 30, 0, 0)).toBe("10.220.2.5");
@@ -270,6 +277,17 @@ describe("peak nodes: every pool at its most, plus each pool's surge (AKS's defa
         [
             { nodeCount: 3, userPoolNodeCount: 2, maxSurge: "5" },
             { system: 3, user: 2, surge: 5, total: 10 },
+        ],
+        // Each user pool surges by itself, rounded pool by pool: ceil(22.4) = 23, then 1 and 1 (not
+        // ceil(0.3) = 1 over the users' 3 together).
+        [
+            { nodeCount: 224, userPoolNodeCount: 1, moreUserPoolPeaks: [2] },
+            { system: 224, user: 3, surge: 25, total: 252 },
+        ],
+        // More user pools with no program user pool: 3 + 1 surge, then 4 + 1 and 20 + 2.
+        [
+            { nodeCount: 3, moreUserPoolPeaks: [4, 20] },
+            { system: 3, user: 24, surge: 4, total: 31 },
         ],
     ])("%j", (input, peak) => expect(peakNodes(input)).toEqual(peak));
 });

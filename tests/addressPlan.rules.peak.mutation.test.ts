@@ -122,6 +122,33 @@ describe("peakNodesFitPlan", () => {
         expect(errorsOf({ ...narrow, nodeCount: 3, autoscaleMaxCount: 228 })).toEqual([]);
     });
 
+    test("more user pools surge each by itself, and the system pool's room is what they leave", () => {
+        // 224 + ceil(22.4) = 23, user pools 1 + 1 and 2 + 1: 252 nodes, one over the subnet's 251.
+        // The user pools with their surges take 5: the system pool may reach 223 (223 + 23 = 246).
+        expect(
+            errorsOf({ ...narrow, nodeCount: 3, autoscaleMaxCount: 224, userPoolNodeCount: 1, moreUserPoolPeaks: [2] }),
+        ).toEqual([
+            problem(
+                "peakNodesFitPlan",
+                "autoscaleMaxCount",
+                {
+                    peakNodes: 252,
+                    systemPool: 224,
+                    userPool: 3,
+                    surgeNodes: 25,
+                    limit: 251,
+                    largestAutoscaleMaxCount: 223,
+                    plugin: "kubenet",
+                },
+                "at its peak the kubenet cluster has 224 system + 3 user + 25 upgrade surge nodes (maxSurge unset: AKS's 10%) = 252 nodes, more than kubenetSubnetCidr 10.220.1.0/24's addresses (251); the largest autoscaleMaxCount that fits is 223, or lower maxSurge, or widen the plan",
+            ),
+        ]);
+        // Pools alone raise the peak too: 3 + 1 and pools of 240 + 24 = 268 > 251.
+        expect(errorsOf({ ...narrow, nodeCount: 3, moreUserPoolPeaks: [240] }).map((found) => found.rule)).toContain(
+            "peakNodesFitPlan",
+        );
+    });
+
     test("a user pool too large for any system pool: lower its counts", () => {
         // 3 + 252 users + ceil(0.3) = 1 + ceil(25.2) = 26 surge = 282: over 256 slices and 251 addresses.
         expect(errorsOf({ ...narrow, nodeCount: 3, userPoolNodeCount: 252 })).toEqual([

@@ -143,6 +143,60 @@ describe("production-autoscaler-within-plan", () => {
             expect.stringMatching(/5 system \+ 121 user \+ 126 upgrade surge nodes \(maxSurge 100%\) = 252 nodes/),
         ]);
     });
+    // The bug this catches: the surge was rounded once over the user pools' sum (3 nodes: 1), where
+    // AKS rounds each pool's own 10% up (1 + 1). 224 system nodes surge ceil(22.4) = 23; user pools
+    // of 1 and 2 nodes surge 1 each: 224 + 3 + 25 = 252 addresses, one more than a /24's 251.
+    test("rounds each pool's surge by itself: 224 + user pools of 1 and 2 need 252 addresses of 251", () => {
+        const second = (props: Record<string, unknown>): Resource => ({
+            ...userPool(props),
+            name: "cluster-user-pool-2",
+            props: { ...userPool(props).props, agentPoolName: "user2" },
+        });
+        const fixed = { enableAutoScaling: false, maxCount: undefined };
+        expect(
+            stackViolationsOf(productionAutoscalerWithinPlan, [
+                subnet,
+                production({}, { maxCount: 224 }),
+                userPool({ ...fixed, count: 1 }),
+                second({ ...fixed, count: 2 }),
+            ]),
+        ).toEqual([
+            expect.stringMatching(
+                /224 system \+ 3 user \+ 25 upgrade surge nodes \(maxSurge unset: AKS's 10%\) = 252 nodes.*\(251\)/,
+            ),
+        ]);
+        // One pool of 3 surges 1: 224 + 3 + 24 = 251 fits.
+        expect(
+            stackViolationsOf(productionAutoscalerWithinPlan, [
+                subnet,
+                production({}, { maxCount: 224 }),
+                userPool({ ...fixed, count: 3 }),
+            ]),
+        ).toEqual([]);
+    });
+    test("classic Azure CNI: each pool's surge by itself, 31 addresses a node at maxPods 30", () => {
+        // floor(251 / 31) = 8 nodes' room. System 4 + its 1 surge, user pools of 1 and 1 with 1
+        // surge each: 9 nodes, 279 addresses. Rounded once over the 6 nodes it was 7 (217): it passed.
+        const azure = production({ networkProfile: { networkPlugin: "azure" } }, { maxCount: 4, maxPods: 30 });
+        const fixed = { enableAutoScaling: false, maxCount: undefined };
+        const second: Resource = {
+            ...userPool({ ...fixed, count: 1 }),
+            name: "cluster-user-pool-2",
+            props: { ...userPool({ ...fixed, count: 1 }).props, agentPoolName: "user2" },
+        };
+        expect(
+            stackViolationsOf(productionAutoscalerWithinPlan, [
+                subnet,
+                azure,
+                userPool({ ...fixed, count: 1 }),
+                second,
+            ]),
+        ).toEqual([
+            expect.stringMatching(
+                /azureCniNodeCount 4 \+ 2 nodes of its other pools \(\+3 upgrade surge nodes .*\) x \(azureCniMaxPods 30 \+ 1\) = 279 addresses.*The largest azureCniNodeCount that fits at azureCniMaxPods 30 is 3;/,
+            ),
+        ]);
+    });
     test("fails for an autoscaling pool with no maximum", () =>
         expect(
             stackViolationsOf(productionAutoscalerWithinPlan, [subnet, production({}, { maxCount: undefined })]),
