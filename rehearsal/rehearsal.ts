@@ -17,6 +17,7 @@ import { CheckFailedError, UsageError } from "../cli/shell";
 import { LOCAL_IDENTITIES, planeFiles } from "../engine/controlPlane";
 import { findTools, planeDir, readPlaneState, up as planeUp } from "../engine/plane";
 import { REPO_ROOT } from "../stackFiles";
+import { compileStandIns } from "./compiledStandIns";
 import { newAzureState, writeAzureState } from "./standIn/azureState";
 import type { PlaneLink } from "./standIn/effects";
 
@@ -42,6 +43,8 @@ export function rehearsalFiles(planeDirectory: string) {
         azureState: path.join(dir, "azure.json"),
         planeLink: path.join(dir, "plane.json"),
         bin: path.join(dir, "bin"),
+        /** The stand-ins transpiled to JavaScript (compiledStandIns.ts). */
+        compiled: path.join(dir, "stand-ins-js"),
         project: path.join(dir, "project"),
         stackFile: (stack: string) => path.join(dir, "project", `Pulumi.${stack}.yaml`),
     };
@@ -58,19 +61,15 @@ export interface Rehearsal {
 }
 
 /**
- * The launcher the engine finds on PATH as pulumi-resource-azure-native: node with ts-node running
- * the stand-in. Written into the rehearsal, never into the checkout. TS_NODE_PROJECT names the
- * program's own tsconfig.pulumi.json, whose "ts-node": {"swc": true} transpiles with SWC: with
- * TypeScript's transpiler each stand-in took 5-6 s to start, on every pulumi command
- * (npm run bench:engine, docs/engine.md).
+ * The launcher the engine finds on PATH as pulumi-resource-azure-native: node running the stand-in
+ * as the rehearsal transpiled it (compiledStandIns.ts), with the checkout's node_modules. Written
+ * into the rehearsal, never into the checkout. Under ts-node each start transpiled the stand-in's
+ * modules again, on every pulumi command (npm run bench:engine, docs/engine.md).
  */
-export function standInLauncher(node: string, repo: string, main: string, what: string): string {
-    return [
-        "#!/bin/sh",
-        `# ${what}`,
-        `TS_NODE_PROJECT="${path.join(repo, "tsconfig.pulumi.json")}" exec "${node}" -r "${path.join(repo, "node_modules", "ts-node", "register", "transpile-only.js")}" "${path.join(repo, main)}" "$@"`,
-        "",
-    ].join("\n");
+export function standInLauncher(node: string, nodeModules: string, compiledMain: string, what: string): string {
+    return ["#!/bin/sh", `# ${what}`, `NODE_PATH="${nodeModules}" exec "${node}" "${compiledMain}" "$@"`, ""].join(
+        "\n",
+    );
 }
 
 /** The plugins a rehearsal puts first on the PATH: stand-ins, each saying what it is. */
@@ -192,10 +191,21 @@ export async function prepareRehearsal(
         kubectl: path.join(tools, "kubectl"),
     };
     fs.writeFileSync(files.planeLink, `${JSON.stringify(link, null, 2)}\n`);
+    // Again at every command: the checkout may have changed since (only what changed is transpiled).
+    compileStandIns(
+        REPO_ROOT,
+        files.compiled,
+        REHEARSAL_PLUGINS.map((plugin) => plugin.main),
+    );
     for (const plugin of REHEARSAL_PLUGINS)
         fs.writeFileSync(
             path.join(files.bin, plugin.file),
-            standInLauncher(process.execPath, REPO_ROOT, plugin.main, plugin.what),
+            standInLauncher(
+                process.execPath,
+                path.join(REPO_ROOT, "node_modules"),
+                path.join(files.compiled, plugin.main.replace(/\.ts$/, ".js")),
+                plugin.what,
+            ),
             { mode: 0o755 },
         );
     fs.writeFileSync(path.join(files.bin, "kubelogin"), kubeloginStandIn(plane.token("deployer")), { mode: 0o755 });
