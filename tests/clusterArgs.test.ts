@@ -1,8 +1,7 @@
 /**
  * The ManagedCluster's and the user pool's inputs, read without Pulumi's runtime (clusterArgs.ts).
- * Expected values are the tutorial's (az aks create --network-plugin kubenet --pod-cidr
- * 10.100.0.0/16 --service-cidr 10.200.0.0/16 --dns-service-ip 10.200.0.10, 3 nodes) and the AKS
- * API's enum values as Microsoft's REST API spec spells them, written out here.
+ * Expected values are the tutorial's (tests/helpers/tutorial.ts) and the AKS API's enum values as
+ * Microsoft's REST API spec spells them, written out here.
  */
 import { NETWORK_PLUGINS } from "../addressPlan";
 import {
@@ -10,23 +9,11 @@ import {
     dnsPrefixFor,
     managedClusterInputs,
     managedClusterOptions,
-    ManagedClusterSettings,
     userPoolInputs,
 } from "../clusterArgs";
+import { TUTORIAL_CLUSTER_SETTINGS, TUTORIAL_KUBENET_NETWORK_PROFILE } from "./helpers/tutorial";
 
-const TUTORIAL: ManagedClusterSettings = {
-    location: "eastus",
-    resourceGroupName: "aks-network-lab",
-    clusterName: "kubenet-cluster",
-    podCidr: "10.100.0.0/16",
-    serviceCidr: "10.200.0.0/16",
-    dnsServiceIp: "10.200.0.10",
-    nodeCount: 3,
-    nodeVmSize: "Standard_D2s_v3",
-    maxPods: 110,
-    access: "localAccounts",
-    adminUsername: "azureuser",
-};
+const TUTORIAL = TUTORIAL_CLUSTER_SETTINGS;
 const WIRING = { identityId: "/identity/id", nodeSubnetId: "/subnet/kubenet", tenantId: "tenant-0" };
 
 describe("managedClusterInputs", () => {
@@ -41,14 +28,7 @@ describe("managedClusterInputs", () => {
             dnsPrefix: "kubenet-cluster",
             enableRBAC: true,
             identity: { type: "UserAssigned", userAssignedIdentities: ["/identity/id"] },
-            networkProfile: {
-                networkPlugin: "kubenet",
-                podCidr: "10.100.0.0/16",
-                serviceCidr: "10.200.0.0/16",
-                dnsServiceIP: "10.200.0.10",
-                loadBalancerSku: "standard",
-                outboundType: "loadBalancer",
-            },
+            networkProfile: TUTORIAL_KUBENET_NETWORK_PROFILE,
             agentPoolProfiles: [
                 {
                     name: "system",

@@ -3,6 +3,7 @@ import { parse, parseAllDocuments } from "yaml";
 import { buildAddressPlan } from "../addressPlan";
 import { removalRefusal, validateName } from "../cli/ownership";
 import { REPO_ROOT, validatedStackConfig } from "../stackFiles";
+import { TUTORIAL_CLUSTER_SETTINGS } from "./helpers/tutorial";
 import {
     AKS_SYSTEM_POOL_NAME,
     aksNodeName,
@@ -152,23 +153,11 @@ describe("kwok and the nodes", () => {
         // Required here, not imported at the top: it loads azure-native's containerservice module.
         const { managedClusterInputs } = require("../clusterArgs") as typeof import("../clusterArgs");
         const { NETWORK_PLUGINS } = require("../addressPlan") as typeof import("../addressPlan");
-        const inputs = managedClusterInputs(
-            NETWORK_PLUGINS.kubenet,
-            {
-                location: "eastus",
-                resourceGroupName: "rg",
-                clusterName: "kubenet-cluster",
-                podCidr: "10.100.0.0/16",
-                serviceCidr: "10.200.0.0/16",
-                dnsServiceIp: "10.200.0.10",
-                nodeCount: 3,
-                nodeVmSize: "Standard_D2s_v3",
-                maxPods: 110,
-                access: "localAccounts",
-                adminUsername: "azureuser",
-            },
-            { identityId: "id", nodeSubnetId: "subnet", tenantId: "tenant" },
-        );
+        const inputs = managedClusterInputs(NETWORK_PLUGINS.kubenet, TUTORIAL_CLUSTER_SETTINGS, {
+            identityId: "id",
+            nodeSubnetId: "subnet",
+            tenantId: "tenant",
+        });
         expect((inputs.agentPoolProfiles as { name: string }[]).map((pool) => pool.name)).toEqual([
             AKS_SYSTEM_POOL_NAME,
         ]);

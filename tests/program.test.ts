@@ -4,6 +4,7 @@ import { NETWORK_CONTRIBUTOR_ROLE_ID } from "../cluster";
 import { validateConfig } from "../config";
 import { MOCK_SUBSCRIPTION_ID, ProgramRun, RecordedResource, roleDefinitionId, runProgram } from "./helpers/program";
 import { rawStackConfig } from "../stackFiles";
+import { TUTORIAL_KUBENET_NETWORK_PROFILE } from "./helpers/tutorial";
 
 let dev: ProgramRun;
 beforeAll(async () => {
@@ -102,14 +103,7 @@ describe("cluster", () => {
             location: "eastus",
             enableRBAC: true,
         });
-        expect(inputs.networkProfile).toEqual({
-            networkPlugin: "kubenet",
-            podCidr: "10.100.0.0/16",
-            serviceCidr: "10.200.0.0/16",
-            dnsServiceIP: "10.200.0.10",
-            loadBalancerSku: "standard",
-            outboundType: "loadBalancer",
-        });
+        expect(inputs.networkProfile).toEqual(TUTORIAL_KUBENET_NETWORK_PROFILE);
         expect(JSON.stringify(inputs)).not.toMatch(/dockerBridge/i);
         expect(inputs).not.toHaveProperty("kubernetesVersion");
         expect(inputs).not.toHaveProperty("linuxProfile");

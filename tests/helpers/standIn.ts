@@ -11,6 +11,7 @@ import { AZURE_ROLES } from "../../names";
 import type { JsonObject } from "../../rehearsal/azureModel";
 import { newAzureState, writeAzureState } from "../../rehearsal/standIn/azureState";
 import { AzureStandIn, ClusterEffects, RoleBinding, unwrapSecrets } from "../../rehearsal/standIn/provider";
+import { TUTORIAL_KUBENET_NETWORK_PROFILE } from "./tutorial";
 
 export const urn = (type: string, name: string) =>
     `urn:pulumi:dev::aks-kubenet::aks-kubenet:cluster:Cluster$${type}::${name}`;
@@ -123,14 +124,7 @@ export const clusterInputs = (subnetId: string, identityId: string): JsonObject 
     identity: { type: "UserAssigned", userAssignedIdentities: [identityId] },
     aadProfile: { managed: true, enableAzureRBAC: true, tenantID: "t" },
     disableLocalAccounts: true,
-    networkProfile: {
-        networkPlugin: "kubenet",
-        podCidr: "10.100.0.0/16",
-        serviceCidr: "10.200.0.0/16",
-        dnsServiceIP: "10.200.0.10",
-        loadBalancerSku: "standard",
-        outboundType: "loadBalancer",
-    },
+    networkProfile: { ...TUTORIAL_KUBENET_NETWORK_PROFILE },
     agentPoolProfiles: [
         { name: "system", mode: "System", count: 3, vmSize: "Standard_D2s_v5", maxPods: 110, vnetSubnetID: subnetId },
     ],
