@@ -16,10 +16,10 @@
 import * as fs from "fs";
 import { UsageError } from "./shell";
 
-export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-export type JsonObject = { [key: string]: Json };
-export const isObject = (value: unknown): value is JsonObject =>
-    typeof value === "object" && value !== null && !Array.isArray(value);
+import { isObject, type Json, type JsonObject } from "../json";
+
+export type { Json, JsonObject };
+export { isObject };
 
 /** Text of a file's bytes, or a UsageError naming the encoding the tools cannot read. */
 export function decodeText(bytes: Buffer, named: string): string {

@@ -15,6 +15,7 @@
  * - "pinning an action to a full length commit SHA is currently the only way to use an action as
  *   an immutable release".
  */
+import { text } from "../json";
 
 export interface WorkflowViolation {
     readonly file: string;
@@ -26,7 +27,6 @@ export interface WorkflowViolation {
 
 type Workflow = Record<string, unknown>;
 /** A YAML value as text: strings as they are, anything else as JSON (an `if:` may be a number or a map). */
-const text = (value: unknown): string => (typeof value === "string" ? value : JSON.stringify(value));
 type Job = Record<string, unknown>;
 type Step = Record<string, unknown>;
 

@@ -9,8 +9,11 @@
  */
 import { REPLACEMENT_FACTS } from "../azureFacts/replacements";
 
-export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-export type JsonObject = { [key: string]: Json };
+import { isObject, text, type Json, type JsonObject } from "../json";
+
+// The JSON type and its readers live in json.ts; named from here too, as the stand-in imports them.
+export type { Json, JsonObject };
+export { isObject, text };
 
 interface ObjectDiff {
     readonly adds: JsonObject;
@@ -27,12 +30,6 @@ interface ValueDiff {
         readonly updates: Record<number, ValueDiff>;
     };
 }
-
-export const isObject = (value: unknown): value is JsonObject =>
-    typeof value === "object" && value !== null && !Array.isArray(value);
-
-/** A value as one line of text: strings as they are, anything else as JSON. */
-export const text = (value: unknown): string => (typeof value === "string" ? value : JSON.stringify(value));
 
 /**
  * provider.go Diff and Read unmarshal with `SkipNulls: true`, and an output that is null has no

@@ -12,8 +12,9 @@
 import * as fs from "fs";
 import * as path from "path";
 
-export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-export type JsonObject = { [key: string]: Json };
+import type { Json, JsonObject } from "../../json";
+
+export type { Json, JsonObject };
 
 export const isJsonObject = (value: unknown): value is JsonObject =>
     typeof value === "object" && value !== null && !Array.isArray(value);
