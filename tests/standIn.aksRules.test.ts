@@ -9,7 +9,13 @@
 import { guardPreview, type PreviewStep } from "../guard/previewGuard";
 import { REPLACEMENT_FACTS, replacingPaths } from "../guard/replacements";
 import type { JsonObject } from "../rehearsal/azureModel";
-import { AKS_RULES, clusterCreateRefusals, IMMUTABLE_POOL_PROPERTIES } from "../rehearsal/standIn/aksRules";
+import {
+    AKS_RESOURCE_LOG_CATEGORIES,
+    AKS_RULES,
+    clusterCreateRefusals,
+    IMMUTABLE_POOL_PROPERTIES,
+} from "../rehearsal/standIn/aksRules";
+import { CONTROL_PLANE_LOG_CATEGORIES } from "../posture";
 import { clusterInputs, make, network, standIn, TYPES, urn, withNetwork, withPool } from "./helpers/standIn";
 import { readCapture, realdataPresent, REALDATA_DIR } from "./helpers/realdata";
 
@@ -216,5 +222,21 @@ describe("the cross-check: every change AKS refuses is replaced by the table or 
                 facts.forceNew.includes(name) || guardPreview([step], ["cluster-user-pool"]).refusals.length > 0;
             expect([name, covered]).toEqual([name, true]);
         }
+    });
+});
+
+describe("the resource-log categories of an AKS cluster", () => {
+    // Azure Monitor's supported logs for Microsoft.ContainerService/managedClusters, written out
+    // here: the control plane's components, the audit logs, guard and the CSI controllers.
+    test("hold the tutorial's control plane's components and the audit logs, and not kube-proxy", () => {
+        for (const category of ["kube-apiserver", "kube-audit", "kube-audit-admin", "guard", "cluster-autoscaler"])
+            expect(AKS_RESOURCE_LOG_CATEGORIES).toContain(category);
+        expect(AKS_RESOURCE_LOG_CATEGORIES).not.toContain("kube-proxy");
+    });
+
+    test("the program's control-plane logs (posture.ts) are categories AKS sends", () => {
+        expect(
+            CONTROL_PLANE_LOG_CATEGORIES.filter((category) => !AKS_RESOURCE_LOG_CATEGORIES.includes(category)),
+        ).toEqual([]);
     });
 });

@@ -265,6 +265,19 @@ describe("the posture's types: management locks and diagnostic settings, as Micr
             logs: [{ category: "kube-audit", enabled: true }],
         });
         expect(setting.id).toBe(`${aks.id}/providers/Microsoft.Insights/diagnosticSettings/audit`);
+        // A category AKS does not send is refused, naming it and where it is (Azure Monitor's
+        // supported logs for managedClusters: kube-audit is one, kube-proxy is not).
+        await expect(
+            make(provider, TYPES.diagnostics, "d2", {
+                resourceUri: aks.id,
+                name: "proxy",
+                workspaceId: workspace.id,
+                logs: [
+                    { category: "guard", enabled: true },
+                    { category: "kube-proxy", enabled: true },
+                ],
+            }),
+        ).rejects.toThrow(/400 BadRequest: Category 'kube-proxy' is not a resource log of an AKS cluster/);
         expect(setting.outs).toMatchObject({ workspaceId: workspace.id, azureApiVersion: "2021-05-01-preview" });
     });
 });

@@ -155,6 +155,32 @@ export const AKS_RULES: readonly AksRule[] = Object.freeze([
     },
 ]);
 
+/**
+ * The resource-log categories a diagnostic setting on an AKS cluster may name: Azure Monitor's
+ * "Supported logs for Microsoft.ContainerService/managedClusters" (MicrosoftDocs/azure-reference-other,
+ * azure-monitor-ref/supported-logs/includes/microsoft-containerservice-managedclusters-logs-include.md
+ * at commit 90acb95d, generated from Azure's API: the eleven from cloud-controller-manager to
+ * kube-scheduler), and the three fleet categories learn.microsoft.com's page of that name lists
+ * since. Azure's code for another category was not found: the stand-in answers BadRequest in its
+ * own words.
+ */
+export const AKS_RESOURCE_LOG_CATEGORIES: readonly string[] = Object.freeze([
+    "cloud-controller-manager",
+    "cluster-autoscaler",
+    "csi-azuredisk-controller",
+    "csi-azurefile-controller",
+    "csi-snapshot-controller",
+    "guard",
+    "kube-apiserver",
+    "kube-audit",
+    "kube-audit-admin",
+    "kube-controller-manager",
+    "kube-scheduler",
+    "fleet-mcs-controller-manager",
+    "fleet-member-agent",
+    "fleet-member-net-controller-manager",
+]);
+
 /** Not found in any source, so the stand-in does not refuse them: said here so nobody assumes otherwise. */
 export const AKS_RULES_WITHOUT_SOURCE: readonly string[] = Object.freeze([
     "the pod CIDR overlapping the service CIDR (no Microsoft statement found that AKS refuses it at create)",

@@ -4,11 +4,12 @@
  * stand-in beyond being recorded; what Azure refuses of them, beyond their contract, is here with
  * its source.
  */
-import { text } from "../../azureModel";
+import { isObject, text } from "../../azureModel";
 import type { Json } from "../../azureModel";
 import type { AzureResource } from "../azureState";
 import { propertiesOf, type StandInContext, type StandInType } from "../azureTypes";
 import type { ArmError } from "../errors";
+import { AKS_RESOURCE_LOG_CATEGORIES } from "../aksRules";
 
 const DIAGNOSTIC_SETTING = "azure-native:monitor:DiagnosticSetting";
 export const LOCK_TYPES = [
@@ -58,6 +59,19 @@ export const DIAGNOSTIC_SETTING_TYPE: StandInType = {
             });
         // "You can create up to five diagnostic settings per resource" (same page, Limits).
         const scope = id.split("/providers/Microsoft.Insights/diagnosticSettings/")[0].toLowerCase();
+        // On a cluster, each log category is one AKS sends (aksRules.ts AKS_RESOURCE_LOG_CATEGORIES).
+        if (scope.includes("/providers/microsoft.containerservice/managedclusters/")) {
+            const logs = Array.isArray(properties.logs) ? properties.logs : [];
+            logs.forEach((log, index) => {
+                const category = isObject(log) ? log.category : undefined;
+                if (typeof category === "string" && !AKS_RESOURCE_LOG_CATEGORIES.includes(category))
+                    errors.push({
+                        code: "BadRequest",
+                        message: `Category '${category}' is not a resource log of an AKS cluster; its categories are ${AKS_RESOURCE_LOG_CATEGORIES.join(", ")}.`,
+                        target: `properties.logs[${index}].category`,
+                    });
+            });
+        }
         const others = context
             .ofType(DIAGNOSTIC_SETTING)
             .filter(
