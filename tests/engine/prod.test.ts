@@ -127,6 +127,27 @@ test("#32's features are served: Defender, Key Vault CSI, run command off, cost 
     );
 });
 
+/**
+ * A lock refusing a delete, under the real engine (#29's weak point: shown before only on the
+ * stand-in's provider). Turning controlPlaneLogs off deletes the diagnostic setting while the
+ * CanNotDelete locks stay declared: ARM refuses it with ScopeLocked, naming the locked scopes, and
+ * the setting stays. Turned on again, the stack is as it was.
+ */
+test("the locks refuse a delete: controlPlaneLogs off fails with ScopeLocked and the setting stays", () => {
+    const settings = () =>
+        Object.values(readAzureState(path.join(rehearsal.files.dir, "azure.json")).resources).filter(
+            (resource) => resource.type === "azure-native:monitor:DiagnosticSetting",
+        );
+    ok(["config", "set", "--stack", "prod", "controlPlaneLogs", "false"]);
+    const refused = runPulumi(rehearsal, ["up", "--yes", "--skip-preview", "--stack", "prod"]);
+    expect(refused.status).not.toBe(0);
+    expect(`${refused.stdout}${refused.stderr}`).toMatch(
+        /ScopeLocked: The scope '[^']*diagnosticSettings\/aks-kubenet-control-plane' cannot perform delete operation because following scope\(s\) are locked/,
+    );
+    expect(settings()).toHaveLength(1);
+    ok(["config", "set", "--stack", "prod", "controlPlaneLogs", "true"]);
+});
+
 test("down: protect off, then destroy leaves nothing", () => {
     ok(["config", "set", "--stack", "prod", "protect", "false"]);
     ok(["up", "--yes", "--skip-preview", "--stack", "prod"]);
