@@ -18,6 +18,7 @@ import {
     ContainerProps,
     DEPLOYMENT,
     DeploymentProps,
+    inlinePoolName,
     IDENTITY,
     MANAGED_CLUSTER,
     pluginOf,
@@ -93,6 +94,8 @@ export const kubenetNetworkProfile: ResourceValidationPolicy = {
 interface PoolInStack {
     readonly cluster: PolicyResource;
     readonly pool: PoolProps;
+    /** The pool's name, or its place among the cluster's inline pools ("#2") when it has none. */
+    readonly poolName: string;
     readonly subnetId?: string;
     /** The stack's Subnet the pool names, if it is one of this stack's. */
     readonly subnet?: PolicyResource;
@@ -104,12 +107,12 @@ function poolsOf(resources: readonly PolicyResource[], wanted: (plugin?: Network
     return resources
         .filter((resource) => resource.type === MANAGED_CLUSTER && wanted(pluginOf(propsOf<ClusterProps>(resource))))
         .flatMap((cluster) =>
-            (propsOf<ClusterProps>(cluster).agentPoolProfiles ?? []).map((pool) => {
+            (propsOf<ClusterProps>(cluster).agentPoolProfiles ?? []).map((pool, index) => {
                 const subnetId = text(pool?.vnetSubnetID);
                 const subnet = subnets.find(
                     (candidate) => subnetId !== undefined && propsOf<SubnetProps>(candidate).id === subnetId,
                 );
-                return { cluster, pool, subnetId, subnet };
+                return { cluster, pool, poolName: inlinePoolName(pool, index), subnetId, subnet };
             }),
         );
 }
@@ -120,13 +123,13 @@ export const kubenetSubnetHasRouteTable: StackValidationPolicy = {
     enforcementLevel: "mandatory",
     validateStack: (args, reportViolation) => {
         // A pool without a subnet: AKS builds and owns the VNet and its route table; nothing to detach.
-        for (const { cluster, pool, subnet } of poolsOf(
+        for (const { cluster, poolName, subnet } of poolsOf(
             args.resources,
             (plugin) => plugin === NETWORK_PLUGINS.kubenet,
         )) {
             if (subnet && !propsOf<SubnetProps>(subnet).routeTable?.id) {
                 reportViolation(
-                    `subnet ${subnet.name} hosts kubenet pool ${pool.name} of ${cluster.name} but has no routeTable: ` +
+                    `subnet ${subnet.name} hosts kubenet pool ${poolName} of ${cluster.name} but has no routeTable: ` +
                         "AKS would attach its own, and the next update would detach it and break pod traffic.",
                     subnet.urn,
                 );
@@ -141,13 +144,13 @@ export const azureCniPoolSubnet: StackValidationPolicy = {
         "A classic Azure CNI cluster's pools name a subnet, and (nodes + their upgrade surge) x (maxPods + 1) addresses fit in it.",
     enforcementLevel: "mandatory",
     validateStack: (args, reportViolation) => {
-        for (const { cluster, pool, subnetId, subnet } of poolsOf(
+        for (const { cluster, pool, poolName, subnetId, subnet } of poolsOf(
             args.resources,
             (plugin) => plugin === NETWORK_PLUGINS.azureCni,
         )) {
             if (!subnetId) {
                 reportViolation(
-                    `Azure CNI pool ${pool?.name} of ${cluster.name} names no subnet (vnetSubnetID): its pods would ` +
+                    `Azure CNI pool ${poolName} of ${cluster.name} names no subnet (vnetSubnetID): its pods would ` +
                         "take addresses from a VNet AKS makes, outside the lab's plan.",
                     cluster.urn,
                 );
@@ -165,7 +168,7 @@ export const azureCniPoolSubnet: StackValidationPolicy = {
             });
             for (const problem of findings.errors) {
                 reportViolation(
-                    `pool ${pool.name} of ${cluster.name} in subnet ${subnet.name}: ${problem.message}`,
+                    `pool ${poolName} of ${cluster.name} in subnet ${subnet.name}: ${problem.message}`,
                     cluster.urn,
                 );
             }
@@ -179,13 +182,13 @@ export const overlaySubnetWithoutRouteTable: StackValidationPolicy = {
         "An Azure CNI Overlay cluster's subnet carries no route table (left over from kubenet, it can still capture pod traffic).",
     enforcementLevel: "advisory",
     validateStack: (args, reportViolation) => {
-        for (const { cluster, pool, subnet } of poolsOf(
+        for (const { cluster, poolName, subnet } of poolsOf(
             args.resources,
             (plugin) => plugin === NETWORK_PLUGINS.overlay,
         )) {
             if (subnet && propsOf<SubnetProps>(subnet).routeTable?.id !== undefined) {
                 reportViolation(
-                    `subnet ${subnet.name} of Overlay pool ${pool.name} (${cluster.name}) still carries a route table: ` +
+                    `subnet ${subnet.name} of Overlay pool ${poolName} (${cluster.name}) still carries a route table: ` +
                         "after the move from kubenet, detach it (set networkPlugin=overlay and pulumi up removes it).",
                     subnet.urn,
                 );

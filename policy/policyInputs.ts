@@ -89,3 +89,8 @@ export interface ServiceProps {
 export const propsOf = <T>(resource: { readonly props: Record<string, unknown> }) => resource.props as T;
 export const pluginOf = (props: ClusterProps) => pluginOfProfile(props.networkProfile);
 export const text = (value: unknown) => (typeof value === "string" ? value : undefined);
+
+/** A pool by its name; an unnamed (or null) inline pool by its place, as a message can only name it so. */
+export function inlinePoolName(pool: PoolProps | null | undefined, index: number): string {
+    return text(pool?.name) ?? `#${index + 1}`;
+}

@@ -9,6 +9,7 @@ import {
     AGENT_POOL,
     AgentPoolProps,
     ClusterProps,
+    inlinePoolName,
     MAINTENANCE,
     MaintenanceProps,
     MANAGED_CLUSTER,
@@ -31,7 +32,10 @@ const belongsTo = (cluster: PolicyResource) => (resource: PolicyResource) => {
 /** Every pool of a cluster: the inline ones and its AgentPool resources. */
 function allPools(resources: readonly PolicyResource[], cluster: PolicyResource) {
     return [
-        ...(propsOf<ClusterProps>(cluster).agentPoolProfiles ?? []).map((pool) => ({ name: pool?.name, pool })),
+        ...(propsOf<ClusterProps>(cluster).agentPoolProfiles ?? []).map((pool, index) => ({
+            name: inlinePoolName(pool, index),
+            pool,
+        })),
         ...resources
             .filter((resource) => resource.type === AGENT_POOL && belongsTo(cluster)(resource))
             .map((resource) => ({

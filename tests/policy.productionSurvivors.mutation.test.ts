@@ -99,7 +99,7 @@ describe("which resources are production clusters", () => {
 });
 
 describe("pools a production cluster leaves null or declares only as AgentPools", () => {
-    test("a null pool is a pool in no zone, and adds no node to the peak", () => {
+    test("a null pool is a pool in no zone, named by its place (#2), and adds no node to the peak", () => {
         // 240 + 24 surge = 264: over the pod CIDR's 256 slices and the /24's 251 addresses; the
         // largest that fits the 251 is 228 (228 + 23).
         const cluster = production({}, { count: 240 });
@@ -110,7 +110,7 @@ describe("pools a production cluster leaves null or declares only as AgentPools"
         const zones = reportsOf(productionZones, [withNull]);
         expect(zones).toHaveLength(1);
         expect(zones[0][0]).toMatch(
-            /^production: pool \S+ of prod is in no zone: set zones \(at least 2\) before the pool is created; AKS cannot add zones to an existing pool\.$/,
+            /^production: pool #2 of prod is in no zone: set zones \(at least 2\) before the pool is created; AKS cannot add zones to an existing pool\.$/,
         );
         expect(zones[0][1]).toBe("urn:prod");
         expect(stackViolationsOf(productionAutoscalerWithinPlan, [nodes, withNull])).toEqual([

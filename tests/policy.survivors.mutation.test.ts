@@ -69,14 +69,14 @@ describe("pools a cluster leaves absent or null", () => {
         expect(reportsOf(azureCniPoolSubnet, [cluster("cni", azureCni), cniSubnet])).toEqual([]);
     });
 
-    test("a null pool names no subnet: Azure CNI reports it on the cluster, kubenet has nothing to check", () => {
+    test("a null pool names no subnet: Azure CNI reports it on the cluster, by its place (#1), kubenet has nothing to check", () => {
         const reports = reportsOf(azureCniPoolSubnet, [
             cluster("cni", azureCni, { agentPoolProfiles: [null] }),
             cniSubnet,
         ]);
         expect(reports).toHaveLength(1);
         expect(reports[0][0]).toMatch(
-            /^Azure CNI pool \S+ of cni names no subnet \(vnetSubnetID\): its pods would take addresses from a VNet AKS makes, outside the lab's plan\.$/,
+            /^Azure CNI pool #1 of cni names no subnet \(vnetSubnetID\): its pods would take addresses from a VNet AKS makes, outside the lab's plan\.$/,
         );
         expect(reports[0][1]).toBe("urn:cni");
         expect(
