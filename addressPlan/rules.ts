@@ -230,14 +230,19 @@ export const ADDRESS_PLAN_RULES: readonly Rule[] = [
     ...CAPACITY_RULES,
 ];
 
-/** Runs every rule over `input`; the ranges that do not parse are left out of the others. */
-export function checkAddressPlan(input: Partial<AddressPlanInput>): RuleFindings {
+/** What every rule sees for `input`: the ranges that parse (the others are left out) and the plugin. */
+export function ruleContextFor(input: Partial<AddressPlanInput>): RuleContext {
     const ranges = new Map<CidrKey, Cidr>();
     for (const key of CIDR_KEYS) {
         const parsed = input[key] === undefined ? undefined : parseCidr(input[key]);
         if (parsed?.ok) ranges.set(key, parsed.value);
     }
-    const context: RuleContext = { input, ranges, plugin: NETWORK_PLUGINS[input.networkPlugin ?? "kubenet"] };
+    return { input, ranges, plugin: NETWORK_PLUGINS[input.networkPlugin ?? "kubenet"] };
+}
+
+/** Runs every rule over `input`; the ranges that do not parse are left out of the others. */
+export function checkAddressPlan(input: Partial<AddressPlanInput>): RuleFindings {
+    const context = ruleContextFor(input);
     const findings = ADDRESS_PLAN_RULES.flatMap((rule) => rule(context));
     const strip = ({ severity: _severity, ...problem }: Finding): Problem => problem;
     return {
