@@ -69,6 +69,23 @@ describe("each address rule alone", () => {
     test("a plan with nothing set: no rule finds anything", () =>
         expect(findingsByRule({})).toEqual(ADDRESS_PLAN_RULES.map((rule) => ({ rule: rule.name, found: [] }))));
 
+    test("counts out of bounds and a DNS address without its service range: each rule's result holds only findings", () => {
+        // The property below reaches these early exits only by chance: Azure CNI's capacity rule
+        // leaves 0 nodes (and 1001) to the bounds rule, and the DNS rule cannot place 10.200.0.10
+        // without a service range it can read.
+        for (const azureCniNodeCount of [0, 1001])
+            expect(
+                strays({
+                    azureCniCluster: true,
+                    azureCniSubnetCidr: "10.220.2.0/24",
+                    azureCniNodeCount,
+                    azureCniMaxPods: 30,
+                }),
+            ).toEqual([]);
+        expect(strays({ dnsServiceIp: "10.200.0.10" })).toEqual([]);
+        expect(strays({ dnsServiceIp: "10.200.0.10", serviceCidr: "services" })).toEqual([]);
+    });
+
     // Each key absent, valid, out of range or unreadable, so that every rule meets its early returns
     // (nothing to judge, nothing wrong) as well as its findings.
     const count = (max: number) => fc.oneof(fc.integer({ min: -1, max: 12 }), fc.integer({ min: 0, max }));
