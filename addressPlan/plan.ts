@@ -231,6 +231,15 @@ export function azureCniAddressesPerNode(maxPods: number): number {
 }
 
 /**
+ * Subnet addresses one classic Azure CNI pool takes at its peak: (its nodes + their upgrade surge) x
+ * (maxPods + 1). Pools of one subnet add up (concepts-network-legacy-cni.md: every node and pod
+ * takes an address of the subnet its pool names).
+ */
+export function azureCniPoolAddresses(peakNodes: number, maxPods: number, maxSurge?: string): number {
+    return withSurge(peakNodes, maxSurge) * azureCniAddressesPerNode(maxPods);
+}
+
+/**
  * Largest Azure CNI node count of one pool that fits in the subnet with its surge, at this
  * maxPods, beside other pools of these peak sizes (and their surges) in the same subnet.
  */
@@ -274,7 +283,7 @@ function planAzureCni(subnet: Cidr, nodeCount: number, maxPods: number, maxSurge
         capacity: {
             addressesPerNode: azureCniAddressesPerNode(maxPods),
             surgeNodes: surgeNodes(nodeCount, maxSurge),
-            addressesNeeded: withSurge(nodeCount, maxSurge) * azureCniAddressesPerNode(maxPods),
+            addressesNeeded: azureCniPoolAddresses(nodeCount, maxPods, maxSurge),
             usableAddresses: usableSubnetAddresses(subnet),
             maxNodes: azureCniMaxNodes(subnet, maxPods, maxSurge),
         },

@@ -11,9 +11,19 @@
  * skip on undefined (a Service without annotations is the commonest public load balancer).
  */
 import type { PolicyResource, ReportViolation, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { checkAddressPlan, NETWORK_PLUGINS, NetworkPluginSpec } from "../addressPlan";
+import {
+    azureCniPoolAddresses,
+    checkAddressPlan,
+    cidr,
+    NETWORK_PLUGINS,
+    NetworkPluginSpec,
+    usableSubnetAddresses,
+} from "../addressPlan";
 import { INTERNAL_LB_ANNOTATION } from "../workloads/nginxManifests";
 import {
+    AGENT_POOL,
+    AgentPoolProps,
+    belongsTo,
     ClusterProps,
     ContainerProps,
     DEPLOYMENT,
@@ -101,21 +111,36 @@ interface PoolInStack {
     readonly subnet?: PolicyResource;
 }
 
-/** Pools of the clusters of one plugin, with the Subnet resource of the stack each names (if any). */
+/**
+ * Pools of the clusters of one plugin, inline and AgentPool resources, with the Subnet resource of
+ * the stack each names (if any).
+ */
 function poolsOf(resources: readonly PolicyResource[], wanted: (plugin?: NetworkPluginSpec) => boolean): PoolInStack[] {
     const subnets = resources.filter((resource) => resource.type === SUBNET);
+    const inStack = (cluster: PolicyResource, pool: PoolProps, poolName: string): PoolInStack => {
+        const subnetId = text(pool?.vnetSubnetID);
+        const subnet = subnets.find(
+            (candidate) => subnetId !== undefined && propsOf<SubnetProps>(candidate).id === subnetId,
+        );
+        return { cluster, pool, poolName, subnetId, subnet };
+    };
     return resources
         .filter((resource) => resource.type === MANAGED_CLUSTER && wanted(pluginOf(propsOf<ClusterProps>(resource))))
-        .flatMap((cluster) =>
-            (propsOf<ClusterProps>(cluster).agentPoolProfiles ?? []).map((pool, index) => {
-                const subnetId = text(pool?.vnetSubnetID);
-                const subnet = subnets.find(
-                    (candidate) => subnetId !== undefined && propsOf<SubnetProps>(candidate).id === subnetId,
-                );
-                return { cluster, pool, poolName: inlinePoolName(pool, index), subnetId, subnet };
-            }),
-        );
+        .flatMap((cluster) => [
+            ...(propsOf<ClusterProps>(cluster).agentPoolProfiles ?? []).map((pool, index) =>
+                inStack(cluster, pool, inlinePoolName(pool, index)),
+            ),
+            ...resources
+                .filter((resource) => resource.type === AGENT_POOL && belongsTo(cluster)(resource))
+                .map((resource) => {
+                    const pool = propsOf<AgentPoolProps>(resource);
+                    return inStack(cluster, pool, text(pool.agentPoolName) ?? resource.name);
+                }),
+        ]);
 }
+
+/** A pool at its peak: the autoscaler's maxCount when it scales, else its count (AKS's default 1). */
+const peakNodesOf = (pool: PoolProps) => (pool.enableAutoScaling ? pool.maxCount : pool.count) ?? pool.count ?? 1;
 
 export const kubenetSubnetHasRouteTable: StackValidationPolicy = {
     name: "kubenet-subnet-has-route-table",
@@ -141,13 +166,12 @@ export const kubenetSubnetHasRouteTable: StackValidationPolicy = {
 export const azureCniPoolSubnet: StackValidationPolicy = {
     name: "azure-cni-pool-subnet",
     description:
-        "A classic Azure CNI cluster's pools name a subnet, and (nodes + their upgrade surge) x (maxPods + 1) addresses fit in it.",
+        "A classic Azure CNI cluster's pools name a subnet, and (nodes + their upgrade surge) x (maxPods + 1) addresses of every pool in a subnet fit in it.",
     enforcementLevel: "mandatory",
     validateStack: (args, reportViolation) => {
-        for (const { cluster, pool, poolName, subnetId, subnet } of poolsOf(
-            args.resources,
-            (plugin) => plugin === NETWORK_PLUGINS.azureCni,
-        )) {
+        const fitAlone = new Map<PolicyResource, Array<{ entry: PoolInStack; addresses: number }>>();
+        for (const entry of poolsOf(args.resources, (plugin) => plugin === NETWORK_PLUGINS.azureCni)) {
+            const { cluster, pool, poolName, subnetId, subnet } = entry;
             if (!subnetId) {
                 reportViolation(
                     `Azure CNI pool ${poolName} of ${cluster.name} names no subnet (vnetSubnetID): its pods would ` +
@@ -158,13 +182,18 @@ export const azureCniPoolSubnet: StackValidationPolicy = {
             }
             const prefix = subnet ? text(propsOf<SubnetProps>(subnet).addressPrefix) : undefined;
             if (!subnet || !prefix) continue; // a subnet outside this stack: its size is not known here
+            const [nodes, maxPods, maxSurge] = [
+                peakNodesOf(pool),
+                pool.maxPods ?? NETWORK_PLUGINS.azureCni.defaultMaxPods,
+                text(pool.upgradeSettings?.maxSurge),
+            ];
             // The address plan's own capacity rule (addressPlan/rules.ts), not a copy of it.
             const findings = checkAddressPlan({
                 azureCniCluster: true,
                 azureCniSubnetCidr: prefix,
-                azureCniNodeCount: pool.count ?? 1,
-                azureCniMaxPods: pool.maxPods ?? NETWORK_PLUGINS.azureCni.defaultMaxPods,
-                maxSurge: text(pool.upgradeSettings?.maxSurge),
+                azureCniNodeCount: nodes,
+                azureCniMaxPods: maxPods,
+                maxSurge,
             });
             for (const problem of findings.errors) {
                 reportViolation(
@@ -172,6 +201,29 @@ export const azureCniPoolSubnet: StackValidationPolicy = {
                     cluster.urn,
                 );
             }
+            if (findings.errors.length === 0)
+                fitAlone.set(subnet, [
+                    ...(fitAlone.get(subnet) ?? []),
+                    { entry, addresses: azureCniPoolAddresses(nodes, maxPods, maxSurge) },
+                ]);
+        }
+        // Pools that each fit alone may not fit together: every pool of a subnet takes its addresses.
+        for (const [subnet, pools] of fitAlone) {
+            if (pools.length < 2) continue;
+            const prefix = text(propsOf<SubnetProps>(subnet).addressPrefix)!;
+            const usable = usableSubnetAddresses(cidr(prefix));
+            const needed = pools.reduce((sum, { addresses }) => sum + addresses, 0);
+            if (needed <= usable) continue;
+            const shares = pools.map(
+                ({ entry, addresses }) => `${entry.poolName} of ${entry.cluster.name} ${addresses}`,
+            );
+            reportViolation(
+                `subnet ${subnet.name} (${prefix}) holds Azure CNI pools that each fit alone but not together: ` +
+                    `${shares.join(", ")} = ${needed} addresses at their peak with their upgrade surge, ` +
+                    `and it has ${usable} after Azure's 5 reserved ones. Lower a pool's count, maxCount or maxPods, ` +
+                    "give a pool a subnet of its own, or use a larger subnet.",
+                subnet.urn,
+            );
         }
     },
 };

@@ -2,6 +2,7 @@
  * What the policies read: the resource types they judge and the inputs of each, as the policy server
  * hands them over (any field may be absent; see policies.ts on unknown values), and small readers.
  */
+import type { PolicyResource } from "@pulumi/policy";
 import { pluginOfProfile } from "../addressPlan";
 
 export const MANAGED_CLUSTER = "azure-native:containerservice:ManagedCluster";
@@ -94,3 +95,9 @@ export const text = (value: unknown) => (typeof value === "string" ? value : und
 export function inlinePoolName(pool: PoolProps | null | undefined, index: number): string {
     return text(pool?.name) ?? `#${index + 1}`;
 }
+
+/** A resource of the cluster (AgentPool, MaintenanceConfiguration): same cluster name and resource group. */
+export const belongsTo = (cluster: PolicyResource) => (resource: PolicyResource) => {
+    const [own, theirs] = [propsOf<ClusterProps>(cluster), propsOf<AgentPoolProps>(resource)];
+    return theirs.resourceName === own.resourceName && theirs.resourceGroupName === own.resourceGroupName;
+};

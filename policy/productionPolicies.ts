@@ -8,6 +8,7 @@ import { MAINTENANCE_CONFIG_NAMES, POSTURE_TAG, PRODUCTION_POSTURE } from "../po
 import {
     AGENT_POOL,
     AgentPoolProps,
+    belongsTo,
     ClusterProps,
     inlinePoolName,
     MAINTENANCE,
@@ -24,11 +25,6 @@ const isProduction = (cluster: PolicyResource) =>
     propsOf<ClusterProps>(cluster).tags?.[POSTURE_TAG] === PRODUCTION_POSTURE;
 const productionClusters = (resources: readonly PolicyResource[]) =>
     resources.filter((resource) => resource.type === MANAGED_CLUSTER && isProduction(resource));
-/** A resource of the cluster (AgentPool, MaintenanceConfiguration): same cluster name and resource group. */
-const belongsTo = (cluster: PolicyResource) => (resource: PolicyResource) => {
-    const [own, theirs] = [propsOf<ClusterProps>(cluster), propsOf<AgentPoolProps>(resource)];
-    return theirs.resourceName === own.resourceName && theirs.resourceGroupName === own.resourceGroupName;
-};
 /** Every pool of a cluster: the inline ones and its AgentPool resources. */
 function allPools(resources: readonly PolicyResource[], cluster: PolicyResource) {
     return [
