@@ -19,7 +19,7 @@ import {
 import { validatedStackConfig } from "../stackFiles";
 import { build, toolsCacheRoot } from "./build";
 import { envLines, planeFiles } from "./controlPlane";
-import { runStandIn } from "./loadBalancerStandIn";
+import { runStandIn, subnetSource } from "./loadBalancerStandIn";
 import { down, LATEST_TOOLS_FILE, planeDir, requireUp, status, up } from "./plane";
 
 const USAGE = `usage: npm run engine -- <build|up|down|status|env> [--stack dev] [--name NAME]
@@ -66,6 +66,7 @@ export async function main(argv: string[]): Promise<number> {
             "port-base": { type: "string" },
             tools: { type: "string" },
             dir: { type: "string" },
+            "azure-state": { type: "string" },
             "language-host-source": { type: "string" },
         },
     });
@@ -168,7 +169,11 @@ export async function main(argv: string[]): Promise<number> {
             // Started by `up`, detached; not for users (see loadBalancerStandIn.ts).
             if (!values.dir) throw new UsageError("lb-stand-in needs --dir");
             const plan = buildAddressPlan(validatedStackConfig(stack));
-            await runStandIn(planeFiles(values.dir).kubeconfig("admin"), plan, log);
+            await runStandIn(
+                planeFiles(values.dir).kubeconfig("admin"),
+                subnetSource(plan, values["azure-state"]),
+                log,
+            );
             return EXIT_OK;
         }
         default:

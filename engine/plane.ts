@@ -111,6 +111,11 @@ export interface UpOptions {
     readonly purpose?: PlanePurpose;
     readonly tools?: string;
     readonly portBase?: number;
+    /**
+     * A rehearsal's Azure stand-in state: the load balancer stand-in then takes a Service's subnet
+     * from it (what the program deployed), not from the plan verify checks the address against.
+     */
+    readonly azureStateFile?: string;
 }
 
 /** The refusal when a control plane of that name is there already (one line, what to do). */
@@ -214,7 +219,9 @@ export async function up(options: UpOptions, log: (line: string) => void): Promi
             });
         }
 
-        log(`load balancer stand-in: addresses from the services subnet ${plan.subnets.services.cidr}`);
+        log(
+            `load balancer stand-in: addresses from ${options.azureStateFile ? "the Azure stand-in's subnets" : "the address plan's subnets"}`,
+        );
         const standIn = startDetached(
             files,
             STAND_IN,
@@ -228,6 +235,7 @@ export async function up(options: UpOptions, log: (line: string) => void): Promi
                 files.dir,
                 "--stack",
                 options.stack,
+                ...(options.azureStateFile ? ["--azure-state", options.azureStateFile] : []),
             ],
             { ...process.env, TS_NODE_SWC: "true", TS_NODE_PROJECT: path.join(REPO_ROOT, "tsconfig.json") },
         );

@@ -174,7 +174,15 @@ export async function prepareRehearsal(
         );
     if (!state) {
         log(`starting control plane "${options.name}" for the rehearsal`);
-        state = await planeUp({ name: options.name, stack: options.stack, purpose: "rehearsal" }, log);
+        state = await planeUp(
+            {
+                name: options.name,
+                stack: options.stack,
+                purpose: "rehearsal",
+                azureStateFile: rehearsalFiles(directory).azureState,
+            },
+            log,
+        );
     }
     const plane = planeFiles(directory);
     const files = rehearsalFiles(directory);

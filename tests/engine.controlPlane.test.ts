@@ -21,13 +21,6 @@ import {
     storageArgs,
 } from "../engine/controlPlane";
 import { kwokConfigText, NODE_IP_ANNOTATION } from "../engine/kwokStages";
-import {
-    allocateAddress,
-    asLoadBalancerService,
-    assignments,
-    LoadBalancerService,
-} from "../engine/loadBalancerStandIn";
-import { SUBNET_NAMES } from "../names";
 
 const config = validatedStackConfig("dev");
 const plan = buildAddressPlan(config);
@@ -181,54 +174,6 @@ describe("env", () => {
             "export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION='true'",
             "export PULUMI_CONFIG_PASSPHRASE='it'\\''s'",
         ]);
-    });
-});
-
-describe("load balancer stand-in", () => {
-    const service = (name: string, extra: Partial<LoadBalancerService> = {}): LoadBalancerService => ({
-        namespace: "nginx",
-        name,
-        subnetName: SUBNET_NAMES.services,
-        ...extra,
-    });
-    const services = plan.subnets.services.cidr.split(".").slice(0, 3).join(".");
-
-    it("gives the lowest free address of the services subnet, from the plan (Azure's first four are reserved)", () => {
-        expect(allocateAddress(plan, service("a"), new Set()).ip).toBe(`${services}.4`);
-        expect(allocateAddress(plan, service("a"), new Set([`${services}.4`])).ip).toBe(`${services}.5`);
-    });
-
-    it("honours spec.loadBalancerIP inside the subnet, and a subnet the annotation names", () => {
-        expect(allocateAddress(plan, service("a", { requestedIp: `${services}.9` }), new Set()).ip).toBe(
-            `${services}.9`,
-        );
-        const kubenet = allocateAddress(plan, service("a", { subnetName: SUBNET_NAMES.kubenet }), new Set());
-        expect(kubenet.subnet).toBe(SUBNET_NAMES.kubenet);
-        // The nodes hold the first addresses of the kubenet subnet.
-        expect(plan.nodes.map((node) => node.ip)).not.toContain(kubenet.ip);
-    });
-
-    it("assigns each Service without an address once, and never one already given", () => {
-        const result = assignments(plan, [
-            service("has", { ingressIp: `${services}.4` }),
-            service("one"),
-            service("two"),
-        ]);
-        expect(result.map((entry) => [entry.service.name, entry.ip])).toEqual([
-            ["one", `${services}.5`],
-            ["two", `${services}.6`],
-        ]);
-    });
-
-    it("reads only LoadBalancer Services", () => {
-        expect(asLoadBalancerService({ spec: { type: "ClusterIP" } })).toBeUndefined();
-        expect(
-            asLoadBalancerService({
-                metadata: { name: "nginx", namespace: "nginx" },
-                spec: { type: "LoadBalancer" },
-                status: { loadBalancer: { ingress: [{ ip: "10.0.0.1" }] } },
-            }),
-        ).toMatchObject({ name: "nginx", ingressIp: "10.0.0.1" });
     });
 });
 
