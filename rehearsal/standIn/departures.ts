@@ -17,7 +17,7 @@ export const STAND_IN_DEPARTURES: readonly string[] = Object.freeze([
     "Entra ID is emulated: the deployer and the preview identity are fixed stand-in object ids with static tokens on the local API server, and the rehearsal's kubelogin is a stand-in that prints such a token.",
     "listManagedClusterUserCredentials returns a kubeconfig for the local control plane: the kubelogin exec form for an Entra ID cluster (with --login devicecode, as AKS writes it), the local admin certificate for a local-accounts cluster; the admin credentials are that certificate.",
     "Of AKS's add-ons only the kube-dns Service exists, at the DNS service IP, with no CoreDNS pods behind it.",
-    "The internal load balancer's address comes from the engine's load balancer stand-in (the services subnet of the rehearsal's stack's address plan), not from Azure's cloud controller.",
+    "The internal load balancer's address comes from the engine's load balancer stand-in, not from Azure's cloud controller: from the subnet the Service names, as this stand-in holds it (the nodes' subnet without the annotation); no load balancer or frontend resource exists.",
 ]);
 
 /**
