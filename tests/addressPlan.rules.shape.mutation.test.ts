@@ -8,6 +8,7 @@
 import fc from "fast-check";
 import { AddressPlanInput } from "../addressPlan/plan";
 import { ADDRESS_PLAN_RULES, ruleContextFor } from "../addressPlan/rules";
+import { TUTORIAL_ADDRESS_PLAN_INPUT } from "./helpers/tutorial";
 
 /** Every rule's findings for `input`, by rule name. */
 const findingsByRule = (input: Partial<AddressPlanInput>) => {
@@ -37,18 +38,7 @@ const strays = (input: Partial<AddressPlanInput>) =>
     );
 
 /** The tutorial's plan: Pulumi.yaml's defaults (the VNet, its three subnets, the pod and service ranges, 3 nodes). */
-const TUTORIAL_PLAN: Partial<AddressPlanInput> = {
-    vnetCidr: "10.220.0.0/16",
-    kubenetSubnetCidr: "10.220.1.0/24",
-    azureCniSubnetCidr: "10.220.2.0/24",
-    servicesSubnetCidr: "10.220.3.0/24",
-    podCidr: "10.100.0.0/16",
-    serviceCidr: "10.200.0.0/16",
-    dnsServiceIp: "10.200.0.10",
-    networkPlugin: "kubenet",
-    nodeCount: 3,
-    maxPods: 110,
-};
+const TUTORIAL_PLAN: Partial<AddressPlanInput> = { ...TUTORIAL_ADDRESS_PLAN_INPUT, networkPlugin: "kubenet" };
 
 describe("each address rule alone", () => {
     test("the tutorial's plan: no rule finds anything, with or without its second (Azure CNI) cluster", () => {

@@ -14,18 +14,9 @@ import {
     ROUTE_TABLE_ROUTE_LIMIT,
 } from "../addressPlan";
 import { AddressPlan, AddressPlanInput } from "../addressPlan/plan";
+import { TUTORIAL_ADDRESS_PLAN_INPUT } from "./helpers/tutorial";
 
-const tutorial: AddressPlanInput = {
-    vnetCidr: "10.220.0.0/16",
-    kubenetSubnetCidr: "10.220.1.0/24",
-    azureCniSubnetCidr: "10.220.2.0/24",
-    servicesSubnetCidr: "10.220.3.0/24",
-    podCidr: "10.100.0.0/16",
-    serviceCidr: "10.200.0.0/16",
-    dnsServiceIp: "10.200.0.10",
-    nodeCount: 3,
-    maxPods: 110,
-};
+const tutorial: AddressPlanInput = TUTORIAL_ADDRESS_PLAN_INPUT;
 const ip = (text: string) => {
     const parsed = parseIpv4(text);
     if (!parsed.ok) throw new Error(parsed.reason);

@@ -7,6 +7,7 @@ import {
     productionZones,
 } from "../policy/policies";
 import { Resource, stackViolationsOf, violationsOf } from "./helpers/policy";
+import { MAINTENANCE_WINDOWS } from "./helpers/policyFixtures";
 
 const SUBNET_ID = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v/subnets/kubenet";
 const subnet: Resource = {
@@ -57,12 +58,7 @@ const userPool = (props: Record<string, unknown> = {}): Resource => ({
         ...props,
     },
 });
-const window = (configName: string): Resource => ({
-    type: "azure-native:containerservice:MaintenanceConfiguration",
-    name: configName,
-    props: { resourceName: "prod-cluster", resourceGroupName: "rg", configName },
-});
-const windows = [window("aksManagedAutoUpgradeSchedule"), window("aksManagedNodeOSUpgradeSchedule")];
+const windows = MAINTENANCE_WINDOWS;
 const untagged = (resource: Resource): Resource => ({ ...resource, props: { ...resource.props, tags: {} } });
 
 describe("production-entra-no-local-accounts", () => {

@@ -13,28 +13,21 @@ import {
     productionZones,
 } from "../policy/policies";
 import { Resource, stackReportsOf as reportsOf, violationsOf } from "./helpers/policy";
-import { azureCni, CLUSTER, kubenet, overlay, subnet, SUBNET, SUBNET_ID } from "./helpers/policyFixtures";
+import {
+    azureCni,
+    maintenanceWindow,
+    overlay,
+    productionCluster,
+    PRODUCTION_TAGS,
+    productionNodes,
+    subnet,
+    SUBNET,
+    SUBNET_ID,
+} from "./helpers/policyFixtures";
 
 describe("the production rules", () => {
-    const TAG = { "aks-kubenet-posture": "production" };
-    const production = (extra: Record<string, unknown> = {}, pool: Record<string, unknown> = {}): Resource => ({
-        type: CLUSTER,
-        name: "prod",
-        props: {
-            resourceName: "prod-cluster",
-            resourceGroupName: "rg",
-            tags: TAG,
-            aadProfile: { managed: true, enableAzureRBAC: true },
-            disableLocalAccounts: true,
-            sku: { tier: "Standard" },
-            networkProfile: kubenet,
-            agentPoolProfiles: [
-                { name: "system", count: 3, availabilityZones: ["1", "2"], vnetSubnetID: SUBNET_ID, ...pool },
-            ],
-            ...extra,
-        },
-    });
-    const nodes = subnet("nodes", { id: SUBNET_ID, addressPrefix: "10.220.1.0/24", routeTable: { id: "/rt" } });
+    const production = productionCluster;
+    const nodes = productionNodes;
     const agentPool = (props: Record<string, unknown>): Resource => ({
         type: "azure-native:containerservice:AgentPool",
         name: "user-pool",
@@ -52,7 +45,7 @@ describe("the production rules", () => {
             "production: local accounts are on (a certificate grants cluster-admin): set clusterAccess entra.",
         ]);
         expect(violationsOf(productionEntra, production({ aadProfile: { enableAzureRBAC: true } }))).toHaveLength(1);
-        expect(violationsOf(productionEntra, { type: SUBNET, props: { tags: TAG } })).toEqual([]);
+        expect(violationsOf(productionEntra, { type: SUBNET, props: { tags: PRODUCTION_TAGS } })).toEqual([]);
     });
     test("tier: the sentence names what is declared; only production clusters are judged", () => {
         expect(violationsOf(productionTier, production({ sku: { tier: "Free" } }))).toEqual([
@@ -64,7 +57,7 @@ describe("the production rules", () => {
         expect(
             violationsOf(productionTier, production({ sku: { tier: "Free" }, tags: { "aks-kubenet-posture": "dev" } })),
         ).toEqual([]);
-        expect(violationsOf(productionTier, { type: SUBNET, props: { tags: TAG } })).toEqual([]);
+        expect(violationsOf(productionTier, { type: SUBNET, props: { tags: PRODUCTION_TAGS } })).toEqual([]);
     });
     test("zones: the sentence in full, on the cluster; two zones are enough; a pool of another group is another cluster's", () => {
         expect(reportsOf(productionZones, [production({}, { availabilityZones: ["1"] })])).toEqual([
@@ -93,11 +86,7 @@ describe("the production rules", () => {
                 "urn:prod",
             ],
         ]);
-        const window = (configName: string, resourceGroupName = "rg"): Resource => ({
-            type: "azure-native:containerservice:MaintenanceConfiguration",
-            name: configName,
-            props: { resourceName: "prod-cluster", resourceGroupName, configName },
-        });
+        const window = maintenanceWindow;
         expect(
             reportsOf(productionMaintenanceWindows, [
                 production(),

@@ -15,27 +15,21 @@ import {
     productionZones,
 } from "../policy/policies";
 import { Resource, stackReportsOf as reportsOf, stackViolationsOf, violationsOf } from "./helpers/policy";
-import { azureCni, CLUSTER, kubenet, subnet, SUBNET_ID } from "./helpers/policyFixtures";
+import {
+    azureCni,
+    CLUSTER,
+    kubenet,
+    MAINTENANCE_WINDOWS,
+    maintenanceWindow as window,
+    productionCluster,
+    PRODUCTION_TAGS,
+    productionNodes,
+    subnet,
+    SUBNET_ID,
+} from "./helpers/policyFixtures";
 
-const TAG = { "aks-kubenet-posture": "production" };
-const production = (extra: Record<string, unknown> = {}, pool: Record<string, unknown> = {}): Resource => ({
-    type: CLUSTER,
-    name: "prod",
-    props: {
-        resourceName: "prod-cluster",
-        resourceGroupName: "rg",
-        tags: TAG,
-        aadProfile: { managed: true, enableAzureRBAC: true },
-        disableLocalAccounts: true,
-        sku: { tier: "Standard" },
-        networkProfile: kubenet,
-        agentPoolProfiles: [
-            { name: "system", count: 3, availabilityZones: ["1", "2"], vnetSubnetID: SUBNET_ID, ...pool },
-        ],
-        ...extra,
-    },
-});
-const nodes = subnet("nodes", { id: SUBNET_ID, addressPrefix: "10.220.1.0/24", routeTable: { id: "/rt" } });
+const production = productionCluster;
+const nodes = productionNodes;
 const agentPool = (props: Record<string, unknown>): Resource => ({
     type: "azure-native:containerservice:AgentPool",
     name: "user-pool",
@@ -47,12 +41,7 @@ const agentPool = (props: Record<string, unknown>): Resource => ({
         ...props,
     },
 });
-const window = (configName: string): Resource => ({
-    type: "azure-native:containerservice:MaintenanceConfiguration",
-    name: configName,
-    props: { resourceName: "prod-cluster", resourceGroupName: "rg", configName },
-});
-const windows = [window("aksManagedAutoUpgradeSchedule"), window("aksManagedNodeOSUpgradeSchedule")];
+const windows = MAINTENANCE_WINDOWS;
 const peak = (text: string) =>
     `production: prod at its autoscalers' maximum: at its peak the kubenet cluster has ${text}`;
 const STACK_POLICIES = [productionZones, productionAutoscalerWithinPlan, productionMaintenanceWindows];
@@ -72,7 +61,7 @@ describe("which resources are production clusters", () => {
         const group: Resource = {
             type: "azure-native:resources:ResourceGroup",
             name: "rg",
-            props: { resourceGroupName: "rg", location: "westeurope", tags: TAG },
+            props: { resourceGroupName: "rg", location: "westeurope", tags: PRODUCTION_TAGS },
         };
         for (const policy of STACK_POLICIES)
             expect(reportsOf(policy, [group, production(), nodes, ...windows])).toEqual([]);
