@@ -18,6 +18,7 @@ module.exports = {
         "<rootDir>/tests/config.refused.test.ts",
         "<rootDir>/tests/policy.test.ts",
         "<rootDir>/tests/policy.production.test.ts",
+        "<rootDir>/tests/policy.sharedSubnet.test.ts",
         "<rootDir>/tests/lab.topology.test.ts",
         "<rootDir>/tests/lab.twoClusters.test.ts",
         "<rootDir>/tests/previewGuard.test.ts",

@@ -207,9 +207,9 @@ export const azureCniPoolSubnet: StackValidationPolicy = {
                     { entry, addresses: azureCniPoolAddresses(nodes, maxPods, maxSurge) },
                 ]);
         }
-        // Pools that each fit alone may not fit together: every pool of a subnet takes its addresses.
+        // Pools that each fit alone may not fit together: every pool of a subnet takes its addresses
+        // (one pool alone is the capacity rule's sum above, so it passes here).
         for (const [subnet, pools] of fitAlone) {
-            if (pools.length < 2) continue;
             const prefix = text(propsOf<SubnetProps>(subnet).addressPrefix)!;
             const usable = usableSubnetAddresses(cidr(prefix));
             const needed = pools.reduce((sum, { addresses }) => sum + addresses, 0);

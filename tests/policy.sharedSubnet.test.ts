@@ -52,6 +52,17 @@ describe("azure-cni-pool-subnet adds up the pools of one subnet", () => {
         ]);
     });
 
+    test("pools that fill the subnet to its last address fit: (2 + 1) x 31 = 93 and (1 + 1) x 79 = 158 make 251 of 251", () => {
+        const cni = cniCluster("cni", [pool("system", { count: 2 }), pool("user", { count: 1, maxPods: 78 })]);
+        expect(reportsOf(azureCniPoolSubnet, [cni, cniSubnet])).toEqual([]);
+        // One more pod per user node: (1 + 1) x 80 = 160, and 93 + 160 = 253 > 251.
+        const fuller = cniCluster("cni", [pool("system", { count: 2 }), pool("user", { count: 1, maxPods: 79 })]);
+        expect(reportsOf(azureCniPoolSubnet, [fuller, cniSubnet]).map(([message]) => message)).toEqual([
+            "subnet cni-subnet (10.220.2.0/24) holds Azure CNI pools that each fit alone but not together: " +
+                `system of cni 93, user of cni 160 = 253 addresses ${TOGETHER}`,
+        ]);
+    });
+
     test("an AgentPool of the cluster counts at its autoscaler's maxCount: 4 nodes do not fit beside the system pool, 3 do", () => {
         const cni = cniCluster("cni", [pool("system", { count: 3 })]);
         const user = (maxCount: number) =>
