@@ -11,10 +11,17 @@ import { expectedFor } from "../verify/expected";
 import { incompletePodsCapture } from "../verify/snapshot";
 import { labSnapshot } from "../lab/snapshot";
 
-const devConfig = validateConfig(rawStackConfig("dev")).config!;
-const plan = buildAddressPlan(devConfig);
-const labOptions = { stack: "dev", podsPerNode: 3, nginxReplicas: devConfig.nginxReplicas };
-const topology = buildLabTopology(plan, { name: "t", ...labOptions });
+// Built before the tests, not while the suite is collected: a mutant (npm run mutation) that
+// breaks the dev stack's config then fails tests instead of crashing the whole suite.
+let plan: ReturnType<typeof buildAddressPlan>;
+let labOptions: { stack: string; podsPerNode: number; nginxReplicas: number };
+let topology: ReturnType<typeof buildLabTopology>;
+beforeAll(() => {
+    const devConfig = validateConfig(rawStackConfig("dev")).config!;
+    plan = buildAddressPlan(devConfig);
+    labOptions = { stack: "dev", podsPerNode: 3, nginxReplicas: devConfig.nginxReplicas };
+    topology = buildLabTopology(plan, { name: "t", ...labOptions });
+});
 
 describe("topology from the dev stack's plan", () => {
     test("nodes are the plan's nodes; pods fill each node's /24 from .2", () => {
@@ -84,8 +91,12 @@ describe("topology from the dev stack's plan", () => {
 });
 
 describe("commands", () => {
-    const phases = buildCommands(topology);
-    const batches = phases.flat().filter((group): group is IpBatch => group.kind === "ip");
+    let phases: ReturnType<typeof buildCommands>;
+    let batches: IpBatch[];
+    beforeAll(() => {
+        phases = buildCommands(topology);
+        batches = phases.flat().filter((group): group is IpBatch => group.kind === "ip");
+    });
 
     test("only `netns add` runs in the root namespace; every other command runs inside a lab namespace", () => {
         const rootBatches = batches.filter((batch) => batch.netns === undefined);
@@ -246,7 +257,10 @@ describe("explain", () => {
 });
 
 describe("--plugin overlay: the same slices, held by the SDN, no route table to break", () => {
-    const overlay = labTopologyFor({ stack: "dev", name: "t", podsPerNode: 3, plugin: "overlay" });
+    let overlay: ReturnType<typeof labTopologyFor>;
+    beforeAll(() => {
+        overlay = labTopologyFor({ stack: "dev", name: "t", podsPerNode: 3, plugin: "overlay" });
+    });
 
     test("the same nodes and slices as kubenet; the router scopes them to the cluster's nodes", () => {
         expect(overlay.plugin).toBe("overlay");

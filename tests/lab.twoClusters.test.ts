@@ -8,9 +8,15 @@ import { labTopologyFor } from "../lab/lab";
 import { allNetns } from "../lab/topology";
 
 describe("part 2: both clusters on one VNet", () => {
-    const both = labTopologyFor({ stack: "dev", name: "t", podsPerNode: 3, clusters: "both" });
-    const phases = buildCommands(both);
-    const batches = phases.flat().filter((group): group is IpBatch => group.kind === "ip");
+    // Built before the tests, not while the suite is collected (see lab.topology.test.ts).
+    let both: ReturnType<typeof labTopologyFor>;
+    let phases: ReturnType<typeof buildCommands>;
+    let batches: IpBatch[];
+    beforeAll(() => {
+        both = labTopologyFor({ stack: "dev", name: "t", podsPerNode: 3, clusters: "both" });
+        phases = buildCommands(both);
+        batches = phases.flat().filter((group): group is IpBatch => group.kind === "ip");
+    });
     const batchIn = (netns: string, marker: string) =>
         batches.find((batch) => batch.netns === netns && batch.lines.some((line) => line.includes(marker)))!;
 
