@@ -239,6 +239,29 @@ export function azureCniPoolAddresses(peakNodes: number, maxPods: number, maxSur
     return withSurge(peakNodes, maxSurge) * azureCniAddressesPerNode(maxPods);
 }
 
+/** A classic Azure CNI pool as a subnet sees it: its peak node count, maxPods and upgrade surge. */
+export interface AzureCniPoolPeak {
+    readonly peakNodes: number;
+    readonly maxPods: number;
+    readonly maxSurge?: string;
+}
+
+/**
+ * What classic Azure CNI pools sharing one subnet take of it: each pool's addresses
+ * (azureCniPoolAddresses), their sum, and the subnet's usable addresses after Azure's reserved ones.
+ */
+export function azureCniSharedSubnet(
+    subnetCidr: string,
+    pools: readonly AzureCniPoolPeak[],
+): { readonly perPool: readonly number[]; readonly needed: number; readonly usable: number } {
+    const perPool = pools.map((pool) => azureCniPoolAddresses(pool.peakNodes, pool.maxPods, pool.maxSurge));
+    return {
+        perPool,
+        needed: perPool.reduce((sum, addresses) => sum + addresses, 0),
+        usable: usableSubnetAddresses(cidr(subnetCidr)),
+    };
+}
+
 /**
  * Largest Azure CNI node count of one pool that fits in the subnet with its surge, at this
  * maxPods, beside other pools of these peak sizes (and their surges) in the same subnet.

@@ -3,10 +3,11 @@
  * the cloud controller gives an internal load balancer a frontend address from the subnet the
  * service names (service.beta.kubernetes.io/azure-load-balancer-internal-subnet), and writes it
  * into the Service's status.loadBalancer.ingress. Here nothing is balanced and no Azure resource
- * exists: this loop only writes the address, taken from the subnet as the rehearsal's Azure stand-in
- * holds it (what the program deployed), or from the stack's address plan when no rehearsal runs
- * (never a CIDR of its own), so that the Kubernetes provider's await for a LoadBalancer Service sees what it would
- * see on AKS. The workload is never changed to skip that await.
+ * exists: this loop only writes the address, taken from the subnet as the rehearsal's Azure
+ * stand-in holds it (what the program deployed), or from the stack's address plan when no
+ * rehearsal runs (never a CIDR of its own), so that the Kubernetes provider's await for a
+ * LoadBalancer Service sees what it would see on AKS. The workload is never changed to skip that
+ * await.
  */
 import type { CoreV1Api, V1Service } from "@kubernetes/client-node";
 import * as fs from "fs";
@@ -63,6 +64,9 @@ export function planSubnets(plan: AddressPlan): SubnetResolver {
 }
 
 type ArmBody = { id?: unknown; properties?: Record<string, unknown> };
+/** The Pulumi type tokens the Azure stand-in's state files its resources under. */
+const CLUSTER_TYPE = "azure-native:containerservice:ManagedCluster";
+const SUBNET_TYPE = "azure-native:network:Subnet";
 const lower = (value: unknown) => (typeof value === "string" ? value.toLowerCase() : undefined);
 
 /**
@@ -77,7 +81,7 @@ export function azureStateSubnets(state: unknown): SubnetResolver {
     );
     const ofType = (type: string) =>
         bodies.filter((resource) => resource.type === type).map((resource) => resource.body ?? {});
-    const nodeSubnetIds = ofType("azure-native:containerservice:ManagedCluster").flatMap((cluster) =>
+    const nodeSubnetIds = ofType(CLUSTER_TYPE).flatMap((cluster) =>
         ((cluster.properties?.agentPoolProfiles as Array<{ vnetSubnetID?: unknown }> | undefined) ?? []).flatMap(
             (pool) => {
                 const id = lower(pool?.vnetSubnetID);
@@ -86,12 +90,11 @@ export function azureStateSubnets(state: unknown): SubnetResolver {
         ),
     );
     const vnets = new Set(nodeSubnetIds.map((id) => id.slice(0, id.lastIndexOf("/subnets/"))));
-    const subnets = ofType("azure-native:network:Subnet");
+    const subnets = ofType(SUBNET_TYPE);
+    const nodeSubnet = subnets.find((subnet) => lower(subnet.id) === nodeSubnetIds[0]);
+    const nodeSubnetName = typeof nodeSubnet?.id === "string" ? nodeSubnet.id.split("/").pop()! : "(the nodes' subnet)";
     return (annotatedName) => {
-        const nodeSubnet = subnets.find((subnet) => lower(subnet.id) === nodeSubnetIds[0]);
-        const name =
-            annotatedName ??
-            (typeof nodeSubnet?.id === "string" ? nodeSubnet.id.split("/").pop()! : "(the nodes' subnet)");
+        const name = annotatedName ?? nodeSubnetName;
         const found = subnets.filter((subnet) =>
             [...vnets].some((vnet) => lower(subnet.id) === `${vnet}/subnets/${name.toLowerCase()}`),
         );

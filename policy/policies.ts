@@ -12,12 +12,11 @@
  */
 import type { PolicyResource, ReportViolation, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import {
-    azureCniPoolAddresses,
+    AzureCniPoolPeak,
+    azureCniSharedSubnet,
     checkAddressPlan,
-    cidr,
     NETWORK_PLUGINS,
     NetworkPluginSpec,
-    usableSubnetAddresses,
 } from "../addressPlan";
 import { INTERNAL_LB_ANNOTATION } from "../workloads/nginxManifests";
 import {
@@ -31,6 +30,7 @@ import {
     inlinePoolName,
     IDENTITY,
     MANAGED_CLUSTER,
+    peakNodesOf,
     pluginOf,
     PoolProps,
     propsOf,
@@ -139,9 +139,6 @@ function poolsOf(resources: readonly PolicyResource[], wanted: (plugin?: Network
         ]);
 }
 
-/** A pool at its peak: the autoscaler's maxCount when it scales, else its count (AKS's default 1). */
-const peakNodesOf = (pool: PoolProps) => (pool.enableAutoScaling ? pool.maxCount : pool.count) ?? pool.count ?? 1;
-
 export const kubenetSubnetHasRouteTable: StackValidationPolicy = {
     name: "kubenet-subnet-has-route-table",
     description: "The subnet of a kubenet cluster's node pool carries a route table owned by the program.",
@@ -169,7 +166,7 @@ export const azureCniPoolSubnet: StackValidationPolicy = {
         "A classic Azure CNI cluster's pools name a subnet, and (nodes + their upgrade surge) x (maxPods + 1) addresses of every pool in a subnet fit in it.",
     enforcementLevel: "mandatory",
     validateStack: (args, reportViolation) => {
-        const fitAlone = new Map<PolicyResource, Array<{ entry: PoolInStack; addresses: number }>>();
+        const fitAlone = new Map<PolicyResource, Array<{ entry: PoolInStack; peak: AzureCniPoolPeak }>>();
         for (const entry of poolsOf(args.resources, (plugin) => plugin === NETWORK_PLUGINS.azureCni)) {
             const { cluster, pool, poolName, subnetId, subnet } = entry;
             if (!subnetId) {
@@ -182,18 +179,18 @@ export const azureCniPoolSubnet: StackValidationPolicy = {
             }
             const prefix = subnet ? text(propsOf<SubnetProps>(subnet).addressPrefix) : undefined;
             if (!subnet || !prefix) continue; // a subnet outside this stack: its size is not known here
-            const [nodes, maxPods, maxSurge] = [
-                peakNodesOf(pool),
-                pool.maxPods ?? NETWORK_PLUGINS.azureCni.defaultMaxPods,
-                text(pool.upgradeSettings?.maxSurge),
-            ];
+            const peak: AzureCniPoolPeak = {
+                peakNodes: peakNodesOf(pool),
+                maxPods: pool.maxPods ?? NETWORK_PLUGINS.azureCni.defaultMaxPods,
+                maxSurge: text(pool.upgradeSettings?.maxSurge),
+            };
             // The address plan's own capacity rule (addressPlan/rules.ts), not a copy of it.
             const findings = checkAddressPlan({
                 azureCniCluster: true,
                 azureCniSubnetCidr: prefix,
-                azureCniNodeCount: nodes,
-                azureCniMaxPods: maxPods,
-                maxSurge,
+                azureCniNodeCount: peak.peakNodes,
+                azureCniMaxPods: peak.maxPods,
+                maxSurge: peak.maxSurge,
             });
             for (const problem of findings.errors) {
                 reportViolation(
@@ -201,21 +198,19 @@ export const azureCniPoolSubnet: StackValidationPolicy = {
                     cluster.urn,
                 );
             }
-            if (findings.errors.length === 0)
-                fitAlone.set(subnet, [
-                    ...(fitAlone.get(subnet) ?? []),
-                    { entry, addresses: azureCniPoolAddresses(nodes, maxPods, maxSurge) },
-                ]);
+            if (findings.errors.length === 0) fitAlone.set(subnet, [...(fitAlone.get(subnet) ?? []), { entry, peak }]);
         }
         // Pools that each fit alone may not fit together: every pool of a subnet takes its addresses
         // (one pool alone is the capacity rule's sum above, so it passes here).
         for (const [subnet, pools] of fitAlone) {
             const prefix = text(propsOf<SubnetProps>(subnet).addressPrefix)!;
-            const usable = usableSubnetAddresses(cidr(prefix));
-            const needed = pools.reduce((sum, { addresses }) => sum + addresses, 0);
+            const { perPool, needed, usable } = azureCniSharedSubnet(
+                prefix,
+                pools.map(({ peak }) => peak),
+            );
             if (needed <= usable) continue;
             const shares = pools.map(
-                ({ entry, addresses }) => `${entry.poolName} of ${entry.cluster.name} ${addresses}`,
+                ({ entry }, index) => `${entry.poolName} of ${entry.cluster.name} ${perPool[index]}`,
             );
             reportViolation(
                 `subnet ${subnet.name} (${prefix}) holds Azure CNI pools that each fit alone but not together: ` +

@@ -101,3 +101,11 @@ export const belongsTo = (cluster: PolicyResource) => (resource: PolicyResource)
     const [own, theirs] = [propsOf<ClusterProps>(cluster), propsOf<AgentPoolProps>(resource)];
     return theirs.resourceName === own.resourceName && theirs.resourceGroupName === own.resourceGroupName;
 };
+
+/**
+ * A pool at its peak: the autoscaler's maxCount when it scales, else its count; a pool that names
+ * neither has AKS's default count of 1 (the AKS API's agent pool `count`: "The default value is
+ * 1"). A null pool (an undefined element of the program's list) is no pool: 0.
+ */
+export const peakNodesOf = (pool: PoolProps | null | undefined): number =>
+    pool ? ((pool.enableAutoScaling ? pool.maxCount : pool.count) ?? pool.count ?? 1) : 0;

@@ -14,6 +14,7 @@ import {
     MAINTENANCE,
     MaintenanceProps,
     MANAGED_CLUSTER,
+    peakNodesOf,
     pluginOf,
     propsOf,
     SUBNET,
@@ -109,9 +110,7 @@ export const productionAutoscalerWithinPlan: StackValidationPolicy = {
                     cluster.urn,
                 );
             if (!plugin || unbounded.length > 0) continue;
-            const [system, ...others] = pools.map(
-                ({ pool }) => (pool?.enableAutoScaling ? pool.maxCount : pool?.count) ?? 0,
-            );
+            const [system, ...others] = pools.map(({ pool }) => peakNodesOf(pool));
             const subnetId = text(props.agentPoolProfiles?.[0]?.vnetSubnetID);
             const prefix = text(
                 subnets.find((subnet) => propsOf<SubnetProps>(subnet).id === subnetId)?.props.addressPrefix,

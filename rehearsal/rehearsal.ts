@@ -172,20 +172,15 @@ export async function prepareRehearsal(
         throw new UsageError(
             `control plane "${options.name}" was started by \`engine up\` with nodes of its own; a rehearsal needs one whose nodes its AKS stand-in registers: pick another --name, or \`npm run engine -- down --name ${options.name}\``,
         );
+    const files = rehearsalFiles(directory);
     if (!state) {
         log(`starting control plane "${options.name}" for the rehearsal`);
         state = await planeUp(
-            {
-                name: options.name,
-                stack: options.stack,
-                purpose: "rehearsal",
-                azureStateFile: rehearsalFiles(directory).azureState,
-            },
+            { name: options.name, stack: options.stack, purpose: "rehearsal", azureStateFile: files.azureState },
             log,
         );
     }
     const plane = planeFiles(directory);
-    const files = rehearsalFiles(directory);
     for (const folder of [files.bin, plane.pulumiBackend, plane.pulumiHome]) fs.mkdirSync(folder, { recursive: true });
     if (!fs.existsSync(files.azureState))
         writeAzureState(

@@ -179,6 +179,21 @@ describe("the subnet the production peak is judged against", () => {
     });
 });
 
+describe("a pool that names no count is AKS's default of 1", () => {
+    // The AKS API's agent pool count: "The default value is 1". 228 + ceil(22.8) = 23 fill the
+    // /24's 251; an AgentPool without a count adds 1 node and ceil(0.1) = 1 surge node: 253.
+    test("an AgentPool without count adds a node (and its surge) to the production peak", () => {
+        expect(stackViolationsOf(productionAutoscalerWithinPlan, [nodes, production({}, { count: 228 })])).toEqual([]);
+        expect(
+            stackViolationsOf(productionAutoscalerWithinPlan, [nodes, production({}, { count: 228 }), agentPool({})]),
+        ).toEqual([
+            peak(
+                "228 system + 1 user + 24 upgrade surge nodes (maxSurge unset: AKS's 10%) = 253 nodes, more than kubenetSubnetCidr 10.220.1.0/24's addresses (251); the largest autoscaleMaxCount that fits is 226, or lower maxSurge, or widen the plan",
+            ),
+        ]);
+    });
+});
+
 describe("the production peak reports only the peak's findings", () => {
     test("a pod CIDR AKS reserves is network-profile-consistent's finding, reported once, not the peak's", () => {
         const cluster = production({ networkProfile: { ...kubenet, podCidr: "172.30.0.0/16" } });
