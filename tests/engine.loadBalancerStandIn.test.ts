@@ -92,17 +92,25 @@ describe("from the stack's address plan (engine up, no rehearsal: no Azure to re
 describeWithRealdata("from the Azure stand-in's state (a rehearsal): the VNet the cluster's pools name", () => {
     // m1b: a kubenet cluster as ARM returns it, nodepool1 in .../virtualNetworks/aksvnet/subnets/kubenet;
     // m2b: aksvnet's subnets as ARM lists them, with an application gateway's subnet the plan lacks.
-    const cluster = readCapture("m1b-kubenet-ready-arm-cluster/cluster.json");
-    const subnets = readCapture<Array<{ id: string }>>("m2b-kubenet-rt-shared-with-appgw-arm-subnets/subnets.json");
-    const state = {
-        resources: {
-            cluster: { type: "azure-native:containerservice:ManagedCluster", body: cluster },
-            ...Object.fromEntries(
-                subnets.map((subnet) => [subnet.id, { type: "azure-native:network:Subnet", body: subnet }]),
-            ),
-        },
-    };
-    const resolve = azureStateSubnets(state);
+    // Read in beforeAll: describeWithRealdata skips without the captures, but jest still runs the
+    // body of a skipped describe to collect its tests.
+    type State = { resources: Record<string, { type: string; body: { id: string } }> };
+    let subnets: Array<{ id: string }>;
+    let state: State;
+    let resolve: ReturnType<typeof azureStateSubnets>;
+    beforeAll(() => {
+        const cluster = readCapture("m1b-kubenet-ready-arm-cluster/cluster.json");
+        subnets = readCapture<Array<{ id: string }>>("m2b-kubenet-rt-shared-with-appgw-arm-subnets/subnets.json");
+        state = {
+            resources: {
+                cluster: { type: "azure-native:containerservice:ManagedCluster", body: cluster },
+                ...Object.fromEntries(
+                    subnets.map((subnet) => [subnet.id, { type: "azure-native:network:Subnet", body: subnet }]),
+                ),
+            },
+        };
+        resolve = azureStateSubnets(state);
+    });
 
     it("takes the annotated subnet's range as Azure holds it, a subnet the plan does not know included", () => {
         expect(resolve("services")).toEqual({ name: "services", cidr: "10.220.3.0/24" });
